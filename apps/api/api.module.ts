@@ -1,0 +1,38 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { PGlite } from '@electric-sql/pglite';
+import { CoreModule, type AppConfig, type Logger } from '@scrutiny/core';
+import { DatabaseModule } from '@scrutiny/database';
+import { HttpPlumbingModule } from '@scrutiny/http';
+import { JobsModule } from '@scrutiny/jobs';
+import { SCHEMA } from '@scrutiny/schema';
+import { HealthModule } from './health/health.module';
+
+export interface ApiModuleOptions {
+  config: AppConfig;
+  logger: Logger;
+  /** Tests hand in an embedded engine they own instead of opening DATA_DIR. */
+  pglite?: PGlite;
+}
+
+@Module({})
+export class ApiModule {
+  static forRoot({ config, logger, pglite }: ApiModuleOptions): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [
+        CoreModule.forRoot(config, logger),
+        DatabaseModule.forRoot({
+          config: config.database,
+          schema: SCHEMA,
+          pglite,
+          // Zero-setup start: the embedded database migrates itself. Servers migrate with `cli migrate`.
+          migrateOnOpen: config.database.kind === 'embedded',
+        }),
+        // In embedded mode there is no worker process, so the API runs the jobs itself.
+        JobsModule.forRoot({ config: config.jobs, processJobs: config.jobs.kind === 'in-process' }),
+        HttpPlumbingModule.forRoot(config),
+        HealthModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,44 @@
+import { Controller, Get, ServiceUnavailableException, VERSION_NEUTRAL } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { SkipThrottle } from '@nestjs/throttler';
+import { HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
+import { DomainError } from '@scrutiny/core';
+import { ReadinessIndicators } from './readiness.indicators';
+
+@ApiTags('health')
+@SkipThrottle()
+@Controller({ path: 'health', version: VERSION_NEUTRAL })
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: ReadinessIndicators,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Liveness: the process is up and serving HTTP (public)' })
+  @ApiOkResponse({ description: 'Alive' })
+  live(): Promise<HealthCheckResult> {
+    return this.health.check([]);
+  }
+
+  @Get('ready')
+  @ApiOperation({ summary: 'Readiness: database reachable and migrated, job queue reachable (public)' })
+  @ApiOkResponse({ description: 'Ready to take traffic' })
+  @ApiServiceUnavailableResponse({ description: 'Not ready; `checks` says which dependency failed' })
+  async ready(): Promise<HealthCheckResult> {
+    try {
+      return await this.health.check([
+        () => this.indicators.database(),
+        () => this.indicators.migrations(),
+        () => this.indicators.queue(),
+      ]);
+    } catch (error) {
+      if (error instanceof ServiceUnavailableException) {
+        throw new DomainError('SERVICE_UNAVAILABLE', 'A dependency is not ready', {
+          extensions: { checks: error.getResponse() },
+        });
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,39 @@
+import 'reflect-metadata';
+import { createLogger, loadConfig, ConfigError, type AppConfig } from '@scrutiny/core';
+import { createApiApp } from './create-api-app';
+
+async function main(): Promise<void> {
+  let config: AppConfig;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel, { app: 'api' });
+  if (config.jwtSecretIsEphemeral) {
+    logger.warn('JWT_SECRET is not set: using a random key for this process; tokens will not survive a restart');
+  }
+  const app = await createApiApp(config, logger);
+  forceExitAfter(config.shutdownTimeoutMs + 5_000);
+  await app.listen(config.http.port, config.http.host);
+  logger.info(
+    { port: config.http.port, database: config.database.kind, jobs: config.jobs.kind, docs: `http://localhost:${config.http.port}/docs` },
+    'Scrutiny API listening',
+  );
+}
+
+/** If graceful shutdown hangs (a stuck request or job), leave anyway once the grace period is over. */
+function forceExitAfter(ms: number): void {
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => setTimeout(() => process.exit(1), ms).unref());
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Scrutiny API failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

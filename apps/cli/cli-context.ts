@@ -1,0 +1,34 @@
+import { Module, type DynamicModule, type INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { CoreModule, PinoNestLogger, type AppConfig, type Logger } from '@scrutiny/core';
+import { DatabaseModule } from '@scrutiny/database';
+import { JobsModule } from '@scrutiny/jobs';
+import { SCHEMA } from '@scrutiny/schema';
+
+@Module({})
+class CliModule {
+  static forRoot(config: AppConfig, logger: Logger, migrateOnOpen: boolean): DynamicModule {
+    return {
+      module: CliModule,
+      imports: [
+        CoreModule.forRoot(config, logger),
+        DatabaseModule.forRoot({ config: config.database, schema: SCHEMA, migrateOnOpen }),
+        JobsModule.forRoot({ config: config.jobs, processJobs: false }),
+      ],
+    };
+  }
+}
+
+/** A Nest context without HTTP for commands that need the database or the job queue. */
+export async function openCliContext(
+  config: AppConfig,
+  logger: Logger,
+  options: { migrateOnOpen?: boolean } = {},
+): Promise<INestApplicationContext> {
+  const app = await NestFactory.createApplicationContext(CliModule.forRoot(config, logger, options.migrateOnOpen ?? false), {
+    logger: new PinoNestLogger(logger),
+    abortOnError: false,
+  });
+  await app.init();
+  return app;
+}

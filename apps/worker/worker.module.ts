@@ -1,0 +1,20 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { CoreModule, type AppConfig, type Logger } from '@scrutiny/core';
+import { DatabaseModule } from '@scrutiny/database';
+import { JobsModule } from '@scrutiny/jobs';
+import { SCHEMA } from '@scrutiny/schema';
+
+/** The job processor: BullMQ workers for every queue, the same handlers as embedded mode, no HTTP. */
+@Module({})
+export class WorkerModule {
+  static forRoot(config: AppConfig, logger: Logger): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [
+        CoreModule.forRoot(config, logger),
+        DatabaseModule.forRoot({ config: config.database, schema: SCHEMA }),
+        JobsModule.forRoot({ config: config.jobs, processJobs: true }),
+      ],
+    };
+  }
+}

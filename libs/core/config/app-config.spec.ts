@@ -1,0 +1,60 @@
+import * as path from 'node:path';
+import { ConfigError, loadConfig } from './app-config';
+
+function problemsOf(env: NodeJS.ProcessEnv): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems.map((p) => p.variable);
+    throw error;
+  }
+  return [];
+}
+
+describe('loadConfig', () => {
+  it('gives zero-setup defaults: embedded database under ./data, in-process jobs, port 3000', () => {
+    const config = loadConfig({});
+    expect(config.http.port).toBe(3000);
+    expect(config.database).toEqual({ kind: 'embedded', dataDir: path.resolve('./data') });
+    expect(config.jobs.kind).toBe('in-process');
+    expect(config.jwtSecretIsEphemeral).toBe(true);
+    expect(config.jwtSecret.length).toBeGreaterThanOrEqual(32);
+  });
+
+  it('uses PostgreSQL and BullMQ when their URLs are set', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://u@localhost/db', REDIS_URL: 'redis://127.0.0.1:6379' });
+    expect(config.database).toMatchObject({ kind: 'postgres', url: 'postgres://u@localhost/db' });
+    expect(config.jobs).toMatchObject({ kind: 'bullmq', redisUrl: 'redis://127.0.0.1:6379', prefix: 'scrutiny' });
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ PORT: '', DATABASE_URL: '' }).database.kind).toBe('embedded');
+  });
+
+  it('names each bad variable', () => {
+    expect(problemsOf({ PORT: 'eighty', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud' }).sort()).toEqual([
+      'DATABASE_URL',
+      'LOG_LEVEL',
+      'PORT',
+    ]);
+    expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT:/);
+  });
+
+  it('in production requires the JWT secret and refuses the embedded database', () => {
+    expect(problemsOf({ NODE_ENV: 'production' }).sort()).toEqual(['DATABASE_URL', 'JWT_SECRET']);
+    expect(problemsOf({ NODE_ENV: 'production', JWT_SECRET: 'short', DATABASE_URL: 'postgres://x/y' })).toEqual([
+      'JWT_SECRET',
+    ]);
+    const ok = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), DATABASE_URL: 'postgres://x/y' });
+    expect(ok.jwtSecretIsEphemeral).toBe(false);
+  });
+
+  it('parses CORS origins as a list, or * for any', () => {
+    expect(loadConfig({ CORS_ORIGINS: 'https://a.example, https://b.example' }).http.corsOrigins).toEqual([
+      'https://a.example',
+      'https://b.example',
+    ]);
+    expect(loadConfig({ CORS_ORIGINS: '*' }).http.corsOrigins).toBe('*');
+    expect(loadConfig({}).http.corsOrigins).toEqual([]);
+  });
+});

@@ -1,0 +1,88 @@
+import { randomBytes } from 'node:crypto';
+import * as path from 'node:path';
+import { envSchema, type Env } from './env.schema';
+
+export type DatabaseConfig =
+  | { kind: 'postgres'; url: string; poolSize: number }
+  | { kind: 'embedded'; dataDir: string };
+
+export type JobsConfig =
+  | { kind: 'bullmq'; redisUrl: string; prefix: string; attempts: number; backoffMs: number; concurrency: number }
+  | { kind: 'in-process'; attempts: number; backoffMs: number; concurrency: number };
+
+/** The typed, validated configuration every module receives. Built once, by `loadConfig`. */
+export interface AppConfig {
+  env: Env['NODE_ENV'];
+  http: {
+    host: string;
+    port: number;
+    corsOrigins: string[] | '*';
+    rateLimitPerMinute: number;
+    bodyLimit: string;
+    trustProxy: number;
+  };
+  database: DatabaseConfig;
+  jobs: JobsConfig;
+  heartbeatIntervalMs: number;
+  shutdownTimeoutMs: number;
+  /** Present in production (required there); generated per process elsewhere so tokens die with it. */
+  jwtSecret: string;
+  jwtSecretIsEphemeral: boolean;
+  logLevel: Env['LOG_LEVEL'];
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: { variable: string; message: string }[]) {
+    super(
+      'Invalid configuration:\n' + problems.map((p) => `  - ${p.variable}: ${p.message}`).join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+function blankToUndefined(source: NodeJS.ProcessEnv): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [key, value] of Object.entries(source)) out[key] = value === '' ? undefined : value;
+  return out;
+}
+
+/** Validates the environment and derives the configuration; throws ConfigError naming each bad variable. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = envSchema.safeParse(blankToUndefined(source));
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => ({
+        variable: issue.path.join('.') || '(environment)',
+        message: issue.message,
+      })),
+    );
+  }
+  const env = parsed.data;
+  const origins = env.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
+  const jobDefaults = { attempts: env.JOB_ATTEMPTS, backoffMs: env.JOB_BACKOFF_MS, concurrency: env.JOB_CONCURRENCY };
+  return {
+    env: env.NODE_ENV,
+    http: {
+      host: env.HOST,
+      port: env.PORT,
+      corsOrigins: origins.includes('*') ? '*' : origins,
+      rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
+      bodyLimit: env.BODY_LIMIT,
+      trustProxy: env.TRUST_PROXY,
+    },
+    database: env.DATABASE_URL
+      ? { kind: 'postgres', url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE }
+      : { kind: 'embedded', dataDir: path.resolve(env.DATA_DIR) },
+    jobs: env.REDIS_URL
+      ? { kind: 'bullmq', redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, ...jobDefaults }
+      : { kind: 'in-process', ...jobDefaults },
+    heartbeatIntervalMs: env.HEARTBEAT_INTERVAL_MS,
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    jwtSecret: env.JWT_SECRET ?? randomBytes(48).toString('base64url'),
+    jwtSecretIsEphemeral: !env.JWT_SECRET,
+    logLevel: env.LOG_LEVEL,
+  };
+}
+
+/** Injection token for AppConfig. */
+export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(1).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const url = (protocols: string[]) =>
+  z
+    .string()
+    .min(1)
+    .refine((value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+
+/**
+ * Every environment variable the system reads, in one place. Empty strings count as "not set" so that
+ * `FOO=` in a compose file or shell behaves like an absent variable instead of an invalid one.
+ */
+export const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    PORT: port.default(3000),
+    DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
+    DATA_DIR: z.string().min(1).default('./data'),
+    DATABASE_POOL_SIZE: positiveInt.max(100).default(10),
+    REDIS_URL: url(['redis:', 'rediss:']).optional(),
+    QUEUE_PREFIX: z.string().regex(/^[a-zA-Z0-9:_-]+$/, 'letters, digits, ":", "_" and "-" only').default('scrutiny'),
+    JOB_ATTEMPTS: positiveInt.max(25).default(5),
+    JOB_BACKOFF_MS: positiveInt.default(2000),
+    JOB_CONCURRENCY: positiveInt.max(64).default(4),
+    HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
+    SHUTDOWN_TIMEOUT_MS: positiveInt.default(25_000),
+    JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    CORS_ORIGINS: z.string().default(''),
+    RATE_LIMIT_PER_MINUTE: positiveInt.default(300),
+    BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'a size such as 1mb or 512kb').default('1mb'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV !== 'production') return;
+    if (!env.JWT_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required when NODE_ENV=production' });
+    }
+    if (!env.DATABASE_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DATABASE_URL'],
+        message: 'is required when NODE_ENV=production (the embedded database is for development and demos only)',
+      });
+    }
+  });
+
+export type Env = z.infer<typeof envSchema>;

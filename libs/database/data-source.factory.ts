@@ -1,0 +1,101 @@
+import * as fs from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+import { DataSource, type DataSourceOptions, type MixedList, type EntitySchema } from 'typeorm';
+import type { DatabaseConfig, Logger } from '@scrutiny/core';
+import { PinoTypeOrmLogger } from './typeorm-logger';
+import { lockDataDir } from './data-dir-lock';
+import { SnakeNamingStrategy } from './snake-naming.strategy';
+
+export interface SchemaDefinition {
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  entities: MixedList<Function | EntitySchema>;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  migrations: MixedList<Function>;
+}
+
+/** A DataSource plus whatever must be closed after it (the embedded engine, when we own one). */
+export interface OpenedDatabase {
+  dataSource: DataSource;
+  kind: DatabaseConfig['kind'];
+  close(): Promise<void>;
+}
+
+function baseOptions(schema: SchemaDefinition, logger?: Logger) {
+  return {
+    type: 'postgres' as const,
+    entities: schema.entities,
+    migrations: schema.migrations,
+    migrationsTableName: 'schema_migrations',
+    migrationsTransactionMode: 'each' as const,
+    namingStrategy: new SnakeNamingStrategy(),
+    synchronize: false,
+    migrationsRun: false,
+    // gen_random_uuid() is built into PostgreSQL 13+ and PGlite: no uuid-ossp/pgcrypto to install.
+    installExtensions: false,
+    maxQueryExecutionTime: 1000,
+    ...(logger ? { logger: new PinoTypeOrmLogger(logger), logging: true as const } : { logging: ['error' as const] }),
+    applicationName: 'scrutiny',
+  };
+}
+
+export function postgresOptions(url: string, poolSize: number, schema: SchemaDefinition, logger?: Logger): DataSourceOptions {
+  return { ...baseOptions(schema, logger), url, poolSize, extra: { max: poolSize, connectionTimeoutMillis: 10_000 } };
+}
+
+/**
+ * PGlite runs PostgreSQL in WebAssembly inside this process, so it serves exactly one connection: the pool is
+ * fixed at one client and never recycles it.
+ */
+export function embeddedOptions(pglite: PGlite, schema: SchemaDefinition, logger?: Logger): DataSourceOptions {
+  return { ...baseOptions(schema, logger), poolSize: 1, extra: { ...createPgConfig(pglite), max: 1, idleTimeoutMillis: 0 } };
+}
+
+export async function openEmbeddedEngine(dataDir: string): Promise<{ pglite: PGlite; release: () => void }> {
+  fs.mkdirSync(dataDir, { recursive: true });
+  const release = lockDataDir(dataDir);
+  try {
+    const pglite = new PGlite(dataDir);
+    await pglite.waitReady;
+    return { pglite, release };
+  } catch (error) {
+    release();
+    throw error;
+  }
+}
+
+/**
+ * Opens the database the configuration names. `pglite` lets a caller (tests) supply an engine it owns; it is
+ * then not closed here.
+ */
+export async function openDatabase(
+  config: DatabaseConfig,
+  schema: SchemaDefinition,
+  supplied: { pglite?: PGlite; logger?: Logger } = {},
+): Promise<OpenedDatabase> {
+  if (config.kind === 'postgres') {
+    const dataSource = await new DataSource(postgresOptions(config.url, config.poolSize, schema, supplied.logger)).initialize();
+    return { dataSource, kind: 'postgres', close: () => dataSource.destroy() };
+  }
+  const engine = supplied.pglite ? { pglite: supplied.pglite, release: undefined } : await openEmbeddedEngine(config.dataDir);
+  const { pglite } = engine;
+  const closeEngine = async () => {
+    if (!engine.release) return; // supplied by the caller, who closes it
+    await pglite.close();
+    engine.release();
+  };
+  try {
+    const dataSource = await new DataSource(embeddedOptions(pglite, schema, supplied.logger)).initialize();
+    return {
+      dataSource,
+      kind: 'embedded',
+      close: async () => {
+        if (dataSource.isInitialized) await dataSource.destroy();
+        await closeEngine();
+      },
+    };
+  } catch (error) {
+    await closeEngine();
+    throw error;
+  }
+}

@@ -1,0 +1,45 @@
+import { VersioningType, type INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import helmet from 'helmet';
+import type { AppConfig, Logger } from '@scrutiny/core';
+import { accessLogMiddleware } from './access-log.middleware';
+import { bodyErrorHandler, jsonBodyParser } from './body-parsing';
+import { requestContextMiddleware } from './request-context.middleware';
+import { createValidationPipe } from './validation';
+
+/** Routes outside /api/v1: probes and the API documentation. */
+export const UNVERSIONED_PATHS = ['health', 'health/ready'];
+
+/**
+ * Everything an HTTP app needs before its routes, in order: request id first (so even a body that fails to
+ * parse gets one), security headers, CORS, access log, JSON parsing with its own problem+json errors, then
+ * /api/v1 URI versioning and DTO validation.
+ */
+export function configureHttp(app: INestApplication, config: AppConfig, logger: Logger): void {
+  const express = app as NestExpressApplication;
+  express.set('trust proxy', config.http.trustProxy);
+  express.disable('x-powered-by');
+  app.use(requestContextMiddleware);
+  app.use(
+    helmet({
+      // Swagger UI at /docs loads its own script and styles; everything else is JSON and needs no more.
+      contentSecurityPolicy: {
+        directives: { 'script-src': ["'self'"], 'style-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'] },
+      },
+    }),
+  );
+  const origins = config.http.corsOrigins;
+  if (origins === '*' || origins.length) {
+    app.enableCors({
+      origin: origins === '*' ? true : origins,
+      exposedHeaders: ['x-request-id', 'retry-after', 'etag'],
+      maxAge: 600,
+    });
+  }
+  app.use(accessLogMiddleware(logger));
+  app.use(jsonBodyParser(config.http.bodyLimit));
+  app.use(bodyErrorHandler(logger));
+  app.setGlobalPrefix('api', { exclude: UNVERSIONED_PATHS });
+  app.enableVersioning({ type: VersioningType.URI, defaultVersion: '1' });
+  app.useGlobalPipes(createValidationPipe());
+}

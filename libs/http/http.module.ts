@@ -1,0 +1,27 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import type { AppConfig } from '@scrutiny/core';
+import { ProblemDetailsFilter } from './problem-details.filter';
+import { RedisThrottlerStorage } from './redis-throttler.storage';
+
+/** Cross-cutting HTTP behaviour registered once: the problem+json filter and the rate limiter. */
+@Module({})
+export class HttpPlumbingModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    const storage = config.jobs.kind === 'bullmq' ? new RedisThrottlerStorage(config.jobs.redisUrl, config.jobs.prefix) : undefined;
+    return {
+      module: HttpPlumbingModule,
+      imports: [
+        ThrottlerModule.forRoot({
+          throttlers: [{ name: 'default', ttl: 60_000, limit: config.http.rateLimitPerMinute }],
+          ...(storage ? { storage } : {}),
+        }),
+      ],
+      providers: [
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        { provide: APP_GUARD, useClass: ThrottlerGuard },
+      ],
+    };
+  }
+}
