@@ -36,6 +36,7 @@ export function lockDataDir(dataDir: string): () => void {
         throw new Error(
           `The embedded database in ${dataDir} is in use by process ${holder}. Stop it first (the embedded ` +
             'database serves one process), or set DATABASE_URL to use PostgreSQL.',
+          { cause: error },
         );
       }
       fs.rmSync(file, { force: true });

@@ -1,0 +1,19 @@
+/** Unit tests sit beside the code (*.spec.ts); integration and e2e tests under test/ run against a real database. */
+const swc = ['@swc/jest', { swcrc: true }];
+
+/** @type {import('jest').Config} */
+module.exports = {
+  rootDir: __dirname,
+  testEnvironment: 'node',
+  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/test'],
+  testMatch: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts'],
+  // NestJS 12 packages are ESM-only: Jest's module system needs them transformed to CommonJS.
+  transform: { '^.+\\.(t|j|mj)s$': swc },
+  transformIgnorePatterns: ['/node_modules/(?!@nestjs/)'],
+  moduleNameMapper: { '^@scrutiny/(.*)$': '<rootDir>/libs/$1/index.ts' },
+  globalSetup: '<rootDir>/test/setup/global-setup.ts',
+  globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
+  maxWorkers: process.env.CI ? 2 : '50%',
+  testTimeout: 30_000,
+  forceExit: false,
+};
