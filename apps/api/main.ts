@@ -1,18 +1,9 @@
 import 'reflect-metadata';
-import { createLogger, loadConfig, ConfigError, type AppConfig } from '@scrutiny/core';
+import { createLogger, loadConfigOrExit } from '@scrutiny/core';
 import { createApiApp } from './create-api-app';
 
 async function main(): Promise<void> {
-  let config: AppConfig;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(78); // EX_CONFIG
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit();
   const logger = createLogger(config.logLevel, { app: 'api' });
   if (config.jwtSecretIsEphemeral) {
     logger.warn('JWT_SECRET is not set: using a random key for this process; tokens will not survive a restart');

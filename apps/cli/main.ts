@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ConfigError, createLogger, DomainError, loadConfig } from '@scrutiny/core';
+import { createLogger, DomainError, loadConfigOrExit } from '@scrutiny/core';
 import { UsageError, type CliCommand } from './command';
 import { migrateCommand, schemaCheckCommand } from './commands/migrate.command';
 import { openApiCheckCommand, openApiWriteCommand } from './commands/openapi.command';
@@ -40,16 +40,7 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`Unknown command "${name}".\n\n${help()}\n`);
     return 64;
   }
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      return 78;
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit();
   // Logs go to stderr so that a command's output on stdout stays clean for pipes.
   const logger = createLogger(process.env.LOG_LEVEL ? config.logLevel : 'warn', { app: 'cli', command: name }, 2);
   try {

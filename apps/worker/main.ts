@@ -1,25 +1,15 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { ConfigError, createLogger, loadConfig, PinoNestLogger, type AppConfig } from '@scrutiny/core';
+import { createLogger, loadConfigOrExit, PinoNestLogger, type AppConfig } from '@scrutiny/core';
 import { WorkerModule } from './worker.module';
 
 function configOrExit(): AppConfig {
-  try {
-    const config = loadConfig();
-    if (config.jobs.kind !== 'bullmq' || config.database.kind !== 'postgres') {
-      process.stderr.write(
-        'The worker needs REDIS_URL and DATABASE_URL. Without them (embedded mode) the API process runs the jobs itself.\n',
-      );
-      process.exit(78);
-    }
-    return config;
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(78);
-    }
-    throw error;
+  const config = loadConfigOrExit();
+  if (config.jobs.kind !== 'bullmq' || config.database.kind !== 'postgres') {
+    process.stderr.write('The worker needs REDIS_URL and DATABASE_URL. Without them (embedded mode) the API process runs the jobs itself.\n');
+    process.exit(78);
   }
+  return config;
 }
 
 async function main(): Promise<void> {
