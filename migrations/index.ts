@@ -1,4 +1,5 @@
 import { CreateJobTables1795396787978 } from './1795396787978-CreateJobTables';
+import { CreateIdentityAndAudit1795398116327 } from './1795398116327-CreateIdentityAndAudit';
 
 /** Every migration, oldest first. Add each new file here (the schema-drift check fails until you do). */
-export const MIGRATIONS = [CreateJobTables1795396787978];
+export const MIGRATIONS = [CreateJobTables1795396787978, CreateIdentityAndAudit1795398116327];

@@ -5,7 +5,13 @@ import { DatabaseModule } from '@scrutiny/database';
 import { HttpPlumbingModule } from '@scrutiny/http';
 import { JobsModule } from '@scrutiny/jobs';
 import { SCHEMA } from '@scrutiny/schema';
+import { AuditModule } from '@scrutiny/audit';
+import { AuthModule } from '@scrutiny/auth';
 import { HealthModule } from './health/health.module';
+import { AuditController } from './audit/audit.controller';
+import { AuthController } from './auth/auth.controller';
+import { JobsController } from './jobs/jobs.controller';
+import { UsersController } from './users/users.controller';
 
 export interface ApiModuleOptions {
   config: AppConfig;
@@ -31,8 +37,11 @@ export class ApiModule {
         // In embedded mode there is no worker process, so the API runs the jobs itself.
         JobsModule.forRoot({ config: config.jobs, processJobs: config.jobs.kind === 'in-process' }),
         HttpPlumbingModule.forRoot(config),
+        AuditModule,
+        AuthModule.forRoot(config, { guard: true }),
         HealthModule,
       ],
+      controllers: [AuthController, UsersController, AuditController, JobsController],
     };
   }
 }

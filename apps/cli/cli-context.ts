@@ -4,6 +4,8 @@ import { CoreModule, PinoNestLogger, type AppConfig, type Logger } from '@scruti
 import { DatabaseModule } from '@scrutiny/database';
 import { JobsModule } from '@scrutiny/jobs';
 import { SCHEMA } from '@scrutiny/schema';
+import { AuditModule } from '@scrutiny/audit';
+import { AuthModule } from '@scrutiny/auth';
 
 @Module({})
 class CliModule {
@@ -14,6 +16,8 @@ class CliModule {
         CoreModule.forRoot(config, logger),
         DatabaseModule.forRoot({ config: config.database, schema: SCHEMA, migrateOnOpen }),
         JobsModule.forRoot({ config: config.jobs, processJobs: false }),
+        AuditModule,
+        AuthModule.forRoot({ ...config, demo: { ...config.demo, enabled: false } }, { guard: false }),
       ],
     };
   }

@@ -5,6 +5,7 @@ import { migrateCommand, schemaCheckCommand } from './commands/migrate.command';
 import { openApiCheckCommand, openApiWriteCommand } from './commands/openapi.command';
 import { heartbeatCommand, jobsDiscardCommand, jobsFailedCommand, jobsRetryCommand } from './commands/jobs.command';
 import { healthCommand } from './commands/health.command';
+import { auditVerifyCommand, seedDemoCommand, usersCreateCommand } from './commands/users.command';
 
 const COMMANDS: CliCommand[] = [
   migrateCommand,
@@ -16,6 +17,9 @@ const COMMANDS: CliCommand[] = [
   jobsDiscardCommand,
   heartbeatCommand,
   healthCommand,
+  usersCreateCommand,
+  seedDemoCommand,
+  auditVerifyCommand,
 ];
 
 function help(): string {

@@ -5,10 +5,14 @@ import type { AppConfig } from '@scrutiny/core';
 import { ProblemDetailsFilter } from './problem-details.filter';
 import { RedisThrottlerStorage } from './redis-throttler.storage';
 
+/** Limits that decorators resolve per request (decorators cannot reach the injected configuration). */
+export const rateLimits = { loginPerMinute: 10 };
+
 /** Cross-cutting HTTP behaviour registered once: the problem+json filter and the rate limiter. */
 @Module({})
 export class HttpPlumbingModule {
   static forRoot(config: AppConfig): DynamicModule {
+    rateLimits.loginPerMinute = config.auth.loginRateLimitPerMinute;
     const storage = config.jobs.kind === 'bullmq' ? new RedisThrottlerStorage(config.jobs.redisUrl, config.jobs.prefix) : undefined;
     return {
       module: HttpPlumbingModule,

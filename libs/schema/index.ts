@@ -1,4 +1,6 @@
 import type { SchemaDefinition } from '@scrutiny/database';
+import { AuditEvent } from '@scrutiny/audit';
+import { RefreshToken, User } from '@scrutiny/auth';
 import { JobFailure, MaintenanceHeartbeat } from '@scrutiny/jobs';
 import { MIGRATIONS } from '../../migrations';
 
@@ -7,6 +9,6 @@ import { MIGRATIONS } from '../../migrations';
  * and tests open the database with this; feature libs never need to know each other's tables.
  */
 export const SCHEMA: SchemaDefinition = {
-  entities: [JobFailure, MaintenanceHeartbeat],
+  entities: [JobFailure, MaintenanceHeartbeat, User, RefreshToken, AuditEvent],
   migrations: MIGRATIONS,
 };

@@ -2,10 +2,12 @@ import { Controller, Get, ServiceUnavailableException, VERSION_NEUTRAL } from '@
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import { HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
+import { Public } from '@scrutiny/auth';
 import { DomainError } from '@scrutiny/core';
 import { ReadinessIndicators } from './readiness.indicators';
 
 @ApiTags('health')
+@Public()
 @SkipThrottle()
 @Controller({ path: 'health', version: VERSION_NEUTRAL })
 export class HealthController {

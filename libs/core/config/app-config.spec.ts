@@ -49,6 +49,16 @@ describe('loadConfig', () => {
     expect(ok.jwtSecretIsEphemeral).toBe(false);
   });
 
+  it('seeds demo data by default only in embedded mode, and never in production', () => {
+    expect(loadConfig({}).demo.enabled).toBe(true);
+    expect(loadConfig({ DATABASE_URL: 'postgres://x/y' }).demo.enabled).toBe(false);
+    expect(loadConfig({ DATABASE_URL: 'postgres://x/y', DEMO_DATA: 'true' }).demo.enabled).toBe(true);
+    expect(problemsOf({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), DATABASE_URL: 'postgres://x/y', DEMO_DATA: 'true' })).toEqual([
+      'DEMO_DATA',
+    ]);
+    expect(problemsOf({ DEMO_PASSWORD: 'short' })).toEqual(['DEMO_PASSWORD']);
+  });
+
   it('parses CORS origins as a list, or * for any', () => {
     expect(loadConfig({ CORS_ORIGINS: 'https://a.example, https://b.example' }).http.corsOrigins).toEqual([
       'https://a.example',

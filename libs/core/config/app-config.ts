@@ -28,6 +28,15 @@ export interface AppConfig {
   /** Present in production (required there); generated per process elsewhere so tokens die with it. */
   jwtSecret: string;
   jwtSecretIsEphemeral: boolean;
+  auth: {
+    accessTokenTtlSeconds: number;
+    refreshTokenTtlSeconds: number;
+    loginMaxFailures: number;
+    loginLockoutSeconds: number;
+    loginRateLimitPerMinute: number;
+  };
+  /** Demo users and data: on by default in embedded mode, never in production. */
+  demo: { enabled: boolean; password: string };
   logLevel: Env['LOG_LEVEL'];
 }
 
@@ -80,6 +89,17 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     jwtSecret: env.JWT_SECRET ?? randomBytes(48).toString('base64url'),
     jwtSecretIsEphemeral: !env.JWT_SECRET,
+    auth: {
+      accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS,
+      loginMaxFailures: env.LOGIN_MAX_FAILURES,
+      loginLockoutSeconds: env.LOGIN_LOCKOUT_SECONDS,
+      loginRateLimitPerMinute: env.LOGIN_RATE_LIMIT_PER_MINUTE,
+    },
+    demo: {
+      enabled: env.NODE_ENV !== 'production' && (env.DEMO_DATA ? env.DEMO_DATA === 'true' : !env.DATABASE_URL),
+      password: env.DEMO_PASSWORD,
+    },
     logLevel: env.LOG_LEVEL,
   };
 }

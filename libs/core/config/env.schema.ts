@@ -34,6 +34,13 @@ export const envSchema = z
     HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
     SHUTDOWN_TIMEOUT_MS: positiveInt.default(25_000),
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    ACCESS_TOKEN_TTL_SECONDS: positiveInt.max(3600).default(900),
+    REFRESH_TOKEN_TTL_SECONDS: positiveInt.default(14 * 86_400),
+    LOGIN_MAX_FAILURES: positiveInt.max(100).default(5),
+    LOGIN_LOCKOUT_SECONDS: positiveInt.default(900),
+    LOGIN_RATE_LIMIT_PER_MINUTE: positiveInt.default(10),
+    DEMO_DATA: z.enum(['true', 'false']).optional(),
+    DEMO_PASSWORD: z.string().min(12, 'must be at least 12 characters').default('scrutiny-demo-2026'),
     CORS_ORIGINS: z.string().default(''),
     RATE_LIMIT_PER_MINUTE: positiveInt.default(300),
     BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'a size such as 1mb or 512kb').default('1mb'),
@@ -44,6 +51,9 @@ export const envSchema = z
     if (env.NODE_ENV !== 'production') return;
     if (!env.JWT_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required when NODE_ENV=production' });
+    }
+    if (env.DEMO_DATA === 'true') {
+      ctx.addIssue({ code: 'custom', path: ['DEMO_DATA'], message: 'demo users and data are refused when NODE_ENV=production' });
     }
     if (!env.DATABASE_URL) {
       ctx.addIssue({

@@ -1,0 +1,36 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AuditService } from '@scrutiny/audit';
+import { Authorize, Permission } from '@scrutiny/auth';
+import { AuditPageResponse, AuditQuery, AuditVerifyResponse } from './audit.dto';
+
+@ApiTags('audit')
+@Controller('audit')
+export class AuditController {
+  constructor(private readonly audit: AuditService) {}
+
+  @Get()
+  @Authorize(Permission.AUDIT_READ)
+  @ApiOperation({ summary: 'Audit events, newest first, with filters and cursor paging' })
+  @ApiOkResponse({ type: AuditPageResponse })
+  list(@Query() q: AuditQuery): Promise<AuditPageResponse> {
+    return this.audit.list({
+      actorId: q.actorId,
+      action: q.action,
+      targetType: q.targetType,
+      targetId: q.targetId,
+      from: q.from ? new Date(q.from) : undefined,
+      to: q.to ? new Date(q.to) : undefined,
+      beforeSeq: q.cursor ? Number(q.cursor) : undefined,
+      limit: q.limit,
+    });
+  }
+
+  @Get('verify')
+  @Authorize(Permission.AUDIT_READ)
+  @ApiOperation({ summary: 'Recompute the hash chain and report the first event that was altered or removed' })
+  @ApiOkResponse({ type: AuditVerifyResponse })
+  verify(): Promise<AuditVerifyResponse> {
+    return this.audit.verify();
+  }
+}

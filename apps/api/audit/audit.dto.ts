@@ -1,0 +1,45 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsDateString, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+
+export class AuditQuery {
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() actorId?: string;
+  @ApiPropertyOptional({ description: 'An action or a prefix of one: `auth.login` matches `auth.login.failed`' })
+  @IsOptional()
+  @Matches(/^[a-z_]+(\.[a-z_]+)*$/, { message: 'action must be dotted lower-case words' })
+  action?: string;
+  @ApiPropertyOptional({ example: 'user' }) @IsOptional() @IsString() @MaxLength(64) targetType?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(128) targetId?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'From (inclusive)' }) @IsOptional() @IsDateString() from?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'To (exclusive)' }) @IsOptional() @IsDateString() to?: string;
+  @ApiPropertyOptional({ description: 'nextCursor from the previous page' }) @IsOptional() @Matches(/^\d{1,18}$/, { message: 'cursor must be a number from a previous page' }) cursor?: string;
+  @ApiPropertyOptional({ default: 50, maximum: 500 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
+}
+
+export class AuditEventResponse {
+  @ApiProperty() seq: number;
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'date-time' }) occurredAt: string;
+  @ApiProperty() actor: { id: string | null; username: string | null; roles: string[] };
+  @ApiProperty({ example: 'auth.login.succeeded' }) action: string;
+  @ApiProperty({ nullable: true }) target: { type: string; id: string } | null;
+  @ApiProperty({ nullable: true, type: String }) requestId: string | null;
+  @ApiProperty({ nullable: true, type: Object }) before: unknown;
+  @ApiProperty({ nullable: true, type: Object }) after: unknown;
+  @ApiProperty({ nullable: true, type: Object }) details: unknown;
+  @ApiProperty() hash: string;
+  @ApiProperty() prevHash: string;
+}
+
+export class AuditPageResponse {
+  @ApiProperty({ type: [AuditEventResponse] }) items: AuditEventResponse[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+}
+
+export class AuditVerifyResponse {
+  @ApiProperty() verified: boolean;
+  @ApiProperty({ description: 'Events checked before the first break (all of them when verified)' }) checked: number;
+  @ApiProperty() lastSeq: number;
+  @ApiProperty({ nullable: true, description: 'The first event that does not fit the chain, and why' })
+  firstBreak: { seq: number; id: string; reason: string } | null;
+}

@@ -1,0 +1,30 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import { ExtractJwt, Strategy } from 'passport-jwt';
+import { APP_CONFIG, DomainError, type AppConfig } from '@scrutiny/core';
+import type { Actor } from '../actor';
+import { AuthService, JWT_AUDIENCE, JWT_ISSUER, type AccessTokenClaims } from '../tokens/auth.service';
+
+/** Bearer access tokens: HS256 only (a token signed any other way, or not at all, is refused), our issuer and audience. */
+@Injectable()
+export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly auth: AuthService,
+  ) {
+    super({
+      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      secretOrKey: config.jwtSecret,
+      algorithms: ['HS256'],
+      issuer: JWT_ISSUER,
+      audience: JWT_AUDIENCE,
+      ignoreExpiration: false,
+    });
+  }
+
+  async validate(claims: AccessTokenClaims): Promise<Actor> {
+    const actor = await this.auth.actorFor(claims);
+    if (!actor) throw new DomainError('UNAUTHENTICATED', 'This session has ended (account disabled or password reset); sign in again');
+    return actor;
+  }
+}

@@ -1,0 +1,74 @@
+/** The roles of domain §7. A user may hold several. */
+export const ROLES = ['admin', 'supervisor', 'internal_panel', 'external_panel', 'professional_standards', 'analyst'] as const;
+export type Role = (typeof ROLES)[number];
+
+/**
+ * What a route can require. Record-level scoping (which records, which sessions) is decided separately, by
+ * the access service; a permission says only what kind of thing a role may do at all.
+ */
+export enum Permission {
+  /** Any signed-in user: their own profile, their own sessions. */
+  SELF = 'self',
+  USERS_MANAGE = 'users:manage',
+  AUDIT_READ = 'audit:read',
+  JOBS_MANAGE = 'jobs:manage',
+  RECORDS_READ = 'records:read',
+  RECORDS_WRITE = 'records:write',
+  RECORDS_IMPORT = 'records:import',
+  SAMPLES_DRAW = 'samples:draw',
+  SAMPLES_REVIEW = 'samples:review',
+  PANELS_MANAGE = 'panels:manage',
+  PANELS_PARTICIPATE = 'panels:participate',
+  STATS_AGGREGATE = 'stats:aggregate',
+  STATS_OFFICER_LEVEL = 'stats:officer-level',
+  FINDINGS_WRITE = 'findings:write',
+  THEMES_REVIEW = 'themes:review',
+  THEMES_MANAGE = 'themes:manage',
+}
+
+/** The one table mapping roles to permissions (domain §7). */
+export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  admin: [
+    Permission.SELF,
+    Permission.USERS_MANAGE,
+    Permission.AUDIT_READ,
+    Permission.JOBS_MANAGE,
+    Permission.RECORDS_READ,
+    Permission.RECORDS_WRITE,
+    Permission.RECORDS_IMPORT,
+    Permission.PANELS_MANAGE,
+    Permission.STATS_AGGREGATE,
+    Permission.THEMES_MANAGE,
+  ],
+  supervisor: [
+    Permission.SELF,
+    Permission.RECORDS_READ,
+    Permission.RECORDS_WRITE,
+    Permission.SAMPLES_DRAW,
+    Permission.SAMPLES_REVIEW,
+    Permission.STATS_AGGREGATE,
+  ],
+  internal_panel: [Permission.SELF, Permission.RECORDS_READ, Permission.PANELS_PARTICIPATE, Permission.STATS_AGGREGATE],
+  external_panel: [Permission.SELF, Permission.RECORDS_READ, Permission.PANELS_PARTICIPATE, Permission.STATS_AGGREGATE],
+  professional_standards: [
+    Permission.SELF,
+    Permission.AUDIT_READ,
+    Permission.RECORDS_READ,
+    Permission.RECORDS_WRITE,
+    Permission.PANELS_MANAGE,
+    Permission.PANELS_PARTICIPATE,
+    Permission.STATS_AGGREGATE,
+    Permission.STATS_OFFICER_LEVEL,
+    Permission.FINDINGS_WRITE,
+    Permission.THEMES_REVIEW,
+  ],
+  analyst: [Permission.SELF, Permission.STATS_AGGREGATE],
+};
+
+export function permissionsOf(roles: readonly Role[]): Set<Permission> {
+  return new Set(roles.flatMap((role) => ROLE_PERMISSIONS[role] ?? []));
+}
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}

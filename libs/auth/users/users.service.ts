@@ -1,0 +1,160 @@
+import { randomBytes } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { DomainError, isUuid, type FieldError } from '@scrutiny/core';
+import { AuditService, type AuditActor } from '@scrutiny/audit';
+import { isRole, type Role } from '../permissions';
+import { RefreshToken } from '../tokens/refresh-token.entity';
+import { hashPassword, passwordProblems } from './password';
+import { User } from './user.entity';
+import { auditSnapshot, toUserView, type UserView } from './user.view';
+
+export const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]{2,63}$/;
+
+export interface CreateUserCommand {
+  username: string;
+  displayName?: string;
+  roles: string[];
+  teams?: string[];
+  areas?: string[];
+  /** Omitted: a strong one is generated and returned once. */
+  password?: string;
+}
+
+export interface UpdateUserCommand {
+  version: number;
+  displayName?: string;
+  roles?: string[];
+  teams?: string[];
+  areas?: string[];
+}
+
+function checkRoles(roles: string[], errors: FieldError[]): Role[] {
+  if (!roles.length) errors.push({ field: 'roles', message: 'at least one role is required' });
+  roles.forEach((r, i) => {
+    if (!isRole(r)) errors.push({ field: `roles.${i}`, message: `unknown role "${r}"` });
+  });
+  return [...new Set(roles)] as Role[];
+}
+
+export function generatePassword(): string {
+  return randomBytes(18).toString('base64url');
+}
+
+@Injectable()
+export class UsersService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
+
+  async create(command: CreateUserCommand, actor: AuditActor): Promise<{ user: UserView; generatedPassword?: string }> {
+    const username = command.username.trim().toLowerCase();
+    const errors: FieldError[] = [];
+    if (!USERNAME_PATTERN.test(username)) errors.push({ field: 'username', message: '3–64 of a-z, 0-9, ".", "_", "-", starting with a letter or digit' });
+    const roles = checkRoles(command.roles, errors);
+    const password = command.password ?? generatePassword();
+    if (command.password !== undefined) errors.push(...passwordProblems(command.password, username));
+    if (errors.length) throw DomainError.validation(errors);
+    const passwordHash = await hashPassword(password);
+    return this.dataSource.transaction(async (m) => {
+      if (await m.getRepository(User).existsBy({ username })) {
+        throw new DomainError('CONFLICT', `A user named "${username}" already exists`, { errors: [{ field: 'username', message: 'is taken' }] });
+      }
+      const user = await m.getRepository(User).save(
+        m.getRepository(User).create({
+          username,
+          displayName: command.displayName?.trim() || username,
+          passwordHash,
+          roles,
+          teams: command.teams ?? [],
+          areas: command.areas ?? [],
+        }),
+      );
+      await this.audit.record(actor, { action: 'user.created', target: { type: 'user', id: user.id }, after: auditSnapshot(user) }, m);
+      return { user: toUserView(user), ...(command.password === undefined ? { generatedPassword: password } : {}) };
+    });
+  }
+
+  async list(): Promise<UserView[]> {
+    return (await this.dataSource.getRepository(User).find({ order: { username: 'ASC' } })).map(toUserView);
+  }
+
+  async get(id: string): Promise<UserView> {
+    return toUserView(await this.load(this.dataSource.manager, id));
+  }
+
+  async update(id: string, command: UpdateUserCommand, actor: AuditActor): Promise<UserView> {
+    const errors: FieldError[] = [];
+    const roles = command.roles ? checkRoles(command.roles, errors) : undefined;
+    if (errors.length) throw DomainError.validation(errors);
+    return this.change(id, command.version, actor, 'user.updated', (user) => {
+      if (command.displayName !== undefined) user.displayName = command.displayName.trim() || user.username;
+      if (roles) user.roles = roles;
+      if (command.teams) user.teams = command.teams;
+      if (command.areas) user.areas = command.areas;
+    });
+  }
+
+  async setDisabled(id: string, disabled: boolean, actor: AuditActor): Promise<UserView> {
+    if (disabled && actor.id === id) throw new DomainError('CONFLICT', 'You cannot disable your own account');
+    return this.change(id, undefined, actor, disabled ? 'user.disabled' : 'user.enabled', (user) => {
+      user.disabledAt = disabled ? (user.disabledAt ?? new Date()) : null;
+      if (disabled) user.sessionVersion += 1;
+    }, (m) => (disabled ? this.revokeAllRefreshTokens(m, id) : Promise.resolve()));
+  }
+
+  /** Sets a new password (or generates one), ends every session, and clears any lockout. */
+  async resetPassword(id: string, password: string | undefined, actor: AuditActor): Promise<{ user: UserView; generatedPassword?: string }> {
+    const user = await this.load(this.dataSource.manager, id);
+    const next = password ?? generatePassword();
+    if (password !== undefined) {
+      const problems = passwordProblems(password, user.username);
+      if (problems.length) throw DomainError.validation(problems);
+    }
+    const passwordHash = await hashPassword(next);
+    const view = await this.change(id, undefined, actor, 'user.password_reset', (u) => {
+      u.passwordHash = passwordHash;
+      u.passwordChangedAt = new Date();
+      u.sessionVersion += 1;
+      u.failedLoginCount = 0;
+      u.lockedUntil = null;
+    }, (m) => this.revokeAllRefreshTokens(m, id));
+    return { user: view, ...(password === undefined ? { generatedPassword: next } : {}) };
+  }
+
+  private async change(
+    id: string,
+    expectedVersion: number | undefined,
+    actor: AuditActor,
+    action: string,
+    mutate: (user: User) => void,
+    alsoDo?: (m: EntityManager) => Promise<void>,
+  ): Promise<UserView> {
+    return this.dataSource.transaction(async (m) => {
+      const user = await this.load(m, id, true);
+      if (expectedVersion !== undefined && user.version !== expectedVersion) {
+        throw new DomainError('VERSION_CONFLICT', `User ${id} was changed by someone else (version ${user.version}, you sent ${expectedVersion}); reload and try again`, {
+          extensions: { currentVersion: user.version },
+        });
+      }
+      const before = auditSnapshot(user);
+      mutate(user);
+      const saved = await m.getRepository(User).save(user);
+      await alsoDo?.(m);
+      await this.audit.record(actor, { action, target: { type: 'user', id }, before, after: auditSnapshot(saved) }, m);
+      return toUserView(saved);
+    });
+  }
+
+  private async load(m: EntityManager, id: string, lock = false): Promise<User> {
+    if (!isUuid(id)) throw DomainError.notFound('User', id);
+    const user = await m.getRepository(User).findOne({ where: { id }, ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
+    if (!user) throw DomainError.notFound('User', id);
+    return user;
+  }
+
+  private async revokeAllRefreshTokens(m: EntityManager, userId: string): Promise<void> {
+    await m.createQueryBuilder().update(RefreshToken).set({ revokedAt: () => 'now()' }).where('user_id = :userId AND revoked_at IS NULL', { userId }).execute();
+  }
+}
