@@ -5,6 +5,7 @@ import { migrateCommand, schemaCheckCommand } from './commands/migrate.command';
 import { openApiCheckCommand, openApiWriteCommand } from './commands/openapi.command';
 import { heartbeatCommand, jobsDiscardCommand, jobsFailedCommand, jobsRetryCommand } from './commands/jobs.command';
 import { healthCommand } from './commands/health.command';
+import { importCommand } from './commands/import.command';
 import { auditVerifyCommand, seedDemoCommand, usersCreateCommand } from './commands/users.command';
 
 const COMMANDS: CliCommand[] = [
@@ -20,6 +21,7 @@ const COMMANDS: CliCommand[] = [
   usersCreateCommand,
   seedDemoCommand,
   auditVerifyCommand,
+  importCommand,
 ];
 
 function help(): string {

@@ -12,6 +12,8 @@ export interface SchemaDefinition {
   entities: MixedList<Function | EntitySchema>;
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   migrations: MixedList<Function>;
+  /** Built-in reference data, loaded after migrating; each must be idempotent. */
+  seeds?: ((dataSource: DataSource) => Promise<void>)[];
 }
 
 /** A DataSource plus whatever must be closed after it (the embedded engine, when we own one). */

@@ -38,7 +38,7 @@ export class DatabaseModule {
             const db = await openDatabase(options.config, options.schema, { pglite: options.pglite, logger });
             if (options.migrateOnOpen) {
               try {
-                await migrate(db.dataSource, { lock: db.kind === 'postgres' });
+                await migrate(db.dataSource, { lock: db.kind === 'postgres', seeds: options.schema.seeds });
               } catch (error) {
                 await db.close();
                 throw error;

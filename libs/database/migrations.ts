@@ -4,17 +4,25 @@ import type { DataSource } from 'typeorm';
 const MIGRATION_LOCK_KEY = 'scrutiny:migrations';
 
 /**
- * Applies pending migrations and returns their names. On a server, holds an advisory lock for the duration
+ * Applies pending migrations, then the schema's seeds (built-in reference data), and returns the migrations' names. On a server, holds an advisory lock for the duration
  * so replicas (or a deploy job and a developer) cannot run the same migration twice. The embedded engine
  * has one connection and one process, so it needs no lock (and taking one would hold its only connection).
  */
-export async function migrate(dataSource: DataSource, options: { lock: boolean }): Promise<string[]> {
-  if (!options.lock) return (await dataSource.runMigrations({ transaction: 'each' })).map((m) => m.name);
+export async function migrate(
+  dataSource: DataSource,
+  options: { lock: boolean; seeds?: ((dataSource: DataSource) => Promise<void>)[] },
+): Promise<string[]> {
+  const run = async () => {
+    const applied = (await dataSource.runMigrations({ transaction: 'each' })).map((m) => m.name);
+    for (const seed of options.seeds ?? []) await seed(dataSource);
+    return applied;
+  };
+  if (!options.lock) return run();
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {
     await runner.query('SELECT pg_advisory_lock(hashtext($1))', [MIGRATION_LOCK_KEY]);
-    return (await dataSource.runMigrations({ transaction: 'each' })).map((m) => m.name);
+    return await run();
   } finally {
     await runner.query('SELECT pg_advisory_unlock(hashtext($1))', [MIGRATION_LOCK_KEY]).catch(() => undefined);
     await runner.release();

@@ -2,6 +2,7 @@ import type { SchemaDefinition } from '@scrutiny/database';
 import { AuditEvent } from '@scrutiny/audit';
 import { RefreshToken, User } from '@scrutiny/auth';
 import { JobFailure, MaintenanceHeartbeat } from '@scrutiny/jobs';
+import { Area, PopulationBenchmark, seedBuiltInReferenceData } from '@scrutiny/records';
 import { MIGRATIONS } from '../../migrations';
 
 /**
@@ -9,6 +10,7 @@ import { MIGRATIONS } from '../../migrations';
  * and tests open the database with this; feature libs never need to know each other's tables.
  */
 export const SCHEMA: SchemaDefinition = {
-  entities: [JobFailure, MaintenanceHeartbeat, User, RefreshToken, AuditEvent],
+  entities: [JobFailure, MaintenanceHeartbeat, User, RefreshToken, AuditEvent, Area, PopulationBenchmark],
   migrations: MIGRATIONS,
+  seeds: [seedBuiltInReferenceData],
 };

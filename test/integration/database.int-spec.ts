@@ -48,12 +48,15 @@ onPostgres('migrations on a server', () => {
     const url = (db.config as { url: string }).url;
     const setup = await db.connect();
     // Start from nothing: drop what the template gave us.
-    await setup.query('DROP TABLE job_failures, maintenance_heartbeats, schema_migrations');
+    await setup.query('DROP SCHEMA public CASCADE');
+    await setup.query('CREATE SCHEMA public');
     const sources = await Promise.all([1, 2, 3].map(() => new DataSource(postgresOptions(url, 2, SCHEMA)).initialize()));
     try {
-      const applied = await Promise.all(sources.map((s) => migrate(s, { lock: true })));
+      const applied = await Promise.all(sources.map((s) => migrate(s, { lock: true, seeds: SCHEMA.seeds })));
       expect(applied.flat()).toHaveLength(SCHEMA.migrations.length as number);
       expect(await schemaDrift(sources[0])).toEqual([]);
+      const [{ n }] = await sources[0].query(`SELECT count(*)::int AS n FROM population_benchmarks WHERE category = 'white'`);
+      expect(n).toBe(331 + 43); // seeded once: every authority and every force, no duplicates
     } finally {
       await Promise.all(sources.map((s) => s.destroy()));
       await db.drop();

@@ -26,7 +26,7 @@ export default async function globalSetup(): Promise<void> {
     }
     const ds = await new DataSource(postgresOptions(databaseUrlWithName(url, template), 2, SCHEMA)).initialize();
     try {
-      await migrate(ds, { lock: true });
+      await migrate(ds, { lock: true, seeds: SCHEMA.seeds });
     } finally {
       await ds.destroy();
     }
@@ -36,7 +36,7 @@ export default async function globalSetup(): Promise<void> {
   const pglite = new PGlite();
   const ds = await new DataSource(embeddedOptions(pglite, SCHEMA)).initialize();
   try {
-    await migrate(ds, { lock: false });
+    await migrate(ds, { lock: false, seeds: SCHEMA.seeds });
   } finally {
     await ds.destroy();
   }

@@ -7,7 +7,7 @@ import type { CliCommand, CommandEnv } from '../command';
 async function withMigratedDatabase(env: CommandEnv, fn: (ds: DataSource, applied: string[]) => Promise<number>): Promise<number> {
   const db = await openDatabase(env.config.database, SCHEMA, { logger: env.logger });
   try {
-    return await fn(db.dataSource, await migrate(db.dataSource, { lock: db.kind === 'postgres' }));
+    return await fn(db.dataSource, await migrate(db.dataSource, { lock: db.kind === 'postgres', seeds: SCHEMA.seeds }));
   } finally {
     await db.close();
   }
