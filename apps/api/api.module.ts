@@ -12,6 +12,8 @@ import { AuditController } from './audit/audit.controller';
 import { AuthController } from './auth/auth.controller';
 import { JobsController } from './jobs/jobs.controller';
 import { UsersController } from './users/users.controller';
+import { ImportsController } from './imports/imports.controller';
+import { RecordsModule } from '@scrutiny/records';
 
 export interface ApiModuleOptions {
   config: AppConfig;
@@ -39,9 +41,10 @@ export class ApiModule {
         HttpPlumbingModule.forRoot(config),
         AuditModule,
         AuthModule.forRoot(config, { guard: true }),
+        RecordsModule,
         HealthModule,
       ],
-      controllers: [AuthController, UsersController, AuditController, JobsController],
+      controllers: [AuthController, UsersController, AuditController, JobsController, ImportsController],
     };
   }
 }

@@ -4,6 +4,7 @@ import { CoreModule, PinoNestLogger, type AppConfig, type Logger } from '@scruti
 import { DatabaseModule } from '@scrutiny/database';
 import { JobsModule } from '@scrutiny/jobs';
 import { SCHEMA } from '@scrutiny/schema';
+import { RecordsModule } from '@scrutiny/records';
 import { AuditModule } from '@scrutiny/audit';
 import { AuthModule } from '@scrutiny/auth';
 
@@ -18,6 +19,7 @@ class CliModule {
         JobsModule.forRoot({ config: config.jobs, processJobs: false }),
         AuditModule,
         AuthModule.forRoot({ ...config, demo: { ...config.demo, enabled: false } }, { guard: false }),
+        RecordsModule,
       ],
     };
   }

@@ -3,6 +3,8 @@ import { CoreModule, type AppConfig, type Logger } from '@scrutiny/core';
 import { DatabaseModule } from '@scrutiny/database';
 import { JobsModule } from '@scrutiny/jobs';
 import { SCHEMA } from '@scrutiny/schema';
+import { AuditModule } from '@scrutiny/audit';
+import { RecordsModule } from '@scrutiny/records';
 
 /** The job processor: BullMQ workers for every queue, the same handlers as embedded mode, no HTTP. */
 @Module({})
@@ -14,6 +16,8 @@ export class WorkerModule {
         CoreModule.forRoot(config, logger),
         DatabaseModule.forRoot({ config: config.database, schema: SCHEMA }),
         JobsModule.forRoot({ config: config.jobs, processJobs: true }),
+        AuditModule,
+        RecordsModule,
       ],
     };
   }

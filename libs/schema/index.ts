@@ -2,7 +2,7 @@ import type { SchemaDefinition } from '@scrutiny/database';
 import { AuditEvent } from '@scrutiny/audit';
 import { RefreshToken, User } from '@scrutiny/auth';
 import { JobFailure, MaintenanceHeartbeat } from '@scrutiny/jobs';
-import { Area, PopulationBenchmark, seedBuiltInReferenceData } from '@scrutiny/records';
+import { Area, Import, ImportFileChunk, ImportRejection, Officer, PopulationBenchmark, seedBuiltInReferenceData, StopSearch } from '@scrutiny/records';
 import { MIGRATIONS } from '../../migrations';
 
 /**
@@ -10,7 +10,7 @@ import { MIGRATIONS } from '../../migrations';
  * and tests open the database with this; feature libs never need to know each other's tables.
  */
 export const SCHEMA: SchemaDefinition = {
-  entities: [JobFailure, MaintenanceHeartbeat, User, RefreshToken, AuditEvent, Area, PopulationBenchmark],
+  entities: [JobFailure, MaintenanceHeartbeat, User, RefreshToken, AuditEvent, Area, PopulationBenchmark, Officer, StopSearch, Import, ImportFileChunk, ImportRejection],
   migrations: MIGRATIONS,
   seeds: [seedBuiltInReferenceData],
 };

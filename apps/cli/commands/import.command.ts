@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
 import { AuditService, SYSTEM_ACTOR } from '@scrutiny/audit';
-import { importCensus } from '@scrutiny/records';
+import { importCensus, ImportsService } from '@scrutiny/records';
 import { openCliContext } from '../cli-context';
 import { UsageError, type CliCommand, type CommandEnv } from '../command';
 
@@ -34,14 +34,57 @@ async function importCensusFile(args: string[], env: CommandEnv): Promise<number
   }
 }
 
+/** A one-line progress bar on stderr (only on a terminal), so stdout stays a clean summary. */
+function progressBar(label: string, totalBytes: number, stream: NodeJS.WriteStream = process.stderr) {
+  const started = Date.now();
+  return (rows: number, bytes: number) => {
+    if (!stream.isTTY) return;
+    const share = totalBytes ? Math.min(1, bytes / totalBytes) : 0;
+    const width = 30;
+    const filled = Math.round(share * width);
+    const rate = Math.round(rows / Math.max(0.001, (Date.now() - started) / 1000));
+    stream.write(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(share * 100).toFixed(0).padStart(3)}%  ${rows.toLocaleString('en-GB')} rows  ${rate.toLocaleString('en-GB')} rows/s `);
+  };
+}
+
+async function importPoliceUkFiles(args: string[], env: CommandEnv): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { force: { type: 'string' } } });
+  if (!values.force) throw new UsageError('--force is required (data.police.uk id, e.g. --force metropolitan, or ONS code)');
+  if (!positionals.length) throw new UsageError('give one or more CSV files');
+  for (const file of positionals) if (!fs.existsSync(file)) throw new UsageError(`file not found: ${file}`);
+  const app = await openCliContext(env.config, env.logger);
+  let worst = 0;
+  try {
+    const imports = app.get(ImportsService);
+    for (const file of positionals) {
+      const size = fs.statSync(file).size;
+      const bar = progressBar(file.split('/').pop() ?? file, size);
+      const result = await imports.importFile(file, values.force, SYSTEM_ACTOR, bar);
+      if (process.stderr.isTTY) process.stderr.write('\n');
+      env.out(
+        `${result.filename}: ${result.status}; read ${result.rowsRead}, imported ${result.rowsImported}, duplicate ${result.rowsDuplicate}, rejected ${result.rowsRejected} (import ${result.id})`,
+      );
+      if (result.error) env.out(`  ${result.error}`);
+      for (const r of result.rejected.slice(0, 20)) env.out(`  line ${r.line}: ${r.field}: ${r.reason}`);
+      if (result.rejected.length > 20 || result.rejectedTruncated) env.out(`  … see GET /api/v1/imports/${result.id} for every rejected row`);
+      worst = Math.max(worst, result.status === 'failed' ? 2 : result.rowsRejected ? 1 : 0);
+    }
+    return worst;
+  } finally {
+    await app.close();
+  }
+}
+
 const FORMATS: Record<string, (args: string[], env: CommandEnv) => Promise<number>> = {
   census: importCensusFile,
+  'police-uk': importPoliceUkFiles,
 };
 
 export const importCommand: CliCommand = {
   name: 'import',
-  usage: 'import census <file> --year YYYY [--lookup <LAD→PFA lookup.csv>]',
-  summary: 'Import population benchmarks by area and ethnicity (5 groups, or 18 categories from Nomis QS201EW)',
+  usage: 'import police-uk <files…> --force <id> | import census <file> --year YYYY [--lookup <LAD→PFA lookup.csv>]',
+  summary:
+    'Import data.police.uk stop-and-search CSVs (exit 1 if rows were rejected, 2 if a file failed), or census population benchmarks (5 groups, or 18 categories from Nomis QS201EW)',
   async run(args, env) {
     const [format, ...rest] = args;
     const handler = FORMATS[format ?? ''];

@@ -20,6 +20,8 @@ export interface AppConfig {
     rateLimitPerMinute: number;
     bodyLimit: string;
     trustProxy: number;
+    /** Largest file accepted by POST /imports. */
+    importMaxBytes: number;
   };
   database: DatabaseConfig;
   jobs: JobsConfig;
@@ -78,6 +80,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
       bodyLimit: env.BODY_LIMIT,
       trustProxy: env.TRUST_PROXY,
+      importMaxBytes: env.IMPORT_MAX_MB * 1024 * 1024,
     },
     database: env.DATABASE_URL
       ? { kind: 'postgres', url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE }

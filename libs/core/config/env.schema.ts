@@ -43,6 +43,7 @@ export const envSchema = z
     DEMO_PASSWORD: z.string().min(12, 'must be at least 12 characters').default('scrutiny-demo-2026'),
     CORS_ORIGINS: z.string().default(''),
     RATE_LIMIT_PER_MINUTE: positiveInt.default(300),
+    IMPORT_MAX_MB: positiveInt.max(2048).default(50),
     BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'a size such as 1mb or 512kb').default('1mb'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),

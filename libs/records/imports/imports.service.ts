@@ -1,0 +1,208 @@
+import { Readable } from 'node:stream';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { z } from 'zod';
+import { DomainError, isUuid } from '@scrutiny/core';
+import { OPENED_DATABASE, type OpenedDatabase } from '@scrutiny/database';
+import { AuditService, type AuditActor } from '@scrutiny/audit';
+import { defineJob, HandlesJob, JobQueue, PermanentJobError, type JobHandler } from '@scrutiny/jobs';
+import { Area } from '../areas/area.entity';
+import { Import, ImportRejection, type ImportStatus } from './import.entity';
+import { ImportFileError, importPoliceUkCsv, sourceMonthOf, type ImportCounts } from './police-uk-import';
+import { checkHeader } from './police-uk-row';
+
+export const IMPORT_FORMATS = ['police-uk'] as const;
+export const PoliceUkImportJob = defineJob('imports', 'police-uk', 1, z.object({ importId: z.string().uuid() }));
+
+const CHUNK_BYTES = 1 << 20;
+const REJECTIONS_SHOWN = 1000;
+
+export interface ImportView {
+  id: string;
+  format: string;
+  force: { code: string; name: string; policeUkId: string | null };
+  filename: string;
+  sourceMonth: string | null;
+  status: ImportStatus;
+  rowsRead: number;
+  rowsImported: number;
+  rowsDuplicate: number;
+  rowsRejected: number;
+  /** The first REJECTIONS_SHOWN rejected-row problems, by line. */
+  rejected: { line: number; field: string; reason: string }[];
+  rejectedTruncated: boolean;
+  error: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+/** First line of a file (up to 64 KiB), for refusing a wrong header before anything is queued. */
+function firstLine(content: Buffer): string {
+  const head = content.subarray(0, 65_536).toString('utf8');
+  const end = head.search(/\r?\n/);
+  return end < 0 ? head : head.slice(0, end);
+}
+
+@Injectable()
+export class ImportsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly queue: JobQueue,
+    private readonly audit: AuditService,
+    @Inject(OPENED_DATABASE) private readonly db: OpenedDatabase,
+  ) {}
+
+  /** A force by data.police.uk id (`lancashire`) or ONS code (`E23000003`). */
+  async resolveForce(force: string, field = 'force'): Promise<Area> {
+    const area = await this.dataSource
+      .getRepository(Area)
+      .createQueryBuilder('a')
+      .where(`a.level = 'force' AND (a.police_uk_id = :f OR a.code = :f)`, { f: force.trim() })
+      .getOne();
+    if (!area) throw DomainError.validation([{ field, message: `"${force}" is not a police force area (give its data.police.uk id, e.g. lancashire, or ONS code)` }]);
+    return area;
+  }
+
+  /** Stores an uploaded file and queues its import. Refuses at once an unknown format, an empty file or a wrong header. */
+  async queueUpload(input: { format: string; force: string; filename: string; content: Buffer }, actor: AuditActor): Promise<ImportView> {
+    if (!(IMPORT_FORMATS as readonly string[]).includes(input.format)) {
+      throw DomainError.validation([{ field: 'format', message: `must be one of: ${IMPORT_FORMATS.join(', ')}` }]);
+    }
+    const force = await this.resolveForce(input.force);
+    if (!input.content.length || !firstLine(input.content).trim()) throw DomainError.validation([{ field: 'file', message: 'the file is empty' }]);
+    const headerProblem = checkHeader(firstLine(input.content).split(','));
+    if (headerProblem) throw DomainError.validation([{ field: 'file', message: headerProblem }]);
+    const id = await this.dataSource.transaction(async (m) => {
+      const created = await m.getRepository(Import).save(
+        m.getRepository(Import).create({
+          format: input.format,
+          forceCode: force.code,
+          filename: path.basename(input.filename).slice(0, 200),
+          sourceMonth: sourceMonthOf(input.filename),
+          status: 'queued',
+          createdBy: actor.id,
+        }),
+      );
+      for (let seq = 0; seq * CHUNK_BYTES < input.content.length; seq++) {
+        await m.query(`INSERT INTO import_file_chunks (import_id, seq, data) VALUES ($1, $2, $3)`, [
+          created.id,
+          seq,
+          input.content.subarray(seq * CHUNK_BYTES, (seq + 1) * CHUNK_BYTES),
+        ]);
+      }
+      await this.audit.record(actor, { action: 'import.queued', target: { type: 'import', id: created.id }, details: { filename: created.filename, bytes: input.content.length, force: force.code } }, m);
+      return created.id;
+    });
+    await this.queue.enqueue(PoliceUkImportJob, { importId: id }, { jobId: `import-${id}` });
+    return this.get(id);
+  }
+
+  /** Runs a queued import (the job). Completed imports are not run again. */
+  async runQueued(importId: string): Promise<void> {
+    const job = await this.dataSource.getRepository(Import).findOneBy({ id: importId });
+    if (!job) throw new PermanentJobError(`Import ${importId} does not exist`);
+    if (job.status === 'completed') return;
+    await this.execute(job, (reader) => Readable.from(this.storedChunks(reader, importId)), { id: job.createdBy, username: null, roles: [] });
+  }
+
+  /** Imports a file from disk now, without the queue (the CLI). */
+  async importFile(filePath: string, force: string, actor: AuditActor, onProgress?: (rowsRead: number, bytesRead: number) => void): Promise<ImportView> {
+    const area = await this.resolveForce(force);
+    const created = await this.dataSource.getRepository(Import).save(
+      this.dataSource.getRepository(Import).create({
+        format: 'police-uk',
+        forceCode: area.code,
+        filename: path.basename(filePath),
+        sourceMonth: sourceMonthOf(path.basename(filePath)),
+        status: 'queued',
+        createdBy: actor.id,
+      }),
+    );
+    let bytesRead = 0;
+    const open = () => fs.createReadStream(filePath).on('data', (chunk) => (bytesRead += chunk.length));
+    await this.execute(created, open, actor, onProgress && ((rows) => onProgress(rows, bytesRead))).catch((error: unknown) => {
+      if (!(error instanceof PermanentJobError)) throw error;
+    });
+    return this.get(created.id);
+  }
+
+  async get(id: string): Promise<ImportView> {
+    if (!isUuid(id)) throw DomainError.notFound('Import', id);
+    const row = await this.dataSource.getRepository(Import).findOneBy({ id });
+    if (!row) throw DomainError.notFound('Import', id);
+    const force = await this.dataSource.getRepository(Area).findOneByOrFail({ code: row.forceCode });
+    const rejected = await this.dataSource
+      .getRepository(ImportRejection)
+      .find({ where: { importId: id }, order: { line: 'ASC', field: 'ASC' }, take: REJECTIONS_SHOWN + 1 });
+    return {
+      id: row.id,
+      format: row.format,
+      force: { code: force.code, name: force.name, policeUkId: force.policeUkId },
+      filename: row.filename,
+      sourceMonth: row.sourceMonth,
+      status: row.status,
+      rowsRead: row.rowsRead,
+      rowsImported: row.rowsImported,
+      rowsDuplicate: row.rowsDuplicate,
+      rowsRejected: row.rowsRejected,
+      rejected: rejected.slice(0, REJECTIONS_SHOWN).map((r) => ({ line: r.line, field: r.field, reason: r.reason })),
+      rejectedTruncated: rejected.length > REJECTIONS_SHOWN,
+      error: row.error,
+      createdAt: row.createdAt.toISOString(),
+      startedAt: row.startedAt?.toISOString() ?? null,
+      finishedAt: row.finishedAt?.toISOString() ?? null,
+    };
+  }
+
+  private async execute(
+    job: Import,
+    input: Parameters<typeof importPoliceUkCsv>[1]['input'],
+    actor: AuditActor,
+    onProgress?: (rowsRead: number) => void,
+  ): Promise<ImportCounts> {
+    await this.dataSource.getRepository(Import).update({ id: job.id }, { status: 'running', startedAt: new Date(), error: null });
+    try {
+      return await importPoliceUkCsv(this.dataSource, {
+        importId: job.id,
+        forceCode: job.forceCode,
+        sourceMonth: job.sourceMonth,
+        engine: this.db.kind,
+        input,
+        onProgress,
+        beforeCommit: async (runner, counts) => {
+          await runner.query(`DELETE FROM import_file_chunks WHERE import_id = $1`, [job.id]);
+          await this.audit.record(actor, { action: 'import.completed', target: { type: 'import', id: job.id }, details: { ...counts, filename: job.filename } }, runner.manager);
+        },
+      });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      await this.dataSource.getRepository(Import).update(
+        { id: job.id },
+        { status: 'failed', error: error instanceof ImportFileError ? message : `Import failed and was rolled back: ${message}`, finishedAt: new Date() },
+      );
+      if (error instanceof ImportFileError) throw new PermanentJobError(message);
+      throw error;
+    }
+  }
+
+  private async *storedChunks(reader: { query: (sql: string, params?: unknown[]) => Promise<unknown> }, importId: string): AsyncGenerator<Buffer> {
+    for (let seq = 0; ; seq++) {
+      const rows = (await reader.query(`SELECT data FROM import_file_chunks WHERE import_id = $1 AND seq = $2`, [importId, seq])) as { data: Buffer }[];
+      if (!rows.length) return;
+      yield rows[0].data;
+    }
+  }
+}
+
+@Injectable()
+@HandlesJob(PoliceUkImportJob)
+export class PoliceUkImportHandler implements JobHandler<{ importId: string }> {
+  constructor(private readonly imports: ImportsService) {}
+
+  handle(payload: { importId: string }): Promise<void> {
+    return this.imports.runQueued(payload.importId);
+  }
+}

@@ -1,0 +1,84 @@
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import type { QueryRunner } from 'typeorm';
+import { from as copyFrom } from 'pg-copy-streams';
+
+/** Columns of the per-import staging table, in order. */
+export const STAGING_COLUMNS = [
+  ['line', 'int'],
+  ['content_hash', 'text'],
+  ['search_type', 'text'],
+  ['occurred_at', 'timestamptz'],
+  ['part_of_operation', 'boolean'],
+  ['operation_name', 'text'],
+  ['latitude', 'float8'],
+  ['longitude', 'float8'],
+  ['gender', 'text'],
+  ['age_range', 'text'],
+  ['self_defined_ethnicity', 'text'],
+  ['officer_defined_ethnicity', 'text'],
+  ['legislation', 'text'],
+  ['object_of_search', 'text'],
+  ['outcome', 'text'],
+  ['outcome_linked_to_object', 'boolean'],
+  ['clothing_removed', 'boolean'],
+] as const;
+
+export type StagedRow = (string | number | boolean | null)[];
+
+/** Loads staged rows into the staging table of the current transaction. */
+export interface StagingWriter {
+  write(row: StagedRow): Promise<void>;
+  finish(): Promise<void>;
+}
+
+function csvField(value: string | number | boolean | null): string {
+  if (value === null) return '';
+  const s = String(value);
+  return /[",\r\n]/.test(s) || s === '' ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** PostgreSQL: one COPY … FROM STDIN (CSV) stream on the transaction's own connection, honouring back-pressure. */
+export async function copyStagingWriter(runner: QueryRunner, table: string): Promise<StagingWriter> {
+  const client = (await runner.connect()) as { query: (stream: Writable) => Writable };
+  const stream = client.query(copyFrom(`COPY ${table} (${STAGING_COLUMNS.map((c) => c[0]).join(', ')}) FROM STDIN WITH (FORMAT csv)`));
+  let failure: Error | undefined;
+  stream.on('error', (error: Error) => (failure = error));
+  return {
+    async write(row) {
+      if (failure) throw failure;
+      if (!stream.write(`${row.map(csvField).join(',')}\n`)) await once(stream, 'drain');
+    },
+    async finish() {
+      if (failure) throw failure;
+      stream.end();
+      await once(stream, 'finish');
+      if (failure) throw failure;
+    },
+  };
+}
+
+/**
+ * The embedded engine (PGlite) cannot take a COPY stream through its node-postgres shim, so rows go in batches
+ * of INSERT … SELECT FROM unnest(…): same staging table, same final statement.
+ */
+export function insertStagingWriter(runner: QueryRunner, table: string, batchSize = 2000): StagingWriter {
+  let batch: StagedRow[] = [];
+  const flush = async () => {
+    if (!batch.length) return;
+    const columns = STAGING_COLUMNS.map(([name, type], i) => ({ name, type, values: batch.map((r) => r[i]) }));
+    await runner.query(
+      `INSERT INTO ${table} (${columns.map((c) => c.name).join(', ')})
+       SELECT * FROM unnest(${columns.map((c, i) => `$${i + 1}::${c.type}[]`).join(', ')})`,
+      columns.map((c) => c.values),
+    );
+    batch = [];
+  };
+  return {
+    async write(row) {
+      batch.push(row);
+      if (batch.length >= batchSize) await flush();
+    },
+    finish: flush,
+  };
+}

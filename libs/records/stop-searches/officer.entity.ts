@@ -1,0 +1,17 @@
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Area } from '../areas/area.entity';
+
+/** An officer as the records know them: a pseudonymous reference, never a name, with team and supervisor. */
+@Entity('officers')
+@Index('uq_officers_reference', ['reference'], { unique: true })
+export class Officer {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column('text') reference: string;
+  @Column('text') forceCode: string;
+  @Column('text', { nullable: true }) teamCode: string | null;
+  @Column('uuid', { nullable: true }) supervisorUserId: string | null;
+  @ManyToOne(() => Area, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'force_code', foreignKeyConstraintName: 'fk_officers_force' })
+  force?: Area;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+}

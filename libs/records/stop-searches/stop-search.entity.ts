@@ -1,0 +1,58 @@
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
+import { Area } from '../areas/area.entity';
+import { Import } from '../imports/import.entity';
+import { Officer } from './officer.entity';
+
+/** A stop and search (PACE Code A 4.3; data.police.uk fields plus the force's own). Vocabulary columns hold codes. */
+@Entity('stop_searches')
+@Index('ix_stop_searches_force_period', ['forceCode', 'period'])
+@Index('ix_stop_searches_team_code', ['teamCode'])
+@Index('ix_stop_searches_occurred_at', ['occurredAt'])
+@Index('uq_stop_searches_dedup_key', ['dedupKey'], { unique: true, where: '"dedup_key" IS NOT NULL' })
+export class StopSearch {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column('text') forceCode: string;
+  @Column('text', { nullable: true }) areaCode: string | null;
+  @Column('timestamptz') occurredAt: Date;
+  /** First day of the Europe/London calendar month of occurredAt: the reporting period. */
+  @Column('date') period: string;
+  @Column('text') searchType: string;
+  @Column('text', { nullable: true }) legislation: string | null;
+  @Column('text', { nullable: true }) objectOfSearch: string | null;
+  @Column('text', { nullable: true }) grounds: string | null;
+  @Column('text', { nullable: true }) outcome: string | null;
+  @Column('boolean', { nullable: true }) outcomeLinkedToObject: boolean | null;
+  @Column('boolean', { nullable: true }) clothingRemoved: boolean | null;
+  @Column('boolean', { nullable: true }) partOfOperation: boolean | null;
+  @Column('text', { nullable: true }) operationName: string | null;
+  @Column('double precision', { nullable: true }) latitude: number | null;
+  @Column('double precision', { nullable: true }) longitude: number | null;
+  @Column('text', { nullable: true }) gender: string | null;
+  @Column('text', { nullable: true }) ageRange: string | null;
+  @Column('text', { nullable: true }) selfDefinedEthnicity: string | null;
+  @Column('text', { nullable: true }) officerDefinedEthnicity: string | null;
+  @Column('uuid', { nullable: true }) officerId: string | null;
+  @Column('text', { nullable: true }) teamCode: string | null;
+  @Column('text', { nullable: true }) s60AuthorisationId: string | null;
+  @Column('boolean', { nullable: true }) bwvActivatedBeforeEncounter: boolean | null;
+  /** 'police-uk' (imported) or 'manual' (created through the API). */
+  @Column('text') source: string;
+  @Column('uuid', { nullable: true }) importId: string | null;
+  /** Imported rows only: content hash of the row and its source month, plus its occurrence number among identical rows. */
+  @Column('text', { nullable: true }) dedupKey: string | null;
+  @ManyToOne(() => Area, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'force_code', foreignKeyConstraintName: 'fk_stop_searches_force' })
+  force?: Area;
+  @ManyToOne(() => Area, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'area_code', foreignKeyConstraintName: 'fk_stop_searches_area' })
+  area?: Area;
+  @ManyToOne(() => Officer, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'officer_id', foreignKeyConstraintName: 'fk_stop_searches_officer' })
+  officer?: Officer;
+  @ManyToOne(() => Import, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'import_id', foreignKeyConstraintName: 'fk_stop_searches_import' })
+  import?: Import;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+  @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
+  @VersionColumn() version: number;
+}
