@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { checkHeader, mapPoliceUkRow, type MappedStopSearch, type RowRejection } from './police-uk-row';
-import { copyStagingWriter, insertStagingWriter, STAGING_COLUMNS, type StagedRow } from './staging-writer';
+import { copyStagingWriter, insertStagingWriter, STAGING_COLUMNS, type StagedRow, type StagingWriter } from './staging-writer';
 
 /** A problem with the file as a whole (empty, wrong header): nothing is imported, and retrying will not help. */
 export class ImportFileError extends Error {
@@ -64,11 +64,13 @@ export async function importPoliceUkCsv(dataSource: DataSource, options: PoliceU
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   await runner.startTransaction();
+  let writer: StagingWriter | undefined;
   try {
     await runner.query(
       `CREATE TEMP TABLE ${STAGING_TABLE} (${STAGING_COLUMNS.map(([n, t]) => `${n} ${t}`).join(', ')}) ON COMMIT DROP`,
     );
-    const writer = options.engine === 'postgres' ? await copyStagingWriter(runner, STAGING_TABLE) : insertStagingWriter(runner, STAGING_TABLE);
+    writer = options.engine === 'postgres' ? await copyStagingWriter(runner, STAGING_TABLE) : insertStagingWriter(runner, STAGING_TABLE);
+    const staging = writer;
     const counts = { rowsRead: 0, rowsStaged: 0, rowsRejected: 0 };
     let rejections: { line: number; field: string; reason: string }[] = [];
     const flushRejections = async () => {
@@ -91,6 +93,8 @@ export async function importPoliceUkCsv(dataSource: DataSource, options: PoliceU
     const parser = source.pipe(
       parse({ relax_column_count: true, relax_quotes: true, skip_empty_lines: true, bom: true, info: true, skip_records_with_error: true }),
     );
+    // pipe() does not pass a source failure on: without this the parser would wait for the rest of the file forever.
+    source.once('error', (error) => parser.destroy(error));
     const skipped: { line: number; reason: string }[] = [];
     parser.on('skip', (error: { lines?: number; message: string }) => skipped.push({ line: error.lines ?? 0, reason: error.message }));
     let header = true;
@@ -120,7 +124,7 @@ export async function importPoliceUkCsv(dataSource: DataSource, options: PoliceU
         r.gender, r.ageRange, r.selfDefinedEthnicity, r.officerDefinedEthnicity, r.legislation, r.objectOfSearch, r.outcome, r.outcomeLinkedToObject,
         r.clothingRemoved,
       ];
-      await writer.write(row);
+      await staging.write(row);
       counts.rowsStaged++;
     }
     for (const s of skipped.splice(0)) {
@@ -128,7 +132,7 @@ export async function importPoliceUkCsv(dataSource: DataSource, options: PoliceU
       await reject(s.line, [{ field: '(row)', reason: `not valid CSV: ${s.reason}` }]);
     }
     if (header) throw new ImportFileError('the file is empty: expected the data.police.uk header and rows');
-    await writer.finish();
+    await staging.finish();
     await flushRejections();
 
     const [{ inserted }] = (await runner.query(
@@ -163,6 +167,7 @@ export async function importPoliceUkCsv(dataSource: DataSource, options: PoliceU
     options.onProgress?.(counts.rowsRead);
     return result;
   } catch (error) {
+    await writer?.abort(error instanceof Error ? error : new Error(String(error)));
     if (runner.isTransactionActive) await runner.rollbackTransaction();
     throw error;
   } finally {

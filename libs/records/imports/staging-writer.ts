@@ -30,6 +30,8 @@ export type StagedRow = (string | number | boolean | null)[];
 export interface StagingWriter {
   write(row: StagedRow): Promise<void>;
   finish(): Promise<void>;
+  /** Ends a failed load so the connection can roll back (an open COPY would hold it). */
+  abort(reason: Error): Promise<void>;
 }
 
 function csvField(value: string | number | boolean | null): string {
@@ -54,6 +56,13 @@ export async function copyStagingWriter(runner: QueryRunner, table: string): Pro
       stream.end();
       await once(stream, 'finish');
       if (failure) throw failure;
+    },
+    async abort(reason) {
+      if (stream.destroyed || stream.writableFinished) return;
+      // Destroying the stream sends CopyFail: the server ends the COPY with an error and the connection is free again.
+      const closed = once(stream, 'close').catch(() => undefined);
+      stream.destroy(reason);
+      await closed;
     },
   };
 }
@@ -80,5 +89,8 @@ export function insertStagingWriter(runner: QueryRunner, table: string, batchSiz
       if (batch.length >= batchSize) await flush();
     },
     finish: flush,
+    async abort() {
+      batch = [];
+    },
   };
 }
