@@ -85,7 +85,7 @@ export class CreateStopSearchesAndImports1795398864436 implements MigrationInter
         "bwv_activated_before_encounter" boolean,
         "source" text NOT NULL,
         "import_id" uuid,
-        "dedup_key" text,
+        "dedup_key" uuid,
         "created_at" timestamptz NOT NULL DEFAULT now(),
         "updated_at" timestamptz NOT NULL DEFAULT now(),
         "version" integer NOT NULL,
@@ -97,8 +97,7 @@ export class CreateStopSearchesAndImports1795398864436 implements MigrationInter
       )`);
     await q.query(`CREATE UNIQUE INDEX "uq_stop_searches_dedup_key" ON "stop_searches" ("dedup_key") WHERE "dedup_key" IS NOT NULL`);
     await q.query(`CREATE INDEX "ix_stop_searches_force_period" ON "stop_searches" ("force_code", "period")`);
-    await q.query(`CREATE INDEX "ix_stop_searches_team_code" ON "stop_searches" ("team_code")`);
-    await q.query(`CREATE INDEX "ix_stop_searches_occurred_at" ON "stop_searches" ("occurred_at")`);
+    await q.query(`CREATE INDEX "ix_stop_searches_team_code" ON "stop_searches" ("team_code") WHERE "team_code" IS NOT NULL`);
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -13,6 +13,7 @@ import { AuthController } from './auth/auth.controller';
 import { JobsController } from './jobs/jobs.controller';
 import { UsersController } from './users/users.controller';
 import { ImportsController } from './imports/imports.controller';
+import { StopSearchesController } from './stop-searches/stop-searches.controller';
 import { RecordsModule } from '@scrutiny/records';
 
 export interface ApiModuleOptions {
@@ -44,7 +45,7 @@ export class ApiModule {
         RecordsModule,
         HealthModule,
       ],
-      controllers: [AuthController, UsersController, AuditController, JobsController, ImportsController],
+      controllers: [AuthController, UsersController, AuditController, JobsController, ImportsController, StopSearchesController],
     };
   }
 }

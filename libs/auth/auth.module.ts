@@ -5,6 +5,7 @@ import { PassportModule } from '@nestjs/passport';
 import type { AppConfig } from '@scrutiny/core';
 import { DemoUsersSeeder } from './demo-users';
 import { AccessGuard } from './http/access.guard';
+import { AccessService } from './access/access.service';
 import { JwtStrategy } from './http/jwt.strategy';
 import { AuthService } from './tokens/auth.service';
 import { UsersService } from './users/users.service';
@@ -22,9 +23,10 @@ export class AuthModule {
         UsersService,
         JwtStrategy,
         DemoUsersSeeder,
+        AccessService,
         ...(options.guard ? [{ provide: APP_GUARD, useClass: AccessGuard }] : []),
       ],
-      exports: [AuthService, UsersService, DemoUsersSeeder],
+      exports: [AuthService, UsersService, DemoUsersSeeder, AccessService],
     };
   }
 }

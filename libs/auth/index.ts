@@ -10,3 +10,5 @@ export * from './http/access.decorators';
 export * from './http/access.guard';
 export * from './demo-users';
 export * from './auth.module';
+export * from './access/access.service';
+export * from './access/pseudonymise';

@@ -11,3 +11,5 @@ export * from './imports/police-uk-row';
 export * from './imports/police-uk-import';
 export * from './imports/imports.service';
 export * from './records.module';
+export * from './stop-searches/stop-search.view';
+export * from './stop-searches/stop-searches.service';

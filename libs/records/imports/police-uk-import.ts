@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { parse } from 'csv-parse';
+import { uuidv7 } from '@scrutiny/core';
+import { csvRecords } from './csv-records';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { checkHeader, mapPoliceUkRow, type MappedStopSearch, type RowRejection } from './police-uk-row';
 import { copyStagingWriter, insertStagingWriter, STAGING_COLUMNS, type StagedRow, type StagingWriter } from './staging-writer';
@@ -90,46 +91,30 @@ export async function importPoliceUkCsv(dataSource: DataSource, options: PoliceU
     };
 
     const source = options.input(options.engine === 'postgres' ? dataSource : runner);
-    const parser = source.pipe(
-      parse({ relax_column_count: true, relax_quotes: true, skip_empty_lines: true, bom: true, info: true, skip_records_with_error: true }),
-    );
-    // pipe() does not pass a source failure on: without this the parser would wait for the rest of the file forever.
-    source.once('error', (error) => parser.destroy(error));
-    const skipped: { line: number; reason: string }[] = [];
-    parser.on('skip', (error: { lines?: number; message: string }) => skipped.push({ line: error.lines ?? 0, reason: error.message }));
     let header = true;
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-      while (skipped.length) {
-        const s = skipped.shift()!;
-        counts.rowsRead++;
-        await reject(s.line, [{ field: '(row)', reason: `not valid CSV: ${s.reason}` }]);
-      }
+    for await (const { cells, line } of csvRecords(source)) {
       if (header) {
-        const problem = checkHeader(record);
+        const problem = checkHeader(cells);
         if (problem) throw new ImportFileError(problem);
         header = false;
         continue;
       }
       counts.rowsRead++;
       if (options.onProgress && counts.rowsRead % 10_000 === 0) options.onProgress(counts.rowsRead);
-      const mapped = mapPoliceUkRow(record);
+      const mapped = mapPoliceUkRow(cells);
       if ('rejections' in mapped) {
-        await reject(info.lines, mapped.rejections);
+        await reject(line, mapped.rejections);
         continue;
       }
       const r = mapped.record;
       const month = options.sourceMonth ?? r.occurredAt.slice(0, 7);
       const row: StagedRow = [
-        info.lines, contentHash(options.forceCode, month, r), r.searchType, r.occurredAt, r.partOfOperation, r.operationName, r.latitude, r.longitude,
-        r.gender, r.ageRange, r.selfDefinedEthnicity, r.officerDefinedEthnicity, r.legislation, r.objectOfSearch, r.outcome, r.outcomeLinkedToObject,
-        r.clothingRemoved,
+        line, uuidv7(), contentHash(options.forceCode, month, r), r.searchType, r.occurredAt, r.partOfOperation, r.operationName, r.latitude,
+        r.longitude, r.gender, r.ageRange, r.selfDefinedEthnicity, r.officerDefinedEthnicity, r.legislation, r.objectOfSearch, r.outcome,
+        r.outcomeLinkedToObject, r.clothingRemoved,
       ];
       await staging.write(row);
       counts.rowsStaged++;
-    }
-    for (const s of skipped.splice(0)) {
-      counts.rowsRead++;
-      await reject(s.line, [{ field: '(row)', reason: `not valid CSV: ${s.reason}` }]);
     }
     if (header) throw new ImportFileError('the file is empty: expected the data.police.uk header and rows');
     await staging.finish();
@@ -138,14 +123,16 @@ export async function importPoliceUkCsv(dataSource: DataSource, options: PoliceU
     const [{ inserted }] = (await runner.query(
       `WITH inserted AS (
          INSERT INTO stop_searches (
-           force_code, occurred_at, period, search_type, part_of_operation, operation_name, latitude, longitude, gender, age_range,
+           id, force_code, occurred_at, period, search_type, part_of_operation, operation_name, latitude, longitude, gender, age_range,
            self_defined_ethnicity, officer_defined_ethnicity, legislation, object_of_search, outcome, outcome_linked_to_object,
            clothing_removed, source, import_id, dedup_key, version)
-         SELECT $1, s.occurred_at, date_trunc('month', s.occurred_at AT TIME ZONE 'Europe/London')::date, s.search_type, s.part_of_operation,
+         SELECT s.id, $1, s.occurred_at, date_trunc('month', s.occurred_at AT TIME ZONE 'Europe/London')::date, s.search_type, s.part_of_operation,
            s.operation_name, s.latitude, s.longitude, s.gender, s.age_range, s.self_defined_ethnicity, s.officer_defined_ethnicity,
            s.legislation, s.object_of_search, s.outcome, s.outcome_linked_to_object, s.clothing_removed, 'police-uk', $2,
-           s.content_hash || ':' || row_number() OVER (PARTITION BY s.content_hash ORDER BY s.line), 1
+           md5(s.content_hash || ':' || row_number() OVER (PARTITION BY s.content_hash ORDER BY s.line))::uuid, 1
          FROM ${STAGING_TABLE} s
+         -- File order = id order (time-ordered ids): the primary key and the period index are appended to, not scattered.
+         ORDER BY s.line
          ON CONFLICT (dedup_key) WHERE dedup_key IS NOT NULL DO NOTHING
          RETURNING 1)
        SELECT count(*)::int AS inserted FROM inserted`,

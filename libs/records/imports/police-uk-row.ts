@@ -71,7 +71,7 @@ export function mapPoliceUkRow(cells: string[]): { record: MappedStopSearch } | 
   if (cells.length !== POLICE_UK_COLUMNS.length) {
     return { rejections: [{ field: '(row)', reason: `expected ${POLICE_UK_COLUMNS.length} columns, found ${cells.length}` }] };
   }
-  const garbage = cells.findIndex((c) => GARBAGE.test(c));
+  const garbage = GARBAGE.test(cells.join('')) ? cells.findIndex((c) => GARBAGE.test(c)) : -1;
   if (garbage >= 0) return { rejections: [{ field: POLICE_UK_COLUMNS[garbage], reason: 'contains binary data or characters that are not valid UTF-8' }] };
 
   const rejections: RowRejection[] = [];
@@ -82,7 +82,7 @@ export function mapPoliceUkRow(cells: string[]): { record: MappedStopSearch } | 
       if (required) rejections.push({ field: POLICE_UK_COLUMNS[i], reason: 'is required' });
       return null;
     }
-    const code = v.parse.get(raw.toLowerCase());
+    const code = v.parse.get(raw) ?? v.parse.get(raw.toLowerCase());
     if (!code) rejections.push({ field: POLICE_UK_COLUMNS[i], reason: `unknown value "${raw.slice(0, 80)}"` });
     return code ?? null;
   };

@@ -6,6 +6,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 /** Columns of the per-import staging table, in order. */
 export const STAGING_COLUMNS = [
   ['line', 'int'],
+  ['id', 'uuid'],
   ['content_hash', 'text'],
   ['search_type', 'text'],
   ['occurred_at', 'timestamptz'],
@@ -34,10 +35,12 @@ export interface StagingWriter {
   abort(reason: Error): Promise<void>;
 }
 
+const NEEDS_QUOTES = /[",\r\n]/;
+
 function csvField(value: string | number | boolean | null): string {
   if (value === null) return '';
-  const s = String(value);
-  return /[",\r\n]/.test(s) || s === '' ? `"${s.replace(/"/g, '""')}"` : s;
+  if (typeof value !== 'string') return String(value);
+  return value === '' || NEEDS_QUOTES.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
 /** PostgreSQL: one COPY … FROM STDIN (CSV) stream on the transaction's own connection, honouring back-pressure. */
@@ -46,12 +49,21 @@ export async function copyStagingWriter(runner: QueryRunner, table: string): Pro
   const stream = client.query(copyFrom(`COPY ${table} (${STAGING_COLUMNS.map((c) => c[0]).join(', ')}) FROM STDIN WITH (FORMAT csv)`));
   let failure: Error | undefined;
   stream.on('error', (error: Error) => (failure = error));
+  // Rows are sent in ~64 KiB CopyData messages: one message per row costs more than the row itself.
+  let buffer = '';
+  const send = async () => {
+    if (failure) throw failure;
+    const chunk = buffer;
+    buffer = '';
+    if (!stream.write(chunk)) await once(stream, 'drain');
+  };
   return {
     async write(row) {
-      if (failure) throw failure;
-      if (!stream.write(`${row.map(csvField).join(',')}\n`)) await once(stream, 'drain');
+      buffer += `${row.map(csvField).join(',')}\n`;
+      if (buffer.length >= 65_536) await send();
     },
     async finish() {
+      if (buffer) await send();
       if (failure) throw failure;
       stream.end();
       await once(stream, 'finish');

@@ -6,8 +6,7 @@ import { Officer } from './officer.entity';
 /** A stop and search (PACE Code A 4.3; data.police.uk fields plus the force's own). Vocabulary columns hold codes. */
 @Entity('stop_searches')
 @Index('ix_stop_searches_force_period', ['forceCode', 'period'])
-@Index('ix_stop_searches_team_code', ['teamCode'])
-@Index('ix_stop_searches_occurred_at', ['occurredAt'])
+@Index('ix_stop_searches_team_code', ['teamCode'], { where: '"team_code" IS NOT NULL' })
 @Index('uq_stop_searches_dedup_key', ['dedupKey'], { unique: true, where: '"dedup_key" IS NOT NULL' })
 export class StopSearch {
   @PrimaryGeneratedColumn('uuid') id: string;
@@ -38,8 +37,11 @@ export class StopSearch {
   /** 'police-uk' (imported) or 'manual' (created through the API). */
   @Column('text') source: string;
   @Column('uuid', { nullable: true }) importId: string | null;
-  /** Imported rows only: content hash of the row and its source month, plus its occurrence number among identical rows. */
-  @Column('text', { nullable: true }) dedupKey: string | null;
+  /**
+   * Imported rows only: md5 of (the row's content hash with its force and source month, and its occurrence number
+   * among identical rows), as a 16-byte uuid for a compact unique index.
+   */
+  @Column('uuid', { nullable: true }) dedupKey: string | null;
   @ManyToOne(() => Area, { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'force_code', foreignKeyConstraintName: 'fk_stop_searches_force' })
   force?: Area;

@@ -66,7 +66,8 @@ function table<T extends string>(entries: [T, ...string[]][]): { parse: Map<stri
   const render = new Map<T, string>();
   for (const [code, ...wordings] of entries) {
     render.set(code, wordings[0]);
-    for (const w of wordings) parse.set(w.toLowerCase(), code);
+    // Exact wordings first (the common case, no lower-casing needed), then lower-case for variants like TRUE/True.
+    for (const w of wordings) parse.set(w, code).set(w.toLowerCase(), code);
   }
   return { parse, render };
 }
