@@ -10,7 +10,9 @@ import { AuthModule } from '@scrutiny/auth';
 
 @Module({})
 class CliModule {
-  static forRoot(config: AppConfig, logger: Logger, migrateOnOpen: boolean): DynamicModule {
+  static forRoot(appConfig: AppConfig, logger: Logger, migrateOnOpen: boolean): DynamicModule {
+    // Commands never seed demo data as a side effect (`seed:demo` does it on purpose).
+    const config = { ...appConfig, demo: { ...appConfig.demo, enabled: false, records: false } };
     return {
       module: CliModule,
       imports: [
@@ -18,7 +20,7 @@ class CliModule {
         DatabaseModule.forRoot({ config: config.database, schema: SCHEMA, migrateOnOpen }),
         JobsModule.forRoot({ config: config.jobs, processJobs: false }),
         AuditModule,
-        AuthModule.forRoot({ ...config, demo: { ...config.demo, enabled: false } }, { guard: false }),
+        AuthModule.forRoot(config, { guard: false }),
         RecordsModule,
       ],
     };

@@ -9,7 +9,9 @@ import { RecordsModule } from '@scrutiny/records';
 /** The job processor: BullMQ workers for every queue, the same handlers as embedded mode, no HTTP. */
 @Module({})
 export class WorkerModule {
-  static forRoot(config: AppConfig, logger: Logger): DynamicModule {
+  static forRoot(appConfig: AppConfig, logger: Logger): DynamicModule {
+    // The API seeds demo data; a worker never does.
+    const config = { ...appConfig, demo: { ...appConfig.demo, enabled: false, records: false } };
     return {
       module: WorkerModule,
       imports: [

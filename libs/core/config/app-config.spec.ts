@@ -57,6 +57,8 @@ describe('loadConfig', () => {
       'DEMO_DATA',
     ]);
     expect(problemsOf({ DEMO_PASSWORD: 'short' })).toEqual(['DEMO_PASSWORD']);
+    expect(loadConfig({}).demo.records).toBe(true);
+    expect(loadConfig({ DEMO_RECORDS: 'false' }).demo).toMatchObject({ enabled: true, records: false });
   });
 
   it('parses CORS origins as a list, or * for any', () => {

@@ -37,8 +37,8 @@ export interface AppConfig {
     loginLockoutSeconds: number;
     loginRateLimitPerMinute: number;
   };
-  /** Demo users and data: on by default in embedded mode, never in production. */
-  demo: { enabled: boolean; password: string };
+  /** Demo users (and, unless `records` is off, demo records): on by default in embedded mode, never in production. */
+  demo: { enabled: boolean; records: boolean; password: string };
   logLevel: Env['LOG_LEVEL'];
 }
 
@@ -55,6 +55,11 @@ function blankToUndefined(source: NodeJS.ProcessEnv): Record<string, string | un
   const out: Record<string, string | undefined> = {};
   for (const [key, value] of Object.entries(source)) out[key] = value === '' ? undefined : value;
   return out;
+}
+
+function demoSettings(env: Env): AppConfig['demo'] {
+  const enabled = env.NODE_ENV !== 'production' && (env.DEMO_DATA ? env.DEMO_DATA === 'true' : !env.DATABASE_URL);
+  return { enabled, records: enabled && env.DEMO_RECORDS !== 'false', password: env.DEMO_PASSWORD };
 }
 
 /** Validates the environment and derives the configuration; throws ConfigError naming each bad variable. */
@@ -99,10 +104,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       loginLockoutSeconds: env.LOGIN_LOCKOUT_SECONDS,
       loginRateLimitPerMinute: env.LOGIN_RATE_LIMIT_PER_MINUTE,
     },
-    demo: {
-      enabled: env.NODE_ENV !== 'production' && (env.DEMO_DATA ? env.DEMO_DATA === 'true' : !env.DATABASE_URL),
-      password: env.DEMO_PASSWORD,
-    },
+    demo: demoSettings(env),
     logLevel: env.LOG_LEVEL,
   };
 }

@@ -40,6 +40,7 @@ export const envSchema = z
     LOGIN_LOCKOUT_SECONDS: positiveInt.default(900),
     LOGIN_RATE_LIMIT_PER_MINUTE: positiveInt.default(10),
     DEMO_DATA: z.enum(['true', 'false']).optional(),
+    DEMO_RECORDS: z.enum(['true', 'false']).optional(),
     DEMO_PASSWORD: z.string().min(12, 'must be at least 12 characters').default('scrutiny-demo-2026'),
     CORS_ORIGINS: z.string().default(''),
     RATE_LIMIT_PER_MINUTE: positiveInt.default(300),

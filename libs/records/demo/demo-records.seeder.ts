@@ -1,0 +1,52 @@
+import { Readable } from 'node:stream';
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, LOGGER, uuidv7, type AppConfig, type Logger } from '@scrutiny/core';
+import { SYSTEM_ACTOR } from '@scrutiny/audit';
+import { ImportsService } from '../imports/imports.service';
+import { DEMO_POLICE_UK_CSV, DEMO_POLICE_UK_FILENAME } from './demo-csv';
+
+/** Lancashire cases on the demo supervisor's team (TEAM-A), so supervisor scoping has something to show. */
+const DEMO_CASES = [
+  { at: '2024-05-03T21:47:00+01:00', power: 'misuse_of_drugs_act_s23', object: 'controlled_drugs', outcome: 'no_further_action', self: 'B2', officer: 'black', age: '18_24', ref: 'PC-4471', grounds: 'Smell of cannabis from the car; driver nervous' },
+  { at: '2024-05-09T14:10:00+01:00', power: 'pace_s1', object: 'stolen_goods', outcome: 'arrest', self: 'W1', officer: 'white', age: '25_34', ref: 'PC-4471', grounds: 'Matched description of shoplifting suspect given by store staff minutes earlier' },
+  { at: '2024-05-17T23:05:00+01:00', power: 'cjpoa_s60', object: 'offensive_weapons', outcome: 'no_further_action', self: 'A2', officer: 'asian', age: '10_17', ref: 'PC-5120', grounds: 'Section 60 authorisation in force after stabbing in the town centre' },
+  { at: '2024-06-02T02:30:00+01:00', power: 'misuse_of_drugs_act_s23', object: 'controlled_drugs', outcome: 'drugs_warning', self: 'NS', officer: 'white', age: 'over_34', ref: 'PC-5120', grounds: 'Seen exchanging small items for cash outside the station' },
+  { at: '2024-06-14T19:20:00+01:00', power: 'pace_s1', object: 'articles_to_threaten_or_harm', outcome: 'community_resolution', self: 'M1', officer: 'black', age: '10_17', ref: 'PC-6002', grounds: 'Reported by a member of the public as carrying a knife' },
+];
+
+/** Demo records in embedded mode: one real police.uk month (imported the normal way) and a few team cases. */
+@Injectable()
+export class DemoRecordsSeeder implements OnApplicationBootstrap {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly imports: ImportsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.config.demo.records) return;
+    const [{ n }] = (await this.dataSource.query(`SELECT count(*)::int AS n FROM stop_searches`)) as { n: number }[];
+    if (n > 0) return;
+    const imported = await this.imports.importReadable(Readable.from([DEMO_POLICE_UK_CSV]), DEMO_POLICE_UK_FILENAME, 'city-of-london', SYSTEM_ACTOR);
+    const [supervisor] = (await this.dataSource.query(`SELECT id FROM users WHERE username = 'supervisor'`)) as { id: string }[];
+    await this.dataSource.transaction(async (m) => {
+      for (const c of DEMO_CASES) {
+        const [officer] = (await m.query(
+          `INSERT INTO officers (reference, force_code, team_code, supervisor_user_id) VALUES ($1, 'E23000003', 'TEAM-A', $2)
+           ON CONFLICT (reference) DO UPDATE SET team_code = EXCLUDED.team_code RETURNING id`,
+          [c.ref, supervisor?.id ?? null],
+        )) as { id: string }[];
+        await m.query(
+          `INSERT INTO stop_searches (id, force_code, area_code, occurred_at, period, search_type, legislation, object_of_search, grounds, outcome,
+             gender, age_range, self_defined_ethnicity, officer_defined_ethnicity, officer_id, team_code, bwv_activated_before_encounter, source, version)
+           VALUES ($1, 'E23000003', 'E07000117', $2, date_trunc('month', $2::timestamptz AT TIME ZONE 'Europe/London')::date, 'person', $3, $4, $5, $6,
+             'male', $7, $8, $9, $10, 'TEAM-A', true, 'manual', 1)`,
+          [uuidv7(), c.at, c.power, c.object, c.grounds, c.outcome, c.age, c.self, c.officer, officer.id],
+        );
+      }
+    });
+    this.logger.info({ imported: imported.rowsImported, teamCases: DEMO_CASES.length }, 'demo stop searches created');
+  }
+}
