@@ -19,4 +19,13 @@ describe('demo data (embedded start)', () => {
     const all = await t.http().get('/api/v1/stop-searches?limit=200').set('authorization', `Bearer ${psd}`).expect(200);
     expect(all.body.items).toHaveLength(106);
   });
+
+  it('gives the demo panel members an open session: external sees three cases pseudonymised, internal three in full', async () => {
+    const external = await t.http().get('/api/v1/stop-searches').set('authorization', `Bearer ${await tokenFor(t, 'external_panel')}`).expect(200);
+    expect(external.body.items).toHaveLength(3);
+    expect(external.body.items.every((i: { pseudonymised: boolean; officer: string }) => i.pseudonymised && i.officer.startsWith('Officer '))).toBe(true);
+    const internal = await t.http().get('/api/v1/stop-searches').set('authorization', `Bearer ${await tokenFor(t, 'internal_panel')}`).expect(200);
+    expect(internal.body.items).toHaveLength(3);
+    expect(internal.body.items.every((i: { pseudonymised: boolean }) => !i.pseudonymised)).toBe(true);
+  });
 });

@@ -1,6 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { DomainError, isUuid } from '@scrutiny/core';
+import { APP_CONFIG, DomainError, isUuid, type AppConfig } from '@scrutiny/core';
 import type { Actor } from '../actor';
 
 /** Kinds of case a user can be scoped to, and the table each lives in. */
@@ -10,56 +10,118 @@ export type CaseKind = keyof typeof CASE_TABLES;
 /** A predicate to AND into a query over a case table aliased `alias`, or "all"/"none". */
 export type Scope = { kind: 'all' } | { kind: 'none' } | { kind: 'where'; sql: string; params: unknown[] };
 
+/** How one case is shown to one actor. */
+export type CaseView = { kind: 'full' } | { kind: 'pseudonymised'; panelId: string; key: string; showGrounds: boolean };
+
+/** Days after a session closes during which its members can still open its cases (domain §7). */
+export const PANEL_GRACE_DAYS = 7;
+
 /**
- * Record-level scoping, in one place (domain §7): professional standards and admins see every case; a supervisor
- * the cases of their teams and areas and of officers they supervise; panel members only the cases on the agenda of
- * their panels' sessions (while open and for 7 days after; granted once panels exist, until then nothing); analysts
- * no individual cases. Roles combine. A case outside scope is reported as missing (404), never as forbidden, so ids
- * cannot be probed.
+ * Record-level scoping, in one place (domain §7): professional standards and admins see every case; a supervisor the
+ * cases of their teams and areas and of officers they supervise; a panel member the cases on the agenda of their
+ * panels' sessions, while the session is open and for 7 days after closing, and only during their term, once vetted
+ * and with a signed confidentiality agreement; analysts no individual cases. Roles combine. A case outside scope is
+ * reported as missing (404), never as forbidden, so ids cannot be probed.
  */
 @Injectable()
 export class AccessService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
-  /** The scope predicate for `alias` with parameters numbered from `firstParam`. */
-  scope(actor: Actor, alias: string, firstParam = 1): Scope {
-    if (actor.roles.includes('admin') || actor.roles.includes('professional_standards')) return { kind: 'all' };
+  private policeWide(actor: Actor): boolean {
+    return actor.roles.includes('admin') || actor.roles.includes('professional_standards');
+  }
+
+  /**
+   * FROM … WHERE of the agenda items a member may open now: on a session of a panel they belong to, during their
+   * term, vetted, with a signed confidentiality agreement, while the session is open or closed under 7 days ago.
+   * Both the scope and the choice of panel (which decides the view) use this, so they cannot disagree.
+   */
+  private memberAgenda(kind: CaseKind, caseId: string, userParam: string): string {
+    return `session_agenda_items ai
+      JOIN panel_sessions ps ON ps.id = ai.session_id
+      JOIN panels p ON p.id = ps.panel_id
+      JOIN panel_members pm ON pm.panel_id = ps.panel_id
+      WHERE ai.case_kind = '${kind}' AND ai.case_id = ${caseId} AND pm.user_id = ${userParam}
+        AND pm.term_start <= current_date AND (pm.term_end IS NULL OR pm.term_end >= current_date)
+        AND pm.vetted_on IS NOT NULL AND pm.confidentiality_signed_on IS NOT NULL
+        AND (ps.status = 'open' OR (ps.status IN ('closed', 'published') AND ps.closed_at >= now() - interval '${PANEL_GRACE_DAYS} days'))`;
+  }
+
+  /** The scope predicate for `alias` (a `kind` table) with parameters numbered from `firstParam`. */
+  scope(actor: Actor, alias: string, firstParam = 1, kind: CaseKind = 'stop_search'): Scope {
+    if (this.policeWide(actor)) return { kind: 'all' };
     const clauses: string[] = [];
     const params: unknown[] = [];
+    const p = (value: unknown) => {
+      params.push(value);
+      return `$${firstParam + params.length - 1}`;
+    };
     if (actor.roles.includes('supervisor')) {
-      const p = (value: unknown) => {
-        params.push(value);
-        return `$${firstParam + params.length - 1}`;
-      };
       clauses.push(
         `${alias}.team_code = ANY(${p(actor.teams)}::text[])`,
         `${alias}.area_code = ANY(${p(actor.areas)}::text[])`,
         `${alias}.officer_id IN (SELECT o.id FROM officers o WHERE o.supervisor_user_id = ${p(actor.id)}::uuid)`,
       );
     }
+    if (actor.roles.includes('internal_panel') || actor.roles.includes('external_panel')) {
+      clauses.push(`EXISTS (SELECT 1 FROM ${this.memberAgenda(kind, `${alias}.id`, `${p(actor.id)}::uuid`)})`);
+    }
     return clauses.length ? { kind: 'where', sql: `(${clauses.join(' OR ')})`, params } : { kind: 'none' };
   }
 
-  /** Which of `ids` the actor may read: one query however many ids. */
-  async readable(actor: Actor, kind: CaseKind, ids: string[]): Promise<Set<string>> {
+  /**
+   * For each of `ids` the actor may read, how it is shown: in full (police scope, or an internal panel), or
+   * pseudonymised when the only way in is an external panel (whose policy decides on free-text grounds). One query.
+   */
+  async viewsFor(actor: Actor, kind: CaseKind, ids: string[]): Promise<Map<string, CaseView>> {
     const valid = [...new Set(ids.filter(isUuid))];
-    if (!valid.length) return new Set();
-    const scope = this.scope(actor, 'c', 2);
-    if (scope.kind === 'none') return new Set();
-    const where = scope.kind === 'all' ? '' : ` AND ${scope.sql}`;
-    const rows = (await this.dataSource.query(`SELECT c.id FROM ${CASE_TABLES[kind]} c WHERE c.id = ANY($1::uuid[])${where}`, [
-      valid,
-      ...(scope.kind === 'where' ? scope.params : []),
-    ])) as { id: string }[];
-    return new Set(rows.map((r) => r.id));
+    const views = new Map<string, CaseView>();
+    if (!valid.length) return views;
+    const table = CASE_TABLES[kind];
+    if (this.policeWide(actor)) {
+      const rows = (await this.dataSource.query(`SELECT id FROM ${table} WHERE id = ANY($1::uuid[])`, [valid])) as { id: string }[];
+      for (const r of rows) views.set(r.id, { kind: 'full' });
+      return views;
+    }
+    const panelMember = actor.roles.includes('internal_panel') || actor.roles.includes('external_panel');
+    const params: unknown[] = [valid];
+    if (panelMember) params.push(actor.id);
+    const police = this.scope({ ...actor, roles: actor.roles.filter((r) => r === 'supervisor') }, 'c', params.length + 1, kind);
+    if (police.kind === 'where') params.push(...police.params);
+    const rows = (await this.dataSource.query(
+      `SELECT c.id,
+         ${police.kind === 'where' ? police.sql : 'false'} AS via_police,
+         ${panelMember
+           ? `(SELECT json_build_object('panelId', p.id, 'kind', p.kind, 'showGrounds', p.show_grounds)
+               FROM ${this.memberAgenda(kind, 'c.id', '$2::uuid')}
+               ORDER BY (p.kind = 'internal') DESC, p.id LIMIT 1)`
+           : 'NULL'} AS via_panel
+       FROM ${table} c WHERE c.id = ANY($1::uuid[])`,
+      params,
+    )) as { id: string; via_police: boolean; via_panel: { panelId: string; kind: string; showGrounds: boolean } | null }[];
+    for (const r of rows) {
+      if (r.via_police || r.via_panel?.kind === 'internal') views.set(r.id, { kind: 'full' });
+      else if (r.via_panel) views.set(r.id, { kind: 'pseudonymised', panelId: r.via_panel.panelId, key: this.config.pseudonymKey, showGrounds: r.via_panel.showGrounds });
+    }
+    return views;
+  }
+
+  /** Which of `ids` the actor may read. */
+  async readable(actor: Actor, kind: CaseKind, ids: string[]): Promise<Set<string>> {
+    return new Set((await this.viewsFor(actor, kind, ids)).keys());
+  }
+
+  /** The view of one case, or 404 if it is missing or outside the actor's scope. */
+  async viewOf(actor: Actor, kind: CaseKind, id: string): Promise<CaseView> {
+    const view = (await this.viewsFor(actor, kind, [id])).get(id);
+    if (!view) throw DomainError.notFound('Case', id);
+    return view;
   }
 
   async assertReadable(actor: Actor, kind: CaseKind, id: string): Promise<void> {
-    if (!(await this.readable(actor, kind, [id])).has(id)) throw DomainError.notFound('Case', id);
-  }
-
-  /** Whether this actor sees cases pseudonymised: external panel members who hold no police role. */
-  pseudonymised(actor: Actor): boolean {
-    return actor.roles.includes('external_panel') && !actor.roles.some((r) => r === 'admin' || r === 'professional_standards' || r === 'supervisor' || r === 'internal_panel');
+    await this.viewOf(actor, kind, id);
   }
 }

@@ -30,6 +30,8 @@ export interface AppConfig {
   /** Present in production (required there); generated per process elsewhere so tokens die with it. */
   jwtSecret: string;
   jwtSecretIsEphemeral: boolean;
+  /** Keys the per-panel officer tokens (HMAC). Generated per process outside production. */
+  pseudonymKey: string;
   auth: {
     accessTokenTtlSeconds: number;
     refreshTokenTtlSeconds: number;
@@ -97,6 +99,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     jwtSecret: env.JWT_SECRET ?? randomBytes(48).toString('base64url'),
     jwtSecretIsEphemeral: !env.JWT_SECRET,
+    pseudonymKey: env.PSEUDONYM_KEY ?? randomBytes(48).toString('base64url'),
     auth: {
       accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
       refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS,

@@ -34,6 +34,7 @@ export const envSchema = z
     HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
     SHUTDOWN_TIMEOUT_MS: positiveInt.default(25_000),
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    PSEUDONYM_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
     ACCESS_TOKEN_TTL_SECONDS: positiveInt.max(3600).default(900),
     REFRESH_TOKEN_TTL_SECONDS: positiveInt.default(14 * 86_400),
     LOGIN_MAX_FAILURES: positiveInt.max(100).default(5),
@@ -53,6 +54,9 @@ export const envSchema = z
     if (env.NODE_ENV !== 'production') return;
     if (!env.JWT_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required when NODE_ENV=production' });
+    }
+    if (!env.PSEUDONYM_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['PSEUDONYM_KEY'], message: 'is required when NODE_ENV=production (it keys the officer tokens external panels see)' });
     }
     if (env.DEMO_DATA === 'true') {
       ctx.addIssue({ code: 'custom', path: ['DEMO_DATA'], message: 'demo users and data are refused when NODE_ENV=production' });

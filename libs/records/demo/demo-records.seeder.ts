@@ -31,6 +31,7 @@ export class DemoRecordsSeeder implements OnApplicationBootstrap {
     if (n > 0) return;
     const imported = await this.imports.importReadable(Readable.from([DEMO_POLICE_UK_CSV]), DEMO_POLICE_UK_FILENAME, 'city-of-london', SYSTEM_ACTOR);
     const [supervisor] = (await this.dataSource.query(`SELECT id FROM users WHERE username = 'supervisor'`)) as { id: string }[];
+    const caseIds: string[] = [];
     await this.dataSource.transaction(async (m) => {
       for (const c of DEMO_CASES) {
         const [officer] = (await m.query(
@@ -43,10 +44,36 @@ export class DemoRecordsSeeder implements OnApplicationBootstrap {
              gender, age_range, self_defined_ethnicity, officer_defined_ethnicity, officer_id, team_code, bwv_activated_before_encounter, source, version)
            VALUES ($1, 'E23000003', 'E07000117', $2, date_trunc('month', $2::timestamptz AT TIME ZONE 'Europe/London')::date, 'person', $3, $4, $5, $6,
              'male', $7, $8, $9, $10, 'TEAM-A', true, 'manual', 1)`,
-          [uuidv7(), c.at, c.power, c.object, c.grounds, c.outcome, c.age, c.self, c.officer, officer.id],
+          [caseIds[caseIds.push(uuidv7()) - 1], c.at, c.power, c.object, c.grounds, c.outcome, c.age, c.self, c.officer, officer.id],
         );
       }
+      await this.seedPanels(m, caseIds);
     });
-    this.logger.info({ imported: imported.rowsImported, teamCases: DEMO_CASES.length }, 'demo stop searches created');
+    this.logger.info({ imported: imported.rowsImported, teamCases: DEMO_CASES.length }, 'demo stop searches and panels created');
+  }
+
+  /** An external panel (member `external`) and an internal one (member `internal`), each with an open session. */
+  private async seedPanels(m: { query: DataSource['query'] }, caseIds: string[]): Promise<void> {
+    const panels: [string, 'external' | 'internal', string, string[]][] = [
+      ['Independent Community Scrutiny Panel (demo)', 'external', 'external', caseIds.slice(0, 3)],
+      ['Internal Stop and Search Review Panel (demo)', 'internal', 'internal', caseIds.slice(2, 5)],
+    ];
+    for (const [name, kind, username, agenda] of panels) {
+      const [user] = (await m.query(`SELECT id FROM users WHERE username = $1`, [username])) as { id: string }[];
+      const [panel] = (await m.query(`INSERT INTO panels (name, kind, remit, show_grounds, version) VALUES ($1, $2, '{stop_search}', false, 1) RETURNING id`, [name, kind])) as { id: string }[];
+      if (user) {
+        await m.query(
+          `INSERT INTO panel_members (panel_id, user_id, role, term_start, vetted_on, confidentiality_signed_on) VALUES ($1, $2, 'member', current_date - 30, current_date - 30, current_date - 30)`,
+          [panel.id, user.id],
+        );
+      }
+      const [session] = (await m.query(
+        `INSERT INTO panel_sessions (panel_id, scheduled_at, venue, status, opened_at, version) VALUES ($1, now(), 'Online', 'open', now(), 1) RETURNING id`,
+        [panel.id],
+      )) as { id: string }[];
+      for (const [i, id] of agenda.entries()) {
+        await m.query(`INSERT INTO session_agenda_items (session_id, case_kind, case_id, position) VALUES ($1, 'stop_search', $2, $3)`, [session.id, id, i + 1]);
+      }
+    }
   }
 }

@@ -1,4 +1,4 @@
-import { officerToken, roundToHour } from '@scrutiny/auth';
+import { officerToken, roundToHour, type CaseView } from '@scrutiny/auth';
 
 /** A stop_searches row as read by the service (joined with the officer reference and area names). */
 export interface StopSearchRow {
@@ -60,9 +60,6 @@ export interface StopSearchView {
   version: number;
   pseudonymised: boolean;
 }
-
-/** How a case is shown: in full, or pseudonymised for an external panel (domain §7). */
-export type CaseView = { kind: 'full' } | { kind: 'pseudonymised'; panelId: string; key: string; showGrounds: boolean };
 
 /**
  * The one mapper from a row to the API's shape, so no route can forget pseudonymisation: an external panel sees

@@ -104,16 +104,18 @@ export class StopSearchesService {
       params,
     )) as StopSearchRow[];
     const page = rows.slice(0, limit);
-    await this.audit.record(actor, { action: 'stop_search.listed', details: { filter: { ...filter, cursor: undefined }, ids: page.map((r) => r.id) } });
-    return { items: page.map((r) => toStopSearchView(r, { kind: 'full' })), nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]) : null };
+    const views = await this.access.viewsFor(actor, 'stop_search', page.map((r) => r.id));
+    const shown = page.filter((r) => views.has(r.id));
+    await this.audit.record(actor, { action: 'stop_search.listed', details: { filter: { ...filter, cursor: undefined }, ids: shown.map((r) => r.id) } });
+    return { items: shown.map((r) => toStopSearchView(r, views.get(r.id)!)), nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]) : null };
   }
 
   async get(actor: Actor, id: string): Promise<StopSearchView> {
-    await this.access.assertReadable(actor, 'stop_search', id);
+    const view = await this.access.viewOf(actor, 'stop_search', id);
     const [row] = (await this.dataSource.query(`${SELECT} WHERE s.id = $1`, [id])) as StopSearchRow[];
     if (!row) throw DomainError.notFound('Case', id);
-    await this.audit.record(actor, { action: 'stop_search.viewed', target: { type: 'stop_search', id } });
-    return toStopSearchView(row, { kind: 'full' });
+    await this.audit.record(actor, { action: 'stop_search.viewed', target: { type: 'stop_search', id }, details: { view: view.kind } });
+    return toStopSearchView(row, view);
   }
 
   async create(actor: Actor, input: StopSearchInput): Promise<StopSearchView> {
@@ -141,7 +143,8 @@ export class StopSearchesService {
 
   /** Replaces the editable fields, if `version` is still the current one (else 409). */
   async update(actor: Actor, id: string, version: number, input: StopSearchInput): Promise<StopSearchView> {
-    await this.access.assertReadable(actor, 'stop_search', id);
+    // Changing a case needs police scope: a panel member who can read it may not edit it (and has no records:write).
+    if ((await this.access.viewOf(actor, 'stop_search', id)).kind !== 'full') throw DomainError.notFound('Case', id);
     const values = await this.validate(actor, input);
     await this.dataSource.transaction(async (m) => {
       const [before] = (await m.query(`${SELECT} WHERE s.id = $1 FOR UPDATE OF s`, [id])) as StopSearchRow[];
