@@ -14,6 +14,7 @@ import { JobsController } from './jobs/jobs.controller';
 import { UsersController } from './users/users.controller';
 import { ImportsController } from './imports/imports.controller';
 import { StopSearchesController } from './stop-searches/stop-searches.controller';
+import { BwvClipsController } from './bwv/bwv-clips.controller';
 import { RecordsModule } from '@scrutiny/records';
 
 export interface ApiModuleOptions {
@@ -45,7 +46,7 @@ export class ApiModule {
         RecordsModule,
         HealthModule,
       ],
-      controllers: [AuthController, UsersController, AuditController, JobsController, ImportsController, StopSearchesController],
+      controllers: [AuthController, UsersController, AuditController, JobsController, ImportsController, StopSearchesController, BwvClipsController],
     };
   }
 }

@@ -13,3 +13,5 @@ export * from './imports/imports.service';
 export * from './records.module';
 export * from './stop-searches/stop-search.view';
 export * from './stop-searches/stop-searches.service';
+export * from './bwv/bwv-clip.entity';
+export * from './bwv/bwv-clips.service';

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ImportsService, PoliceUkImportHandler } from './imports/imports.service';
 import { StopSearchesService } from './stop-searches/stop-searches.service';
 import { DemoRecordsSeeder } from './demo/demo-records.seeder';
+import { BwvClipsService } from './bwv/bwv-clips.service';
 
-@Module({ providers: [ImportsService, PoliceUkImportHandler, StopSearchesService, DemoRecordsSeeder], exports: [ImportsService, StopSearchesService] })
+@Module({ providers: [ImportsService, PoliceUkImportHandler, StopSearchesService, DemoRecordsSeeder, BwvClipsService], exports: [ImportsService, StopSearchesService, BwvClipsService] })
 export class RecordsModule {}

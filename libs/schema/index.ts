@@ -2,7 +2,7 @@ import type { SchemaDefinition } from '@scrutiny/database';
 import { AuditEvent } from '@scrutiny/audit';
 import { RefreshToken, User } from '@scrutiny/auth';
 import { JobFailure, MaintenanceHeartbeat } from '@scrutiny/jobs';
-import { Area, Import, ImportFileChunk, ImportRejection, Officer, PopulationBenchmark, seedBuiltInReferenceData, StopSearch } from '@scrutiny/records';
+import { Area, BwvClip, BwvClipLink, Import, ImportFileChunk, ImportRejection, Officer, PopulationBenchmark, seedBuiltInReferenceData, StopSearch } from '@scrutiny/records';
 import { Panel, PanelMember, PanelSession, SessionAgendaItem } from '@scrutiny/panels';
 import { MIGRATIONS } from '../../migrations';
 
@@ -11,7 +11,7 @@ import { MIGRATIONS } from '../../migrations';
  * and tests open the database with this; feature libs never need to know each other's tables.
  */
 export const SCHEMA: SchemaDefinition = {
-  entities: [JobFailure, MaintenanceHeartbeat, User, RefreshToken, AuditEvent, Area, PopulationBenchmark, Officer, StopSearch, Import, ImportFileChunk, ImportRejection, Panel, PanelMember, PanelSession, SessionAgendaItem],
+  entities: [JobFailure, MaintenanceHeartbeat, User, RefreshToken, AuditEvent, Area, PopulationBenchmark, Officer, StopSearch, Import, ImportFileChunk, ImportRejection, Panel, PanelMember, PanelSession, SessionAgendaItem, BwvClip, BwvClipLink],
   migrations: MIGRATIONS,
   seeds: [seedBuiltInReferenceData],
 };

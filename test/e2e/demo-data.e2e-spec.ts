@@ -15,6 +15,8 @@ describe('demo data (embedded start)', () => {
     const mine = await t.http().get('/api/v1/stop-searches').set('authorization', `Bearer ${supervisor}`).expect(200);
     expect(mine.body.items).toHaveLength(5);
     expect(mine.body.items.every((i: { teamCode: string }) => i.teamCode === 'TEAM-A')).toBe(true);
+    const clips = await t.http().get(`/api/v1/stop-searches/${mine.body.items[0].id}/bwv-clips`).set('authorization', `Bearer ${supervisor}`).expect(200);
+    expect(clips.body).toHaveLength(1);
     const psd = await tokenFor(t, 'professional_standards');
     const all = await t.http().get('/api/v1/stop-searches?limit=200').set('authorization', `Bearer ${psd}`).expect(200);
     expect(all.body.items).toHaveLength(106);

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsLatitude, IsLongitude, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { AGE_RANGES, ETHNIC_GROUPS, GENDERS, LEGISLATION, OBJECTS_OF_SEARCH, OFFICER_DEFINED, OUTCOMES, SEARCH_TYPES, SELF_DEFINED_CODES } from '@scrutiny/records';
 
@@ -16,6 +16,11 @@ export class StopSearchQuery {
   @IsIn(['self', 'officer'])
   basis?: 'self' | 'officer';
   @ApiPropertyOptional({ enum: OUTCOMES }) @IsOptional() @IsIn(OUTCOMES) outcome?: string;
+  @ApiPropertyOptional({ type: Boolean, description: 'true: only cases with BWV clips; false: only cases without' })
+  @IsOptional()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean({ message: 'bwv must be true or false' })
+  bwv?: boolean;
   @ApiPropertyOptional({ description: 'nextCursor from the previous page' }) @IsOptional() @IsString() @MaxLength(200) cursor?: string;
   @ApiPropertyOptional({ default: 50, maximum: 200 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
 }

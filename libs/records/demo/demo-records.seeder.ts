@@ -47,6 +47,16 @@ export class DemoRecordsSeeder implements OnApplicationBootstrap {
           [caseIds[caseIds.push(uuidv7()) - 1], c.at, c.power, c.object, c.grounds, c.outcome, c.age, c.self, c.officer, officer.id],
         );
       }
+      // A clip for each case, kept 31 days from recording (the Met's retention period for non-evidential footage).
+      for (const [i, id] of caseIds.entries()) {
+        const [clip] = (await m.query(
+          `INSERT INTO bwv_clips (reference, force_code, officer_id, device_id, recorded_at, duration_seconds, retention_expires_at, status, version)
+           SELECT $1, 'E23000003', s.officer_id, $2, s.occurred_at - interval '40 seconds', 300 + 37 * $3::int, s.occurred_at + interval '31 days', 'available', 1
+           FROM stop_searches s WHERE s.id = $4 RETURNING id`,
+          [`DEMO-EVD-${String(i + 1).padStart(4, '0')}`, `AXON-${88210 + i}`, i, id],
+        )) as { id: string }[];
+        await m.query(`INSERT INTO bwv_clip_links (clip_id, case_kind, case_id) VALUES ($1, 'stop_search', $2)`, [clip.id, id]);
+      }
       await this.seedPanels(m, caseIds);
     });
     this.logger.info({ imported: imported.rowsImported, teamCases: DEMO_CASES.length }, 'demo stop searches and panels created');

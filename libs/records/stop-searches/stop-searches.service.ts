@@ -18,6 +18,8 @@ export interface StopSearchFilter {
   ethnicity?: string;
   basis?: 'self' | 'officer';
   outcome?: string;
+  /** true: only cases with at least one BWV clip; false: only cases with none. */
+  bwv?: boolean;
   cursor?: string;
   limit?: number;
 }
@@ -251,6 +253,9 @@ export class StopSearchesService {
     }
     if (filter.power) where.push(`s.legislation = ${p(filter.power)}`);
     if (filter.outcome) where.push(`s.outcome = ${p(filter.outcome)}`);
+    if (filter.bwv !== undefined) {
+      where.push(`${filter.bwv ? '' : 'NOT '}EXISTS (SELECT 1 FROM bwv_clip_links l WHERE l.case_kind = 'stop_search' AND l.case_id = s.id)`);
+    }
     if (filter.ethnicity) {
       if ((filter.basis ?? 'self') === 'self') {
         where.push(`s.self_defined_ethnicity = ANY(${p(SELF_DEFINED_CATEGORIES.filter((c) => c.group === filter.ethnicity).map((c) => c.code))}::text[])`);

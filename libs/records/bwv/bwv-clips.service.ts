@@ -1,0 +1,174 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AccessService, officerToken, roundToHour, type Actor, type CaseKind, type CaseView } from '@scrutiny/auth';
+import { AuditService } from '@scrutiny/audit';
+import { DomainError, isUuid, uuidv7, type FieldError } from '@scrutiny/core';
+import { BWV_STATUSES } from './bwv-clip.entity';
+
+export interface BwvClipInput {
+  reference: string;
+  force: string;
+  officerReference?: string | null;
+  deviceId?: string | null;
+  recordedAt: string;
+  durationSeconds?: number | null;
+  retentionExpiresAt: string;
+  status?: string;
+  links: { kind: string; id: string }[];
+}
+
+export interface BwvClipView {
+  id: string;
+  reference: string;
+  forceCode: string;
+  officer: string | null;
+  deviceId: string | null;
+  recordedAt: string;
+  durationSeconds: number | null;
+  retentionExpiresAt: string;
+  status: string;
+  holdPlacedAt: string | null;
+  links: { kind: string; id: string }[];
+  pseudonymised: boolean;
+}
+
+interface ClipRow {
+  id: string;
+  reference: string;
+  force_code: string;
+  officer_reference: string | null;
+  device_id: string | null;
+  recorded_at: Date;
+  duration_seconds: number | null;
+  retention_expires_at: Date;
+  status: string;
+  hold_placed_at: Date | null;
+  links: { kind: string; id: string }[];
+}
+
+const SELECT = `
+  SELECT b.*, o.reference AS officer_reference,
+    COALESCE((SELECT json_agg(json_build_object('kind', l.case_kind, 'id', l.case_id) ORDER BY l.case_kind, l.case_id) FROM bwv_clip_links l WHERE l.clip_id = b.id), '[]') AS links
+  FROM bwv_clips b LEFT JOIN officers o ON o.id = b.officer_id`;
+
+const CASE_KINDS: CaseKind[] = ['stop_search'];
+
+/** The one mapper for clips; external panels see the officer as their panel's token, no device, the hour only. */
+function toView(r: ClipRow, view: CaseView): BwvClipView {
+  const full: BwvClipView = {
+    id: r.id,
+    reference: r.reference,
+    forceCode: r.force_code,
+    officer: r.officer_reference,
+    deviceId: r.device_id,
+    recordedAt: r.recorded_at.toISOString(),
+    durationSeconds: r.duration_seconds,
+    retentionExpiresAt: r.retention_expires_at.toISOString(),
+    status: r.status,
+    holdPlacedAt: r.hold_placed_at?.toISOString() ?? null,
+    links: r.links,
+    pseudonymised: false,
+  };
+  if (view.kind === 'full') return full;
+  return {
+    ...full,
+    officer: r.officer_reference ? officerToken(view.key, view.panelId, r.officer_reference) : null,
+    deviceId: null,
+    recordedAt: roundToHour(r.recorded_at),
+    pseudonymised: true,
+  };
+}
+
+/** BWV clip references: recorded against cases, read through the cases they cover, every view audited. */
+@Injectable()
+export class BwvClipsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly access: AccessService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async create(actor: Actor, input: BwvClipInput): Promise<BwvClipView> {
+    const errors: FieldError[] = [];
+    if (!/^[A-Za-z0-9._:/-]{1,128}$/.test(input.reference ?? '')) errors.push({ field: 'reference', message: '1–128 of letters, digits and . _ : / -' });
+    for (const f of ['recordedAt', 'retentionExpiresAt'] as const) {
+      if (!input[f] || Number.isNaN(Date.parse(input[f]))) errors.push({ field: f, message: 'must be an ISO 8601 date-time' });
+    }
+    if (!errors.length && Date.parse(input.retentionExpiresAt) < Date.parse(input.recordedAt)) errors.push({ field: 'retentionExpiresAt', message: 'must not be before recordedAt' });
+    const status = input.status ?? 'available';
+    if (!(BWV_STATUSES as readonly string[]).includes(status)) errors.push({ field: 'status', message: `must be one of ${BWV_STATUSES.join(', ')}` });
+    if (!input.links?.length) errors.push({ field: 'links', message: 'a clip must cover at least one case' });
+    input.links?.forEach((l, i) => {
+      if (!(CASE_KINDS as string[]).includes(l.kind)) errors.push({ field: `links.${i}.kind`, message: `must be one of ${CASE_KINDS.join(', ')}` });
+      if (!isUuid(l.id)) errors.push({ field: `links.${i}.id`, message: 'must be a case id' });
+    });
+    const [force] = (await this.dataSource.query(`SELECT code FROM areas WHERE level = 'force' AND (code = $1 OR police_uk_id = $1)`, [input.force ?? ''])) as { code: string }[];
+    if (!force) errors.push({ field: 'force', message: 'is not a police force area' });
+    if (errors.length) throw DomainError.validation(errors);
+    // Only cases the creator can see in full can be given footage (a case outside scope is "not found").
+    for (const kind of CASE_KINDS) {
+      const ids = input.links.filter((l) => l.kind === kind).map((l) => l.id);
+      const views = await this.access.viewsFor(actor, kind, ids);
+      const missing = ids.find((id) => views.get(id)?.kind !== 'full');
+      if (missing) throw DomainError.notFound('Case', missing);
+    }
+    const id = uuidv7();
+    await this.dataSource.transaction(async (m) => {
+      if (((await m.query(`SELECT 1 FROM bwv_clips WHERE reference = $1`, [input.reference])) as unknown[]).length) {
+        throw new DomainError('CONFLICT', `A clip with reference ${input.reference} is already recorded`, { errors: [{ field: 'reference', message: 'is already recorded' }] });
+      }
+      let officerId: string | null = null;
+      if (input.officerReference) {
+        [{ id: officerId }] = (await m.query(
+          `INSERT INTO officers (reference, force_code) VALUES ($1, $2) ON CONFLICT (reference) DO UPDATE SET reference = EXCLUDED.reference RETURNING id`,
+          [input.officerReference, force.code],
+        )) as { id: string }[];
+      }
+      await m.query(
+        `INSERT INTO bwv_clips (id, reference, force_code, officer_id, device_id, recorded_at, duration_seconds, retention_expires_at, status, version)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1)`,
+        [id, input.reference, force.code, officerId, input.deviceId ?? null, input.recordedAt, input.durationSeconds ?? null, input.retentionExpiresAt, status],
+      );
+      for (const l of input.links) {
+        await m.query(`INSERT INTO bwv_clip_links (clip_id, case_kind, case_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [id, l.kind, l.id]);
+      }
+      await this.audit.record(actor, { action: 'bwv.created', target: { type: 'bwv_clip', id }, after: { reference: input.reference, links: input.links, status } }, m);
+    });
+    const [row] = (await this.dataSource.query(`${SELECT} WHERE b.id = $1`, [id])) as ClipRow[];
+    return toView(row, { kind: 'full' });
+  }
+
+  /** One clip, if any case it covers is readable (shown in the most generous view the actor has of those cases). */
+  async get(actor: Actor, id: string): Promise<BwvClipView> {
+    if (!isUuid(id)) throw DomainError.notFound('BWV clip', id);
+    const [row] = (await this.dataSource.query(`${SELECT} WHERE b.id = $1`, [id])) as ClipRow[];
+    const view = row ? await this.bestView(actor, row.links) : null;
+    if (!row || !view) throw DomainError.notFound('BWV clip', id);
+    await this.audit.record(actor, { action: 'bwv.viewed', target: { type: 'bwv_clip', id }, details: { reference: row.reference, view: view.kind } });
+    return toView(row, view);
+  }
+
+  /** The clips covering one case (404 if the case is not readable); each clip shown is an audited view. */
+  async forCase(actor: Actor, kind: CaseKind, caseId: string): Promise<BwvClipView[]> {
+    const view = await this.access.viewOf(actor, kind, caseId);
+    const rows = (await this.dataSource.query(
+      `${SELECT} WHERE b.id IN (SELECT clip_id FROM bwv_clip_links WHERE case_kind = $1 AND case_id = $2) ORDER BY b.recorded_at, b.id`,
+      [kind, caseId],
+    )) as ClipRow[];
+    await this.dataSource.transaction(async (m) => {
+      for (const r of rows) {
+        await this.audit.record(actor, { action: 'bwv.viewed', target: { type: 'bwv_clip', id: r.id }, details: { reference: r.reference, via: { kind, id: caseId }, view: view.kind } }, m);
+      }
+    });
+    return rows.map((r) => toView(r, view));
+  }
+
+  private async bestView(actor: Actor, links: { kind: string; id: string }[]): Promise<CaseView | null> {
+    let best: CaseView | null = null;
+    for (const kind of CASE_KINDS) {
+      const views = await this.access.viewsFor(actor, kind, links.filter((l) => l.kind === kind).map((l) => l.id));
+      for (const v of views.values()) if (!best || v.kind === 'full') best = v;
+    }
+    return best;
+  }
+}
