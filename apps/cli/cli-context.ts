@@ -40,3 +40,18 @@ export async function openCliContext(
   await app.init();
   return app;
 }
+
+/** Runs `fn` with a CLI context and always closes it (the database and queue connections with it). */
+export async function withCliContext<T>(
+  config: AppConfig,
+  logger: Logger,
+  fn: (app: INestApplicationContext) => Promise<T>,
+  options: { migrateOnOpen?: boolean } = {},
+): Promise<T> {
+  const app = await openCliContext(config, logger, options);
+  try {
+    return await fn(app);
+  } finally {
+    await app.close();
+  }
+}

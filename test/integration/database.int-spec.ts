@@ -4,21 +4,20 @@ import * as path from 'node:path';
 import { DataSource } from 'typeorm';
 import { lockDataDir, migrate, openDatabase, pendingMigrations, postgresOptions, schemaDrift } from '@scrutiny/database';
 import { SCHEMA } from '@scrutiny/schema';
-import { createTestDatabase, type TestDatabase } from '../setup/test-database';
+import { createTestDatabase, useTestDatabase, type TestDatabase } from '../setup/test-database';
 import { PGlite } from '@electric-sql/pglite';
 import { createLogger } from '@scrutiny/core';
 import { createApiApp } from '../../apps/api/create-api-app';
 import { testConfig } from '../setup/test-app';
 
 describe('database schema', () => {
-  let db: TestDatabase;
+  const test = useTestDatabase();
   let ds: DataSource;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    ds = await db.connect();
+  let db: TestDatabase;
+  beforeAll(() => {
+    ds = test.ds();
+    db = test.db();
   });
-  afterAll(() => db.drop());
 
   it('has no drift: a freshly migrated database is exactly what the entities describe', async () => {
     expect(await schemaDrift(ds)).toEqual([]);

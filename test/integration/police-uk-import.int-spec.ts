@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { OPENED_DATABASE, type OpenedDatabase } from '@scrutiny/database';
 import { InProcessJobQueue } from '@scrutiny/jobs';
-import { Import, importPoliceUkCsv, POLICE_UK_COLUMNS } from '@scrutiny/records';
+import { SYSTEM_ACTOR } from '@scrutiny/audit';
+import { Import, importPoliceUkCsv, ImportsService, POLICE_UK_COLUMNS } from '@scrutiny/records';
 import { tokenFor } from '../factories/users';
 import { createTestApp, type TestApp } from '../setup/test-app';
 
@@ -94,6 +95,18 @@ describe('police.uk import', () => {
     expect(format.body.errors[0].field).toBe('format');
     const none = await t.http().post('/api/v1/imports').set('authorization', `Bearer ${admin}`).field('format', 'police-uk').field('force', 'kent').expect(400);
     expect(none.body.errors[0].field).toBe('file');
+  });
+
+  it('imports from disk without the queue (the CLI path), reporting progress, and a second run adds nothing', async () => {
+    const service = t.app.get(ImportsService);
+    const progress: number[][] = [];
+    const first = await service.importFile(FIXTURE, 'E23000034', SYSTEM_ACTOR, (rows, bytes) => progress.push([rows, bytes]));
+    expect(first).toMatchObject({ status: 'completed', rowsRead: 101, sourceMonth: '2017-12' });
+    expect(first.rowsImported + first.rowsDuplicate).toBe(101);
+    expect(progress.at(-1)).toEqual([101, fs.statSync(FIXTURE).size]);
+    expect(await service.importFile(FIXTURE, 'city-of-london', SYSTEM_ACTOR)).toMatchObject({ rowsImported: 0, rowsDuplicate: 101 });
+    const failed = await service.importFile(__filename, 'city-of-london', SYSTEM_ACTOR);
+    expect(failed).toMatchObject({ status: 'failed', error: expect.stringContaining('not a data.police.uk stop-and-search file') });
   });
 
   it('leaves nothing behind when a file fails part-way through', async () => {

@@ -1,15 +1,13 @@
 import { DataSource } from 'typeorm';
 import { BUILT_IN_SOURCE, importCensus, POLICE_FORCE_AREAS } from '@scrutiny/records';
-import { createTestDatabase, type TestDatabase } from '../setup/test-database';
+import { useTestDatabase } from '../setup/test-database';
 
 describe('built-in reference data (Census 2021, every authority and force)', () => {
-  let db: TestDatabase;
+  const test = useTestDatabase();
   let ds: DataSource;
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    ds = await db.connect();
+  beforeAll(() => {
+    ds = test.ds();
   });
-  afterAll(() => db.drop());
 
   it('has every police force area of England and Wales with its data.police.uk id', async () => {
     const forces = await ds.query(`SELECT code, police_uk_id FROM areas WHERE level = 'force' ORDER BY code`);

@@ -81,3 +81,15 @@ async function cloneWithRetry(name: string, template: string): Promise<void> {
     }
   }
 }
+
+/** A test database of this file's own for the `describe` it is called in, opened before and dropped after. */
+export function useTestDatabase(): { db: () => TestDatabase; ds: () => DataSource } {
+  let db: TestDatabase;
+  let ds: DataSource;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    ds = await db.connect();
+  });
+  afterAll(() => db.drop());
+  return { db: () => db, ds: () => ds };
+}

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
 import { AuditService, SYSTEM_ACTOR } from '@scrutiny/audit';
 import { importCensus, ImportsService } from '@scrutiny/records';
-import { openCliContext } from '../cli-context';
+import { withCliContext } from '../cli-context';
 import { UsageError, type CliCommand, type CommandEnv } from '../command';
 
 function readFile(path: string, what: string): string {
@@ -18,8 +18,7 @@ async function importCensusFile(args: string[], env: CommandEnv): Promise<number
   if (!Number.isInteger(year) || year < 1801 || year > 2100) throw new UsageError('--year must be the census year, e.g. --year 2021');
   const populationCsv = readFile(positionals[0], 'population file');
   const lookupCsv = values.lookup ? readFile(values.lookup, 'lookup file') : undefined;
-  const app = await openCliContext(env.config, env.logger);
-  try {
+  return withCliContext(env.config, env.logger, async (app) => {
     const result = await app.get(DataSource).transaction(async (m) => {
       const r = await importCensus(m, { populationCsv, lookupCsv, censusYear: year, source: `import: ${positionals[0].split('/').pop()}` });
       await app.get(AuditService).record(SYSTEM_ACTOR, { action: 'reference.census_imported', details: { file: positionals[0], year, authorities: r.authorities, problems: r.problems.length, unassigned: r.unassigned.length } }, m);
@@ -29,9 +28,7 @@ async function importCensusFile(args: string[], env: CommandEnv): Promise<number
     for (const p of result.problems) env.out(`  line ${p.line}: ${p.message}`);
     for (const u of result.unassigned) env.out(`  line ${u.line}: ${u.areaCode} ${u.areaName} is in no known force (give --lookup)`);
     return result.problems.length || result.unassigned.length ? 1 : 0;
-  } finally {
-    await app.close();
-  }
+  });
 }
 
 /** A one-line progress bar on stderr (only on a terminal), so stdout stays a clean summary. */
@@ -49,17 +46,17 @@ function progressBar(label: string, totalBytes: number, stream: NodeJS.WriteStre
 
 async function importPoliceUkFiles(args: string[], env: CommandEnv): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { force: { type: 'string' } } });
-  if (!values.force) throw new UsageError('--force is required (data.police.uk id, e.g. --force metropolitan, or ONS code)');
+  const force = values.force;
+  if (!force) throw new UsageError('--force is required (data.police.uk id, e.g. --force metropolitan, or ONS code)');
   if (!positionals.length) throw new UsageError('give one or more CSV files');
   for (const file of positionals) if (!fs.existsSync(file)) throw new UsageError(`file not found: ${file}`);
-  const app = await openCliContext(env.config, env.logger);
-  let worst = 0;
-  try {
+  return withCliContext(env.config, env.logger, async (app) => {
+    let worst = 0;
     const imports = app.get(ImportsService);
     for (const file of positionals) {
       const size = fs.statSync(file).size;
       const bar = progressBar(file.split('/').pop() ?? file, size);
-      const result = await imports.importFile(file, values.force, SYSTEM_ACTOR, bar);
+      const result = await imports.importFile(file, force, SYSTEM_ACTOR, bar);
       if (process.stderr.isTTY) process.stderr.write('\n');
       env.out(
         `${result.filename}: ${result.status}; read ${result.rowsRead}, imported ${result.rowsImported}, duplicate ${result.rowsDuplicate}, rejected ${result.rowsRejected} (import ${result.id})`,
@@ -70,9 +67,7 @@ async function importPoliceUkFiles(args: string[], env: CommandEnv): Promise<num
       worst = Math.max(worst, result.status === 'failed' ? 2 : result.rowsRejected ? 1 : 0);
     }
     return worst;
-  } finally {
-    await app.close();
-  }
+  });
 }
 
 const FORMATS: Record<string, (args: string[], env: CommandEnv) => Promise<number>> = {

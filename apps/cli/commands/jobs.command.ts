@@ -1,19 +1,16 @@
 import { parseArgs } from 'node:util';
 import { FailedJobsService, HeartbeatJob, InProcessJobQueue, JobQueue, type JobFailureStatus } from '@scrutiny/jobs';
 import type { INestApplicationContext } from '@nestjs/common';
-import { openCliContext } from '../cli-context';
+import { withCliContext } from '../cli-context';
 import { UsageError, type CliCommand, type CommandEnv } from '../command';
 
-async function withContext(env: CommandEnv, fn: (app: INestApplicationContext) => Promise<number>): Promise<number> {
-  const app = await openCliContext(env.config, env.logger);
-  try {
+function withContext(env: CommandEnv, fn: (app: INestApplicationContext) => Promise<number>): Promise<number> {
+  return withCliContext(env.config, env.logger, async (app) => {
     const code = await fn(app);
     // Embedded mode has no worker: a job enqueued here runs here, so wait for it before closing.
     if (env.config.jobs.kind === 'in-process') await app.get(InProcessJobQueue).idle();
     return code;
-  } finally {
-    await app.close();
-  }
+  });
 }
 
 const STATUSES: JobFailureStatus[] = ['failed', 'retried', 'discarded'];

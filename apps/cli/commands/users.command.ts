@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { AuditService, SYSTEM_ACTOR } from '@scrutiny/audit';
 import { DemoUsersSeeder, ROLES, UsersService } from '@scrutiny/auth';
-import { openCliContext } from '../cli-context';
+import { withCliContext } from '../cli-context';
 import { UsageError, type CliCommand } from '../command';
 
 async function readStdin(): Promise<string> {
@@ -30,18 +30,15 @@ export const usersCreateCommand: CliCommand = {
     if (!values.role?.length) throw new UsageError(`--role is required (one of ${ROLES.join(', ')})`);
     // Without --password-stdin, a piped stdin still counts as the password: `echo pw | npm run cli -- users:create …`.
     const password = values['password-stdin'] || !process.stdin.isTTY ? await readStdin() : undefined;
-    const app = await openCliContext(env.config, env.logger);
-    try {
+    return withCliContext(env.config, env.logger, async (app) => {
       const { user, generatedPassword } = await app.get(UsersService).create(
-        { username: values.username, displayName: values.name, roles: values.role, teams: values.team, areas: values.area, password: password || undefined },
+        { username: values.username!, displayName: values.name, roles: values.role!, teams: values.team, areas: values.area, password: password || undefined },
         SYSTEM_ACTOR,
       );
       env.out(`Created ${user.username} (${user.roles.join(', ')}) id=${user.id}`);
       if (generatedPassword) env.out(`Password (shown once): ${generatedPassword}`);
       return 0;
-    } finally {
-      await app.close();
-    }
+    });
   },
 };
 
@@ -51,14 +48,16 @@ export const seedDemoCommand: CliCommand = {
   summary: 'Create the demo users (one per role, password DEMO_PASSWORD); refused in production',
   async run(_args, env) {
     if (env.config.env === 'production') throw new UsageError('demo data is refused when NODE_ENV=production');
-    const app = await openCliContext(env.config, env.logger, { migrateOnOpen: env.config.database.kind === 'embedded' });
-    try {
-      const created = await app.get(DemoUsersSeeder).seed();
-      env.out(created.length ? `Created demo users: ${created.join(', ')}` : 'Demo users already exist.');
-      return 0;
-    } finally {
-      await app.close();
-    }
+    return withCliContext(
+      env.config,
+      env.logger,
+      async (app) => {
+        const created = await app.get(DemoUsersSeeder).seed();
+        env.out(created.length ? `Created demo users: ${created.join(', ')}` : 'Demo users already exist.');
+        return 0;
+      },
+      { migrateOnOpen: env.config.database.kind === 'embedded' },
+    );
   },
 };
 
@@ -68,15 +67,12 @@ export const auditVerifyCommand: CliCommand = {
   summary: 'Recompute the audit hash chain; exit 1 naming the first altered or missing event',
   async run(args, env) {
     const { values } = parseArgs({ args, options: { json: { type: 'boolean' } } });
-    const app = await openCliContext(env.config, env.logger);
-    try {
+    return withCliContext(env.config, env.logger, async (app) => {
       const result = await app.get(AuditService).verify();
       if (values.json) env.out(JSON.stringify(result, null, 2));
       else if (result.verified) env.out(`Audit trail verified: ${result.checked} events, chain intact.`);
       else env.out(`Audit trail BROKEN at event seq=${result.firstBreak!.seq} id=${result.firstBreak!.id}: ${result.firstBreak!.reason}`);
       return result.verified ? 0 : 1;
-    } finally {
-      await app.close();
-    }
+    });
   },
 };

@@ -29,7 +29,7 @@ export class DemoRecordsSeeder implements OnApplicationBootstrap {
     if (!this.config.demo.records) return;
     const [{ n }] = (await this.dataSource.query(`SELECT count(*)::int AS n FROM stop_searches`)) as { n: number }[];
     if (n > 0) return;
-    const imported = await this.imports.importReadable(Readable.from([DEMO_POLICE_UK_CSV]), DEMO_POLICE_UK_FILENAME, 'city-of-london', SYSTEM_ACTOR);
+    const imported = await this.imports.importReadable(() => Readable.from([DEMO_POLICE_UK_CSV]), DEMO_POLICE_UK_FILENAME, 'city-of-london', SYSTEM_ACTOR);
     const [supervisor] = (await this.dataSource.query(`SELECT id FROM users WHERE username = 'supervisor'`)) as { id: string }[];
     const caseIds: string[] = [];
     await this.dataSource.transaction(async (m) => {

@@ -111,12 +111,13 @@ export class ImportsService {
   /** Imports a file from disk now, without the queue (the CLI). */
   async importFile(filePath: string, force: string, actor: AuditActor, onProgress?: (rowsRead: number, bytesRead: number) => void): Promise<ImportView> {
     let bytesRead = 0;
-    const stream = fs.createReadStream(filePath).on('data', (chunk) => (bytesRead += chunk.length));
-    return this.importReadable(stream, path.basename(filePath), force, actor, onProgress && ((rows) => onProgress(rows, bytesRead)));
+    // Opened only when the import starts reading: a stream with a 'data' listener flows at once and would lose data.
+    const open = () => fs.createReadStream(filePath).on('data', (chunk) => (bytesRead += chunk.length));
+    return this.importReadable(open, path.basename(filePath), force, actor, onProgress && ((rows) => onProgress(rows, bytesRead)));
   }
 
   /** Imports a stream now, without the queue (CLI, demo data). A failed file is reported in the view, not thrown. */
-  async importReadable(input: Readable, filename: string, force: string, actor: AuditActor, onProgress?: (rowsRead: number) => void): Promise<ImportView> {
+  async importReadable(open: () => Readable, filename: string, force: string, actor: AuditActor, onProgress?: (rowsRead: number) => void): Promise<ImportView> {
     const area = await this.resolveForce(force);
     const created = await this.dataSource.getRepository(Import).save(
       this.dataSource.getRepository(Import).create({
@@ -128,7 +129,7 @@ export class ImportsService {
         createdBy: actor.id,
       }),
     );
-    await this.execute(created, () => input, actor, onProgress).catch((error: unknown) => {
+    await this.execute(created, open, actor, onProgress).catch((error: unknown) => {
       if (!(error instanceof PermanentJobError)) throw error;
     });
     return this.get(created.id);

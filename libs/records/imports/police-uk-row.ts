@@ -137,23 +137,7 @@ export function mapPoliceUkRow(cells: string[]): { record: MappedStopSearch } | 
 }
 
 /** Renders a stored stop search back as a police.uk row (current wordings; UTC dates with +00:00). */
-export function renderPoliceUkRow(r: {
-  searchType: string;
-  occurredAt: Date;
-  partOfOperation: boolean | null;
-  operationName: string | null;
-  latitude: number | null;
-  longitude: number | null;
-  gender: string | null;
-  ageRange: string | null;
-  selfDefinedEthnicity: string | null;
-  officerDefinedEthnicity: string | null;
-  legislation: string | null;
-  objectOfSearch: string | null;
-  outcome: string | null;
-  outcomeLinkedToObject: boolean | null;
-  clothingRemoved: boolean | null;
-}): string[] {
+export function renderPoliceUkRow(r: Omit<MappedStopSearch, 'occurredAt'> & { occurredAt: Date }): string[] {
   const word = <T extends string>(v: { render: Map<T, string> }, code: string | null) => (code ? (v.render.get(code as T) ?? '') : '');
   const bool = (b: boolean | null) => (b === null ? '' : b ? 'True' : 'False');
   return [
