@@ -23,6 +23,9 @@ export interface JobsModuleOptions {
   processJobs: boolean;
 }
 
+/** True in the process that takes jobs off the queue (the embedded API, or a worker). */
+export const JOBS_PROCESSING = Symbol('JOBS_PROCESSING');
+
 /** Retention of finished jobs in Redis: completed for a day (idempotent ids), failed for a week. */
 const KEEP_COMPLETED = { age: 86_400, count: 10_000 };
 const KEEP_FAILED = { age: 7 * 86_400 };
@@ -30,8 +33,16 @@ const KEEP_FAILED = { age: 7 * 86_400 };
 @Module({})
 export class JobsModule {
   static forRoot({ config, processJobs }: JobsModuleOptions): DynamicModule {
-    const common: Provider[] = [JobHandlerRegistry, JobRunner, DeadLetterStore, FailedJobsService, HeartbeatHandler, HeartbeatReader];
-    const exported = [JobQueue, FailedJobsService, HeartbeatReader];
+    const common: Provider[] = [
+      JobHandlerRegistry,
+      JobRunner,
+      DeadLetterStore,
+      FailedJobsService,
+      HeartbeatHandler,
+      HeartbeatReader,
+      { provide: JOBS_PROCESSING, useValue: processJobs },
+    ];
+    const exported = [JobQueue, FailedJobsService, HeartbeatReader, JOBS_PROCESSING];
     if (config.kind === 'in-process') {
       return {
         module: JobsModule,

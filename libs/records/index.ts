@@ -15,3 +15,4 @@ export * from './stop-searches/stop-search.view';
 export * from './stop-searches/stop-searches.service';
 export * from './bwv/bwv-clip.entity';
 export * from './bwv/bwv-clips.service';
+export * from './imports/import-recovery';

@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import { OPENED_DATABASE, type OpenedDatabase } from '@scrutiny/database';
 import { InProcessJobQueue } from '@scrutiny/jobs';
 import { SYSTEM_ACTOR } from '@scrutiny/audit';
-import { Import, importPoliceUkCsv, ImportsService, POLICE_UK_COLUMNS } from '@scrutiny/records';
+import { Import, importPoliceUkCsv, ImportRecovery, ImportsService, POLICE_UK_COLUMNS } from '@scrutiny/records';
 import { tokenFor } from '../factories/users';
 import { createTestApp, type TestApp } from '../setup/test-app';
 
@@ -107,6 +107,15 @@ describe('police.uk import', () => {
     expect(await service.importFile(FIXTURE, 'city-of-london', SYSTEM_ACTOR)).toMatchObject({ rowsImported: 0, rowsDuplicate: 101 });
     const failed = await service.importFile(__filename, 'city-of-london', SYSTEM_ACTOR);
     expect(failed).toMatchObject({ status: 'failed', error: expect.stringContaining('not a data.police.uk stop-and-search file') });
+  });
+
+  it('queues again, at start-up, an upload left queued by a stopped process', async () => {
+    const [{ id }] = await t.dataSource.query(
+      `INSERT INTO imports (format, force_code, filename, source_month, status) VALUES ('police-uk', 'E23000032', '2018-07-kent.csv', '2018-07', 'queued') RETURNING id`,
+    );
+    await t.dataSource.query(`INSERT INTO import_file_chunks (import_id, seq, data) VALUES ($1, 0, $2)`, [id, Buffer.from(`${HEADER}\n${good('2018-07-01T10:00:00+00:00')}\n`)]);
+    await t.app.get(ImportRecovery).requeueStranded();
+    expect(await finished(id)).toMatchObject({ status: 'completed', rowsImported: 1 });
   });
 
   it('leaves nothing behind when a file fails part-way through', async () => {
