@@ -13,7 +13,8 @@ module.exports = {
   moduleNameMapper: { '^@scrutiny/(.*)$': '<rootDir>/libs/$1/index.ts' },
   globalSetup: '<rootDir>/test/setup/global-setup.ts',
   globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
-  maxWorkers: process.env.CI ? 2 : '50%',
+  // Test files run in parallel, each on its own database (2 workers suit the 2-core machines this runs on).
+  maxWorkers: 2,
   testTimeout: 30_000,
   forceExit: false,
 };

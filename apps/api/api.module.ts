@@ -40,7 +40,7 @@ export class ApiModule {
         }),
         // In embedded mode there is no worker process, so the API runs the jobs itself.
         JobsModule.forRoot({ config: config.jobs, processJobs: config.jobs.kind === 'in-process' }),
-        HttpPlumbingModule.forRoot(config),
+        HttpPlumbingModule.forRoot(config, logger),
         AuditModule,
         AuthModule.forRoot(config, { guard: true }),
         RecordsModule,

@@ -2,11 +2,11 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { PGlite } from '@electric-sql/pglite';
 import { PinoNestLogger, type AppConfig, type Logger } from '@scrutiny/core';
-import { configureHttp } from '@scrutiny/http';
+import { configureHttp, finishHttp } from '@scrutiny/http';
 import { ApiModule } from './api.module';
 import { buildOpenApiDocument, serveOpenApi } from './openapi';
 
-/** Builds the HTTP application (not yet listening). main.ts, the OpenAPI writer and the e2e tests share it. */
+/** Builds and initialises the HTTP application (not yet listening). main.ts, the OpenAPI writer and the e2e tests share it. */
 export async function createApiApp(
   config: AppConfig,
   logger: Logger,
@@ -19,5 +19,7 @@ export async function createApiApp(
   configureHttp(app, config, logger);
   serveOpenApi(app, buildOpenApiDocument(app));
   app.enableShutdownHooks();
+  await app.init();
+  finishHttp(app);
   return app;
 }

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { createLogger, loadConfigOrExit, PinoNestLogger, type AppConfig } from '@scrutiny/core';
-import { WorkerModule } from './worker.module';
+import { BackgroundModule } from './background.module';
 
 function configOrExit(): AppConfig {
   const config = loadConfigOrExit();
@@ -15,7 +15,7 @@ function configOrExit(): AppConfig {
 async function main(): Promise<void> {
   const config = configOrExit();
   const logger = createLogger(config.logLevel, { app: 'worker' });
-  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, logger), {
+  const app = await NestFactory.createApplicationContext(BackgroundModule.forRoot(config, logger, { processJobs: true }), {
     logger: new PinoNestLogger(logger),
     abortOnError: false,
   });

@@ -3,7 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import helmet from 'helmet';
 import type { AppConfig, Logger } from '@scrutiny/core';
 import { accessLogMiddleware } from './access-log.middleware';
-import { bodyErrorHandler, jsonBodyParser } from './body-parsing';
+import { bodyErrorHandler, jsonBodyParser, notFoundFallback, requireJsonBodies } from './body-parsing';
 import { requestContextMiddleware } from './request-context.middleware';
 import { createValidationPipe } from './validation';
 
@@ -20,12 +20,20 @@ export function configureHttp(app: INestApplication, config: AppConfig, logger: 
   express.set('trust proxy', config.http.trustProxy);
   express.disable('x-powered-by');
   app.use(requestContextMiddleware);
+  const production = config.env === 'production';
   app.use(
     helmet({
       // Swagger UI at /docs loads its own script and styles; everything else is JSON and needs no more.
       contentSecurityPolicy: {
-        directives: { 'script-src': ["'self'"], 'style-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'] },
+        directives: {
+          'script-src': ["'self'"],
+          'style-src': ["'self'", "'unsafe-inline'"],
+          'img-src': ["'self'", 'data:'],
+          // Only production sits behind TLS; over plain http these would break /docs on anything but localhost.
+          'upgrade-insecure-requests': production ? [] : null,
+        },
       },
+      hsts: production,
     }),
   );
   const origins = config.http.corsOrigins;
@@ -37,9 +45,15 @@ export function configureHttp(app: INestApplication, config: AppConfig, logger: 
     });
   }
   app.use(accessLogMiddleware(logger));
+  app.use(requireJsonBodies());
   app.use(jsonBodyParser(config.http.bodyLimit));
   app.use(bodyErrorHandler(logger));
   app.setGlobalPrefix('api', { exclude: UNVERSIONED_PATHS });
   app.enableVersioning({ type: VersioningType.URI, defaultVersion: '1' });
   app.useGlobalPipes(createValidationPipe());
+}
+
+/** After the routes are registered (app.init): the problem+json answer for every path no route matched. */
+export function finishHttp(app: INestApplication): void {
+  app.use(notFoundFallback());
 }

@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
-import type { AppConfig } from '@scrutiny/core';
+import type { AppConfig, Logger } from '@scrutiny/core';
 import { ProblemDetailsFilter } from './problem-details.filter';
 import { RedisThrottlerStorage } from './redis-throttler.storage';
 
@@ -11,9 +11,15 @@ export const rateLimits = { loginPerMinute: 10 };
 /** Cross-cutting HTTP behaviour registered once: the problem+json filter and the rate limiter. */
 @Module({})
 export class HttpPlumbingModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, logger?: Logger): DynamicModule {
     rateLimits.loginPerMinute = config.auth.loginRateLimitPerMinute;
-    const storage = config.jobs.kind === 'bullmq' ? new RedisThrottlerStorage(config.jobs.redisUrl, config.jobs.prefix) : undefined;
+    let warned = 0;
+    const onError = (error: unknown) => {
+      if (Date.now() - warned < 60_000) return;
+      warned = Date.now();
+      logger?.warn({ err: { message: error instanceof Error ? error.message : String(error) } }, 'rate limiting is off: Redis is unreachable');
+    };
+    const storage = config.jobs.kind === 'bullmq' ? new RedisThrottlerStorage(config.jobs.redisUrl, config.jobs.prefix, onError) : undefined;
     return {
       module: HttpPlumbingModule,
       imports: [

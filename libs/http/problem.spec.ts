@@ -1,4 +1,4 @@
-import { BadRequestException, NotFoundException } from '@nestjs/common';
+import { BadRequestException, HttpException, NotFoundException } from '@nestjs/common';
 import { DomainError } from '@scrutiny/core';
 import { toProblem } from './problem';
 
@@ -25,6 +25,12 @@ describe('toProblem', () => {
   it("recognises Nest's unknown-route 404 and other HTTP exceptions", () => {
     expect(toProblem(new NotFoundException('Cannot GET /x'), null).problem.code).toBe('ROUTE_NOT_FOUND');
     expect(toProblem(new BadRequestException('nope'), null).problem).toMatchObject({ status: 400, detail: 'nope' });
+  });
+
+  it('keeps the status of other client errors (HTTP exceptions and http-errors from middleware)', () => {
+    expect(toProblem(new HttpException('no such representation', 406), null).problem).toMatchObject({ status: 406, code: 'NOT_ACCEPTABLE' });
+    expect(toProblem(new HttpException('teapot', 418), null).problem).toMatchObject({ status: 418, code: 'BAD_REQUEST' });
+    expect(toProblem(Object.assign(new Error('incorrect header check'), { status: 400, expose: true }), null)).toMatchObject({ problem: { status: 400 }, internal: false });
   });
 
   it('maps body-parser failures by their type', () => {

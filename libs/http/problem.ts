@@ -32,6 +32,9 @@ const STATUS_TO_CODE: Record<number, ErrorCode> = {
   403: 'FORBIDDEN',
   404: 'NOT_FOUND',
   405: 'METHOD_NOT_ALLOWED',
+  406: 'NOT_ACCEPTABLE',
+  410: 'GONE',
+  412: 'PRECONDITION_FAILED',
   409: 'CONFLICT',
   413: 'PAYLOAD_TOO_LARGE',
   415: 'UNSUPPORTED_MEDIA_TYPE',
@@ -67,8 +70,8 @@ export function toProblem(error: unknown, requestId: string | null): { problem: 
     const status = error.getStatus();
     if (status >= 500) return { problem: fromCode('INTERNAL', 'An unexpected error occurred', requestId), internal: true };
     // Nest's router answers unknown routes with a NotFoundException reading "Cannot GET /path".
-    const code = status === 404 && /^Cannot [A-Z]+ /.test(error.message) ? 'ROUTE_NOT_FOUND' : (STATUS_TO_CODE[status] ?? 'VALIDATION_FAILED');
-    return { problem: fromCode(code, error.message, requestId), internal: false };
+    const code = status === 404 && /^Cannot [A-Z]+ /.test(error.message) ? 'ROUTE_NOT_FOUND' : (STATUS_TO_CODE[status] ?? 'BAD_REQUEST');
+    return { problem: { ...fromCode(code, error.message, requestId), status }, internal: false };
   }
   const bodyParserType = (error as { type?: unknown } | null)?.type;
   if (typeof bodyParserType === 'string' && BODY_PARSER_CODES[bodyParserType]) {
@@ -80,6 +83,12 @@ export function toProblem(error: unknown, requestId: string | null): { problem: 
           ? 'The request body exceeds the size limit'
           : 'The request body encoding is not supported';
     return { problem: fromCode(code, detail, requestId), internal: false };
+  }
+  // Other middleware errors (http-errors, as body-parser and multer raise) carry a client status of their own.
+  const clientStatus = (error as { status?: unknown; statusCode?: unknown } | null)?.status ?? (error as { statusCode?: unknown } | null)?.statusCode;
+  if (typeof clientStatus === 'number' && clientStatus >= 400 && clientStatus < 500) {
+    const code = STATUS_TO_CODE[clientStatus] ?? 'BAD_REQUEST';
+    return { problem: { ...fromCode(code, ERROR_CODES[code].title, requestId), status: clientStatus }, internal: false };
   }
   return { problem: fromCode('INTERNAL', 'An unexpected error occurred', requestId), internal: true };
 }

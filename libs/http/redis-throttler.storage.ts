@@ -16,18 +16,33 @@ return { hits, redis.call('PTTL', KEYS[1]) }`;
 export class RedisThrottlerStorage implements ThrottlerStorage, OnModuleDestroy {
   private readonly redis: Redis;
 
-  constructor(url: string, private readonly prefix: string) {
-    this.redis = new Redis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
+  constructor(
+    url: string,
+    private readonly prefix: string,
+    private readonly onError?: (error: unknown) => void,
+  ) {
+    // Commands wait for the connection at start-up, but never longer than a second: then the request goes on unlimited.
+    this.redis = new Redis(url, { maxRetriesPerRequest: 1, commandTimeout: 1000, enableOfflineQueue: true });
+    this.redis.on('error', () => undefined); // reported per failed call, not once per reconnect attempt
   }
 
   async increment(key: string, ttl: number, limit: number, _blockDuration: number, throttlerName: string): Promise<ThrottlerStorageRecord> {
-    const [hits, pttl] = (await this.redis.eval(INCREMENT, 1, `${this.prefix}:throttle:${throttlerName}:${key}`, ttl)) as [number, number];
+    let hits: number;
+    let pttl: number;
+    try {
+      [hits, pttl] = (await this.redis.eval(INCREMENT, 1, `${this.prefix}:throttle:${throttlerName}:${key}`, ttl)) as [number, number];
+    } catch (error) {
+      // Without Redis, limits cannot be counted across replicas. Failing open keeps the API usable (readiness
+      // reports the queue's Redis as down); failing closed would turn every request into an error.
+      this.onError?.(error);
+      return { totalHits: 0, timeToExpire: Math.ceil(ttl / 1000), isBlocked: false, timeToBlockExpire: 0 };
+    }
     const timeToExpire = Math.max(1, Math.ceil(pttl / 1000));
     const isBlocked = hits > limit;
     return { totalHits: hits, timeToExpire, isBlocked, timeToBlockExpire: isBlocked ? timeToExpire : 0 };
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.redis.quit().catch(() => undefined);
+    this.redis.disconnect();
   }
 }

@@ -32,6 +32,20 @@ describe('HTTP plumbing (e2e)', () => {
     expect(res.body.requestId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it.each(['/', '/nope', '/health/nope', '/docs-json/x', '/apix'])('answers %s, outside /api, with a problem too (not an HTML page)', async (path) => {
+    const res = await t.http().get(path).expect(404);
+    expect(res.headers['content-type']).toMatch(PROBLEM);
+    expect(res.body).toMatchObject({ code: 'ROUTE_NOT_FOUND', requestId: res.headers['x-request-id'] });
+  });
+
+  it('refuses a body that is not JSON with 415, instead of reporting every field missing', async () => {
+    const res = await t.http().post('/api/v1/auth/login').set('content-type', 'text/plain').send('username=admin&password=x').expect(415);
+    expect(res.headers['content-type']).toMatch(PROBLEM);
+    expect(res.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    const form = await t.http().post('/api/v1/auth/login').type('form').send({ username: 'admin', password: 'x' }).expect(415);
+    expect(form.body.detail).toMatch(/application\/x-www-form-urlencoded/);
+  });
+
   it('answers a malformed JSON body with a 400 problem, before any route runs', async () => {
     const res = await t
       .http()

@@ -21,7 +21,8 @@ const url = (protocols: string[]) =>
 export const envSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-    HOST: z.string().min(1).default('0.0.0.0'),
+    // Loopback by default: a zero-setup start with demo users must not be reachable from the network.
+    HOST: z.string().min(1).default('127.0.0.1'),
     PORT: port.default(3000),
     DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
     DATA_DIR: z.string().min(1).default('./data'),
