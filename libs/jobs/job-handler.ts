@@ -42,8 +42,4 @@ export class JobHandlerRegistry implements OnModuleInit {
   find(queue: string, name: string): Registered | undefined {
     return this.handlers.get(jobKey({ queue, name }));
   }
-
-  keys(): string[] {
-    return [...this.handlers.keys()].sort();
-  }
 }

@@ -16,3 +16,4 @@ export * from './stop-searches/stop-searches.service';
 export * from './bwv/bwv-clip.entity';
 export * from './bwv/bwv-clips.service';
 export * from './imports/import-recovery';
+export * from './areas/area-lookup';

@@ -109,19 +109,10 @@ export class AccessService {
     return views;
   }
 
-  /** Which of `ids` the actor may read. */
-  async readable(actor: Actor, kind: CaseKind, ids: string[]): Promise<Set<string>> {
-    return new Set((await this.viewsFor(actor, kind, ids)).keys());
-  }
-
   /** The view of one case, or 404 if it is missing or outside the actor's scope. */
   async viewOf(actor: Actor, kind: CaseKind, id: string): Promise<CaseView> {
     const view = (await this.viewsFor(actor, kind, [id])).get(id);
     if (!view) throw DomainError.notFound('Case', id);
     return view;
-  }
-
-  async assertReadable(actor: Actor, kind: CaseKind, id: string): Promise<void> {
-    await this.viewOf(actor, kind, id);
   }
 }

@@ -4,6 +4,7 @@ import { AccessService, officerToken, roundToHour, type Actor, type CaseKind, ty
 import { AuditService } from '@scrutiny/audit';
 import { DomainError, isUuid, uuidv7, type FieldError } from '@scrutiny/core';
 import { BWV_STATUSES } from './bwv-clip.entity';
+import { ensureOfficer, findArea } from '../areas/area-lookup';
 
 export interface BwvClipInput {
   reference: string;
@@ -102,7 +103,7 @@ export class BwvClipsService {
       if (!(CASE_KINDS as string[]).includes(l.kind)) errors.push({ field: `links.${i}.kind`, message: `must be one of ${CASE_KINDS.join(', ')}` });
       if (!isUuid(l.id)) errors.push({ field: `links.${i}.id`, message: 'must be a case id' });
     });
-    const [force] = (await this.dataSource.query(`SELECT code FROM areas WHERE level = 'force' AND (code = $1 OR police_uk_id = $1)`, [input.force ?? ''])) as { code: string }[];
+    const force = await findArea(this.dataSource, input.force ?? '', { force: true });
     if (!force) errors.push({ field: 'force', message: 'is not a police force area' });
     if (errors.length) throw DomainError.validation(errors);
     // Only cases the creator can see in full can be given footage (a case outside scope is "not found").
@@ -117,17 +118,11 @@ export class BwvClipsService {
       if (((await m.query(`SELECT 1 FROM bwv_clips WHERE reference = $1`, [input.reference])) as unknown[]).length) {
         throw new DomainError('CONFLICT', `A clip with reference ${input.reference} is already recorded`, { errors: [{ field: 'reference', message: 'is already recorded' }] });
       }
-      let officerId: string | null = null;
-      if (input.officerReference) {
-        [{ id: officerId }] = (await m.query(
-          `INSERT INTO officers (reference, force_code) VALUES ($1, $2) ON CONFLICT (reference) DO UPDATE SET reference = EXCLUDED.reference RETURNING id`,
-          [input.officerReference, force.code],
-        )) as { id: string }[];
-      }
+      const officerId = input.officerReference ? await ensureOfficer(m, { reference: input.officerReference, forceCode: force!.code }) : null;
       await m.query(
         `INSERT INTO bwv_clips (id, reference, force_code, officer_id, device_id, recorded_at, duration_seconds, retention_expires_at, status, version)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1)`,
-        [id, input.reference, force.code, officerId, input.deviceId ?? null, input.recordedAt, input.durationSeconds ?? null, input.retentionExpiresAt, status],
+        [id, input.reference, force!.code, officerId, input.deviceId ?? null, input.recordedAt, input.durationSeconds ?? null, input.retentionExpiresAt, status],
       );
       for (const l of input.links) {
         await m.query(`INSERT INTO bwv_clip_links (clip_id, case_kind, case_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [id, l.kind, l.id]);

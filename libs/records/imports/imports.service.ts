@@ -8,7 +8,7 @@ import { DomainError, isUuid } from '@scrutiny/core';
 import { OPENED_DATABASE, type OpenedDatabase } from '@scrutiny/database';
 import { AuditService, type AuditActor } from '@scrutiny/audit';
 import { defineJob, HandlesJob, JobQueue, PermanentJobError, type JobHandler } from '@scrutiny/jobs';
-import { Area } from '../areas/area.entity';
+import { findArea, type AreaRef } from '../areas/area-lookup';
 import { Import, ImportRejection, type ImportStatus } from './import.entity';
 import { ImportFileError, importPoliceUkCsv, sourceMonthOf, type ImportCounts } from './police-uk-import';
 import { checkHeader } from './police-uk-row';
@@ -56,12 +56,8 @@ export class ImportsService {
   ) {}
 
   /** A force by data.police.uk id (`lancashire`) or ONS code (`E23000003`). */
-  async resolveForce(force: string, field = 'force'): Promise<Area> {
-    const area = await this.dataSource
-      .getRepository(Area)
-      .createQueryBuilder('a')
-      .where(`a.level = 'force' AND (a.police_uk_id = :f OR a.code = :f)`, { f: force.trim() })
-      .getOne();
+  async resolveForce(force: string, field = 'force'): Promise<AreaRef> {
+    const area = await findArea(this.dataSource, force, { force: true });
     if (!area) throw DomainError.validation([{ field, message: `"${force}" is not a police force area (give its data.police.uk id, e.g. lancashire, or ONS code)` }]);
     return area;
   }
@@ -139,7 +135,7 @@ export class ImportsService {
     if (!isUuid(id)) throw DomainError.notFound('Import', id);
     const row = await this.dataSource.getRepository(Import).findOneBy({ id });
     if (!row) throw DomainError.notFound('Import', id);
-    const force = await this.dataSource.getRepository(Area).findOneByOrFail({ code: row.forceCode });
+    const force = (await findArea(this.dataSource, row.forceCode))!;
     const rejected = await this.dataSource
       .getRepository(ImportRejection)
       .find({ where: { importId: id }, order: { line: 'ASC', field: 'ASC' }, take: REJECTIONS_SHOWN + 1 });

@@ -7,6 +7,7 @@ import { ETHNIC_GROUPS, SELF_DEFINED_CATEGORIES, SELF_DEFINED_CODES, OFFICER_DEF
 import { AGE_RANGES, GENDERS, LEGISLATION, OBJECTS_OF_SEARCH, OUTCOMES, SEARCH_TYPES } from '../vocabulary/police-uk';
 import { renderPoliceUkRow, POLICE_UK_COLUMNS } from '../imports/police-uk-row';
 import { toStopSearchView, type StopSearchRow, type StopSearchView } from './stop-search.view';
+import { ensureOfficer, findArea } from '../areas/area-lookup';
 
 export interface StopSearchFilter {
   /** YYYY-MM, Europe/London months, inclusive. */
@@ -124,7 +125,7 @@ export class StopSearchesService {
     const values = await this.validate(actor, input);
     const id = uuidv7();
     await this.dataSource.transaction(async (m) => {
-      const officerId = await this.officerId(m, values.forceCode, input.officerReference ?? null, input.teamCode ?? null);
+      const officerId = input.officerReference ? await ensureOfficer(m, { reference: input.officerReference, forceCode: values.forceCode, teamCode: input.teamCode }) : null;
       await m.query(
         `INSERT INTO stop_searches (id, force_code, area_code, occurred_at, period, search_type, legislation, object_of_search, grounds, outcome,
            outcome_linked_to_object, clothing_removed, part_of_operation, operation_name, latitude, longitude, gender, age_range,
@@ -156,7 +157,7 @@ export class StopSearchesService {
           extensions: { currentVersion: before.version },
         });
       }
-      const officerId = await this.officerId(m, values.forceCode, input.officerReference ?? null, input.teamCode ?? null);
+      const officerId = input.officerReference ? await ensureOfficer(m, { reference: input.officerReference, forceCode: values.forceCode, teamCode: input.teamCode }) : null;
       await m.query(
         `UPDATE stop_searches SET force_code = $2, area_code = $3, occurred_at = $4, period = date_trunc('month', $4::timestamptz AT TIME ZONE 'Europe/London')::date,
            search_type = $5, legislation = $6, object_of_search = $7, grounds = $8, outcome = $9, outcome_linked_to_object = $10, clothing_removed = $11,
@@ -243,7 +244,7 @@ export class StopSearchesService {
     if (filter.from) where.push(`s.period >= ${p(`${filter.from}-01`)}::date`);
     if (filter.to) where.push(`s.period <= ${p(`${filter.to}-01`)}::date`);
     if (filter.area) {
-      const [area] = (await this.dataSource.query(`SELECT code, level FROM areas WHERE code = $1 OR police_uk_id = $1`, [filter.area])) as { code: string; level: string }[];
+      const area = await findArea(this.dataSource, filter.area);
       if (!area) throw DomainError.validation([{ field: 'area', message: `"${filter.area}" is not a known area code or force id` }]);
       where.push(
         area.level === 'force'
@@ -280,7 +281,7 @@ export class StopSearchesService {
       errors.push({ field: 'occurredAt', message: 'must be an ISO 8601 date-time with a time zone offset' });
     } else if (Date.parse(input.occurredAt) > Date.now() + 5 * 60_000) errors.push({ field: 'occurredAt', message: 'must not be in the future' });
     if ((input.latitude ?? null) === null !== ((input.longitude ?? null) === null)) errors.push({ field: 'latitude', message: 'latitude and longitude go together' });
-    const [force] = (await this.dataSource.query(`SELECT code FROM areas WHERE level = 'force' AND (code = $1 OR police_uk_id = $1)`, [input.force ?? ''])) as { code: string }[];
+    const force = await findArea(this.dataSource, input.force ?? '', { force: true });
     if (!force) errors.push({ field: 'force', message: 'is not a police force area (police.uk id or ONS code)' });
     if (input.areaCode) {
       const [area] = (await this.dataSource.query(`SELECT 1 FROM areas WHERE code = $1 AND level <> 'force'`, [input.areaCode])) as unknown[];
@@ -292,16 +293,6 @@ export class StopSearchesService {
       errors.push({ field: 'teamCode', message: `must be one of your teams (${actor.teams.join(', ') || 'none'}) or give one of your areas` });
     }
     if (errors.length) throw DomainError.validation(errors);
-    return { forceCode: force.code };
-  }
-
-  private async officerId(m: { query: DataSource['query'] }, forceCode: string, reference: string | null, teamCode: string | null): Promise<string | null> {
-    if (!reference) return null;
-    const [row] = (await m.query(
-      `INSERT INTO officers (reference, force_code, team_code) VALUES ($1, $2, $3)
-       ON CONFLICT (reference) DO UPDATE SET team_code = COALESCE(EXCLUDED.team_code, officers.team_code) RETURNING id`,
-      [reference, forceCode, teamCode],
-    )) as { id: string }[];
-    return row.id;
+    return { forceCode: force!.code };
   }
 }
