@@ -4,6 +4,12 @@ import { CreateAreasAndPopulations1795398527184 } from './1795398527184-CreateAr
 import { CreateStopSearchesAndImports1795398864436 } from './1795398864436-CreateStopSearchesAndImports';
 import { CreatePanelMembershipAndAgenda1795400176957 } from './1795400176957-CreatePanelMembershipAndAgenda';
 import { CreateBwvClips1795400657912 } from './1795400657912-CreateBwvClips';
+import { CreateVehicleStopsAndUseOfForce1795409159329 } from './1795409159329-CreateVehicleStopsAndUseOfForce';
+import { CreateThemesReview1795414825678 } from './1795414825678-CreateThemesReview';
+import { CreateDisproportionalityRollup1795413726191 } from './1795413726191-CreateDisproportionalityRollup';
+import { CreatePanelSessions1795412617284 } from './1795412617284-CreatePanelSessions';
+import { CreateDipSamples1795411258898 } from './1795411258898-CreateDipSamples';
+import { SpeedUpRecordImports1795410486327 } from './1795410486327-SpeedUpRecordImports';
 
 /** Every migration, oldest first. Add each new file here (the schema-drift check fails until you do). */
-export const MIGRATIONS = [CreateJobTables1795396787978, CreateIdentityAndAudit1795398116327, CreateAreasAndPopulations1795398527184, CreateStopSearchesAndImports1795398864436, CreatePanelMembershipAndAgenda1795400176957, CreateBwvClips1795400657912];
+export const MIGRATIONS = [CreateJobTables1795396787978, CreateIdentityAndAudit1795398116327, CreateAreasAndPopulations1795398527184, CreateStopSearchesAndImports1795398864436, CreatePanelMembershipAndAgenda1795400176957, CreateBwvClips1795400657912, CreateVehicleStopsAndUseOfForce1795409159329, SpeedUpRecordImports1795410486327, CreateDipSamples1795411258898, CreatePanelSessions1795412617284, CreateDisproportionalityRollup1795413726191, CreateThemesReview1795414825678];

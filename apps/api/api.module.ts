@@ -13,9 +13,16 @@ import { AuthController } from './auth/auth.controller';
 import { JobsController } from './jobs/jobs.controller';
 import { UsersController } from './users/users.controller';
 import { ImportsController } from './imports/imports.controller';
-import { StopSearchesController } from './stop-searches/stop-searches.controller';
+import { StopSearchesController, UseOfForceController, VehicleStopsController } from './cases/case-records.controller';
 import { BwvClipsController } from './bwv/bwv-clips.controller';
+import { OfficersController } from './officers/officers.controller';
+import { BwvHoldsController, DipSamplesController, NotificationsController, SamplingPlansController } from './sampling/sampling.controller';
 import { RecordsModule } from '@scrutiny/records';
+import { SamplingModule } from '@scrutiny/sampling';
+import { PanelsModule } from '@scrutiny/panels';
+import { StatisticsModule } from '@scrutiny/statistics';
+import { DisproportionalityController } from './statistics/statistics.controller';
+import { FindingActionsController, PanelSessionsController, PanelsController } from './panels/panels.controller';
 
 export interface ApiModuleOptions {
   config: AppConfig;
@@ -44,9 +51,12 @@ export class ApiModule {
         AuditModule,
         AuthModule.forRoot(config, { guard: true }),
         RecordsModule,
+        SamplingModule,
+        PanelsModule,
+        StatisticsModule,
         HealthModule,
       ],
-      controllers: [AuthController, UsersController, AuditController, JobsController, ImportsController, StopSearchesController, BwvClipsController],
+      controllers: [AuthController, UsersController, AuditController, JobsController, ImportsController, StopSearchesController, VehicleStopsController, UseOfForceController, BwvClipsController, OfficersController, SamplingPlansController, DipSamplesController, BwvHoldsController, NotificationsController, PanelsController, PanelSessionsController, FindingActionsController, DisproportionalityController],
     };
   }
 }

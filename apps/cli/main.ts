@@ -7,6 +7,7 @@ import { heartbeatCommand, jobsDiscardCommand, jobsFailedCommand, jobsRetryComma
 import { healthCommand } from './commands/health.command';
 import { importCommand } from './commands/import.command';
 import { auditVerifyCommand, seedDemoCommand, usersCreateCommand } from './commands/users.command';
+import { retentionCheckCommand, samplesDrawCommand, samplesVerifyCommand } from './commands/samples.command';
 
 const COMMANDS: CliCommand[] = [
   migrateCommand,
@@ -21,6 +22,9 @@ const COMMANDS: CliCommand[] = [
   usersCreateCommand,
   seedDemoCommand,
   auditVerifyCommand,
+  samplesDrawCommand,
+  samplesVerifyCommand,
+  retentionCheckCommand,
   importCommand,
 ];
 

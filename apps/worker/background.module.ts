@@ -6,6 +6,9 @@ import { CoreModule, type AppConfig, type Logger } from '@scrutiny/core';
 import { DatabaseModule } from '@scrutiny/database';
 import { JobsModule } from '@scrutiny/jobs';
 import { RecordsModule } from '@scrutiny/records';
+import { SamplingModule } from '@scrutiny/sampling';
+import { PanelsModule } from '@scrutiny/panels';
+import { StatisticsModule } from '@scrutiny/statistics';
 import { SCHEMA } from '@scrutiny/schema';
 
 export interface BackgroundOptions {
@@ -33,6 +36,9 @@ export class BackgroundModule {
         AuditModule,
         AuthModule.forRoot(config, { guard: false }),
         RecordsModule,
+        SamplingModule,
+        PanelsModule,
+        StatisticsModule,
       ],
     };
   }

@@ -10,3 +10,8 @@ export interface Actor {
   teams: string[];
   areas: string[];
 }
+
+/** Professional standards and admins see every record and sample; everyone else is scoped (domain §7). */
+export function isPoliceWide(actor: Pick<Actor, 'roles'>): boolean {
+  return actor.roles.includes('admin') || actor.roles.includes('professional_standards');
+}

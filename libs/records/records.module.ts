@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
-import { ImportsService, PoliceUkImportHandler } from './imports/imports.service';
-import { StopSearchesService } from './stop-searches/stop-searches.service';
+import { ImportFileHandler, ImportsService } from './imports/imports.service';
+import { CasesService } from './cases/cases.service';
+import { OfficersService } from './officers/officers.service';
 import { DemoRecordsSeeder } from './demo/demo-records.seeder';
 import { BwvClipsService } from './bwv/bwv-clips.service';
 import { ImportRecovery } from './imports/import-recovery';
 
-@Module({ providers: [ImportsService, PoliceUkImportHandler, StopSearchesService, DemoRecordsSeeder, BwvClipsService, ImportRecovery], exports: [ImportsService, StopSearchesService, BwvClipsService] })
+@Module({ providers: [ImportsService, ImportFileHandler, CasesService, OfficersService, DemoRecordsSeeder, BwvClipsService, ImportRecovery], exports: [ImportsService, CasesService, OfficersService, BwvClipsService] })
 export class RecordsModule {}

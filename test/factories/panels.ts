@@ -40,6 +40,6 @@ export async function createSession(ds: DataSource, panelId: string, status: 'pl
   return id;
 }
 
-export async function addToAgenda(ds: DataSource, sessionId: string, caseId: string, position = 1): Promise<void> {
-  await ds.query(`INSERT INTO session_agenda_items (session_id, case_kind, case_id, position) VALUES ($1, 'stop_search', $2, $3)`, [sessionId, caseId, position]);
+export async function addToAgenda(ds: DataSource, sessionId: string, caseId: string, position = 1, kind = 'stop_search'): Promise<void> {
+  await ds.query(`INSERT INTO session_agenda_items (session_id, case_kind, case_id, position) VALUES ($1, $4, $2, $3)`, [sessionId, caseId, position, kind]);
 }

@@ -100,12 +100,12 @@ describe('police.uk import', () => {
   it('imports from disk without the queue (the CLI path), reporting progress, and a second run adds nothing', async () => {
     const service = t.app.get(ImportsService);
     const progress: number[][] = [];
-    const first = await service.importFile(FIXTURE, 'E23000034', SYSTEM_ACTOR, (rows, bytes) => progress.push([rows, bytes]));
+    const first = await service.importFile(FIXTURE, 'police-uk', 'E23000034', SYSTEM_ACTOR, (rows, bytes) => progress.push([rows, bytes]));
     expect(first).toMatchObject({ status: 'completed', rowsRead: 101, sourceMonth: '2017-12' });
     expect(first.rowsImported + first.rowsDuplicate).toBe(101);
     expect(progress.at(-1)).toEqual([101, fs.statSync(FIXTURE).size]);
-    expect(await service.importFile(FIXTURE, 'city-of-london', SYSTEM_ACTOR)).toMatchObject({ rowsImported: 0, rowsDuplicate: 101 });
-    const failed = await service.importFile(__filename, 'city-of-london', SYSTEM_ACTOR);
+    expect(await service.importFile(FIXTURE, 'police-uk', 'city-of-london', SYSTEM_ACTOR)).toMatchObject({ rowsImported: 0, rowsDuplicate: 101 });
+    const failed = await service.importFile(__filename, 'police-uk', 'city-of-london', SYSTEM_ACTOR);
     expect(failed).toMatchObject({ status: 'failed', error: expect.stringContaining('not a data.police.uk stop-and-search file') });
   });
 

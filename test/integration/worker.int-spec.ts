@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import Redis from 'ioredis';
 import { createLogger } from '@scrutiny/core';
 import { HeartbeatJob, JobQueue } from '@scrutiny/jobs';
-import { ImportsService, StopSearchesService } from '@scrutiny/records';
+import { ImportsService, CasesService } from '@scrutiny/records';
 import { BackgroundModule } from '../../apps/worker/background.module';
 import { waitFor } from '../setup/job-fixtures';
 import { testConfig } from '../setup/test-app';
@@ -20,7 +20,7 @@ describe('worker (BackgroundModule)', () => {
     try {
       await worker.init();
       expect(worker.get(ImportsService)).toBeDefined();
-      expect(worker.get(StopSearchesService)).toBeDefined();
+      expect(worker.get(CasesService)).toBeDefined();
       const { id } = await worker.get(JobQueue).enqueue(HeartbeatJob, { source: 'test' });
       const ds = await db.connect();
       await waitFor(async () => (await ds.query(`SELECT 1 FROM maintenance_heartbeats WHERE job_id = $1`, [id])).length > 0);

@@ -2,11 +2,11 @@ import { Body, Controller, Get, Param, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, MaxLength, Min, ValidateNested } from 'class-validator';
-import { Authorize, CurrentActor, Permission, type Actor } from '@scrutiny/auth';
+import { Authorize, CASE_KINDS, CurrentActor, Permission, type Actor } from '@scrutiny/auth';
 import { BWV_STATUSES, BwvClipsService } from '@scrutiny/records';
 
 class CaseLink {
-  @ApiProperty({ enum: ['stop_search'] }) @IsIn(['stop_search']) kind: string;
+  @ApiProperty({ enum: CASE_KINDS }) @IsIn(CASE_KINDS) kind: string;
   @ApiProperty({ format: 'uuid' }) @IsUUID() id: string;
 }
 
@@ -20,9 +20,18 @@ class BwvClipRequest {
   @ApiPropertyOptional({ example: 'AXON-88213' }) @IsOptional() @IsString() @MaxLength(64) deviceId?: string | null;
   @ApiProperty({ example: '2024-05-03T21:46:30+01:00' }) @IsString() recordedAt: string;
   @ApiPropertyOptional({ example: 412 }) @IsOptional() @IsInt() @Min(0) durationSeconds?: number | null;
-  @ApiProperty({ example: '2024-06-02T21:46:30+01:00', description: 'When the evidence system will delete it unless held' }) @IsString() retentionExpiresAt: string;
+  @ApiPropertyOptional({ example: '2024-06-02T21:46:30+01:00', description: 'When the evidence system will delete it unless held (default: BWV_RETENTION_DAYS after recordedAt)' })
+  @IsOptional()
+  @IsString()
+  retentionExpiresAt?: string | null;
   @ApiPropertyOptional({ enum: BWV_STATUSES, default: 'available' }) @IsOptional() @IsIn(BWV_STATUSES) status?: string;
   @ApiProperty({ type: [CaseLink] }) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => CaseLink) links: CaseLink[];
+}
+
+class BwvOpenResponse {
+  @ApiProperty({ example: 'https://evidence.example.invalid/clips/EVD-2024-000123?redacted=true' }) url: string;
+  @ApiProperty() redacted: boolean;
+  @ApiProperty() reference: string;
 }
 
 class BwvClipResponse {
@@ -61,11 +70,35 @@ export class BwvClipsController {
     return this.clips.get(actor, id);
   }
 
+  @Get('bwv-clips/:id/open')
+  @Authorize(Permission.RECORDS_READ)
+  @ApiOperation({ summary: "Where the clip opens in the force's evidence system (BWV_LINK_TEMPLATE), redacted per the panel's policy; every open audited" })
+  @ApiOkResponse({ type: BwvOpenResponse })
+  open(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<BwvOpenResponse> {
+    return this.clips.open(actor, id);
+  }
+
   @Get('stop-searches/:id/bwv-clips')
   @Authorize(Permission.RECORDS_READ)
   @ApiOperation({ summary: 'The clip references covering a stop search (every view audited)' })
   @ApiOkResponse({ type: [BwvClipResponse] })
   forStopSearch(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<BwvClipResponse[]> {
     return this.clips.forCase(actor, 'stop_search', id);
+  }
+
+  @Get('vehicle-stops/:id/bwv-clips')
+  @Authorize(Permission.RECORDS_READ)
+  @ApiOperation({ summary: 'The clip references covering a vehicle stop (every view audited)' })
+  @ApiOkResponse({ type: [BwvClipResponse] })
+  forVehicleStop(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<BwvClipResponse[]> {
+    return this.clips.forCase(actor, 'vehicle_stop', id);
+  }
+
+  @Get('use-of-force/:id/bwv-clips')
+  @Authorize(Permission.RECORDS_READ)
+  @ApiOperation({ summary: 'The clip references covering a use-of-force report (every view audited)' })
+  @ApiOkResponse({ type: [BwvClipResponse] })
+  forUseOfForce(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<BwvClipResponse[]> {
+    return this.clips.forCase(actor, 'use_of_force', id);
   }
 }

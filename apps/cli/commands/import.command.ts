@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
 import { AuditService, SYSTEM_ACTOR } from '@scrutiny/audit';
-import { importCensus, ImportsService } from '@scrutiny/records';
+import { importCensus, ImportsService, type ImportFormat } from '@scrutiny/records';
 import { withCliContext } from '../cli-context';
 import { UsageError, type CliCommand, type CommandEnv } from '../command';
 
@@ -44,7 +44,8 @@ function progressBar(label: string, totalBytes: number, stream: NodeJS.WriteStre
   };
 }
 
-async function importPoliceUkFiles(args: string[], env: CommandEnv): Promise<number> {
+/** Imports record files of one format (police.uk CSVs or a record kind's CSV template), one import per file. */
+async function importRecordFiles(format: ImportFormat, args: string[], env: CommandEnv): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { force: { type: 'string' } } });
   const force = values.force;
   if (!force) throw new UsageError('--force is required (data.police.uk id, e.g. --force metropolitan, or ONS code)');
@@ -56,7 +57,7 @@ async function importPoliceUkFiles(args: string[], env: CommandEnv): Promise<num
     for (const file of positionals) {
       const size = fs.statSync(file).size;
       const bar = progressBar(file.split('/').pop() ?? file, size);
-      const result = await imports.importFile(file, force, SYSTEM_ACTOR, bar);
+      const result = await imports.importFile(file, format, force, SYSTEM_ACTOR, bar);
       if (process.stderr.isTTY) process.stderr.write('\n');
       env.out(
         `${result.filename}: ${result.status}; read ${result.rowsRead}, imported ${result.rowsImported}, duplicate ${result.rowsDuplicate}, rejected ${result.rowsRejected} (import ${result.id})`,
@@ -72,14 +73,16 @@ async function importPoliceUkFiles(args: string[], env: CommandEnv): Promise<num
 
 const FORMATS: Record<string, (args: string[], env: CommandEnv) => Promise<number>> = {
   census: importCensusFile,
-  'police-uk': importPoliceUkFiles,
+  'police-uk': (args, env) => importRecordFiles('police-uk', args, env),
+  'vehicle-stops': (args, env) => importRecordFiles('vehicle-stops', args, env),
+  'use-of-force': (args, env) => importRecordFiles('use-of-force', args, env),
 };
 
 export const importCommand: CliCommand = {
   name: 'import',
-  usage: 'import police-uk <files…> --force <id> | import census <file> --year YYYY [--lookup <LAD→PFA lookup.csv>]',
+  usage: 'import police-uk|vehicle-stops|use-of-force <files…> --force <id> | import census <file> --year YYYY [--lookup <LAD→PFA lookup.csv>]',
   summary:
-    'Import data.police.uk stop-and-search CSVs (exit 1 if rows were rejected, 2 if a file failed), or census population benchmarks (5 groups, or 18 categories from Nomis QS201EW)',
+    'Import data.police.uk stop-and-search CSVs or the vehicle-stop / use-of-force CSV templates (exit 1 if rows were rejected, 2 if a file failed), or census population benchmarks (5 groups, or 18 categories from Nomis QS201EW)',
   async run(args, env) {
     const [format, ...rest] = args;
     const handler = FORMATS[format ?? ''];

@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, DomainError, isUuid, type AppConfig } from '@scrutiny/core';
-import type { Actor } from '../actor';
+import { isPoliceWide, type Actor } from '../actor';
 
 /** Kinds of case a user can be scoped to, and the table each lives in. */
-export const CASE_TABLES = { stop_search: 'stop_searches' } as const;
+export const CASE_TABLES = { stop_search: 'stop_searches', vehicle_stop: 'vehicle_stops', use_of_force: 'use_of_force_reports' } as const;
+export const CASE_KINDS = Object.keys(CASE_TABLES) as CaseKind[];
 export type CaseKind = keyof typeof CASE_TABLES;
 
 /** A predicate to AND into a query over a case table aliased `alias`, or "all"/"none". */
@@ -18,8 +19,8 @@ export const PANEL_GRACE_DAYS = 7;
 
 /**
  * Record-level scoping, in one place (domain §7): professional standards and admins see every case; a supervisor the
- * cases of their teams and areas and of officers they supervise; a panel member the cases on the agenda of their
- * panels' sessions, while the session is open and for 7 days after closing, and only during their term, once vetted
+ * cases of their teams and areas, of officers they supervise, and those assigned to them for a dip-sample review; a
+ * panel member the cases on the agenda of their panels' sessions, while the session is open and for 7 days after closing, and only during their term, once vetted
  * and with a signed confidentiality agreement; analysts no individual cases. Roles combine. A case outside scope is
  * reported as missing (404), never as forbidden, so ids cannot be probed.
  */
@@ -30,13 +31,10 @@ export class AccessService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  private policeWide(actor: Actor): boolean {
-    return actor.roles.includes('admin') || actor.roles.includes('professional_standards');
-  }
-
   /**
    * FROM … WHERE of the agenda items a member may open now: on a session of a panel they belong to, during their
-   * term, vetted, with a signed confidentiality agreement, while the session is open or closed under 7 days ago.
+   * term, vetted, with a signed confidentiality agreement, while the session is open or closed under 7 days ago,
+   * and not a case they declared a conflict with.
    * Both the scope and the choice of panel (which decides the view) use this, so they cannot disagree.
    */
   private memberAgenda(kind: CaseKind, caseId: string, userParam: string): string {
@@ -47,12 +45,14 @@ export class AccessService {
       WHERE ai.case_kind = '${kind}' AND ai.case_id = ${caseId} AND pm.user_id = ${userParam}
         AND pm.term_start <= current_date AND (pm.term_end IS NULL OR pm.term_end >= current_date)
         AND pm.vetted_on IS NOT NULL AND pm.confidentiality_signed_on IS NOT NULL
-        AND (ps.status = 'open' OR (ps.status IN ('closed', 'published') AND ps.closed_at >= now() - interval '${PANEL_GRACE_DAYS} days'))`;
+        AND (ps.status = 'open' OR (ps.status IN ('closed', 'published') AND ps.closed_at >= now() - interval '${PANEL_GRACE_DAYS} days'))
+        AND NOT EXISTS (SELECT 1 FROM conflict_declarations cd
+          WHERE cd.session_id = ai.session_id AND cd.case_kind = ai.case_kind AND cd.case_id = ai.case_id AND cd.user_id = pm.user_id)`;
   }
 
   /** The scope predicate for `alias` (a `kind` table) with parameters numbered from `firstParam`. */
   scope(actor: Actor, alias: string, firstParam = 1, kind: CaseKind = 'stop_search'): Scope {
-    if (this.policeWide(actor)) return { kind: 'all' };
+    if (isPoliceWide(actor)) return { kind: 'all' };
     const clauses: string[] = [];
     const params: unknown[] = [];
     const p = (value: unknown) => {
@@ -64,6 +64,9 @@ export class AccessService {
         `${alias}.team_code = ANY(${p(actor.teams)}::text[])`,
         `${alias}.area_code = ANY(${p(actor.areas)}::text[])`,
         `${alias}.officer_id IN (SELECT o.id FROM officers o WHERE o.supervisor_user_id = ${p(actor.id)}::uuid)`,
+        // A record in a dip sample whose review is assigned to them.
+        `EXISTS (SELECT 1 FROM dip_sample_items si JOIN sample_reviews sr ON sr.item_id = si.id
+           WHERE si.case_kind = '${kind}' AND si.case_id = ${alias}.id AND sr.assigned_to = ${p(actor.id)}::uuid)`,
       );
     }
     if (actor.roles.includes('internal_panel') || actor.roles.includes('external_panel')) {
@@ -81,7 +84,7 @@ export class AccessService {
     const views = new Map<string, CaseView>();
     if (!valid.length) return views;
     const table = CASE_TABLES[kind];
-    if (this.policeWide(actor)) {
+    if (isPoliceWide(actor)) {
       const rows = (await this.dataSource.query(`SELECT id FROM ${table} WHERE id = ANY($1::uuid[])`, [valid])) as { id: string }[];
       for (const r of rows) views.set(r.id, { kind: 'full' });
       return views;

@@ -27,6 +27,8 @@ export interface AppConfig {
   jobs: JobsConfig;
   heartbeatIntervalMs: number;
   shutdownTimeoutMs: number;
+  sampling: { bwvRetentionDays: number; holdWarningDays: number; scheduleIntervalMs: number; retentionCheckIntervalMs: number };
+  bwvLinkTemplate: string;
   /** Present in production (required there); generated per process elsewhere so tokens die with it. */
   jwtSecret: string;
   jwtSecretIsEphemeral: boolean;
@@ -96,6 +98,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       ? { kind: 'bullmq', redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, ...jobDefaults }
       : { kind: 'in-process', ...jobDefaults },
     heartbeatIntervalMs: env.HEARTBEAT_INTERVAL_MS,
+    bwvLinkTemplate: env.BWV_LINK_TEMPLATE,
+    sampling: {
+      bwvRetentionDays: env.BWV_RETENTION_DAYS,
+      holdWarningDays: env.BWV_HOLD_WARNING_DAYS,
+      scheduleIntervalMs: env.SAMPLING_SCHEDULE_INTERVAL_MS,
+      retentionCheckIntervalMs: env.RETENTION_CHECK_INTERVAL_MS,
+    },
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     jwtSecret: env.JWT_SECRET ?? randomBytes(48).toString('base64url'),
     jwtSecretIsEphemeral: !env.JWT_SECRET,

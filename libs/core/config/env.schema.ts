@@ -33,6 +33,19 @@ export const envSchema = z
     JOB_BACKOFF_MS: positiveInt.default(2000),
     JOB_CONCURRENCY: positiveInt.max(64).default(4),
     HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
+    /** Days a non-evidential BWV clip is kept when its record gives no expiry (31 in the Met, 90 in Hertfordshire). */
+    BWV_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(31),
+    /** Where a clip reference opens in the force's evidence system: {reference} and {redacted} are filled in. */
+    BWV_LINK_TEMPLATE: z
+      .string()
+      .refine((v) => v.includes('{reference}') && /^https?:\/\//.test(v), 'must be an http(s) URL containing {reference}')
+      .default('https://evidence.example.invalid/clips/{reference}?redacted={redacted}'),
+    /** Warn this many days before a selected clip expires without a confirmed hold. */
+    BWV_HOLD_WARNING_DAYS: z.coerce.number().int().min(1).max(365).default(7),
+    /** How often the sampling schedule looks for months to draw (0: never; the draw itself is once per plan and month). */
+    SAMPLING_SCHEDULE_INTERVAL_MS: z.coerce.number().int().min(0).default(3_600_000),
+    /** How often the retention check runs (0: never). */
+    RETENTION_CHECK_INTERVAL_MS: z.coerce.number().int().min(0).default(86_400_000),
     SHUTDOWN_TIMEOUT_MS: positiveInt.default(25_000),
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     PSEUDONYM_KEY: z.string().min(32, 'must be at least 32 characters').optional(),

@@ -31,3 +31,23 @@ export async function ensureOfficer(q: Queryable, officer: { reference: string; 
   )) as { id: string }[];
   return row.id;
 }
+
+/**
+ * Districts and local authorities (all, or those in `codes`) with the force each lies in, found by walking up the
+ * hierarchy (null if none): to check that a record's area belongs to its force. Small enough for importers to load once.
+ */
+export async function areaForces(q: Queryable, codes?: string[]): Promise<Map<string, string | null>> {
+  const only = codes ? 'AND code = ANY($1::text[])' : '';
+  const rows = (await q.query(
+    `WITH RECURSIVE up(code, ancestor) AS (
+       SELECT code, parent_code FROM areas WHERE level <> 'force' ${only}
+       UNION ALL
+       SELECT up.code, a.parent_code FROM up JOIN areas a ON a.code = up.ancestor AND a.level <> 'force')
+     SELECT a.code, f.code AS force_code
+     FROM areas a LEFT JOIN up ON up.code = a.code AND up.ancestor IN (SELECT code FROM areas WHERE level = 'force')
+       LEFT JOIN areas f ON f.code = up.ancestor
+     WHERE a.level <> 'force' ${only.replace('code', 'a.code')}`,
+    codes ? [codes] : [],
+  )) as { code: string; force_code: string | null }[];
+  return new Map(rows.map((r) => [r.code, r.force_code]));
+}

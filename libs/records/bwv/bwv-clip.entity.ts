@@ -1,6 +1,6 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn, VersionColumn } from 'typeorm';
 import { Area } from '../areas/area.entity';
-import { Officer } from '../stop-searches/officer.entity';
+import { Officer } from '../officers/officer.entity';
 
 export const BWV_STATUSES = ['available', 'on_hold', 'deleted', 'evidential'] as const;
 export type BwvStatus = (typeof BWV_STATUSES)[number];

@@ -1,8 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AccessService, officerToken, roundToHour, type Actor, type CaseKind, type CaseView } from '@scrutiny/auth';
+import { AccessService, CASE_KINDS, isPoliceWide, officerToken, roundToHour, type Actor, type CaseKind, type CaseView } from '@scrutiny/auth';
 import { AuditService } from '@scrutiny/audit';
-import { DomainError, isUuid, uuidv7, type FieldError } from '@scrutiny/core';
+import { APP_CONFIG, DomainError, isUuid, uuidv7, type AppConfig, type FieldError } from '@scrutiny/core';
 import { BWV_STATUSES } from './bwv-clip.entity';
 import { ensureOfficer, findArea } from '../areas/area-lookup';
 
@@ -13,7 +13,8 @@ export interface BwvClipInput {
   deviceId?: string | null;
   recordedAt: string;
   durationSeconds?: number | null;
-  retentionExpiresAt: string;
+  /** When the evidence system deletes it unless held; by default BWV_RETENTION_DAYS after recording. */
+  retentionExpiresAt?: string | null;
   status?: string;
   links: { kind: string; id: string }[];
 }
@@ -52,8 +53,6 @@ const SELECT = `
     COALESCE((SELECT json_agg(json_build_object('kind', l.case_kind, 'id', l.case_id) ORDER BY l.case_kind, l.case_id) FROM bwv_clip_links l WHERE l.clip_id = b.id), '[]') AS links
   FROM bwv_clips b LEFT JOIN officers o ON o.id = b.officer_id`;
 
-const CASE_KINDS: CaseKind[] = ['stop_search'];
-
 /** The one mapper for clips; external panels see the officer as their panel's token, no device, the hour only. */
 function toView(r: ClipRow, view: CaseView): BwvClipView {
   const full: BwvClipView = {
@@ -87,15 +86,17 @@ export class BwvClipsService {
     private readonly dataSource: DataSource,
     private readonly access: AccessService,
     private readonly audit: AuditService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async create(actor: Actor, input: BwvClipInput): Promise<BwvClipView> {
     const errors: FieldError[] = [];
     if (!/^[A-Za-z0-9._:/-]{1,128}$/.test(input.reference ?? '')) errors.push({ field: 'reference', message: '1–128 of letters, digits and . _ : / -' });
+    input = { ...input, retentionExpiresAt: input.retentionExpiresAt ?? (Date.parse(input.recordedAt) ? new Date(Date.parse(input.recordedAt) + this.config.sampling.bwvRetentionDays * 86_400_000).toISOString() : null) };
     for (const f of ['recordedAt', 'retentionExpiresAt'] as const) {
       if (!input[f] || Number.isNaN(Date.parse(input[f]))) errors.push({ field: f, message: 'must be an ISO 8601 date-time' });
     }
-    if (!errors.length && Date.parse(input.retentionExpiresAt) < Date.parse(input.recordedAt)) errors.push({ field: 'retentionExpiresAt', message: 'must not be before recordedAt' });
+    if (!errors.length && Date.parse(input.retentionExpiresAt!) < Date.parse(input.recordedAt)) errors.push({ field: 'retentionExpiresAt', message: 'must not be before recordedAt' });
     const status = input.status ?? 'available';
     if (!(BWV_STATUSES as readonly string[]).includes(status)) errors.push({ field: 'status', message: `must be one of ${BWV_STATUSES.join(', ')}` });
     if (!input.links?.length) errors.push({ field: 'links', message: 'a clip must cover at least one case' });
@@ -141,6 +142,42 @@ export class BwvClipsService {
     if (!row || !view) throw DomainError.notFound('BWV clip', id);
     await this.audit.record(actor, { action: 'bwv.viewed', target: { type: 'bwv_clip', id }, details: { reference: row.reference, view: view.kind } });
     return toView(row, view);
+  }
+
+  /**
+   * Where the clip opens in the force's evidence system (the system holds references, not video), redacted unless
+   * the actor sees it with police scope or every panel they see it through shows BWV unredacted. Every open is audited.
+   */
+  async open(actor: Actor, id: string): Promise<{ url: string; redacted: boolean; reference: string }> {
+    if (!isUuid(id)) throw DomainError.notFound('BWV clip', id);
+    const [row] = (await this.dataSource.query(`${SELECT} WHERE b.id = $1`, [id])) as ClipRow[];
+    const view = row ? await this.bestView(actor, row.links) : null;
+    if (!row || !view) throw DomainError.notFound('BWV clip', id);
+    const police = isPoliceWide(actor) || (await this.policeSees(actor, row.links));
+    let redacted = !police;
+    if (!police) {
+      const [policy] = (await this.dataSource.query(
+        `SELECT coalesce(bool_or(p.bwv_redacted), true) AS redacted FROM session_agenda_items ai JOIN panel_sessions ps ON ps.id = ai.session_id
+           JOIN panels p ON p.id = ps.panel_id JOIN panel_members pm ON pm.panel_id = p.id AND pm.user_id = $1
+         WHERE (ai.case_kind, ai.case_id) IN (SELECT l.case_kind, l.case_id FROM bwv_clip_links l WHERE l.clip_id = $2)`,
+        [actor.id, id],
+      )) as { redacted: boolean }[];
+      redacted = policy?.redacted ?? true;
+    }
+    const url = this.config.bwvLinkTemplate.replaceAll('{reference}', encodeURIComponent(row.reference)).replaceAll('{redacted}', String(redacted));
+    await this.audit.record(actor, { action: 'bwv.opened', target: { type: 'bwv_clip', id }, details: { reference: row.reference, redacted, view: view.kind } });
+    return { url, redacted, reference: row.reference };
+  }
+
+  /** Whether the actor reaches any of the cases with police (supervisor) scope rather than only through a panel. */
+  private async policeSees(actor: Actor, links: { kind: string; id: string }[]): Promise<boolean> {
+    if (!actor.roles.includes('supervisor')) return false;
+    const supervisor = { ...actor, roles: actor.roles.filter((r) => r === 'supervisor') };
+    for (const kind of CASE_KINDS) {
+      const ids = links.filter((l) => l.kind === kind).map((l) => l.id);
+      if ([...(await this.access.viewsFor(supervisor, kind, ids)).values()].some((v) => v.kind === 'full')) return true;
+    }
+    return false;
   }
 
   /** The clips covering one case (404 if the case is not readable); each clip shown is an audited view. */

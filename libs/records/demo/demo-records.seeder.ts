@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, LOGGER, uuidv7, type AppConfig, type Logger } from '@scrutiny/core';
 import { SYSTEM_ACTOR } from '@scrutiny/audit';
 import { ImportsService } from '../imports/imports.service';
-import { DEMO_POLICE_UK_CSV, DEMO_POLICE_UK_FILENAME } from './demo-csv';
+import { DEMO_POLICE_UK_CSV, DEMO_POLICE_UK_FILENAME, DEMO_USE_OF_FORCE_CSV, DEMO_VEHICLE_STOPS_CSV } from './demo-csv';
 
 /** Lancashire cases on the demo supervisor's team (TEAM-A), so supervisor scoping has something to show. */
 const DEMO_CASES = [
@@ -29,14 +29,16 @@ export class DemoRecordsSeeder implements OnApplicationBootstrap {
     if (!this.config.demo.records) return;
     const [{ n }] = (await this.dataSource.query(`SELECT count(*)::int AS n FROM stop_searches`)) as { n: number }[];
     if (n > 0) return;
-    const imported = await this.imports.importReadable(() => Readable.from([DEMO_POLICE_UK_CSV]), DEMO_POLICE_UK_FILENAME, 'city-of-london', SYSTEM_ACTOR);
+    const imported = await this.imports.importReadable(() => Readable.from([DEMO_POLICE_UK_CSV]), DEMO_POLICE_UK_FILENAME, 'police-uk', 'city-of-london', SYSTEM_ACTOR);
+    await this.imports.importReadable(() => Readable.from([DEMO_VEHICLE_STOPS_CSV]), 'demo-vehicle-stops.csv', 'vehicle-stops', 'lancashire', SYSTEM_ACTOR);
+    await this.imports.importReadable(() => Readable.from([DEMO_USE_OF_FORCE_CSV]), 'demo-use-of-force.csv', 'use-of-force', 'lancashire', SYSTEM_ACTOR);
     const [supervisor] = (await this.dataSource.query(`SELECT id FROM users WHERE username = 'supervisor'`)) as { id: string }[];
     const caseIds: string[] = [];
     await this.dataSource.transaction(async (m) => {
       for (const c of DEMO_CASES) {
         const [officer] = (await m.query(
           `INSERT INTO officers (reference, force_code, team_code, supervisor_user_id) VALUES ($1, 'E23000003', 'TEAM-A', $2)
-           ON CONFLICT (reference) DO UPDATE SET team_code = EXCLUDED.team_code RETURNING id`,
+           ON CONFLICT (reference) DO UPDATE SET team_code = EXCLUDED.team_code, supervisor_user_id = EXCLUDED.supervisor_user_id RETURNING id`,
           [c.ref, supervisor?.id ?? null],
         )) as { id: string }[];
         await m.query(
@@ -57,12 +59,25 @@ export class DemoRecordsSeeder implements OnApplicationBootstrap {
         )) as { id: string }[];
         await m.query(`INSERT INTO bwv_clip_links (clip_id, case_kind, case_id) VALUES ($1, 'stop_search', $2)`, [clip.id, id]);
       }
+      // The first demo use-of-force report happened during the first stop search, and its footage is the search's clip.
+      await m.query(
+        `UPDATE use_of_force_reports SET linked_stop_search_id = $1 WHERE source_reference = 'UOF-2024-0001' AND force_code = 'E23000003'`,
+        [caseIds[0]],
+      );
+      await m.query(
+        `INSERT INTO bwv_clip_links (clip_id, case_kind, case_id)
+         SELECT l.clip_id, 'use_of_force', u.id FROM bwv_clip_links l, use_of_force_reports u WHERE l.case_id = $1 AND u.source_reference = 'UOF-2024-0001'`,
+        [caseIds[0]],
+      );
       await this.seedPanels(m, caseIds);
     });
-    this.logger.info({ imported: imported.rowsImported, teamCases: DEMO_CASES.length }, 'demo stop searches and panels created');
+    this.logger.info({ imported: imported.rowsImported, teamCases: DEMO_CASES.length }, 'demo records (stop searches, vehicle stops, use of force) and panels created');
   }
 
-  /** An external panel (member `external`) and an internal one (member `internal`), each with an open session. */
+  /**
+   * An external panel (chaired by `external`) and an internal one (chaired by `internal`), each with an open session;
+   * quorum 1, so a lone demo user can walk a session through to its close.
+   */
   private async seedPanels(m: { query: DataSource['query'] }, caseIds: string[]): Promise<void> {
     const panels: [string, 'external' | 'internal', string, string[]][] = [
       ['Independent Community Scrutiny Panel (demo)', 'external', 'external', caseIds.slice(0, 3)],
@@ -70,10 +85,10 @@ export class DemoRecordsSeeder implements OnApplicationBootstrap {
     ];
     for (const [name, kind, username, agenda] of panels) {
       const [user] = (await m.query(`SELECT id FROM users WHERE username = $1`, [username])) as { id: string }[];
-      const [panel] = (await m.query(`INSERT INTO panels (name, kind, remit, show_grounds, version) VALUES ($1, $2, '{stop_search}', false, 1) RETURNING id`, [name, kind])) as { id: string }[];
+      const [panel] = (await m.query(`INSERT INTO panels (name, kind, remit, show_grounds, quorum, version) VALUES ($1, $2, '{stop_search,vehicle_stop,use_of_force}', false, 1, 1) RETURNING id`, [name, kind])) as { id: string }[];
       if (user) {
         await m.query(
-          `INSERT INTO panel_members (panel_id, user_id, role, term_start, vetted_on, confidentiality_signed_on) VALUES ($1, $2, 'member', current_date - 30, current_date - 30, current_date - 30)`,
+          `INSERT INTO panel_members (panel_id, user_id, role, term_start, vetted_on, confidentiality_signed_on) VALUES ($1, $2, 'chair', current_date - 30, current_date - 30, current_date - 30)`,
           [panel.id, user.id],
         );
       }

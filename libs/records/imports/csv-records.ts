@@ -41,17 +41,19 @@ function opensQuote(text: string): boolean {
 
 /**
  * CSV records from a byte stream, with line numbers: LF or CRLF, a leading BOM, quoted fields (including ones
- * spanning lines); blank lines are skipped. Invalid UTF-8 decodes to U+FFFD, which the row mapper rejects. Holds
- * one chunk and one record in memory, whatever the file size.
+ * spanning lines); blank lines are skipped. Invalid UTF-8 decodes to U+FFFD, which the row mappers reject. Yields
+ * the records of each chunk read together (one await per chunk, not per row: per-row promises cost more than the
+ * parsing), and holds one chunk and one record in memory, whatever the file size.
  */
-export async function* csvRecords(input: Readable, maxRecordChars = 1 << 20): AsyncGenerator<CsvRecord> {
+export async function* csvRecordBatches(input: Readable, maxRecordChars = 1 << 20): AsyncGenerator<CsvRecord[]> {
   const decoder = new StringDecoder('utf8');
   let pending = '';
   let lineNo = 0;
   let record = '';
   let recordLine = 0;
   let first = true;
-  const take = function* (line: string): Generator<CsvRecord> {
+  let batch: CsvRecord[] = [];
+  const take = (line: string): void => {
     lineNo++;
     if (line.endsWith('\r')) line = line.slice(0, -1);
     if (first) {
@@ -67,22 +69,29 @@ export async function* csvRecords(input: Readable, maxRecordChars = 1 << 20): As
     }
     // An unclosed quote continues onto the next line, up to a limit (a stray quote must not swallow the file).
     if (opensQuote(record) && record.length < maxRecordChars) return;
-    const cells = splitRecord(record);
+    batch.push({ cells: splitRecord(record), line: recordLine });
     record = '';
-    yield { cells, line: recordLine };
   };
   for await (const chunk of input) {
     pending += typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer);
     let start = 0;
     for (let nl = pending.indexOf('\n'); nl >= 0; nl = pending.indexOf('\n', start)) {
-      yield* take(pending.slice(start, nl));
+      take(pending.slice(start, nl));
       start = nl + 1;
     }
     pending = pending.slice(start);
+    if (batch.length) {
+      yield batch;
+      batch = [];
+    }
   }
   pending += decoder.end();
-  if (pending) yield* take(pending);
-  if (record) {
-    yield { cells: splitRecord(record), line: recordLine };
-  }
+  if (pending) take(pending);
+  if (record) batch.push({ cells: splitRecord(record), line: recordLine });
+  if (batch.length) yield batch;
+}
+
+/** The records of csvRecordBatches one at a time. */
+export async function* csvRecords(input: Readable, maxRecordChars = 1 << 20): AsyncGenerator<CsvRecord> {
+  for await (const batch of csvRecordBatches(input, maxRecordChars)) yield* batch;
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common'
 import { DataSource } from 'typeorm';
 import { LOGGER, type Logger } from '@scrutiny/core';
 import { JOBS_PROCESSING, JobQueue } from '@scrutiny/jobs';
-import { PoliceUkImportJob } from './imports.service';
+import { ImportFileJob } from './imports.service';
 
 /**
  * Imports left queued or running by a stopped process (the in-process queue does not survive a restart) still have
@@ -26,7 +26,7 @@ export class ImportRecovery implements OnApplicationBootstrap {
     const stranded = (await this.dataSource.query(
       `SELECT i.id FROM imports i WHERE i.status IN ('queued', 'running') AND EXISTS (SELECT 1 FROM import_file_chunks c WHERE c.import_id = i.id)`,
     )) as { id: string }[];
-    for (const { id } of stranded) await this.queue.enqueue(PoliceUkImportJob, { importId: id }, { jobId: `import-${id}` });
+    for (const { id } of stranded) await this.queue.enqueue(ImportFileJob, { importId: id }, { jobId: `import-${id}` });
     if (stranded.length) this.logger.warn({ imports: stranded.map((s) => s.id) }, 'unfinished imports queued again');
   }
 }

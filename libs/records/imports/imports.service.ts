@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type QueryRunner } from 'typeorm';
 import { z } from 'zod';
 import { DomainError, isUuid } from '@scrutiny/core';
 import { OPENED_DATABASE, type OpenedDatabase } from '@scrutiny/database';
@@ -10,11 +10,25 @@ import { AuditService, type AuditActor } from '@scrutiny/audit';
 import { defineJob, HandlesJob, JobQueue, PermanentJobError, type JobHandler } from '@scrutiny/jobs';
 import { findArea, type AreaRef } from '../areas/area-lookup';
 import { Import, ImportRejection, type ImportStatus } from './import.entity';
-import { ImportFileError, importPoliceUkCsv, sourceMonthOf, type ImportCounts } from './police-uk-import';
+import { importPoliceUkCsv, sourceMonthOf } from './police-uk-import';
+import { ImportFileError, type ImportCounts } from './import-transaction';
+import { importTemplateCsv } from './template-import';
 import { checkHeader } from './police-uk-row';
+import { checkTemplateHeader } from '../cases/case-csv';
+import { USE_OF_FORCE, VEHICLE_STOP, type CaseKindSpec } from '../cases/case-kinds';
 
-export const IMPORT_FORMATS = ['police-uk'] as const;
-export const PoliceUkImportJob = defineJob('imports', 'police-uk', 1, z.object({ importId: z.string().uuid() }));
+/** police.uk stop-and-search CSVs, and the CSV templates of the other record kinds. */
+export const IMPORT_FORMATS = ['police-uk', 'vehicle-stops', 'use-of-force'] as const;
+export type ImportFormat = (typeof IMPORT_FORMATS)[number];
+const TEMPLATES: Record<Exclude<ImportFormat, 'police-uk'>, CaseKindSpec> = { 'vehicle-stops': VEHICLE_STOP, 'use-of-force': USE_OF_FORCE };
+
+/** Runs one stored import, whatever its format. */
+export const ImportFileJob = defineJob('imports', 'import-file', 1, z.object({ importId: z.string().uuid() }));
+
+/** Why a file's header is wrong for its format, or null. */
+function headerProblem(format: ImportFormat, cells: string[]): string | null {
+  return format === 'police-uk' ? checkHeader(cells) : checkTemplateHeader(TEMPLATES[format], cells);
+}
 
 const CHUNK_BYTES = 1 << 20;
 const REJECTIONS_SHOWN = 1000;
@@ -69,15 +83,16 @@ export class ImportsService {
     }
     const force = await this.resolveForce(input.force);
     if (!input.content.length || !firstLine(input.content).trim()) throw DomainError.validation([{ field: 'file', message: 'the file is empty' }]);
-    const headerProblem = checkHeader(firstLine(input.content).split(','));
-    if (headerProblem) throw DomainError.validation([{ field: 'file', message: headerProblem }]);
+    const format = input.format as ImportFormat;
+    const problem = headerProblem(format, firstLine(input.content).split(','));
+    if (problem) throw DomainError.validation([{ field: 'file', message: problem }]);
     const id = await this.dataSource.transaction(async (m) => {
       const created = await m.getRepository(Import).save(
         m.getRepository(Import).create({
-          format: input.format,
+          format,
           forceCode: force.code,
           filename: path.basename(input.filename).slice(0, 200),
-          sourceMonth: sourceMonthOf(input.filename),
+          sourceMonth: format === 'police-uk' ? sourceMonthOf(input.filename) : null,
           status: 'queued',
           createdBy: actor.id,
         }),
@@ -92,7 +107,7 @@ export class ImportsService {
       await this.audit.record(actor, { action: 'import.queued', target: { type: 'import', id: created.id }, details: { filename: created.filename, bytes: input.content.length, force: force.code } }, m);
       return created.id;
     });
-    await this.queue.enqueue(PoliceUkImportJob, { importId: id }, { jobId: `import-${id}` });
+    await this.queue.enqueue(ImportFileJob, { importId: id }, { jobId: `import-${id}` });
     return this.get(id);
   }
 
@@ -105,22 +120,23 @@ export class ImportsService {
   }
 
   /** Imports a file from disk now, without the queue (the CLI). */
-  async importFile(filePath: string, force: string, actor: AuditActor, onProgress?: (rowsRead: number, bytesRead: number) => void): Promise<ImportView> {
+  async importFile(filePath: string, format: ImportFormat, force: string, actor: AuditActor, onProgress?: (rowsRead: number, bytesRead: number) => void): Promise<ImportView> {
     let bytesRead = 0;
     // Opened only when the import starts reading: a stream with a 'data' listener flows at once and would lose data.
     const open = () => fs.createReadStream(filePath).on('data', (chunk) => (bytesRead += chunk.length));
-    return this.importReadable(open, path.basename(filePath), force, actor, onProgress && ((rows) => onProgress(rows, bytesRead)));
+    return this.importReadable(open, path.basename(filePath), format, force, actor, onProgress && ((rows) => onProgress(rows, bytesRead)));
   }
 
   /** Imports a stream now, without the queue (CLI, demo data). A failed file is reported in the view, not thrown. */
-  async importReadable(open: () => Readable, filename: string, force: string, actor: AuditActor, onProgress?: (rowsRead: number) => void): Promise<ImportView> {
+  async importReadable(open: () => Readable, filename: string, format: ImportFormat, force: string, actor: AuditActor, onProgress?: (rowsRead: number) => void): Promise<ImportView> {
+    if (!(IMPORT_FORMATS as readonly string[]).includes(format)) throw DomainError.validation([{ field: 'format', message: `must be one of: ${IMPORT_FORMATS.join(', ')}` }]);
     const area = await this.resolveForce(force);
     const created = await this.dataSource.getRepository(Import).save(
       this.dataSource.getRepository(Import).create({
-        format: 'police-uk',
+        format,
         forceCode: area.code,
         filename,
-        sourceMonth: sourceMonthOf(filename),
+        sourceMonth: format === 'police-uk' ? sourceMonthOf(filename) : null,
         status: 'queued',
         createdBy: actor.id,
       }),
@@ -166,19 +182,21 @@ export class ImportsService {
     onProgress?: (rowsRead: number) => void,
   ): Promise<ImportCounts> {
     await this.dataSource.getRepository(Import).update({ id: job.id }, { status: 'running', startedAt: new Date(), error: null });
+    const common = {
+      importId: job.id,
+      forceCode: job.forceCode,
+      input,
+      onProgress,
+      beforeCommit: async (runner: QueryRunner, counts: ImportCounts) => {
+        await runner.query(`DELETE FROM import_file_chunks WHERE import_id = $1`, [job.id]);
+        await this.audit.record(actor, { action: 'import.completed', target: { type: 'import', id: job.id }, details: { ...counts, format: job.format, filename: job.filename } }, runner.manager);
+      },
+    };
     try {
-      return await importPoliceUkCsv(this.dataSource, {
-        importId: job.id,
-        forceCode: job.forceCode,
-        sourceMonth: job.sourceMonth,
-        engine: this.db.kind,
-        input,
-        onProgress,
-        beforeCommit: async (runner, counts) => {
-          await runner.query(`DELETE FROM import_file_chunks WHERE import_id = $1`, [job.id]);
-          await this.audit.record(actor, { action: 'import.completed', target: { type: 'import', id: job.id }, details: { ...counts, filename: job.filename } }, runner.manager);
-        },
-      });
+      const format = job.format as ImportFormat;
+      if (format === 'police-uk') return await importPoliceUkCsv(this.dataSource, { ...common, sourceMonth: job.sourceMonth, engine: this.db.kind });
+      if (!(format in TEMPLATES)) throw new ImportFileError(`unknown import format "${job.format}"`);
+      return await importTemplateCsv(this.dataSource, { ...common, spec: TEMPLATES[format] });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       await this.dataSource.getRepository(Import).update(
@@ -200,8 +218,8 @@ export class ImportsService {
 }
 
 @Injectable()
-@HandlesJob(PoliceUkImportJob)
-export class PoliceUkImportHandler implements JobHandler<{ importId: string }> {
+@HandlesJob(ImportFileJob)
+export class ImportFileHandler implements JobHandler<{ importId: string }> {
   constructor(private readonly imports: ImportsService) {}
 
   handle(payload: { importId: string }): Promise<void> {

@@ -1,25 +1,13 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { uuidv7 } from '@scrutiny/core';
-import { csvRecords } from './csv-records';
+import { csvRecordBatches } from './csv-records';
 import type { DataSource, QueryRunner } from 'typeorm';
-import { checkHeader, mapPoliceUkRow, type MappedStopSearch, type RowRejection } from './police-uk-row';
-import { copyStagingWriter, insertStagingWriter, STAGING_COLUMNS, type StagedRow, type StagingWriter } from './staging-writer';
+import { checkHeader, mapPoliceUkRow, type MappedStopSearch } from './police-uk-row';
+import { copyStagingWriter, insertStagingWriter, STAGING_COLUMNS, type StagedRow } from './staging-writer';
+import { ImportFileError, inImportTransaction, type ImportCounts } from './import-transaction';
 
-/** A problem with the file as a whole (empty, wrong header): nothing is imported, and retrying will not help. */
-export class ImportFileError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ImportFileError';
-  }
-}
-
-export interface ImportCounts {
-  rowsRead: number;
-  rowsImported: number;
-  rowsDuplicate: number;
-  rowsRejected: number;
-}
+export { ImportFileError, type ImportCounts } from './import-transaction';
 
 export interface PoliceUkImportOptions {
   importId: string;
@@ -38,7 +26,6 @@ export interface PoliceUkImportOptions {
 }
 
 const STAGING_TABLE = 'import_staging';
-const REJECTION_BATCH = 1000;
 
 /** Month from a police.uk file name such as 2018-01-metropolitan-stop-and-search.csv. */
 export function sourceMonthOf(filename: string): string | null {
@@ -46,12 +33,16 @@ export function sourceMonthOf(filename: string): string | null {
   return match ? match[2] : null;
 }
 
+const nullable = (v: string | number | boolean | null) => (v === null ? '\u2400' : String(v));
+
+/** The row's identity within its force and source month (sha256; separators that cannot occur in a cell). */
 function contentHash(forceCode: string, month: string, r: MappedStopSearch): string {
-  const fields = [
-    forceCode, month, r.searchType, r.occurredAt, r.partOfOperation, r.operationName, r.latitude, r.longitude, r.gender, r.ageRange,
-    r.selfDefinedEthnicity, r.officerDefinedEthnicity, r.legislation, r.objectOfSearch, r.outcome, r.outcomeLinkedToObject, r.clothingRemoved,
-  ];
-  return createHash('sha256').update(fields.map((f) => (f === null ? '\u2400' : String(f))).join('\u001f')).digest('base64url');
+  const text =
+    `${forceCode}\u001f${month}\u001f${r.searchType}\u001f${r.occurredAt}\u001f${nullable(r.partOfOperation)}\u001f${nullable(r.operationName)}` +
+    `\u001f${nullable(r.latitude)}\u001f${nullable(r.longitude)}\u001f${nullable(r.gender)}\u001f${nullable(r.ageRange)}` +
+    `\u001f${nullable(r.selfDefinedEthnicity)}\u001f${nullable(r.officerDefinedEthnicity)}\u001f${nullable(r.legislation)}` +
+    `\u001f${nullable(r.objectOfSearch)}\u001f${nullable(r.outcome)}\u001f${nullable(r.outcomeLinkedToObject)}\u001f${nullable(r.clothingRemoved)}`;
+  return hash('sha256', text, 'base64url');
 }
 
 /**
@@ -62,63 +53,47 @@ function contentHash(forceCode: string, month: string, r: MappedStopSearch): str
  * searched together) are all kept. Any failure rolls everything back.
  */
 export async function importPoliceUkCsv(dataSource: DataSource, options: PoliceUkImportOptions): Promise<ImportCounts> {
-  const runner = dataSource.createQueryRunner();
-  await runner.connect();
-  await runner.startTransaction();
-  let writer: StagingWriter | undefined;
-  try {
-    await runner.query(
-      `CREATE TEMP TABLE ${STAGING_TABLE} (${STAGING_COLUMNS.map(([n, t]) => `${n} ${t}`).join(', ')}) ON COMMIT DROP`,
-    );
-    writer = options.engine === 'postgres' ? await copyStagingWriter(runner, STAGING_TABLE) : insertStagingWriter(runner, STAGING_TABLE);
-    const staging = writer;
-    const counts = { rowsRead: 0, rowsStaged: 0, rowsRejected: 0 };
-    let rejections: { line: number; field: string; reason: string }[] = [];
-    const flushRejections = async () => {
-      if (!rejections.length) return;
-      await runner.query(
-        `INSERT INTO import_rejections (import_id, line, field, reason)
-         SELECT $1, line, field, reason FROM unnest($2::int[], $3::text[], $4::text[]) AS t(line, field, reason)
-         ON CONFLICT DO NOTHING`,
-        [options.importId, rejections.map((r) => r.line), rejections.map((r) => r.field), rejections.map((r) => r.reason)],
-      );
-      rejections = [];
-    };
-    const reject = async (line: number, problems: RowRejection[]) => {
-      counts.rowsRejected++;
-      for (const p of problems) rejections.push({ line, ...p });
-      if (rejections.length >= REJECTION_BATCH) await flushRejections();
-    };
-
-    const source = options.input(options.engine === 'postgres' ? dataSource : runner);
-    let header = true;
-    for await (const { cells, line } of csvRecords(source)) {
-      if (header) {
-        const problem = checkHeader(cells);
-        if (problem) throw new ImportFileError(problem);
-        header = false;
-        continue;
+  return inImportTransaction(dataSource, options, async ({ runner, reject }) => {
+    await runner.query(`CREATE TEMP TABLE ${STAGING_TABLE} (${STAGING_COLUMNS.map(([n, t]) => `${n} ${t}`).join(', ')}) ON COMMIT DROP`);
+    const staging = options.engine === 'postgres' ? await copyStagingWriter(runner, STAGING_TABLE) : insertStagingWriter(runner, STAGING_TABLE);
+    let rowsRead = 0;
+    let rowsStaged = 0;
+    try {
+      const source = options.input(options.engine === 'postgres' ? dataSource : runner);
+      let header = true;
+      for await (const records of csvRecordBatches(source)) {
+        for (const { cells, line } of records) {
+          if (header) {
+            const problem = checkHeader(cells);
+            if (problem) throw new ImportFileError(problem);
+            header = false;
+            continue;
+          }
+          rowsRead++;
+          if (options.onProgress && rowsRead % 10_000 === 0) options.onProgress(rowsRead);
+          const mapped = mapPoliceUkRow(cells);
+          if ('rejections' in mapped) {
+            await reject(line, mapped.rejections);
+            continue;
+          }
+          const r = mapped.record;
+          const month = options.sourceMonth ?? r.occurredAt.slice(0, 7);
+          const row: StagedRow = [
+            line, uuidv7(), contentHash(options.forceCode, month, r), r.searchType, r.occurredAt, r.partOfOperation, r.operationName, r.latitude,
+            r.longitude, r.gender, r.ageRange, r.selfDefinedEthnicity, r.officerDefinedEthnicity, r.legislation, r.objectOfSearch, r.outcome,
+            r.outcomeLinkedToObject, r.clothingRemoved,
+          ];
+          const full = staging.write(row);
+          if (full) await full;
+          rowsStaged++;
+        }
       }
-      counts.rowsRead++;
-      if (options.onProgress && counts.rowsRead % 10_000 === 0) options.onProgress(counts.rowsRead);
-      const mapped = mapPoliceUkRow(cells);
-      if ('rejections' in mapped) {
-        await reject(line, mapped.rejections);
-        continue;
-      }
-      const r = mapped.record;
-      const month = options.sourceMonth ?? r.occurredAt.slice(0, 7);
-      const row: StagedRow = [
-        line, uuidv7(), contentHash(options.forceCode, month, r), r.searchType, r.occurredAt, r.partOfOperation, r.operationName, r.latitude,
-        r.longitude, r.gender, r.ageRange, r.selfDefinedEthnicity, r.officerDefinedEthnicity, r.legislation, r.objectOfSearch, r.outcome,
-        r.outcomeLinkedToObject, r.clothingRemoved,
-      ];
-      await staging.write(row);
-      counts.rowsStaged++;
+      if (header) throw new ImportFileError('the file is empty: expected the data.police.uk header and rows');
+      await staging.finish();
+    } catch (error) {
+      await staging.abort(error instanceof Error ? error : new Error(String(error)));
+      throw error;
     }
-    if (header) throw new ImportFileError('the file is empty: expected the data.police.uk header and rows');
-    await staging.finish();
-    await flushRejections();
 
     const [{ inserted }] = (await runner.query(
       `WITH inserted AS (
@@ -133,31 +108,11 @@ export async function importPoliceUkCsv(dataSource: DataSource, options: PoliceU
          FROM ${STAGING_TABLE} s
          -- File order = id order (time-ordered ids): the primary key and the period index are appended to, not scattered.
          ORDER BY s.line
-         ON CONFLICT (dedup_key) WHERE dedup_key IS NOT NULL DO NOTHING
+         ON CONFLICT (occurred_at, dedup_key) WHERE dedup_key IS NOT NULL DO NOTHING
          RETURNING 1)
        SELECT count(*)::int AS inserted FROM inserted`,
       [options.forceCode, options.importId],
     )) as { inserted: number }[];
-    const result: ImportCounts = {
-      rowsRead: counts.rowsRead,
-      rowsImported: inserted,
-      rowsDuplicate: counts.rowsStaged - inserted,
-      rowsRejected: counts.rowsRejected,
-    };
-    await runner.query(
-      `UPDATE imports SET status = 'completed', rows_read = $2, rows_imported = $3, rows_duplicate = $4, rows_rejected = $5,
-         error = NULL, finished_at = now() WHERE id = $1`,
-      [options.importId, result.rowsRead, result.rowsImported, result.rowsDuplicate, result.rowsRejected],
-    );
-    await options.beforeCommit?.(runner, result);
-    await runner.commitTransaction();
-    options.onProgress?.(counts.rowsRead);
-    return result;
-  } catch (error) {
-    await writer?.abort(error instanceof Error ? error : new Error(String(error)));
-    if (runner.isTransactionActive) await runner.rollbackTransaction();
-    throw error;
-  } finally {
-    await runner.release();
-  }
+    return { rowsRead, rowsImported: inserted, rowsDuplicate: rowsStaged - inserted };
+  });
 }

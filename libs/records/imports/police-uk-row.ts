@@ -58,6 +58,11 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2
 // eslint-disable-next-line no-control-regex
 const GARBAGE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffd]/;
 
+/** The index of the first cell holding binary data or invalid UTF-8, or -1. */
+export function garbageCell(cells: string[]): number {
+  return GARBAGE.test(cells.join('')) ? cells.findIndex((c) => GARBAGE.test(c)) : -1;
+}
+
 export function checkHeader(cells: string[]): string | null {
   const got = cells.map((c) => c.replace(/^\uFEFF/, '').trim());
   if (got.length !== POLICE_UK_COLUMNS.length || got.some((c, i) => c.toLowerCase() !== POLICE_UK_COLUMNS[i].toLowerCase())) {
@@ -71,7 +76,7 @@ export function mapPoliceUkRow(cells: string[]): { record: MappedStopSearch } | 
   if (cells.length !== POLICE_UK_COLUMNS.length) {
     return { rejections: [{ field: '(row)', reason: `expected ${POLICE_UK_COLUMNS.length} columns, found ${cells.length}` }] };
   }
-  const garbage = GARBAGE.test(cells.join('')) ? cells.findIndex((c) => GARBAGE.test(c)) : -1;
+  const garbage = garbageCell(cells);
   if (garbage >= 0) return { rejections: [{ field: POLICE_UK_COLUMNS[garbage], reason: 'contains binary data or characters that are not valid UTF-8' }] };
 
   const rejections: RowRejection[] = [];

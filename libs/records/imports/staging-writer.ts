@@ -29,7 +29,8 @@ export type StagedRow = (string | number | boolean | null)[];
 
 /** Loads staged rows into the staging table of the current transaction. */
 export interface StagingWriter {
-  write(row: StagedRow): Promise<void>;
+  /** Buffers a row; answers a promise only when the buffer went out and must be awaited (back-pressure). */
+  write(row: StagedRow): Promise<void> | undefined;
   finish(): Promise<void>;
   /** Ends a failed load so the connection can roll back (an open COPY would hold it). */
   abort(reason: Error): Promise<void>;
@@ -58,9 +59,9 @@ export async function copyStagingWriter(runner: QueryRunner, table: string): Pro
     if (!stream.write(chunk)) await once(stream, 'drain');
   };
   return {
-    async write(row) {
+    write(row) {
       buffer += `${row.map(csvField).join(',')}\n`;
-      if (buffer.length >= 65_536) await send();
+      return buffer.length >= 65_536 ? send() : undefined;
     },
     async finish() {
       if (buffer) await send();
@@ -96,9 +97,9 @@ export function insertStagingWriter(runner: QueryRunner, table: string, batchSiz
     batch = [];
   };
   return {
-    async write(row) {
+    write(row) {
       batch.push(row);
-      if (batch.length >= batchSize) await flush();
+      return batch.length >= batchSize ? flush() : undefined;
     },
     finish: flush,
     async abort() {

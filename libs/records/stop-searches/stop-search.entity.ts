@@ -1,20 +1,17 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { Area } from '../areas/area.entity';
-import { Import } from '../imports/import.entity';
-import { Officer } from './officer.entity';
+import { CaseRecord } from '../cases/case-record.entity';
+import { Officer } from '../officers/officer.entity';
 
 /** A stop and search (PACE Code A 4.3; data.police.uk fields plus the force's own). Vocabulary columns hold codes. */
 @Entity('stop_searches')
 @Index('ix_stop_searches_force_period', ['forceCode', 'period'])
 @Index('ix_stop_searches_team_code', ['teamCode'], { where: '"team_code" IS NOT NULL' })
-@Index('uq_stop_searches_dedup_key', ['dedupKey'], { unique: true, where: '"dedup_key" IS NOT NULL' })
-export class StopSearch {
-  @PrimaryGeneratedColumn('uuid') id: string;
-  @Column('text') forceCode: string;
-  @Column('text', { nullable: true }) areaCode: string | null;
-  @Column('timestamptz') occurredAt: Date;
-  /** First day of the Europe/London calendar month of occurredAt: the reporting period. */
-  @Column('date') period: string;
+@Index('ix_stop_searches_subject_reference', ['subjectReference'], { where: '"subject_reference" IS NOT NULL' })
+// Led by the time: files are chronological, so each import appends to this index rather than scattering over it.
+@Index('uq_stop_searches_dedup_key', ['occurredAt', 'dedupKey'], { unique: true, where: '"dedup_key" IS NOT NULL' })
+@Index('uq_stop_searches_reference', ['forceCode', 'sourceReference'], { unique: true, where: '"source_reference" IS NOT NULL' })
+export class StopSearch extends CaseRecord {
   @Column('text') searchType: string;
   @Column('text', { nullable: true }) legislation: string | null;
   @Column('text', { nullable: true }) objectOfSearch: string | null;
@@ -24,19 +21,12 @@ export class StopSearch {
   @Column('boolean', { nullable: true }) clothingRemoved: boolean | null;
   @Column('boolean', { nullable: true }) partOfOperation: boolean | null;
   @Column('text', { nullable: true }) operationName: string | null;
-  @Column('double precision', { nullable: true }) latitude: number | null;
-  @Column('double precision', { nullable: true }) longitude: number | null;
   @Column('text', { nullable: true }) gender: string | null;
   @Column('text', { nullable: true }) ageRange: string | null;
   @Column('text', { nullable: true }) selfDefinedEthnicity: string | null;
   @Column('text', { nullable: true }) officerDefinedEthnicity: string | null;
-  @Column('uuid', { nullable: true }) officerId: string | null;
-  @Column('text', { nullable: true }) teamCode: string | null;
   @Column('text', { nullable: true }) s60AuthorisationId: string | null;
   @Column('boolean', { nullable: true }) bwvActivatedBeforeEncounter: boolean | null;
-  /** 'police-uk' (imported) or 'manual' (created through the API). */
-  @Column('text') source: string;
-  @Column('uuid', { nullable: true }) importId: string | null;
   /**
    * Imported rows only: md5 of (the row's content hash with its force and source month, and its occurrence number
    * among identical rows), as a 16-byte uuid for a compact unique index.
@@ -51,10 +41,4 @@ export class StopSearch {
   @ManyToOne(() => Officer, { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'officer_id', foreignKeyConstraintName: 'fk_stop_searches_officer' })
   officer?: Officer;
-  @ManyToOne(() => Import, { onDelete: 'SET NULL' })
-  @JoinColumn({ name: 'import_id', foreignKeyConstraintName: 'fk_stop_searches_import' })
-  import?: Import;
-  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
-  @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
-  @VersionColumn() version: number;
 }

@@ -1,0 +1,67 @@
+import { Body, Controller, Get, Param, Patch, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsBoolean, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { Authorize, CurrentActor, Permission, type Actor } from '@scrutiny/auth';
+import { OfficersService, type OfficerView } from '@scrutiny/records';
+
+class OfficerQuery {
+  @ApiPropertyOptional({ example: 'TEAM-A' }) @IsOptional() @IsString() @MaxLength(32) team?: string;
+}
+
+class OfficerChangeRequest {
+  @ApiPropertyOptional({ nullable: true, example: 'TEAM-B' }) @IsOptional() @IsString() @MaxLength(32) teamCode?: string | null;
+  @ApiPropertyOptional({ nullable: true, format: 'uuid', description: 'A user with the supervisor role; null to remove' }) @IsOptional() @IsUUID() supervisorUserId?: string | null;
+  @ApiPropertyOptional({ nullable: true, format: 'uuid', description: "The officer's own user account (they are never assigned their own records to review)" }) @IsOptional() @IsUUID() userId?: string | null;
+  @ApiPropertyOptional({ description: 'true flags the officer for closer scrutiny (reason required); false clears the flag' }) @IsOptional() @IsBoolean() flagged?: boolean;
+  @ApiPropertyOptional({ example: 'Three complaints this quarter' }) @IsOptional() @IsString() @MaxLength(500) flagReason?: string | null;
+}
+
+class OfficerFlag {
+  @ApiProperty({ format: 'date-time' }) flaggedAt: string;
+  @ApiProperty({ nullable: true, type: String }) reason: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) clearedAt: string | null;
+}
+
+class OfficerSupervisor {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() username: string;
+}
+
+class OfficerRecordCounts {
+  @ApiProperty() stopSearches: number;
+  @ApiProperty() vehicleStops: number;
+  @ApiProperty() useOfForce: number;
+}
+
+class OfficerResponse {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'PC-4471', description: 'Pseudonymous reference (never a name)' }) reference: string;
+  @ApiProperty() forceCode: string;
+  @ApiProperty({ nullable: true, type: String }) teamCode: string | null;
+  @ApiProperty({ nullable: true, type: OfficerSupervisor }) supervisor: OfficerSupervisor | null;
+  @ApiProperty({ nullable: true, type: String, format: 'uuid' }) userId: string | null;
+  @ApiProperty({ nullable: true, type: OfficerFlag }) flag: OfficerFlag | null;
+  @ApiProperty({ type: OfficerRecordCounts }) records: OfficerRecordCounts;
+}
+
+@ApiTags('officers')
+@Controller('officers')
+export class OfficersController {
+  constructor(private readonly officers: OfficersService) {}
+
+  @Get()
+  @Authorize(Permission.OFFICERS_READ)
+  @ApiOperation({ summary: 'Officers: supervisors see their teams’ and those they supervise; admins and professional standards all' })
+  @ApiOkResponse({ type: [OfficerResponse] })
+  list(@CurrentActor() actor: Actor, @Query() q: OfficerQuery): Promise<OfficerView[]> {
+    return this.officers.list(actor, q);
+  }
+
+  @Patch(':id')
+  @Authorize(Permission.OFFICERS_MANAGE)
+  @ApiOperation({ summary: 'Move an officer to a team or under a supervisor (decides supervisors’ scope), link their user account, flag or clear a flag (audited)' })
+  @ApiOkResponse({ type: OfficerResponse })
+  update(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: OfficerChangeRequest): Promise<OfficerView> {
+    return this.officers.update(actor, id, body);
+  }
+}

@@ -1,0 +1,191 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Matches, MaxLength, Min, MinLength } from 'class-validator';
+
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+const booleanQuery = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
+
+export class PlanRequest {
+  @ApiProperty({ example: 'TEAM-A monthly' }) @IsString() @MinLength(1) @MaxLength(120) name: string;
+  @ApiPropertyOptional({ default: true, description: 'Drawn by the monthly schedule when active' }) @IsOptional() @IsBoolean() active?: boolean;
+  @ApiPropertyOptional({
+    description:
+      'The rules: kinds, sampleSize, strata (area, power, kind), rules [{ rule, enabled, max, params }], exclusions { alreadyReviewed, noBwv }, teamQuota, areaFloor, reviewDueDays, teams. Missing parts take their defaults; every field is checked and named when wrong.',
+    example: { kinds: ['stop_search'], sampleSize: 20, strata: ['area', 'power'], rules: [{ rule: 'under_18' }, { rule: 'taser', max: 5 }], areaFloor: 3, teams: ['TEAM-A'] },
+  })
+  @IsOptional()
+  @IsObject()
+  spec?: Record<string, unknown>;
+}
+
+export class PlanUpdateRequest {
+  @ApiProperty({ description: 'The plan version you read: a stale one answers 409' }) @IsInt() @Min(1) version: number;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(120) name?: string;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() active?: boolean;
+  @ApiPropertyOptional({ description: 'New rules: saved as a new version (samples keep pointing at the version that drew them)' }) @IsOptional() @IsObject() spec?: Record<string, unknown>;
+}
+
+export class PlanResponse {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() name: string;
+  @ApiProperty() active: boolean;
+  @ApiProperty() isDefault: boolean;
+  @ApiProperty({ description: 'Current version of the rules' }) version: number;
+  @ApiProperty({ description: 'The rules, with every default filled in' }) spec: Record<string, unknown>;
+  @ApiProperty({ format: 'date-time' }) versionCreatedAt: string;
+}
+
+export class RuleResponse {
+  @ApiProperty() name: string;
+  @ApiProperty() description: string;
+  @ApiProperty({ type: [String] }) kinds: string[];
+  @ApiProperty({ description: 'Parameters with their defaults' }) defaults: Record<string, unknown>;
+}
+
+export class DrawRequest {
+  @ApiProperty({ example: '2024-05', description: 'The Europe/London month to sample' }) @Matches(MONTH, { message: 'period must be a month, YYYY-MM' }) period: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'Default: the built-in default plan' }) @IsOptional() @IsUUID() planId?: string;
+  @ApiPropertyOptional({ description: 'Default: a random seed, stored with the sample' }) @IsOptional() @IsString() @MaxLength(128) seed?: string;
+}
+
+export class RedrawRequest {
+  @ApiProperty() @IsInt() @Min(1) version: number;
+  @ApiPropertyOptional({ description: 'Default: a new random seed' }) @IsOptional() @IsString() @MaxLength(128) seed?: string;
+}
+
+export class VersionRequest {
+  @ApiProperty({ description: 'The version you read: a stale one answers 409' }) @IsInt() @Min(1) version: number;
+}
+
+export class SampleQuery {
+  @ApiPropertyOptional({ example: '2024-05' }) @IsOptional() @Matches(MONTH, { message: 'period must be a month, YYYY-MM' }) period?: string;
+  @ApiPropertyOptional({ enum: ['draft', 'issued'] }) @IsOptional() @IsIn(['draft', 'issued']) status?: string;
+}
+
+class SampleReviewSummary {
+  @ApiProperty({ nullable: true }) assignedTo: { id: string; username: string } | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date' }) dueOn: string | null;
+  @ApiProperty({ enum: ['assigned', 'in_progress', 'completed'] }) status: string;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) completedAt: string | null;
+  @ApiProperty() version: number;
+}
+
+export class SampleItemResponse {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() position: number;
+  @ApiProperty({ enum: ['stop_search', 'vehicle_stop', 'use_of_force'] }) recordKind: string;
+  @ApiProperty({ format: 'uuid' }) recordId: string;
+  @ApiProperty({ example: 'random', description: '"random", or the targeted rule that selected it' }) reason: string;
+  @ApiProperty({ type: [String] }) matchedRules: string[];
+  @ApiProperty({ example: 'area=E07000117|power=pace_s1' }) stratum: string;
+  @ApiProperty() stratumSize: number;
+  @ApiProperty({ example: 0.125 }) inclusionProbability: number;
+  @ApiProperty({ nullable: true, type: SampleReviewSummary }) review: SampleReviewSummary | null;
+  @ApiProperty({ enum: ['none', 'pending', 'held', 'at_risk', 'lost'], description: 'The state of the record’s footage' }) footage: string;
+}
+
+export class SampleResponse {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() plan: { id: string; name: string; version: number };
+  @ApiProperty({ example: '2024-05', description: 'Europe/London month' }) period: string;
+  @ApiProperty() seed: string;
+  @ApiProperty() algorithmVersion: string;
+  @ApiProperty({ type: [String], description: 'Teams whose records made the population (empty: all)' }) teams: string[];
+  @ApiProperty() eligibleCount: number;
+  @ApiProperty({ description: 'SHA-256 of the sorted eligible ids' }) populationFingerprint: string;
+  @ApiProperty({ enum: ['draft', 'issued'] }) status: string;
+  @ApiProperty() scheduled: boolean;
+  @ApiProperty({ format: 'date-time' }) drawnAt: string;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) issuedAt: string | null;
+  @ApiProperty() allocation: { stratum: string; population: number; sampled: number }[];
+  @ApiProperty() version: number;
+  @ApiProperty({ type: [SampleItemResponse] }) items: SampleItemResponse[];
+}
+
+export class VerifyResponse {
+  @ApiProperty() verified: boolean;
+  @ApiProperty({ format: 'uuid' }) sampleId: string;
+  @ApiProperty() algorithmVersion: string;
+  @ApiProperty() eligibleCount: { stored: number; now: number };
+  @ApiProperty() populationFingerprint: { stored: string; now: string };
+  @ApiProperty() missingItems: { recordKind: string; recordId: string; reason: string }[];
+  @ApiProperty() unexpectedItems: { recordKind: string; recordId: string; reason: string }[];
+  @ApiProperty({ type: [String] }) differences: string[];
+}
+
+export class EstimatesResponse {
+  @ApiProperty({ format: 'uuid' }) sampleId: string;
+  @ApiProperty() period: string;
+  @ApiProperty({ description: 'Random part: per indicator { estimate, ci95, reviewed, populationCovered, populationTotal }' }) random: Record<string, unknown>;
+  @ApiProperty({ description: 'Targeted part by rule: counts among reviewed items (never mixed into the estimate)' }) targeted: Record<string, unknown>;
+}
+
+export class AssignmentRequest {
+  @ApiProperty({ format: 'uuid', description: 'A supervisor who is not the record’s officer' }) @IsUUID() assignedTo: string;
+  @ApiPropertyOptional({ format: 'date', example: '2024-06-20' }) @IsOptional() @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'dueOn must be a date, YYYY-MM-DD' }) dueOn?: string;
+}
+
+export class ReviewRequest {
+  @ApiProperty({ description: 'The review version you read: a stale one answers 409' }) @IsInt() @Min(1) version: number;
+  @ApiProperty({ description: 'The review form (domain §4): bwv, lawfulness, gowisely, recordQuality, conduct, useOfForce, assessment, outcome' }) @IsObject() form: Record<string, unknown>;
+  @ApiPropertyOptional({ default: false, description: 'true completes the review; it then no longer changes' }) @IsOptional() @IsBoolean() submit?: boolean;
+}
+
+export class ReviewResponse {
+  @ApiProperty({ format: 'uuid' }) itemId: string;
+  @ApiProperty({ format: 'uuid' }) sampleId: string;
+  @ApiProperty() period: string;
+  @ApiProperty() recordKind: string;
+  @ApiProperty({ format: 'uuid' }) recordId: string;
+  @ApiProperty() reason: string;
+  @ApiProperty({ nullable: true }) assignedTo: { id: string; username: string } | null;
+  @ApiProperty({ nullable: true, type: String }) dueOn: string | null;
+  @ApiProperty() overdue: boolean;
+  @ApiProperty({ enum: ['assigned', 'in_progress', 'completed'] }) status: string;
+  @ApiProperty({ nullable: true }) form: Record<string, unknown> | null;
+  @ApiProperty({ nullable: true, type: String }) completedAt: string | null;
+  @ApiProperty() version: number;
+}
+
+export class ReviewQuery {
+  @ApiPropertyOptional({ description: 'Only reviews past their due date' }) @IsOptional() @Transform(booleanQuery) @IsBoolean({ message: 'overdue must be true or false' }) overdue?: boolean;
+  @ApiPropertyOptional({ description: 'Everyone’s reviews (professional standards and admins); otherwise your own' })
+  @IsOptional()
+  @Transform(booleanQuery)
+  @IsBoolean({ message: 'all must be true or false' })
+  all?: boolean;
+}
+
+export class HoldQuery {
+  @ApiPropertyOptional({ enum: ['pending', 'confirmed', 'lost'], description: 'pending: the feed for the evidence system' }) @IsOptional() @IsIn(['pending', 'confirmed', 'lost']) status?: string;
+  @ApiPropertyOptional({ description: 'Only pending holds on clips expiring within BWV_HOLD_WARNING_DAYS' })
+  @IsOptional()
+  @Transform(booleanQuery)
+  @IsBoolean({ message: 'atRisk must be true or false' })
+  atRisk?: boolean;
+}
+
+export class HoldResponse {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ enum: ['pending', 'confirmed', 'lost'] }) status: string;
+  @ApiProperty({ format: 'uuid' }) sampleId: string;
+  @ApiProperty() period: string;
+  @ApiProperty() clip: { id: string; reference: string; forceCode: string; status: string; retentionExpiresAt: string };
+  @ApiProperty({ format: 'date-time' }) requestedAt: string;
+  @ApiProperty({ nullable: true, type: String }) confirmedAt: string | null;
+  @ApiProperty({ nullable: true, type: String }) warnedAt: string | null;
+  @ApiProperty() atRisk: boolean;
+}
+
+export class NotificationQuery {
+  @ApiPropertyOptional() @IsOptional() @Transform(booleanQuery) @IsBoolean({ message: 'unread must be true or false' }) unread?: boolean;
+}
+
+export class NotificationResponse {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'review_assigned' }) kind: string;
+  @ApiProperty() message: string;
+  @ApiProperty() link: Record<string, unknown>;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ nullable: true, type: String }) readAt: string | null;
+}

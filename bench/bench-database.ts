@@ -1,0 +1,33 @@
+import { Client } from 'pg';
+
+/**
+ * Runs a benchmark against a database of its own on the PostgreSQL server at DATABASE_URL (created first, dropped
+ * after, whatever happens), so a benchmark never touches anyone's data. Exits 64 without DATABASE_URL.
+ */
+export async function withBenchDatabase(name: string, fn: (url: string) => Promise<void>): Promise<void> {
+  const adminUrl = process.env.DATABASE_URL;
+  if (!adminUrl) {
+    console.error('Set DATABASE_URL to a PostgreSQL server (the benchmark creates and drops its own database).');
+    process.exit(64);
+  }
+  const dbName = `scrutiny_bench_${name}_${process.pid}`;
+  const admin = new Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${dbName}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${dbName}`;
+  try {
+    await fn(url.toString());
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+/** Runs a benchmark's main, printing any failure and exiting 1. */
+export function runBench(main: () => Promise<void>): void {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

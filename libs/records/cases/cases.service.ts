@@ -1,0 +1,336 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { AccessService, isPoliceWide, type Actor, type CaseKind } from '@scrutiny/auth';
+import { AuditService } from '@scrutiny/audit';
+import { DomainError, isUuid, uuidv7, type FieldError } from '@scrutiny/core';
+import { ETHNIC_GROUPS, SELF_DEFINED_CATEGORIES } from '../vocabulary/ethnicity';
+import { areaForces, ensureOfficer, findArea, type Queryable } from '../areas/area-lookup';
+import { bindValue, sqlTypeOf } from './case-fields';
+import { CASE_KIND_SPECS, type CaseKindSpec } from './case-kinds';
+import { caseLinks, checkCaseInput, type CaseInput } from './case-input';
+import { toCaseView, type CaseRecordView, type CaseRow } from './case-view';
+import { csvLine, renderStopSearchAsPoliceUk, renderTemplateRow, templateColumns } from './case-csv';
+import { POLICE_UK_COLUMNS } from '../imports/police-uk-row';
+
+export interface CaseFilter {
+  /** YYYY-MM, Europe/London months, inclusive. */
+  from?: string;
+  to?: string;
+  /** Any area of the hierarchy (force, district, local authority) by code or police.uk id. */
+  area?: string;
+  power?: string;
+  ethnicity?: string;
+  basis?: 'self' | 'officer';
+  outcome?: string;
+  /** true: only cases with at least one BWV clip; false: only cases with none. */
+  bwv?: boolean;
+  cursor?: string;
+  limit?: number;
+}
+
+export interface CasePage {
+  items: CaseRecordView[];
+  nextCursor: string | null;
+}
+
+export const CSV_FORMATS = ['police-uk', 'template'] as const;
+export type CsvFormat = (typeof CSV_FORMATS)[number];
+
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+const EXPORT_PAGE = 5000;
+
+/** Every column of a kind's table that a create or replace writes, with its SQL type, in order. */
+function writableColumns(spec: CaseKindSpec): [string, string][] {
+  return [
+    ['force_code', 'text'],
+    ['area_code', 'text'],
+    ['occurred_at', 'timestamptz'],
+    ['latitude', 'float8'],
+    ['longitude', 'float8'],
+    ['officer_id', 'uuid'],
+    ['team_code', 'text'],
+    ['source_reference', 'text'],
+    ...spec.fields.map((f): [string, string] => [f.column, sqlTypeOf(f)]),
+  ];
+}
+
+function selectFrom(spec: CaseKindSpec): string {
+  return `
+  SELECT c.*, to_char(c.period, 'YYYY-MM-DD') AS period, o.reference AS officer_reference,
+    CASE WHEN a.level = 'district' THEN a.code WHEN pa.level = 'district' THEN pa.code END AS district_code
+  FROM ${spec.table} c
+  LEFT JOIN officers o ON o.id = c.officer_id
+  LEFT JOIN areas a ON a.code = c.area_code
+  LEFT JOIN areas pa ON pa.code = a.parent_code`;
+}
+
+function encodeCursor(row: { occurred_at: Date; id: string }): string {
+  return Buffer.from(JSON.stringify([row.occurred_at.toISOString(), row.id])).toString('base64url');
+}
+function decodeCursor(cursor: string): [string, string] {
+  try {
+    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as [string, string];
+    if (!Number.isNaN(Date.parse(at)) && isUuid(id)) return [at, id];
+  } catch {
+    /* fall through */
+  }
+  throw DomainError.validation([{ field: 'cursor', message: 'is not a cursor from a previous page' }]);
+}
+
+function isUniqueViolation(error: unknown, constraint: string): boolean {
+  const e = error as { code?: string; constraint?: string; driverError?: { code?: string; constraint?: string } };
+  const code = e.driverError?.code ?? e.code;
+  const name = e.driverError?.constraint ?? e.constraint;
+  return code === '23505' && (name === undefined || name === constraint);
+}
+
+/**
+ * Case records of every kind (stop searches, vehicle stops, use-of-force reports), driven by each kind's spec:
+ * scoped lists and reads (every one audited), create and replace with optimistic locking, and the filtered set in
+ * pages for exports. Scope and views come from the access service; the response shape from the one mapper.
+ */
+@Injectable()
+export class CasesService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly access: AccessService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async list(actor: Actor, kind: CaseKind, filter: CaseFilter): Promise<CasePage> {
+    const spec = CASE_KIND_SPECS[kind];
+    const limit = Math.min(Math.max(filter.limit ?? 50, 1), 200);
+    const { where, params } = await this.whereClause(actor, spec, filter);
+    if (where === null) return { items: [], nextCursor: null };
+    if (filter.cursor) {
+      const [at, id] = decodeCursor(filter.cursor);
+      params.push(at, id);
+      where.push(`(c.occurred_at, c.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+    }
+    params.push(limit + 1);
+    const rows = (await this.dataSource.query(
+      `${selectFrom(spec)} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY c.occurred_at DESC, c.id DESC LIMIT $${params.length}`,
+      params,
+    )) as CaseRow[];
+    const page = rows.slice(0, limit);
+    const views = await this.access.viewsFor(actor, kind, page.map((r) => r.id));
+    const shown = page.filter((r) => views.has(r.id));
+    await this.audit.record(actor, { action: `${kind}.listed`, details: { filter: { ...filter, cursor: undefined }, ids: shown.map((r) => r.id) } });
+    return {
+      items: shown.map((r) => toCaseView(spec, r, views.get(r.id)!)),
+      nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]) : null,
+    };
+  }
+
+  async get(actor: Actor, kind: CaseKind, id: string): Promise<CaseRecordView> {
+    const spec = CASE_KIND_SPECS[kind];
+    const view = await this.access.viewOf(actor, kind, id);
+    const row = await this.read(this.dataSource, spec, id);
+    if (!row) throw DomainError.notFound(spec.noun, id);
+    await this.audit.record(actor, { action: `${kind}.viewed`, target: { type: kind, id }, details: { view: view.kind } });
+    return toCaseView(spec, row, view);
+  }
+
+  async create(actor: Actor, kind: CaseKind, input: CaseInput): Promise<CaseRecordView> {
+    const spec = CASE_KIND_SPECS[kind];
+    const forceCode = await this.validate(actor, spec, input);
+    const id = uuidv7();
+    const columns = writableColumns(spec);
+    await this.write(spec, input, async (m) => {
+      const values = await this.bind(m, spec, forceCode, input);
+      await m.query(
+        `INSERT INTO ${spec.table} (id, period, source, version, ${columns.map(([c]) => c).join(', ')})
+         VALUES ($1, date_trunc('month', $4::timestamptz AT TIME ZONE 'Europe/London')::date, 'manual', 1,
+           ${columns.map(([, type], i) => `$${i + 2}::${type}`).join(', ')})`,
+        [id, ...values],
+      );
+      const row = (await this.read(m, spec, id))!;
+      await this.audit.record(actor, { action: `${kind}.created`, target: { type: kind, id }, after: toCaseView(spec, row, { kind: 'full' }) }, m);
+    });
+    return toCaseView(spec, (await this.read(this.dataSource, spec, id))!, { kind: 'full' });
+  }
+
+  /** Replaces the editable fields, if `version` is still the current one (else 409). */
+  async update(actor: Actor, kind: CaseKind, id: string, version: number, input: CaseInput): Promise<CaseRecordView> {
+    const spec = CASE_KIND_SPECS[kind];
+    // Changing a case needs police scope: a panel member who can read it may not edit it.
+    if ((await this.access.viewOf(actor, kind, id)).kind !== 'full') throw DomainError.notFound(spec.noun, id);
+    const forceCode = await this.validate(actor, spec, input);
+    const columns = writableColumns(spec);
+    await this.write(spec, input, async (m) => {
+      const before = await this.read(m, spec, id, true);
+      if (!before) throw DomainError.notFound(spec.noun, id);
+      if (before.version !== version) {
+        throw new DomainError('VERSION_CONFLICT', `${spec.noun} ${id} was changed by someone else (version ${before.version}, you sent ${version}); reload and try again`, {
+          extensions: { currentVersion: before.version },
+        });
+      }
+      const values = await this.bind(m, spec, forceCode, input);
+      await m.query(
+        `UPDATE ${spec.table} SET ${columns.map(([c, type], i) => `${c} = $${i + 2}::${type}`).join(', ')},
+           period = date_trunc('month', $4::timestamptz AT TIME ZONE 'Europe/London')::date, version = version + 1, updated_at = now()
+         WHERE id = $1`,
+        [id, ...values],
+      );
+      const after = (await this.read(m, spec, id))!;
+      await this.audit.record(actor, {
+        action: `${kind}.updated`,
+        target: { type: kind, id },
+        before: toCaseView(spec, before, { kind: 'full' }),
+        after: toCaseView(spec, after, { kind: 'full' }),
+      }, m);
+    });
+    return toCaseView(spec, (await this.read(this.dataSource, spec, id))!, { kind: 'full' });
+  }
+
+  /**
+   * The filtered set as CSV text (header first), oldest first, streamed in pages: stop searches as data.police.uk
+   * rows, any kind as its CSV template (which imports back). The filter is checked before this answers, so a bad
+   * one fails the request rather than the download; the export is audited once the last row has been read.
+   */
+  async exportCsv(actor: Actor, kind: CaseKind, filter: CaseFilter, format: CsvFormat): Promise<AsyncGenerator<string>> {
+    const spec = CASE_KIND_SPECS[kind];
+    if (format === 'police-uk' && kind !== 'stop_search') throw DomainError.validation([{ field: 'format', message: 'police-uk is a stop-and-search format: use template' }]);
+    const header = format === 'police-uk' ? POLICE_UK_COLUMNS : templateColumns(spec);
+    const render = format === 'police-uk' ? renderStopSearchAsPoliceUk : (v: CaseRecordView) => renderTemplateRow(spec, v);
+    const pages = await this.pages(actor, spec, filter, format);
+    return (async function* () {
+      yield `${csvLine(header)}\n`;
+      for await (const page of pages) yield `${page.map((v) => csvLine(render(v))).join('\n')}\n`;
+    })();
+  }
+
+  /** The filtered set in the actor's scope, oldest first, in pages (full views: exports need police scope). */
+  private async pages(actor: Actor, spec: CaseKindSpec, filter: CaseFilter, format: string): Promise<AsyncGenerator<CaseRecordView[]>> {
+    const kind = spec.kind;
+    const { where, params } = await this.whereClause(actor, spec, filter);
+    const { dataSource, audit } = this;
+    return (async function* () {
+      let count = 0;
+      let after: [string, string] | null = null;
+      while (where !== null) {
+        const w = [...where];
+        const p = [...params];
+        if (after) {
+          p.push(after[0], after[1]);
+          w.push(`(c.occurred_at, c.id) > ($${p.length - 1}::timestamptz, $${p.length}::uuid)`);
+        }
+        const rows = (await dataSource.query(
+          `${selectFrom(spec)} ${w.length ? `WHERE ${w.join(' AND ')}` : ''} ORDER BY c.occurred_at, c.id LIMIT ${EXPORT_PAGE}`,
+          p,
+        )) as CaseRow[];
+        if (!rows.length) break;
+        count += rows.length;
+        yield rows.map((r) => toCaseView(spec, r, { kind: 'full' }));
+        const last = rows[rows.length - 1];
+        after = [last.occurred_at.toISOString(), last.id];
+      }
+      await audit.record(actor, { action: `${kind}.exported`, details: { filter, rows: count, format } });
+    })();
+  }
+
+  private read(q: Queryable, spec: CaseKindSpec, id: string, lock = false): Promise<CaseRow | undefined> {
+    return (q.query(`${selectFrom(spec)} WHERE c.id = $1${lock ? ' FOR UPDATE OF c' : ''}`, [id]) as Promise<CaseRow[]>).then((rows) => rows[0]);
+  }
+
+  /** Runs a create or replace in one transaction; a reference the force already uses answers 409 naming the field. */
+  private async write(spec: CaseKindSpec, input: CaseInput, work: (m: EntityManager) => Promise<void>): Promise<void> {
+    try {
+      await this.dataSource.transaction(work);
+    } catch (error) {
+      if (!isUniqueViolation(error, `uq_${spec.table}_reference`)) throw error;
+      throw new DomainError('CONFLICT', `Another ${spec.noun.toLowerCase()} of this force already has reference "${input.reference}"`, {
+        errors: [{ field: 'reference', message: 'is already used by another record of this force' }],
+      });
+    }
+  }
+
+  /** The values for writableColumns, in order (the officer is created if new). */
+  private async bind(m: EntityManager, spec: CaseKindSpec, forceCode: string, input: CaseInput): Promise<unknown[]> {
+    const officerId = input.officerReference ? await ensureOfficer(m, { reference: input.officerReference, forceCode, teamCode: input.teamCode }) : null;
+    return [
+      forceCode,
+      input.areaCode ?? null,
+      input.occurredAt,
+      input.latitude ?? null,
+      input.longitude ?? null,
+      officerId,
+      input.teamCode ?? null,
+      input.reference ?? null,
+      ...spec.fields.map((f) => bindValue(f, input[f.name])),
+    ];
+  }
+
+  /** WHERE clauses for a filter within the actor's scope; `where: null` when the scope is empty. */
+  private async whereClause(actor: Actor, spec: CaseKindSpec, filter: CaseFilter): Promise<{ where: string[] | null; params: unknown[] }> {
+    const errors: FieldError[] = [];
+    const { power, outcome, ethnicity } = spec.filters;
+    for (const f of ['from', 'to'] as const) if (filter[f] && !MONTH.test(filter[f])) errors.push({ field: f, message: 'must be a month, YYYY-MM' });
+    if (filter.from && filter.to && filter.from > filter.to) errors.push({ field: 'to', message: 'must not be before from' });
+    if (filter.ethnicity && !(ETHNIC_GROUPS as readonly string[]).includes(filter.ethnicity)) errors.push({ field: 'ethnicity', message: `must be one of ${ETHNIC_GROUPS.join(', ')}` });
+    if (filter.basis && filter.basis !== 'self' && filter.basis !== 'officer') errors.push({ field: 'basis', message: 'must be self or officer' });
+    if (filter.basis === 'self' && !ethnicity.self) errors.push({ field: 'basis', message: `${spec.noun.toLowerCase()}s record only the officer's perception of ethnicity: use basis=officer` });
+    if (filter.power && !power) errors.push({ field: 'power', message: `does not apply to ${spec.noun.toLowerCase()}s` });
+    else if (filter.power && !power!.vocabulary.includes(filter.power)) errors.push({ field: 'power', message: 'is not a known power (legislation code)' });
+    if (filter.outcome && !outcome.vocabulary.includes(filter.outcome)) errors.push({ field: 'outcome', message: `must be one of ${outcome.vocabulary.join(', ')}` });
+    if (errors.length) throw DomainError.validation(errors);
+
+    const scope = this.access.scope(actor, 'c', 1, spec.kind);
+    if (scope.kind === 'none') return { where: null, params: [] };
+    const where: string[] = [];
+    const params: unknown[] = scope.kind === 'where' ? [...scope.params] : [];
+    if (scope.kind === 'where') where.push(scope.sql);
+    const p = (value: unknown) => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    if (filter.from) where.push(`c.period >= ${p(`${filter.from}-01`)}::date`);
+    if (filter.to) where.push(`c.period <= ${p(`${filter.to}-01`)}::date`);
+    if (filter.area) {
+      const area = await findArea(this.dataSource, filter.area);
+      if (!area) throw DomainError.validation([{ field: 'area', message: `"${filter.area}" is not a known area code or force id` }]);
+      where.push(
+        area.level === 'force'
+          ? `c.force_code = ${p(area.code)}`
+          : `c.area_code IN (WITH RECURSIVE d(code) AS (SELECT ${p(area.code)}::text UNION ALL SELECT a.code FROM areas a JOIN d ON a.parent_code = d.code) SELECT code FROM d)`,
+      );
+    }
+    if (filter.power) where.push(`c.${power!.column} = ${p(filter.power)}`);
+    if (filter.outcome) where.push(outcome.many ? `${p(filter.outcome)} = ANY(c.${outcome.column})` : `c.${outcome.column} = ${p(filter.outcome)}`);
+    if (filter.bwv !== undefined) {
+      where.push(`${filter.bwv ? '' : 'NOT '}EXISTS (SELECT 1 FROM bwv_clip_links l WHERE l.case_kind = '${spec.kind}' AND l.case_id = c.id)`);
+    }
+    if (filter.ethnicity) {
+      if ((filter.basis ?? (ethnicity.self ? 'self' : 'officer')) === 'self') {
+        where.push(`c.${ethnicity.self} = ANY(${p(SELF_DEFINED_CATEGORIES.filter((c) => c.group === filter.ethnicity).map((c) => c.code))}::text[])`);
+      } else {
+        where.push(`c.${ethnicity.officer} = ${p(filter.ethnicity)}`);
+      }
+    }
+    return { where, params };
+  }
+
+  /** Checks a create or replace; answers the force's code. */
+  private async validate(actor: Actor, spec: CaseKindSpec, input: CaseInput): Promise<string> {
+    const errors = checkCaseInput(spec, input, 'name');
+    const force = await findArea(this.dataSource, typeof input.force === 'string' ? input.force : '', { force: true });
+    if (!force) errors.push({ field: 'force', message: 'is not a police force area (police.uk id or ONS code)' });
+    if (input.areaCode) {
+      const forceOfArea = (await areaForces(this.dataSource, [input.areaCode])).get(input.areaCode);
+      if (forceOfArea === undefined) errors.push({ field: 'areaCode', message: 'is not a known district or local authority code' });
+      else if (force && forceOfArea !== force.code) errors.push({ field: 'areaCode', message: `is not in ${force.name}` });
+    }
+    for (const link of caseLinks(spec)) {
+      const id = input[link.name];
+      if (typeof id !== 'string' || !isUuid(id)) continue;
+      const view = (await this.access.viewsFor(actor, link.links as CaseKind, [id])).get(id);
+      if (view?.kind !== 'full') errors.push({ field: link.name, message: `no ${CASE_KIND_SPECS[link.links as CaseKind].noun.toLowerCase()} ${id} in your scope` });
+    }
+    // A supervisor records cases for their own teams or areas only (or a case they could not then see would be created).
+    if (!isPoliceWide(actor) && !(input.teamCode && actor.teams.includes(input.teamCode)) && !(input.areaCode && actor.areas.includes(input.areaCode))) {
+      errors.push({ field: 'teamCode', message: `must be one of your teams (${actor.teams.join(', ') || 'none'}) or give one of your areas` });
+    }
+    if (errors.length) throw DomainError.validation(errors);
+    return force!.code;
+  }
+}

@@ -1,0 +1,3 @@
+export * from './review-form';
+export * from './example-form';
+export * from './theme-codes';

@@ -1,0 +1,127 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { Actor } from '@scrutiny/auth';
+import { AuditService, SYSTEM_ACTOR } from '@scrutiny/audit';
+import { APP_CONFIG, DomainError, isUuid, type AppConfig } from '@scrutiny/core';
+import { NotificationsService } from './notifications.service';
+
+export interface HoldRequestView {
+  id: string;
+  status: string;
+  sampleId: string;
+  period: string;
+  clip: { id: string; reference: string; forceCode: string; status: string; retentionExpiresAt: string };
+  requestedAt: string;
+  confirmedAt: string | null;
+  warnedAt: string | null;
+  /** Pending, and the clip expires within the warning window. */
+  atRisk: boolean;
+}
+
+export interface RetentionCheckResult {
+  /** Pending holds on clips expiring within the warning window (newly warned now). */
+  warned: number;
+  /** Holds whose footage is gone: the clip was deleted or expired before a hold was confirmed. */
+  lost: number;
+}
+
+const SELECT = `
+  SELECT h.id, h.status, h.sample_id, to_char(s.period, 'YYYY-MM') AS period, c.id AS clip_id, c.reference, c.force_code, c.status AS clip_status,
+    c.retention_expires_at, h.requested_at, h.confirmed_at, h.warned_at, (h.status = 'pending' AND c.retention_expires_at <= $1) AS at_risk
+  FROM bwv_hold_requests h JOIN bwv_clips c ON c.id = h.clip_id JOIN dip_samples s ON s.id = h.sample_id`;
+
+type Row = {
+  id: string; status: string; sample_id: string; period: string; clip_id: string; reference: string; force_code: string; clip_status: string;
+  retention_expires_at: Date; requested_at: Date; confirmed_at: Date | null; warned_at: Date | null; at_risk: boolean;
+};
+
+function toView(r: Row): HoldRequestView {
+  return {
+    id: r.id, status: r.status, sampleId: r.sample_id, period: r.period,
+    clip: { id: r.clip_id, reference: r.reference, forceCode: r.force_code, status: r.clip_status, retentionExpiresAt: r.retention_expires_at.toISOString() },
+    requestedAt: r.requested_at.toISOString(), confirmedAt: r.confirmed_at?.toISOString() ?? null, warnedAt: r.warned_at?.toISOString() ?? null, atRisk: r.at_risk,
+  };
+}
+
+/**
+ * BWV retention holds. The evidence system is outside: it reads the pending requests as a feed and confirms each
+ * hold it places. A daily check warns about selected footage that will expire before its hold is confirmed, and
+ * marks footage already gone as lost.
+ */
+@Injectable()
+export class RetentionService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    private readonly notifications: NotificationsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  private warnBefore(now = new Date()): Date {
+    return new Date(now.getTime() + this.config.sampling.holdWarningDays * 86_400_000);
+  }
+
+  /** Hold requests by status (the evidence system's feed is `pending`), soonest expiry first; `atRisk` only those in the warning window. */
+  async list(filter: { status?: string; atRisk?: boolean }): Promise<HoldRequestView[]> {
+    if (filter.status && !['pending', 'confirmed', 'lost'].includes(filter.status)) throw DomainError.validation([{ field: 'status', message: 'must be pending, confirmed or lost' }]);
+    const where: string[] = [];
+    const params: unknown[] = [this.warnBefore()];
+    if (filter.status) where.push(`h.status = $${params.push(filter.status)}`);
+    if (filter.atRisk) where.push(`h.status = 'pending' AND c.retention_expires_at <= $1`);
+    const rows = (await this.dataSource.query(`${SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY c.retention_expires_at, h.id LIMIT 1000`, params)) as Row[];
+    return rows.map(toView);
+  }
+
+  /** The evidence system (or a supervisor on its behalf) confirms a hold: the clip is now on hold for scrutiny. */
+  async confirm(actor: Actor, id: string): Promise<HoldRequestView> {
+    if (!isUuid(id)) throw DomainError.notFound('Hold request', id);
+    await this.dataSource.transaction(async (m) => {
+      const [hold] = (await m.query(`SELECT h.status, h.clip_id, c.status AS clip_status FROM bwv_hold_requests h JOIN bwv_clips c ON c.id = h.clip_id WHERE h.id = $1 FOR UPDATE OF h`, [id])) as {
+        status: string; clip_id: string; clip_status: string;
+      }[];
+      if (!hold) throw DomainError.notFound('Hold request', id);
+      if (hold.status === 'lost') throw new DomainError('CONFLICT', 'The footage is already gone: the hold came too late');
+      if (hold.status === 'confirmed') return;
+      await m.query(`UPDATE bwv_hold_requests SET status = 'confirmed', confirmed_at = now(), confirmed_by = $2 WHERE id = $1`, [id, actor.id]);
+      // Evidential footage is kept anyway; anything else goes on hold for scrutiny.
+      await m.query(`UPDATE bwv_clips SET status = CASE WHEN status = 'evidential' THEN status ELSE 'on_hold' END, hold_placed_at = coalesce(hold_placed_at, now()),
+        hold_placed_by = coalesce(hold_placed_by, $2), version = version + 1 WHERE id = $1`, [hold.clip_id, actor.id]);
+      await this.audit.record(actor, { action: 'bwv.hold_confirmed', target: { type: 'bwv_clip', id: hold.clip_id }, details: { holdRequest: id } }, m);
+    });
+    const [row] = (await this.dataSource.query(`${SELECT} WHERE h.id = $2`, [this.warnBefore(), id])) as Row[];
+    return toView(row);
+  }
+
+  /**
+   * The daily check: pending holds whose clip expires within the warning window are flagged and their sample's
+   * drawer and reviewers notified (once a day at most); holds whose clip is deleted, or expired unheld, become lost.
+   */
+  async check(now = new Date()): Promise<RetentionCheckResult> {
+    return this.dataSource.transaction(async (m) => {
+      const [, lost] = (await m.query(
+        `UPDATE bwv_hold_requests h SET status = 'lost' FROM bwv_clips c
+         WHERE c.id = h.clip_id AND h.status <> 'lost' AND (c.status = 'deleted' OR (h.status = 'pending' AND c.retention_expires_at <= $1))`,
+        [now],
+      )) as [unknown, number];
+      const [warned] = (await m.query(
+        `UPDATE bwv_hold_requests h SET warned_at = $1::timestamptz FROM bwv_clips c
+         WHERE c.id = h.clip_id AND h.status = 'pending' AND c.retention_expires_at <= $2 AND (h.warned_at IS NULL OR h.warned_at <= $1::timestamptz - interval '23 hours')
+         RETURNING h.sample_id, c.reference, c.retention_expires_at`,
+        [now, this.warnBefore(now)],
+      )) as [{ sample_id: string; reference: string; retention_expires_at: Date }[], number];
+      const bySample = new Map<string, string[]>();
+      for (const w of warned) bySample.set(w.sample_id, [...(bySample.get(w.sample_id) ?? []), w.reference]);
+      for (const [sampleId, clips] of bySample) {
+        const people = (await m.query(
+          `SELECT drawn_by AS id FROM dip_samples WHERE id = $1 AND drawn_by IS NOT NULL
+           UNION SELECT r.assigned_to FROM sample_reviews r JOIN dip_sample_items i ON i.id = r.item_id WHERE i.sample_id = $1 AND r.assigned_to IS NOT NULL`,
+          [sampleId],
+        )) as { id: string }[];
+        await this.notifications.notify(m, people.map((p) => p.id), 'footage_at_risk', `${clips.length} selected clip(s) will be deleted within ${this.config.sampling.holdWarningDays} days without a confirmed hold: ${clips.slice(0, 5).join(', ')}`, { sampleId });
+      }
+      const result = { warned: warned.length, lost };
+      if (result.warned || result.lost) await this.audit.record(SYSTEM_ACTOR, { action: 'bwv.retention_checked', details: { ...result } }, m);
+      return result;
+    });
+  }
+}

@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { DipSamplesService } from './dip-samples.service';
+import { DemoSamplesSeeder } from './demo-samples.seeder';
+import { NotificationsService } from './notifications.service';
+import { SamplingPlansService } from './plans.service';
+import { RetentionService } from './retention.service';
+import { SampleReviewsService } from './reviews.service';
+import { RetentionCheckHandler, SamplingScheduleTickHandler, SamplingSchedules, ScheduledDrawHandler } from './sampling.jobs';
+
+const SERVICES = [SamplingPlansService, DipSamplesService, SampleReviewsService, RetentionService, NotificationsService];
+
+@Module({
+  providers: [...SERVICES, DemoSamplesSeeder, SamplingScheduleTickHandler, ScheduledDrawHandler, RetentionCheckHandler, SamplingSchedules],
+  exports: SERVICES,
+})
+export class SamplingModule {}

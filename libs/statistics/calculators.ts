@@ -1,0 +1,164 @@
+/**
+ * Pure calculators for disproportionality (domain §6). Inputs are counts and populations; nothing here reads a
+ * database, so each formula is unit-tested against hand-worked and published figures.
+ */
+
+export const Z95 = 1.959963984540054;
+/** Counts under this are suppressed wherever figures leave the force (external panels, analysts, publication). */
+export const SUPPRESS_BELOW = 10;
+/** Counts under this are flagged as unreliable (and the ratio's interval is exact rather than log-normal). */
+export const FLAG_BELOW = 20;
+
+export interface Interval {
+  lower: number;
+  upper: number;
+}
+
+/** Rate per 1,000 population; null without a population. */
+export function ratePer1000(count: number, population: number): number | null {
+  return population > 0 ? (1000 * count) / population : null;
+}
+
+/** ln Γ(x) (Lanczos approximation), for the incomplete beta function. */
+function logGamma(x: number): number {
+  const g = 7;
+  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
+  x -= 1;
+  let a = c[0];
+  const t = x + g + 0.5;
+  for (let i = 1; i < g + 2; i++) a += c[i] / (x + i);
+  return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(a);
+}
+
+/** Continued fraction for the incomplete beta function (modified Lentz). */
+function betaContinuedFraction(x: number, a: number, b: number): number {
+  const tiny = 1e-300;
+  let c = 1;
+  let d = 1 - ((a + b) * x) / (a + 1);
+  if (Math.abs(d) < tiny) d = tiny;
+  d = 1 / d;
+  let h = d;
+  for (let m = 1; m <= 300; m++) {
+    const m2 = 2 * m;
+    let aa = (m * (b - m) * x) / ((a + m2 - 1) * (a + m2));
+    d = 1 + aa * d;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = 1 + aa / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    h *= d * c;
+    aa = (-(a + m) * (a + b + m) * x) / ((a + m2) * (a + m2 + 1));
+    d = 1 + aa * d;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = 1 + aa / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    const delta = d * c;
+    h *= delta;
+    if (Math.abs(delta - 1) < 1e-15) break;
+  }
+  return h;
+}
+
+/** The regularized incomplete beta function I_x(a, b). */
+export function incompleteBeta(x: number, a: number, b: number): number {
+  if (x <= 0) return 0;
+  if (x >= 1) return 1;
+  const front = Math.exp(logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log(1 - x));
+  return x < (a + 1) / (a + b + 2) ? (front * betaContinuedFraction(x, a, b)) / a : 1 - (front * betaContinuedFraction(1 - x, b, a)) / b;
+}
+
+/** The p-quantile of Beta(a, b), by bisection (monotone, so exact to the tolerance). */
+export function betaQuantile(p: number, a: number, b: number): number {
+  let lo = 0;
+  let hi = 1;
+  for (let i = 0; i < 200 && hi - lo > 1e-15; i++) {
+    const mid = (lo + hi) / 2;
+    if (incompleteBeta(mid, a, b) < p) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+/** Clopper–Pearson (exact) 95% interval for x successes in n trials. */
+export function clopperPearson(x: number, n: number, alpha = 0.05): Interval {
+  if (n <= 0) return { lower: 0, upper: 1 };
+  return {
+    lower: x === 0 ? 0 : betaQuantile(alpha / 2, x, n - x + 1),
+    upper: x === n ? 1 : betaQuantile(1 - alpha / 2, x + 1, n - x),
+  };
+}
+
+/** Wilson score 95% interval for a proportion x / n. */
+export function wilson(x: number, n: number, z = Z95): Interval | null {
+  if (n <= 0) return null;
+  const p = x / n;
+  const denominator = 1 + (z * z) / n;
+  const centre = (p + (z * z) / (2 * n)) / denominator;
+  const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / denominator;
+  return { lower: Math.max(0, centre - half), upper: Math.min(1, centre + half) };
+}
+
+export interface RateRatio {
+  ratio: number | null;
+  ci95: Interval | null;
+  /** 'log' (large counts) or 'exact' (Clopper–Pearson on the conditional binomial, for small counts). */
+  method: 'log' | 'exact';
+  /** The interval excludes 1. */
+  significant: boolean;
+}
+
+/**
+ * Rate ratio of a group against the comparator, populations fixed: RR = (S_g/P_g) / (S_c/P_c). The 95% interval is
+ * exp(ln RR ± 1.96·√(1/S_g + 1/S_c)) when both counts are at least FLAG_BELOW; otherwise exact: S_g given
+ * S_g + S_c is binomial with π = RR·P_g / (RR·P_g + P_c), so a Clopper–Pearson interval on π back-transforms to
+ * RR = π/(1−π) · P_c/P_g.
+ */
+export function rateRatio(sg: number, pg: number, sc: number, pc: number): RateRatio {
+  const method = sg < FLAG_BELOW || sc < FLAG_BELOW ? 'exact' : 'log';
+  if (pg <= 0 || pc <= 0 || sc === 0) return { ratio: null, ci95: null, method, significant: false };
+  const ratio = sg / pg / (sc / pc);
+  let ci95: Interval;
+  if (method === 'log') {
+    const se = Math.sqrt(1 / sg + 1 / sc);
+    ci95 = { lower: Math.exp(Math.log(ratio) - Z95 * se), upper: Math.exp(Math.log(ratio) + Z95 * se) };
+  } else {
+    const pi = clopperPearson(sg, sg + sc);
+    const back = (p: number) => (p >= 1 ? Infinity : (p / (1 - p)) * (pc / pg));
+    ci95 = { lower: back(pi.lower), upper: back(pi.upper) };
+  }
+  return { ratio, ci95, method, significant: ci95.lower > 1 || ci95.upper < 1 };
+}
+
+/** Ratio of two proportions (e.g. find rates) with the Katz log interval; null when either is zero. */
+export function proportionRatio(x1: number, n1: number, x2: number, n2: number): { ratio: number | null; ci95: Interval | null; significant: boolean } {
+  if (!n1 || !n2 || !x1 || !x2) return { ratio: null, ci95: null, significant: false };
+  const ratio = x1 / n1 / (x2 / n2);
+  const se = Math.sqrt(1 / x1 - 1 / n1 + 1 / x2 - 1 / n2);
+  const ci95 = { lower: Math.exp(Math.log(ratio) - Z95 * se), upper: Math.exp(Math.log(ratio) + Z95 * se) };
+  return { ratio, ci95, significant: ci95.lower > 1 || ci95.upper < 1 };
+}
+
+/** Funnel-plot control limits around a benchmark proportion p0 for a unit with n cases: p0 ± z·√(p0(1−p0)/n). */
+export function funnelLimits(p0: number, n: number, z = Z95): Interval {
+  const half = n > 0 ? z * Math.sqrt((p0 * (1 - p0)) / n) : Infinity;
+  return { lower: Math.max(0, p0 - half), upper: Math.min(1, p0 + half) };
+}
+
+/**
+ * What the records whose ethnicity is not stated could change: the group's rate ratio if every one of them belonged
+ * to the comparator (lowest) or to the group (highest).
+ */
+export function notStatedBounds(sg: number, pg: number, sc: number, pc: number, notStated: number): Interval | null {
+  if (pg <= 0 || pc <= 0 || sc + notStated === 0 || sc === 0) return null;
+  return { lower: sg / pg / ((sc + notStated) / pc), upper: (sg + notStated) / pg / (sc / pc) };
+}
+
+export function isSuppressed(count: number): boolean {
+  return count < SUPPRESS_BELOW;
+}
+
+export function isFlagged(count: number): boolean {
+  return count < FLAG_BELOW;
+}

@@ -1,0 +1,385 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Permission, type Actor } from '@scrutiny/auth';
+import { AuditService } from '@scrutiny/audit';
+import { DomainError, isUuid, type FieldError } from '@scrutiny/core';
+import { ETHNIC_GROUPS, ETHNIC_GROUP_LABEL, findArea, LEGISLATION, UOF_TACTICS, type EthnicGroup } from '@scrutiny/records';
+import {
+  funnelLimits,
+  isFlagged,
+  isSuppressed,
+  notStatedBounds,
+  proportionRatio,
+  ratePer1000,
+  rateRatio,
+  wilson,
+  Z95,
+  type Interval,
+} from './calculators';
+
+export const STAT_KINDS = ['stop-search', 'strip-search', 'vehicle-stop', 'use-of-force'] as const;
+export type StatKind = (typeof STAT_KINDS)[number];
+
+export interface DisproportionalityQuery {
+  from?: string;
+  to?: string;
+  /** Force (police.uk id or ONS code), district or local authority code. */
+  area?: string;
+  kind?: string;
+  basis?: string;
+  power?: string;
+  /** Use of force: one tactic's uses instead of the reports. */
+  tactic?: string;
+  comparator?: string;
+}
+
+interface Resolved {
+  from: string;
+  to: string;
+  area: { code: string; name: string; level: string };
+  kind: StatKind;
+  basis: 'self' | 'officer';
+  power: string | null;
+  tactic: string | null;
+  comparator: EthnicGroup;
+}
+
+export interface GroupFigures {
+  group: EthnicGroup;
+  count: number | null;
+  population: number;
+  ratePer1000: number | null;
+  rateRatio: number | null;
+  ci95: Interval | null;
+  method: 'log' | 'exact' | null;
+  significant: boolean;
+  suppressed: boolean;
+  flagged: boolean;
+}
+
+export interface DisproportionalityResult {
+  query: Resolved;
+  comparator: string;
+  groups: GroupFigures[];
+  notStated: { count: number | null; suppressed: boolean; rateRatioBounds: Partial<Record<EthnicGroup, Interval | null>> };
+  total: number | null;
+  populationSource: { censusYear: number; source: string; area: string } | null;
+  /** Figures under 10 are withheld (external panels, analysts); under 20 flagged. */
+  suppression: 'applied' | 'flags only';
+}
+
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+const KIND_OF: Record<StatKind, string> = { 'stop-search': 'stop_search', 'strip-search': 'stop_search', 'vehicle-stop': 'vehicle_stop', 'use-of-force': 'use_of_force' };
+
+/** External panel members and analysts see figures only with small counts withheld (domain §6, §7). */
+export function suppressionApplies(actor: Pick<Actor, 'roles'>): boolean {
+  return !actor.roles.some((r) => r === 'admin' || r === 'professional_standards' || r === 'supervisor' || r === 'internal_panel');
+}
+
+function quarterOf(month: string): string {
+  const [y, m] = month.split('-').map(Number);
+  return `${y}-${String(Math.floor((m - 1) / 3) * 3 + 1).padStart(2, '0')}-01`;
+}
+
+/**
+ * Disproportionality from the rollup (domain §6): rates per 1,000 of the area's census population, ratios to the
+ * comparator with 95% intervals, not-stated bounds, find rates, trends and officer/team funnels, with small counts
+ * withheld for those outside the force.
+ */
+@Injectable()
+export class DisproportionalityService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
+
+  async rates(actor: Actor, q: DisproportionalityQuery): Promise<DisproportionalityResult> {
+    const query = await this.resolve(q);
+    const counts = await this.counts(query);
+    const population = await this.population(query.area);
+    const suppress = suppressionApplies(actor);
+    const measure = (g: string) => counts.get(g)?.[query.kind === 'strip-search' ? 'strips' : 'n'] ?? 0;
+    const comparatorCount = measure(query.comparator);
+    const comparatorPop = population?.groups[query.comparator] ?? 0;
+    const notStated = measure('not_stated');
+    const groups = ETHNIC_GROUPS.map((group): GroupFigures => {
+      const count = measure(group);
+      const pop = population?.groups[group] ?? 0;
+      const rr = group === query.comparator ? null : rateRatio(count, pop, comparatorCount, comparatorPop);
+      const hidden = suppress && (isSuppressed(count) || (rr !== null && isSuppressed(comparatorCount)));
+      return {
+        group,
+        count: hidden ? null : count,
+        population: pop,
+        ratePer1000: hidden ? null : ratePer1000(count, pop),
+        rateRatio: hidden ? null : group === query.comparator ? 1 : rr!.ratio,
+        ci95: hidden || !rr ? null : rr.ci95,
+        method: hidden || !rr ? null : rr.method,
+        significant: hidden || !rr ? false : rr.significant,
+        suppressed: isSuppressed(count),
+        flagged: isFlagged(count),
+      };
+    });
+    const total = [...ETHNIC_GROUPS, 'not_stated'].reduce((t, g) => t + measure(g), 0);
+    // Secondary suppression: with one cell withheld, the total (or a bound) would give it away by subtraction.
+    const anyHidden = suppress && [...ETHNIC_GROUPS, 'not_stated'].some((g) => isSuppressed(measure(g)));
+    return {
+      query,
+      comparator: ETHNIC_GROUP_LABEL[query.comparator],
+      groups,
+      notStated: {
+        count: suppress && isSuppressed(notStated) ? null : notStated,
+        suppressed: isSuppressed(notStated),
+        rateRatioBounds: suppress && (isSuppressed(notStated) || isSuppressed(comparatorCount))
+          ? {}
+          : Object.fromEntries(
+              ETHNIC_GROUPS.filter((g) => g !== query.comparator).map((g) => [
+                g,
+                suppress && isSuppressed(measure(g)) ? null : notStatedBounds(measure(g), population?.groups[g] ?? 0, comparatorCount, comparatorPop, notStated),
+              ]),
+            ),
+      },
+      total: anyHidden ? null : total,
+      populationSource: population && { censusYear: population.censusYear, source: population.source, area: query.area.name },
+      suppression: suppress ? 'applied' : 'flags only',
+    };
+  }
+
+  /** Find rates: searches whose outcome was linked to their object, per group, with Wilson intervals and ratios to the comparator. */
+  async outcomes(actor: Actor, q: DisproportionalityQuery) {
+    const query = await this.resolve({ ...q, kind: 'stop-search' });
+    const counts = await this.counts(query);
+    const suppress = suppressionApplies(actor);
+    const c = counts.get(query.comparator) ?? { n: 0, finds: 0, strips: 0 };
+    // A ratio to a withheld comparator would give the comparator's find rate away.
+    const comparatorHidden = suppress && (isSuppressed(c.n) || isSuppressed(c.finds));
+    return {
+      query,
+      comparator: ETHNIC_GROUP_LABEL[query.comparator],
+      suppression: suppress ? 'applied' : 'flags only',
+      groups: [...ETHNIC_GROUPS, 'not_stated' as const].map((group) => {
+        const { n, finds } = counts.get(group) ?? { n: 0, finds: 0 };
+        const hidden = suppress && (isSuppressed(n) || isSuppressed(finds));
+        const ratio = group === query.comparator ? null : proportionRatio(finds, n, c.finds, c.n);
+        return {
+          group,
+          searches: hidden ? null : n,
+          finds: hidden ? null : finds,
+          findRate: hidden || !n ? null : finds / n,
+          ci95: hidden ? null : wilson(finds, n),
+          ratioToComparator: hidden || comparatorHidden ? null : group === query.comparator ? 1 : ratio!.ratio,
+          ratioCi95: hidden || comparatorHidden || !ratio ? null : ratio.ci95,
+          significant: hidden || comparatorHidden || !ratio ? false : ratio.significant,
+          suppressed: isSuppressed(n) || isSuppressed(finds),
+          flagged: isFlagged(n),
+        };
+      }),
+    };
+  }
+
+  /** Rates per group by month, quarter or year across the range. */
+  async trends(actor: Actor, q: DisproportionalityQuery & { interval?: string }) {
+    const query = await this.resolve(q);
+    const interval = q.interval ?? 'month';
+    if (!['month', 'quarter', 'year'].includes(interval)) throw DomainError.validation([{ field: 'interval', message: 'must be month, quarter or year' }]);
+    const population = await this.population(query.area);
+    const suppress = suppressionApplies(actor);
+    const rows = (await this.dataSource.query(
+      `SELECT to_char(date_trunc('${interval}', r.period), 'YYYY-MM') AS bucket, r.ethnic_group, sum(${query.kind === 'strip-search' ? 'r.strips' : 'r.n'})::int AS n
+       FROM disproportionality_rollup r WHERE ${this.where(query, 1)}
+       GROUP BY 1, 2 ORDER BY 1, 2`,
+      this.params(query),
+    )) as { bucket: string; ethnic_group: string; n: number }[];
+    const buckets = [...new Set(rows.map((r) => r.bucket))];
+    const countOf = (bucket: string, group: string) => rows.find((r) => r.bucket === bucket && r.ethnic_group === group)?.n ?? 0;
+    // A group with any withheld period is withheld in every period: otherwise the total over the range gives it away.
+    const withheld = new Set([...ETHNIC_GROUPS, 'not_stated'].filter((g) => suppress && buckets.some((b) => isSuppressed(countOf(b, g)))));
+    return {
+      query,
+      interval,
+      suppression: suppress ? 'applied' : 'flags only',
+      series: buckets.map((bucket) => ({
+        period: bucket,
+        groups: [...ETHNIC_GROUPS, 'not_stated' as const].map((group) => {
+          const n = countOf(bucket, group);
+          const pop = group === 'not_stated' ? 0 : (population?.groups[group] ?? 0);
+          const hidden = withheld.has(group);
+          return { group, count: hidden ? null : n, ratePer1000: hidden || !pop ? null : ratePer1000(n, pop), suppressed: isSuppressed(n) };
+        }),
+      })),
+    };
+  }
+
+  /**
+   * Funnel plot: each officer's (or team's) share of searches of one group against the force-wide share, with 95%
+   * and 99.8% limits for their number of searches. Officer level is for professional standards only.
+   */
+  async funnel(actor: Actor, q: DisproportionalityQuery & { level?: string; group?: string }) {
+    const level = q.level ?? 'team';
+    if (level !== 'team' && level !== 'officer') throw DomainError.validation([{ field: 'level', message: 'must be team or officer' }]);
+    if (level === 'officer' && !actor.permissions.has(Permission.STATS_OFFICER_LEVEL)) throw new DomainError('FORBIDDEN', 'Officer-level figures are for professional standards');
+    if (suppressionApplies(actor)) throw new DomainError('FORBIDDEN', 'Team and officer figures stay inside the force; area-level figures are available');
+    const group = (q.group ?? 'black') as EthnicGroup;
+    if (!(ETHNIC_GROUPS as readonly string[]).includes(group)) throw DomainError.validation([{ field: 'group', message: `must be one of ${ETHNIC_GROUPS.join(', ')}` }]);
+    const query = await this.resolve({ ...q, kind: 'stop-search' });
+    const unit = level === 'team' ? `coalesce(s.team_code, '(no team)')` : `coalesce(o.reference, '(no officer)')`;
+    const groupSql = query.basis === 'self' ? `ethnic_group_of(s.self_defined_ethnicity)` : `coalesce(s.officer_defined_ethnicity, 'not_stated')`;
+    const areaSql = query.area.level === 'force' ? `s.force_code = $3` : `s.area_code IN (WITH RECURSIVE d(code) AS (SELECT $3::text UNION ALL SELECT a.code FROM areas a JOIN d ON a.parent_code = d.code) SELECT code FROM d)`;
+    const rows = (await this.dataSource.query(
+      `SELECT ${unit} AS unit, count(*)::int AS n, (count(*) FILTER (WHERE ${groupSql} = $4))::int AS x
+       FROM stop_searches s LEFT JOIN officers o ON o.id = s.officer_id
+       WHERE s.period BETWEEN $1::date AND $2::date AND ${areaSql} AND ${groupSql} <> 'not_stated'
+       GROUP BY 1 ORDER BY 1`,
+      [`${query.from}-01`, `${query.to}-01`, query.area.code, group],
+    )) as { unit: string; n: number; x: number }[];
+    const total = rows.reduce((t, r) => t + r.n, 0);
+    const p0 = total ? rows.reduce((t, r) => t + r.x, 0) / total : 0;
+    await this.audit.record(actor, { action: 'statistics.funnel_viewed', details: { level, group, query } });
+    return {
+      query,
+      level,
+      group,
+      benchmark: p0,
+      units: rows.map((r) => {
+        const p = r.n ? r.x / r.n : 0;
+        const l95 = funnelLimits(p0, r.n, Z95);
+        const l998 = funnelLimits(p0, r.n, 3.090232306167813);
+        return { unit: r.unit, searches: r.n, ofGroup: r.x, share: p, limits95: l95, limits998: l998, outside95: p < l95.lower || p > l95.upper, outside998: p < l998.lower || p > l998.upper };
+      }),
+    };
+  }
+
+  // ---- recorded findings ----
+
+  /** Records a finding from a query: the figures are computed now and frozen with it. */
+  async createFinding(actor: Actor, input: { title: string; query: DisproportionalityQuery; narrative: string; forceExplanation?: string | null; actions?: string[] }) {
+    const errors: FieldError[] = [];
+    if (!input.title?.trim()) errors.push({ field: 'title', message: 'is required' });
+    if (!input.narrative?.trim()) errors.push({ field: 'narrative', message: 'say what the figures show' });
+    if (errors.length) throw DomainError.validation(errors);
+    const snapshot = await this.rates(actor, input.query);
+    const id = await this.dataSource.transaction(async (m) => {
+      const [row] = (await m.query(
+        `INSERT INTO disproportionality_findings (title, query, snapshot, narrative, force_explanation, actions, status, quarter, created_by, version)
+         VALUES ($1, $2, $3, $4, $5, $6, 'open', $7, $8, 1) RETURNING id`,
+        [input.title.trim(), JSON.stringify(snapshot.query), JSON.stringify(snapshot), input.narrative.trim(), input.forceExplanation ?? null, JSON.stringify(input.actions ?? []), quarterOf(snapshot.query.to), actor.id],
+      )) as { id: string }[];
+      await this.audit.record(actor, { action: 'disproportionality_finding.recorded', target: { type: 'disproportionality_finding', id: row.id }, details: { title: input.title } }, m);
+      return row.id;
+    });
+    return this.getFinding(id);
+  }
+
+  async updateFinding(actor: Actor, id: string, input: { version: number; narrative?: string; forceExplanation?: string | null; actions?: string[]; status?: string }) {
+    const before = await this.getFinding(id);
+    if (input.status !== undefined && !['open', 'under_review', 'closed'].includes(input.status)) throw DomainError.validation([{ field: 'status', message: 'must be open, under_review or closed' }]);
+    await this.dataSource.transaction(async (m) => {
+      const [, changed] = (await m.query(
+        `UPDATE disproportionality_findings SET narrative = coalesce($3, narrative), force_explanation = CASE WHEN $4 THEN $5 ELSE force_explanation END,
+           actions = coalesce($6::jsonb, actions), status = coalesce($7, status), updated_at = now(), version = version + 1 WHERE id = $1 AND version = $2`,
+        [id, input.version, input.narrative ?? null, input.forceExplanation !== undefined, input.forceExplanation ?? null, input.actions ? JSON.stringify(input.actions) : null, input.status ?? null],
+      )) as [unknown, number];
+      if (!changed) throw new DomainError('VERSION_CONFLICT', `Finding ${id} was changed by someone else (version ${before.version}, you sent ${input.version}); reload and try again`, { extensions: { currentVersion: before.version } });
+      await this.audit.record(actor, { action: 'disproportionality_finding.updated', target: { type: 'disproportionality_finding', id }, before: { status: before.status, forceExplanation: before.forceExplanation }, after: input }, m);
+    });
+    return this.getFinding(id);
+  }
+
+  async listFindings(filter: { status?: string; quarter?: string }) {
+    const params: unknown[] = [];
+    const where: string[] = [];
+    if (filter.status) where.push(`status = $${params.push(filter.status)}`);
+    if (filter.quarter) {
+      if (!/^\d{4}-Q[1-4]$/.test(filter.quarter)) throw DomainError.validation([{ field: 'quarter', message: 'must be like 2024-Q2' }]);
+      const [y, qn] = filter.quarter.split('-Q').map(Number);
+      where.push(`quarter = $${params.push(`${y}-${String((qn - 1) * 3 + 1).padStart(2, '0')}-01`)}::date`);
+    }
+    const rows = (await this.dataSource.query(`SELECT id FROM disproportionality_findings ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC LIMIT 200`, params)) as { id: string }[];
+    return Promise.all(rows.map((r) => this.getFinding(r.id)));
+  }
+
+  async getFinding(id: string) {
+    const [r] = (isUuid(id) ? await this.dataSource.query(`SELECT *, to_char(quarter, 'YYYY-MM-DD') AS quarter_start FROM disproportionality_findings WHERE id = $1`, [id]) : []) as Record<string, unknown>[];
+    if (!r) throw DomainError.notFound('Disproportionality finding', id);
+    const start = r.quarter_start as string;
+    return {
+      id: r.id as string,
+      title: r.title as string,
+      quarter: `${start.slice(0, 4)}-Q${Math.floor((Number(start.slice(5, 7)) - 1) / 3) + 1}`,
+      query: r.query as Record<string, unknown>,
+      snapshot: r.snapshot as DisproportionalityResult,
+      narrative: r.narrative as string,
+      forceExplanation: r.force_explanation as string | null,
+      actions: r.actions as string[],
+      status: r.status as string,
+      createdAt: (r.created_at as Date).toISOString(),
+      updatedAt: (r.updated_at as Date).toISOString(),
+      version: r.version as number,
+    };
+  }
+
+  // ---- internals ----
+
+  private async resolve(q: DisproportionalityQuery): Promise<Resolved> {
+    const errors: FieldError[] = [];
+    for (const f of ['from', 'to'] as const) if (!q[f] || !MONTH.test(q[f]!)) errors.push({ field: f, message: 'must be a month, YYYY-MM' });
+    if (q.from && q.to && q.from > q.to) errors.push({ field: 'to', message: 'must not be before from' });
+    const kind = (q.kind ?? 'stop-search') as StatKind;
+    if (!(STAT_KINDS as readonly string[]).includes(kind)) errors.push({ field: 'kind', message: `must be one of ${STAT_KINDS.join(', ')}` });
+    const basis = q.basis ?? (kind === 'use-of-force' ? 'officer' : 'self');
+    if (basis !== 'self' && basis !== 'officer') errors.push({ field: 'basis', message: 'must be self or officer' });
+    else if (basis === 'self' && kind === 'use-of-force') errors.push({ field: 'basis', message: 'use-of-force reports record only the officer’s perception: use basis=officer' });
+    if (q.power && !(LEGISLATION as readonly string[]).includes(q.power)) errors.push({ field: 'power', message: 'is not a known power (legislation code)' });
+    if (q.power && kind !== 'stop-search' && kind !== 'strip-search') errors.push({ field: 'power', message: 'applies to stop searches only' });
+    if (q.tactic && kind !== 'use-of-force') errors.push({ field: 'tactic', message: 'applies to use of force only' });
+    else if (q.tactic && !(UOF_TACTICS as readonly string[]).includes(q.tactic)) errors.push({ field: 'tactic', message: 'is not a known tactic' });
+    const comparator = (q.comparator ?? 'white') as EthnicGroup;
+    if (!(ETHNIC_GROUPS as readonly string[]).includes(comparator)) errors.push({ field: 'comparator', message: `must be one of ${ETHNIC_GROUPS.join(', ')}` });
+    if (!q.area) errors.push({ field: 'area', message: 'is required: a force (police.uk id or ONS code), district or local authority' });
+    const area = q.area ? await findArea(this.dataSource, q.area) : undefined;
+    if (q.area && !area) errors.push({ field: 'area', message: `"${q.area}" is not a known area` });
+    if (errors.length) throw DomainError.validation(errors);
+    return { from: q.from!, to: q.to!, area: { code: area!.code, name: area!.name, level: area!.level }, kind, basis: basis as 'self' | 'officer', power: q.power ?? null, tactic: q.tactic ?? null, comparator };
+  }
+
+  private where(query: Resolved, first: number): string {
+    const p = (i: number) => `$${first + i}`;
+    return [
+      `r.kind = ${p(0)}`,
+      `r.basis = ${p(1)}`,
+      `r.tactic = ${p(2)}`,
+      `r.period BETWEEN ${p(3)}::date AND ${p(4)}::date`,
+      query.area.level === 'force'
+        ? `r.force_code = ${p(5)}`
+        : `r.area_code IN (WITH RECURSIVE d(code) AS (SELECT ${p(5)}::text UNION ALL SELECT a.code FROM areas a JOIN d ON a.parent_code = d.code) SELECT code FROM d)`,
+      `(${p(6)}::text IS NULL OR r.power = ${p(6)})`,
+    ].join(' AND ');
+  }
+
+  private params(query: Resolved): unknown[] {
+    return [KIND_OF[query.kind], query.basis, query.tactic ?? '', `${query.from}-01`, `${query.to}-01`, query.area.code, query.power];
+  }
+
+  private async counts(query: Resolved): Promise<Map<string, { n: number; finds: number; strips: number }>> {
+    const rows = (await this.dataSource.query(
+      `SELECT r.ethnic_group, sum(r.n)::int AS n, sum(r.finds)::int AS finds, sum(r.strips)::int AS strips FROM disproportionality_rollup r WHERE ${this.where(query, 1)} GROUP BY 1`,
+      this.params(query),
+    )) as { ethnic_group: string; n: number; finds: number; strips: number }[];
+    return new Map(rows.map((r) => [r.ethnic_group, { n: r.n, finds: r.finds, strips: r.strips }]));
+  }
+
+  /** The area's population by group from its latest census (a district: the sum of its local authorities). */
+  private async population(area: Resolved['area']): Promise<{ censusYear: number; source: string; groups: Record<string, number> } | null> {
+    const rows = (await this.dataSource.query(
+      `WITH RECURSIVE d(code) AS (SELECT $1::text UNION ALL SELECT a.code FROM areas a JOIN d ON a.parent_code = d.code WHERE $2 = 'district'),
+       covered AS (SELECT code FROM d WHERE $2 <> 'district' OR code <> $1),
+       latest AS (SELECT max(census_year) AS y FROM population_benchmarks WHERE area_code IN (SELECT code FROM covered) AND category = ANY($3::text[]))
+       SELECT category, sum(population)::int AS population, max(census_year) AS census_year, min(source) AS source
+       FROM population_benchmarks WHERE area_code IN (SELECT code FROM covered) AND census_year = (SELECT y FROM latest) AND category = ANY($3::text[])
+       GROUP BY category`,
+      [area.code, area.level, ETHNIC_GROUPS],
+    )) as { category: string; population: number; census_year: number; source: string }[];
+    if (!rows.length) return null;
+    return { censusYear: rows[0].census_year, source: rows[0].source, groups: Object.fromEntries(rows.map((r) => [r.category, r.population])) };
+  }
+}

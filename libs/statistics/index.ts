@@ -1,0 +1,4 @@
+export * from './calculators';
+export * from './statistics.entities';
+export * from './disproportionality.service';
+export * from './statistics.module';

@@ -1,0 +1,2 @@
+export * from './themes.entities';
+export * from './trends';
