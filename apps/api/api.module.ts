@@ -21,6 +21,8 @@ import { RecordsModule } from '@scrutiny/records';
 import { SamplingModule } from '@scrutiny/sampling';
 import { PanelsModule } from '@scrutiny/panels';
 import { StatisticsModule } from '@scrutiny/statistics';
+import { ThemesModule } from '@scrutiny/themes';
+import { ReportPacksController, ThemesController } from './themes/themes.controller';
 import { DisproportionalityController } from './statistics/statistics.controller';
 import { FindingActionsController, PanelSessionsController, PanelsController } from './panels/panels.controller';
 
@@ -54,9 +56,10 @@ export class ApiModule {
         SamplingModule,
         PanelsModule,
         StatisticsModule,
+        ThemesModule,
         HealthModule,
       ],
-      controllers: [AuthController, UsersController, AuditController, JobsController, ImportsController, StopSearchesController, VehicleStopsController, UseOfForceController, BwvClipsController, OfficersController, SamplingPlansController, DipSamplesController, BwvHoldsController, NotificationsController, PanelsController, PanelSessionsController, FindingActionsController, DisproportionalityController],
+      controllers: [AuthController, UsersController, AuditController, JobsController, ImportsController, StopSearchesController, VehicleStopsController, UseOfForceController, BwvClipsController, OfficersController, SamplingPlansController, DipSamplesController, BwvHoldsController, NotificationsController, PanelsController, PanelSessionsController, FindingActionsController, DisproportionalityController, ThemesController, ReportPacksController],
     };
   }
 }

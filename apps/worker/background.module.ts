@@ -9,6 +9,7 @@ import { RecordsModule } from '@scrutiny/records';
 import { SamplingModule } from '@scrutiny/sampling';
 import { PanelsModule } from '@scrutiny/panels';
 import { StatisticsModule } from '@scrutiny/statistics';
+import { ThemesModule } from '@scrutiny/themes';
 import { SCHEMA } from '@scrutiny/schema';
 
 export interface BackgroundOptions {
@@ -39,6 +40,7 @@ export class BackgroundModule {
         SamplingModule,
         PanelsModule,
         StatisticsModule,
+        ThemesModule,
       ],
     };
   }

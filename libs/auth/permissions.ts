@@ -32,6 +32,9 @@ export enum Permission {
   STATS_AGGREGATE = 'stats:aggregate',
   STATS_OFFICER_LEVEL = 'stats:officer-level',
   FINDINGS_WRITE = 'findings:write',
+  /** The quarterly themes review in aggregate (no officer-level concerns, no referral or action detail). */
+  THEMES_READ = 'themes:read',
+  /** The full quarterly review: officer-level repeat concerns, referrals, the meeting record and report packs. */
   THEMES_REVIEW = 'themes:review',
   THEMES_MANAGE = 'themes:manage',
 }
@@ -66,6 +69,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     Permission.SAMPLES_REVIEW,
     Permission.BWV_HOLDS_MANAGE,
     Permission.STATS_AGGREGATE,
+    Permission.THEMES_READ,
   ],
   internal_panel: [Permission.SELF, Permission.RECORDS_READ, Permission.PANELS_PARTICIPATE, Permission.STATS_AGGREGATE],
   external_panel: [Permission.SELF, Permission.RECORDS_READ, Permission.PANELS_PARTICIPATE, Permission.STATS_AGGREGATE],
@@ -85,6 +89,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     Permission.STATS_AGGREGATE,
     Permission.STATS_OFFICER_LEVEL,
     Permission.FINDINGS_WRITE,
+    Permission.THEMES_READ,
     Permission.THEMES_REVIEW,
   ],
   analyst: [Permission.SELF, Permission.STATS_AGGREGATE],

@@ -5,6 +5,8 @@ import { jobKey, type JobDefinition } from './job-definition';
 export interface JobContext {
   jobId: string;
   attempt: number;
+  /** When `attempt` reaches it, a failure is final (the job goes to the dead letters). */
+  maxAttempts: number;
   enqueuedAt: Date;
 }
 

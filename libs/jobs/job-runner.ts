@@ -51,6 +51,6 @@ export class JobRunner {
     }
     const parsed = registered.def.schema.safeParse(job.envelope.data);
     if (!parsed.success) throw new PermanentJobError(`Invalid payload: ${parsed.error.message}`);
-    await registered.handler.handle(parsed.data, { jobId: job.id, attempt: job.attempt, enqueuedAt: job.enqueuedAt });
+    await registered.handler.handle(parsed.data, { jobId: job.id, attempt: job.attempt, maxAttempts: job.maxAttempts, enqueuedAt: job.enqueuedAt });
   }
 }

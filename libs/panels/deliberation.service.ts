@@ -33,6 +33,13 @@ export interface FindingView {
 
 export const ACTION_KINDS = ['feedback_to_officer', 'organisational_learning', 'referral_to_professional_standards', 'policy_or_training', 'other'] as const;
 
+export interface ActionInput {
+  kind: string;
+  description: string;
+  owner: string;
+  dueOn: string;
+}
+
 export interface ActionView {
   id: string;
   /** The panel finding that raised it, or null when raised at a quarterly themes review. */
@@ -43,6 +50,8 @@ export interface ActionView {
   kind: string;
   description: string;
   owner: string;
+  /** The day of the session (or the quarter's themes review) that raised it. */
+  raisedOn: string;
   dueOn: string;
   overdue: boolean;
   status: string;
@@ -60,16 +69,20 @@ const CRITERIA: string[][] = [
   ['assessment', 'rag'], ['outcome'],
 ];
 
+/** When an action was raised: at its quarter's themes review, at its panel session, or when it was entered. */
+const RAISED_ON = `coalesce(a.meeting_quarter, (ps.scheduled_at AT TIME ZONE 'Europe/London')::date, (a.created_at AT TIME ZONE 'Europe/London')::date)`;
+
 const ACTION_SELECT = `
-  SELECT a.*, to_char(a.due_on, 'YYYY-MM-DD') AS due, to_char(a.meeting_quarter, 'YYYY-MM-DD') AS meeting_quarter, ai.session_id,
+  SELECT a.*, to_char(${RAISED_ON}, 'YYYY-MM-DD') AS raised, to_char(a.due_on, 'YYYY-MM-DD') AS due, to_char(a.meeting_quarter, 'YYYY-MM-DD') AS meeting_quarter, ai.session_id,
     (a.status IN ('open', 'in_progress') AND a.due_on < (now() AT TIME ZONE 'Europe/London')::date) AS overdue
-  FROM finding_actions a LEFT JOIN panel_findings f ON f.id = a.finding_id LEFT JOIN session_agenda_items ai ON ai.id = f.agenda_item_id`;
+  FROM finding_actions a LEFT JOIN panel_findings f ON f.id = a.finding_id LEFT JOIN session_agenda_items ai ON ai.id = f.agenda_item_id
+    LEFT JOIN panel_sessions ps ON ps.id = ai.session_id`;
 
 function toAction(r: Record<string, unknown>): ActionView {
   return {
     id: r.id as string, findingId: r.finding_id as string | null, sessionId: r.session_id as string | null,
     meetingQuarter: r.meeting_quarter ? `${(r.meeting_quarter as string).slice(0, 4)}-Q${Math.floor((Number((r.meeting_quarter as string).slice(5, 7)) - 1) / 3) + 1}` : null, kind: r.kind as string, description: r.description as string,
-    owner: r.owner as string, dueOn: r.due as string, overdue: r.overdue as boolean, status: r.status as string, response: r.response as string | null,
+    owner: r.owner as string, raisedOn: r.raised as string, dueOn: r.due as string, overdue: r.overdue as boolean, status: r.status as string, response: r.response as string | null,
     respondedAt: (r.responded_at as Date | null)?.toISOString() ?? null, version: r.version as number,
   };
 }
@@ -239,9 +252,18 @@ export class DeliberationService {
 
   // ---- actions ("you said, we did") ----
 
-  async createAction(actor: Actor, findingId: string, input: { kind: string; description: string; owner: string; dueOn: string }): Promise<ActionView> {
+  async createAction(actor: Actor, findingId: string, input: ActionInput): Promise<ActionView> {
     const { sessionId } = await this.findingSession(findingId);
     this.panels.requireChair(await this.panels.session(actor, sessionId));
+    return this.raiseAction(actor, { findingId }, input);
+  }
+
+  /** An action raised at a quarter's themes review (`quarter`: its first day); it joins the same tracker. */
+  raiseMeetingAction(actor: Actor, quarter: string, input: ActionInput): Promise<ActionView> {
+    return this.raiseAction(actor, { meetingQuarter: quarter }, input);
+  }
+
+  private async raiseAction(actor: Actor, source: { findingId?: string; meetingQuarter?: string }, input: ActionInput): Promise<ActionView> {
     const errors: FieldError[] = [];
     if (!(ACTION_KINDS as readonly string[]).includes(input.kind)) errors.push({ field: 'kind', message: `must be one of ${ACTION_KINDS.join(', ')}` });
     if (!input.description?.trim()) errors.push({ field: 'description', message: 'is required' });
@@ -250,10 +272,10 @@ export class DeliberationService {
     if (errors.length) throw DomainError.validation(errors);
     const id = await this.dataSource.transaction(async (m) => {
       const [row] = (await m.query(
-        `INSERT INTO finding_actions (finding_id, kind, description, owner, due_on, status, created_by, version) VALUES ($1, $2, $3, $4, $5, 'open', $6, 1) RETURNING id`,
-        [findingId, input.kind, input.description.trim(), input.owner.trim(), input.dueOn, actor.id],
+        `INSERT INTO finding_actions (finding_id, meeting_quarter, kind, description, owner, due_on, status, created_by, version) VALUES ($1, $2, $3, $4, $5, $6, 'open', $7, 1) RETURNING id`,
+        [source.findingId ?? null, source.meetingQuarter ?? null, input.kind, input.description.trim(), input.owner.trim(), input.dueOn, actor.id],
       )) as { id: string }[];
-      await this.audit.record(actor, { action: 'finding_action.raised', target: { type: 'finding_action', id: row.id }, after: input, details: { findingId } }, m);
+      await this.audit.record(actor, { action: 'finding_action.raised', target: { type: 'finding_action', id: row.id }, after: input, details: source }, m);
       return row.id;
     });
     return this.action(id);
@@ -284,12 +306,29 @@ export class DeliberationService {
     return this.action(id);
   }
 
-  /** Actions, soonest due first: managers see all, members those of their panels' sessions. */
-  async listActions(actor: Actor, filter: { overdue?: boolean; sessionId?: string }): Promise<ActionView[]> {
+  /**
+   * Actions, soonest due first: managers see all, members those of their panels' sessions. `quarter` (first day)
+   * keeps those raised in that quarter or at its themes review, and those raised earlier still open when it began.
+   */
+  listActions(actor: Actor, filter: { overdue?: boolean; sessionId?: string; quarter?: string }): Promise<ActionView[]> {
+    return this.selectActions(actor, filter);
+  }
+
+  /** Every action of a quarter (as `listActions`), whoever asks: for the quarterly review, which decides what to show. */
+  actionsOfQuarter(quarter: string): Promise<ActionView[]> {
+    return this.selectActions(null, { quarter });
+  }
+
+  private async selectActions(actor: Actor | null, filter: { overdue?: boolean; sessionId?: string; quarter?: string }): Promise<ActionView[]> {
     const params: unknown[] = [];
     const where: string[] = [];
-    if (!isPoliceWide(actor)) where.push(`EXISTS (SELECT 1 FROM panel_sessions s JOIN panel_members pm ON pm.panel_id = s.panel_id WHERE s.id = ai.session_id AND pm.user_id = $${params.push(actor.id)})`);
+    if (actor && !isPoliceWide(actor)) where.push(`EXISTS (SELECT 1 FROM panel_sessions s JOIN panel_members pm ON pm.panel_id = s.panel_id WHERE s.id = ai.session_id AND pm.user_id = $${params.push(actor.id)})`);
     if (filter.sessionId) where.push(`ai.session_id = $${params.push(isUuid(filter.sessionId) ? filter.sessionId : null)}::uuid`);
+    if (filter.quarter) {
+      const q = `$${params.push(filter.quarter)}::date`;
+      where.push(`(a.meeting_quarter = ${q} OR (${RAISED_ON} >= ${q} AND ${RAISED_ON} < ${q} + interval '3 months')
+        OR (${RAISED_ON} < ${q} AND (a.status IN ('open', 'in_progress') OR (a.responded_at AT TIME ZONE 'Europe/London')::date >= ${q})))`);
+    }
     if (filter.overdue) where.push(`a.status IN ('open', 'in_progress') AND a.due_on < (now() AT TIME ZONE 'Europe/London')::date`);
     const rows = (await this.dataSource.query(`${ACTION_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY a.due_on, a.id LIMIT 500`, params)) as Record<string, unknown>[];
     return rows.map(toAction);

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, LOGGER, type AppConfig, type Logger } from '@scrutiny/core';
-import { permissionsOf, type Actor, type Role } from '@scrutiny/auth';
+import { loadActor, type Actor } from '@scrutiny/auth';
 import { DeliberationService } from './deliberation.service';
 import { PanelsService } from './panels.service';
 
@@ -19,11 +19,8 @@ export class DemoPanelsSeeder implements OnApplicationBootstrap {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  private async actor(username: string): Promise<Actor | null> {
-    const [u] = (await this.dataSource.query(`SELECT id, username, display_name, roles, teams, areas FROM users WHERE username = $1`, [username])) as {
-      id: string; username: string; display_name: string; roles: Role[]; teams: string[]; areas: string[];
-    }[];
-    return u ? { id: u.id, username: u.username, displayName: u.display_name, roles: u.roles, permissions: permissionsOf(u.roles), teams: u.teams, areas: u.areas } : null;
+  private actor(username: string): Promise<Actor | null> {
+    return loadActor(this.dataSource, { username });
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -1,4 +1,4 @@
-import { changeFrom, isRepeatConcern, quarterName, quarterStart, themeTrends } from './trends';
+import { changeFrom, quarterName, quarterStart, themeTrends } from './trends';
 
 describe('quarterly trend arithmetic', () => {
   it('walks quarters across year ends', () => {
@@ -20,11 +20,5 @@ describe('quarterly trend arithmetic', () => {
     expect(trends.map((t) => [t.theme, t.count, t.previousQuarter, t.sameQuarterLastYear])).toEqual([['b', 5, 0, 5], ['a', 3, 1, 0], ['c', 0, 2, 0]]);
     expect(trends[1].vsPreviousQuarter).toEqual({ change: 2, changePct: 200 });
     expect(trends[0].vsLastYear).toEqual({ change: 0, changePct: 0 });
-  });
-
-  it('counts two or more amber or red ratings as a repeat concern', () => {
-    expect(isRepeatConcern(['amber', 'green', 'red'])).toBe(true);
-    expect(isRepeatConcern(['red', 'green', 'green'])).toBe(false);
-    expect(isRepeatConcern(['amber', 'amber'])).toBe(true);
   });
 });

@@ -10,6 +10,7 @@ export function quarterStart(quarter: string, offset = 0): string {
   return `${year}-${String((index % 4) * 3 + 1).padStart(2, '0')}-01`;
 }
 
+/** The quarter a date (YYYY-MM-DD, or a quarter's first day) falls in: 2024-Q2. */
 export function quarterName(start: string): string {
   return `${start.slice(0, 4)}-Q${Math.floor((Number(start.slice(5, 7)) - 1) / 3) + 1}`;
 }
@@ -49,9 +50,4 @@ export function themeTrends(current: Map<string, number>, previous: Map<string, 
       return { theme, count, previousQuarter: p, sameQuarterLastYear: y, vsPreviousQuarter: changeFrom(count, p), vsLastYear: changeFrom(count, y) };
     })
     .sort((a, b) => b.count - a.count || (a.theme < b.theme ? -1 : 1));
-}
-
-/** The repeat-concern rule: at least `threshold` amber or red ratings within the window. */
-export function isRepeatConcern(ratings: readonly string[], threshold = 2): boolean {
-  return ratings.filter((r) => r === 'amber' || r === 'red').length >= threshold;
 }

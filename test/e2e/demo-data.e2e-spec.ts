@@ -13,13 +13,16 @@ describe('demo data (embedded start)', () => {
     expect(n).toBe(101);
     const supervisor = await tokenFor(t, 'supervisor');
     const mine = await t.http().get('/api/v1/stop-searches').set('authorization', `Bearer ${supervisor}`).expect(200);
-    expect(mine.body.items).toHaveLength(5);
-    expect(mine.body.items.every((i: { teamCode: string }) => i.teamCode === 'TEAM-A')).toBe(true);
-    const clips = await t.http().get(`/api/v1/stop-searches/${mine.body.items[0].id}/bwv-clips`).set('authorization', `Bearer ${supervisor}`).expect(200);
+    // TEAM-A's five, and the ten of TEAM-B officers the demo supervisor supervises (the themes-review history).
+    expect(mine.body.items).toHaveLength(15);
+    expect(mine.body.items.filter((i: { teamCode: string }) => i.teamCode === 'TEAM-A')).toHaveLength(5);
+    expect(mine.body.items.filter((i: { teamCode: string }) => i.teamCode === 'TEAM-B')).toHaveLength(10);
+    const teamA = mine.body.items.find((i: { teamCode: string }) => i.teamCode === 'TEAM-A');
+    const clips = await t.http().get(`/api/v1/stop-searches/${teamA.id}/bwv-clips`).set('authorization', `Bearer ${supervisor}`).expect(200);
     expect(clips.body).toHaveLength(1);
     const psd = await tokenFor(t, 'professional_standards');
     const all = await t.http().get('/api/v1/stop-searches?limit=200').set('authorization', `Bearer ${psd}`).expect(200);
-    expect(all.body.items).toHaveLength(106);
+    expect(all.body.items).toHaveLength(116); // and TEAM-B's ten reviewed searches for the quarterly themes review
   });
 
   it('seeds vehicle stops and use-of-force reports from the documented CSV templates, one linked to a search and its footage', async () => {

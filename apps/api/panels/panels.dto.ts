@@ -183,6 +183,7 @@ export class ActionResponse {
   @ApiProperty({ enum: ACTION_KINDS }) kind: string;
   @ApiProperty() description: string;
   @ApiProperty() owner: string;
+  @ApiProperty({ format: 'date', description: 'The day of the session or quarterly themes review that raised it' }) raisedOn: string;
   @ApiProperty({ format: 'date' }) dueOn: string;
   @ApiProperty() overdue: boolean;
   @ApiProperty({ enum: ACTION_STATUSES }) status: string;

@@ -1,0 +1,203 @@
+import { changeFrom, quarterName, quarterStart, themeTrends, type Change, type ThemeTrend } from './trends';
+
+/** A completed supervisor review or a panel's latest final finding on one case, with the case's place and people. */
+export interface Rating {
+  source: 'review' | 'panel';
+  /** The sample item (review) or the finding (panel). */
+  ratingId: string;
+  caseKind: string;
+  caseId: string;
+  /** The date the rating counts on: the sampled month (reviews) or the session's date (findings), Europe/London. */
+  ratedOn: string;
+  rag: 'green' | 'amber' | 'red';
+  outcome: string;
+  themes: string[];
+  force: string;
+  area: string | null;
+  areaName: string | null;
+  team: string | null;
+  officerId: string | null;
+  officerRef: string | null;
+}
+
+export interface ThemeInfo {
+  code: string;
+  label: string;
+  parentCode: string | null;
+}
+
+export interface BreakdownRow {
+  key: string;
+  name: string;
+  ratings: number;
+  amberOrRed: number;
+  themes: { theme: string; count: number }[];
+}
+
+export interface RepeatConcern {
+  /** Officer reference or team code. */
+  subject: string;
+  team: string | null;
+  /** Distinct cases rated amber or red in the window, and how many of those were red. */
+  cases: number;
+  red: number;
+  /** Of those, rated in the quarter under review. */
+  inQuarter: number;
+  latest: string;
+  themes: { theme: string; count: number }[];
+  ratings: { ratedOn: string; rag: string; source: string; caseKind: string; caseId: string }[];
+}
+
+function inRange(r: Rating, from: string, to: string): boolean {
+  return r.ratedOn >= from && r.ratedOn < to;
+}
+
+/** Theme tags per theme code among the ratings. */
+export function countThemes(ratings: readonly Rating[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const r of ratings) for (const t of r.themes) counts.set(t, (counts.get(t) ?? 0) + 1);
+  return counts;
+}
+
+function ranked(counts: Map<string, number>): { theme: string; count: number }[] {
+  return [...counts].map(([theme, count]) => ({ theme, count })).sort((a, b) => b.count - a.count || (a.theme < b.theme ? -1 : 1));
+}
+
+/** The quarter's ratings and the two it is compared with. */
+export function quarterWindows(quarter: string) {
+  return {
+    current: { from: quarterStart(quarter), to: quarterStart(quarter, 1) },
+    previous: { from: quarterStart(quarter, -1), to: quarterStart(quarter) },
+    lastYear: { from: quarterStart(quarter, -4), to: quarterStart(quarter, -3) },
+    /** The rolling 12 months ending with the quarter, for repeat concerns. */
+    concernWindow: { from: quarterStart(quarter, -3), to: quarterStart(quarter, 1) },
+    /** The eight quarters the themes-over-time chart shows. */
+    history: { from: quarterStart(quarter, -7), to: quarterStart(quarter, 1) },
+  };
+}
+
+export interface ThemeTrendRow extends ThemeTrend {
+  label: string;
+  parentCode: string | null;
+  fromReviews: number;
+  fromPanels: number;
+}
+
+/** Theme counts in the quarter beside the previous quarter and the same quarter last year. */
+export function quarterThemeTrends(ratings: readonly Rating[], quarter: string, vocabulary: ReadonlyMap<string, ThemeInfo>): ThemeTrendRow[] {
+  const w = quarterWindows(quarter);
+  const current = ratings.filter((r) => inRange(r, w.current.from, w.current.to));
+  const reviews = countThemes(current.filter((r) => r.source === 'review'));
+  const panels = countThemes(current.filter((r) => r.source === 'panel'));
+  return themeTrends(
+    countThemes(current),
+    countThemes(ratings.filter((r) => inRange(r, w.previous.from, w.previous.to))),
+    countThemes(ratings.filter((r) => inRange(r, w.lastYear.from, w.lastYear.to))),
+  ).map((t) => ({
+    ...t,
+    label: vocabulary.get(t.theme)?.label ?? t.theme,
+    parentCode: vocabulary.get(t.theme)?.parentCode ?? null,
+    fromReviews: reviews.get(t.theme) ?? 0,
+    fromPanels: panels.get(t.theme) ?? 0,
+  }));
+}
+
+/** Counts of the `themes` in each of the quarters, oldest first (for the themes-over-time chart). */
+export function themesOverTime(ratings: readonly Rating[], quarters: readonly string[], themes: readonly string[]): { quarter: string; counts: Record<string, number> }[] {
+  return quarters.map((quarter) => {
+    const counts = countThemes(ratings.filter((r) => quarterName(r.ratedOn) === quarter));
+    return { quarter, counts: Object.fromEntries(themes.map((t) => [t, counts.get(t) ?? 0])) };
+  });
+}
+
+/** Ratings, amber/red ratings and themes per area or team, largest first; ratings without one go under "unknown". */
+export function breakdown(ratings: readonly Rating[], by: 'area' | 'team'): BreakdownRow[] {
+  const groups = new Map<string, { name: string; rows: Rating[] }>();
+  for (const r of ratings) {
+    const key = (by === 'area' ? r.area : r.team) ?? 'unknown';
+    const name = by === 'area' ? (r.areaName ?? 'Unknown area') : (r.team ?? 'No team recorded');
+    const group = groups.get(key) ?? { name, rows: [] };
+    group.rows.push(r);
+    groups.set(key, group);
+  }
+  return [...groups]
+    .map(([key, g]) => ({ key, name: g.name, ratings: g.rows.length, amberOrRed: g.rows.filter((r) => r.rag !== 'green').length, themes: ranked(countThemes(g.rows)) }))
+    .sort((a, b) => b.ratings - a.ratings || (a.key < b.key ? -1 : 1));
+}
+
+const RAG_ORDER = { green: 0, amber: 1, red: 2 } as const;
+
+/**
+ * The repeat-concern rule: an officer (or team) is a repeat concern when at least `threshold` distinct cases of
+ * theirs were rated amber or red within the window. A case reviewed by a supervisor and again by a panel counts
+ * once, at its worse rating, so one incident is never a "repeat".
+ */
+export function repeatConcerns(ratings: readonly Rating[], by: 'officer' | 'team', window: { from: string; to: string }, quarter: { from: string; to: string }, threshold = 2): RepeatConcern[] {
+  const bySubject = new Map<string, Map<string, Rating>>();
+  for (const r of ratings) {
+    const subject = by === 'officer' ? r.officerRef : r.team;
+    if (!subject || r.rag === 'green' || !inRange(r, window.from, window.to)) continue;
+    const cases = bySubject.get(subject) ?? new Map<string, Rating>();
+    const key = `${r.caseKind}:${r.caseId}`;
+    const seen = cases.get(key);
+    if (!seen || RAG_ORDER[r.rag] > RAG_ORDER[seen.rag] || (r.rag === seen.rag && r.ratedOn > seen.ratedOn)) cases.set(key, r);
+    bySubject.set(subject, cases);
+  }
+  const concerns: RepeatConcern[] = [];
+  for (const [subject, cases] of bySubject) {
+    const rows = [...cases.values()].sort((a, b) => (a.ratedOn < b.ratedOn ? -1 : a.ratedOn > b.ratedOn ? 1 : 0));
+    if (rows.length < threshold) continue;
+    concerns.push({
+      subject,
+      team: rows[rows.length - 1].team,
+      cases: rows.length,
+      red: rows.filter((r) => r.rag === 'red').length,
+      inQuarter: rows.filter((r) => inRange(r, quarter.from, quarter.to)).length,
+      latest: rows[rows.length - 1].ratedOn,
+      themes: ranked(countThemes(rows)),
+      ratings: rows.map((r) => ({ ratedOn: r.ratedOn, rag: r.rag, source: r.source, caseKind: r.caseKind, caseId: r.caseId })),
+    });
+  }
+  return concerns.sort((a, b) => b.cases - a.cases || b.red - a.red || (a.subject < b.subject ? -1 : 1));
+}
+
+export interface RagSummary {
+  source: 'review' | 'panel' | 'all';
+  ratings: number;
+  green: number;
+  amber: number;
+  red: number;
+  /** Share rated amber or red, in percent (null with no ratings). */
+  amberOrRedPct: number | null;
+  vsPreviousQuarter: Change;
+}
+
+/** RAG counts by source for the quarter, with the change in amber/red ratings against the previous quarter. */
+export function ragSummary(ratings: readonly Rating[], quarter: string): RagSummary[] {
+  const w = quarterWindows(quarter);
+  return (['review', 'panel', 'all'] as const).map((source) => {
+    const mine = ratings.filter((r) => source === 'all' || r.source === source);
+    const now = mine.filter((r) => inRange(r, w.current.from, w.current.to));
+    const before = mine.filter((r) => inRange(r, w.previous.from, w.previous.to));
+    const count = (rows: Rating[], rag: string) => rows.filter((r) => r.rag === rag).length;
+    const bad = (rows: Rating[]) => rows.filter((r) => r.rag !== 'green').length;
+    return {
+      source,
+      ratings: now.length,
+      green: count(now, 'green'),
+      amber: count(now, 'amber'),
+      red: count(now, 'red'),
+      amberOrRedPct: now.length ? Math.round((bad(now) / now.length) * 1000) / 10 : null,
+      vsPreviousQuarter: changeFrom(bad(now), bad(before)),
+    };
+  });
+}
+
+/** Outcomes chosen in the quarter's ratings (referral, debrief, learning …), by source. */
+export function outcomeCounts(ratings: readonly Rating[]): { source: string; outcome: string; count: number }[] {
+  const counts = new Map<string, number>();
+  for (const r of ratings) counts.set(`${r.source}\u0000${r.outcome}`, (counts.get(`${r.source}\u0000${r.outcome}`) ?? 0) + 1);
+  return [...counts]
+    .map(([k, count]) => ({ source: k.split('\u0000')[0], outcome: k.split('\u0000')[1], count }))
+    .sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : b.count - a.count));
+}

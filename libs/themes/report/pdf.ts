@@ -1,0 +1,148 @@
+import PDFDocument from 'pdfkit';
+import type { QuarterlyReview } from '../quarterly-review.service';
+import type { Chart } from './charts';
+import { cellText, type ReportTable } from './tables';
+
+type Doc = InstanceType<typeof PDFDocument>;
+
+const MARGIN = 40;
+const PAGE = { width: 595.28, height: 841.89 }; // A4 in points
+
+/**
+ * The standard PDF fonts cover Windows-1252 only: typographic punctuation is mapped to its plain form and anything
+ * else the font cannot draw becomes "?", rather than garbage.
+ */
+export function pdfText(text: string): string {
+  return text
+    .replace(/[\u2018\u2019]/g, "'")
+    .replace(/[\u201C\u201D]/g, '"')
+    .replace(/[\u2013\u2014\u2212]/g, '-')
+    .replace(/\u2026/g, '...')
+    .replace(/\u2192/g, '->')
+    .replace(/[^\t\n\r\x20-\x7E\xA0-\xFF]/g, '?');
+}
+
+function drawChart(doc: Doc, chart: Chart, x0: number, y0: number, scale: number): void {
+  const X = (x: number) => x0 + x * scale;
+  const Y = (y: number) => y0 + y * scale;
+  for (const s of chart.shapes) {
+    switch (s.kind) {
+      case 'line':
+        doc.save().lineWidth(s.width * scale).strokeColor(s.color);
+        if (s.dashed) doc.dash(4 * scale, { space: 3 * scale });
+        doc.moveTo(X(s.x1), Y(s.y1)).lineTo(X(s.x2), Y(s.y2)).stroke();
+        doc.undash().restore();
+        break;
+      case 'polyline':
+        if (s.points.length < 2) break;
+        doc.save().lineWidth(s.width * scale).strokeColor(s.color).moveTo(X(s.points[0][0]), Y(s.points[0][1]));
+        for (const [x, y] of s.points.slice(1)) doc.lineTo(X(x), Y(y));
+        doc.stroke().restore();
+        break;
+      case 'rect':
+        doc.save().rect(X(s.x), Y(s.y), s.w * scale, s.h * scale).fill(s.fill).restore();
+        break;
+      case 'circle':
+        doc.save().circle(X(s.cx), Y(s.cy), s.r * scale).fill(s.fill).restore();
+        break;
+      case 'text': {
+        const size = s.size * scale;
+        doc.save().font(s.bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(size).fillColor(s.color ?? '#111111');
+        const text = pdfText(s.text);
+        const w = doc.widthOfString(text);
+        const x = s.anchor === 'middle' ? X(s.x) - w / 2 : s.anchor === 'end' ? X(s.x) - w : X(s.x);
+        // SVG places text on its baseline; pdfkit at the top of the line box.
+        doc.text(text, x, Y(s.y) - size * 0.8, { lineBreak: false });
+        doc.restore();
+        break;
+      }
+    }
+  }
+}
+
+/** Column widths in proportion to their longest cell (within limits), filling the page width. */
+function columnWidths(doc: Doc, table: ReportTable, width: number): number[] {
+  doc.font('Helvetica').fontSize(7);
+  const natural = table.columns.map((c, i) => Math.min(180, Math.max(36, ...c.split('_').map((word) => doc.widthOfString(word) + 8), ...table.rows.map((r) => doc.widthOfString(pdfText(cellText(r[i] ?? null))) + 6))));
+  const total = natural.reduce((a, b) => a + b, 0);
+  return natural.map((w) => (w / total) * width);
+}
+
+function drawTable(doc: Doc, table: ReportTable): void {
+  const width = PAGE.width - 2 * MARGIN;
+  const bottom = PAGE.height - MARGIN;
+  const widths = columnWidths(doc, table, width);
+  const rowHeight = (cells: string[], bold: boolean) => {
+    doc.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(7);
+    return Math.max(...cells.map((c, i) => doc.heightOfString(c, { width: widths[i] - 4 }))) + 4;
+  };
+  const drawRow = (cells: string[], bold: boolean, y: number, h: number) => {
+    let x = MARGIN;
+    if (bold) doc.save().rect(MARGIN, y, width, h).fill('#EEEEEE').restore();
+    doc.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(7).fillColor('#111111');
+    cells.forEach((c, i) => {
+      doc.text(c, x + 2, y + 2, { width: widths[i] - 4 });
+      x += widths[i];
+    });
+    doc.save().lineWidth(0.3).strokeColor('#BBBBBB').moveTo(MARGIN, y + h).lineTo(MARGIN + width, y + h).stroke().restore();
+  };
+  const header = table.columns.map((c) => c.replace(/_/g, ' '));
+  const headerH = rowHeight(header, true);
+  if (doc.y + 30 + headerH > bottom) doc.addPage();
+  doc.font('Helvetica-Bold').fontSize(10).fillColor('#111111').text(pdfText(table.title), MARGIN, doc.y + 8, { width });
+  let y = doc.y + 4;
+  drawRow(header, true, y, headerH);
+  y += headerH;
+  const rows = table.rows.length ? table.rows.map((r) => r.map((c) => pdfText(cellText(c)))) : [[`None this quarter`, ...table.columns.slice(1).map(() => '')]];
+  for (const cells of rows) {
+    const h = rowHeight(cells, false);
+    if (y + h > bottom) {
+      doc.addPage();
+      y = MARGIN;
+      drawRow(header, true, y, headerH);
+      y += headerH;
+    }
+    drawRow(cells, false, y, h);
+    y += h;
+  }
+  doc.x = MARGIN;
+  doc.y = y + 6;
+}
+
+/** The pack as a PDF: the same headline, charts (vector) and tables as the HTML. `compress: false` keeps it inspectable. */
+export function renderPdf(review: QuarterlyReview, tables: ReportTable[], charts: Chart[], generatedAt: Date, options: { compress?: boolean } = {}): Promise<Buffer> {
+  const doc = new PDFDocument({ size: 'A4', margin: MARGIN, compress: options.compress ?? true, info: { Title: `Quarterly themes review ${review.quarter}`, Author: 'Scrutiny', Subject: 'Quarterly themes review for professional standards' } });
+  const chunks: Buffer[] = [];
+  doc.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise<Buffer>((resolve, reject) => {
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+  const width = PAGE.width - 2 * MARGIN;
+  doc.font('Helvetica-Bold').fontSize(9).fillColor('#990000').text('OFFICIAL-SENSITIVE: professional standards. Contains officer-level repeat concerns.', { width });
+  doc.moveDown(0.5).font('Helvetica-Bold').fontSize(18).fillColor('#111111').text(pdfText(`Quarterly themes review: ${review.quarter}`), { width });
+  const all = review.ratings.find((r) => r.source === 'all');
+  doc.font('Helvetica').fontSize(8).fillColor('#555555').text(
+    pdfText(`${review.force ? review.force.name : 'All forces'} - ${review.from} to ${review.to} (Europe/London; up to, not including, the second date) - compared with ${review.comparedWith.previousQuarter} and ${review.comparedWith.sameQuarterLastYear} - generated ${generatedAt.toISOString()}`),
+    { width },
+  );
+  doc.moveDown(0.5).font('Helvetica').fontSize(10).fillColor('#111111').text(
+    pdfText(
+      `${all?.ratings ?? 0} ratings this quarter (supervisor reviews and panel findings): ${all?.green ?? 0} green, ${all?.amber ?? 0} amber, ${all?.red ?? 0} red. ` +
+        (review.repeatConcerns ? `${review.repeatConcerns.officers.length} officer(s) and ${review.repeatConcerns.teams.length} team(s) are repeat concerns. ` : '') +
+        `${review.referrals.count} referral(s) to professional standards; ${review.actions.total} action(s) tracked, ${review.actions.overdue} overdue.`,
+    ),
+    { width },
+  );
+  for (const chart of charts) {
+    const scale = Math.min(1, width / chart.width);
+    if (doc.y + chart.height * scale + 20 > PAGE.height - MARGIN) doc.addPage();
+    const top = doc.y + 10;
+    drawChart(doc, chart, MARGIN, top, scale);
+    doc.x = MARGIN;
+    doc.y = top + chart.height * scale + 4;
+  }
+  for (const table of tables) drawTable(doc, table);
+  doc.end();
+  return done;
+}

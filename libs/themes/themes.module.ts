@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { PanelsModule } from '@scrutiny/panels';
+import { RecordsModule } from '@scrutiny/records';
+import { SamplingModule } from '@scrutiny/sampling';
+import { StatisticsModule } from '@scrutiny/statistics';
+import { DemoThemesSeeder } from './demo-themes.seeder';
+import { MeetingsService } from './meetings.service';
+import { QuarterlyReviewService } from './quarterly-review.service';
+import { GenerateReportPackHandler, ReportPacksService } from './report-packs.service';
+import { ThemesService } from './themes.service';
+
+const SERVICES = [ThemesService, QuarterlyReviewService, MeetingsService, ReportPacksService];
+
+@Module({ imports: [RecordsModule, PanelsModule, SamplingModule, StatisticsModule], providers: [...SERVICES, GenerateReportPackHandler, DemoThemesSeeder], exports: SERVICES })
+export class ThemesModule {}
