@@ -4,7 +4,7 @@ import { loadActor } from '@scrutiny/auth';
 import { APP_CONFIG, LOGGER, type AppConfig, type Logger } from '@scrutiny/core';
 import { CasesService } from '@scrutiny/records';
 import { EXAMPLE_REVIEW_FORM, type ReviewForm } from '@scrutiny/review';
-import { DipSamplesService, SampleReviewsService, SamplingPlansService } from '@scrutiny/sampling';
+import { DipSamplesService, londonMonth, SampleReviewsService, SamplingPlansService } from '@scrutiny/sampling';
 import { DisproportionalityService } from '@scrutiny/statistics';
 import { MeetingsService } from './meetings.service';
 
@@ -31,10 +31,6 @@ const CASES: Script[] = [
   { at: '2024-06-09T01:50:00+01:00', officer: 'PC-7003', area: PRESTON, rag: 'amber', themes: ['handcuffing_routine'], outcome: 'organisational_learning', learning: 'Handcuffed a compliant subject without a stated reason' },
   { at: '2024-06-23T16:05:00+01:00', officer: 'PC-7001', area: PRESTON, rag: 'green', themes: ['record_quality'], outcome: 'no_action' },
 ];
-
-function londonMonth(at: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit' }).format(new Date(at)).slice(0, 7);
-}
 
 /** Runs after the other demo seeders: the TEAM-B history above, a 2024-Q2 disproportionality finding and the 2024-Q2 review meeting. */
 @Injectable()
@@ -70,7 +66,7 @@ export class DemoThemesSeeder implements OnApplicationBootstrap {
     await this.dataSource.query(`UPDATE officers SET supervisor_user_id = $1 WHERE team_code = 'TEAM-B'`, [supervisor.id]);
 
     const plan = await this.plans.create(psd, { name: DEMO_PLAN, spec: { kinds: ['stop_search'], teams: ['TEAM-B'], sampleSize: 10, strata: [], reviewDueDays: 14 } });
-    for (const period of [...new Set(CASES.map((c) => londonMonth(c.at)))]) {
+    for (const period of [...new Set(CASES.map((c) => londonMonth(new Date(c.at))))]) {
       const drawn = await this.samples.draw({ system: true }, { period, planId: plan.id, seed: `demo-team-b-${period}` });
       const sample = await this.samples.issue({ system: true }, drawn.id, drawn.version);
       for (const item of sample.items) {

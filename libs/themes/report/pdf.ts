@@ -111,7 +111,7 @@ function drawTable(doc: Doc, table: ReportTable): void {
 
 /** The pack as a PDF: the same headline, charts (vector) and tables as the HTML. `compress: false` keeps it inspectable. */
 export function renderPdf(review: QuarterlyReview, tables: ReportTable[], charts: Chart[], generatedAt: Date, options: { compress?: boolean } = {}): Promise<Buffer> {
-  const doc = new PDFDocument({ size: 'A4', margin: MARGIN, compress: options.compress ?? true, info: { Title: `Quarterly themes review ${review.quarter}`, Author: 'Scrutiny', Subject: 'Quarterly themes review for professional standards' } });
+  const doc = new PDFDocument({ size: 'A4', margin: MARGIN, bufferPages: true, compress: options.compress ?? true, info: { Title: `Quarterly themes review ${review.quarter}`, Author: 'Scrutiny', Subject: 'Quarterly themes review for professional standards' } });
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((resolve, reject) => {
@@ -143,6 +143,17 @@ export function renderPdf(review: QuarterlyReview, tables: ReportTable[], charts
     doc.y = top + chart.height * scale + 4;
   }
   for (const table of tables) drawTable(doc, table);
+  // Every printed page says what it is, how sensitive, and where it sits.
+  const { start, count } = doc.bufferedPageRange();
+  for (let i = start; i < start + count; i++) {
+    doc.switchToPage(i);
+    const footer = pdfText(`OFFICIAL-SENSITIVE - Quarterly themes review ${review.quarter} - page ${i - start + 1} of ${count}`);
+    // Writing inside the bottom margin would otherwise make pdfkit start a new page.
+    const bottom = doc.page.margins.bottom;
+    doc.page.margins.bottom = 0;
+    doc.font('Helvetica').fontSize(7).fillColor('#555555').text(footer, MARGIN, PAGE.height - MARGIN + 12, { width, align: 'center', lineBreak: false });
+    doc.page.margins.bottom = bottom;
+  }
   doc.end();
   return done;
 }
