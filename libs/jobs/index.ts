@@ -10,3 +10,4 @@ export * from './dead-letter/failed-jobs.service';
 export * from './maintenance/heartbeat.entity';
 export * from './maintenance/heartbeat.job';
 export * from './adapters/in-process.job-queue';
+export * from './stranded-work';

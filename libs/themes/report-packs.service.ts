@@ -1,10 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { loadActor, Permission, type Actor } from '@scrutiny/auth';
 import { AuditService, SYSTEM_ACTOR } from '@scrutiny/audit';
-import { DomainError, isUuid } from '@scrutiny/core';
-import { defineJob, HandlesJob, JobQueue, PermanentJobError, type JobContext, type JobHandler } from '@scrutiny/jobs';
+import { DomainError, isUuid, LOGGER, type Logger } from '@scrutiny/core';
+import { defineJob, HandlesJob, JOBS_PROCESSING, JobQueue, PermanentJobError, StrandedWorkRecovery, type JobContext, type JobHandler } from '@scrutiny/jobs';
 import { findArea } from '@scrutiny/records';
 import { parseQuarter } from './quarter-param';
 import { QuarterlyReviewService } from './quarterly-review.service';
@@ -13,6 +14,8 @@ import { quarterName } from './trends';
 
 /** Renders one requested report pack. */
 export const GenerateReportPackJob = defineJob('reports', 'generate-pack', 1, z.object({ packId: z.string().uuid() }).strict());
+
+const packJobId = (packId: string) => `report-pack-${packId}`;
 
 export type PackFormat = 'pdf' | 'html' | 'csv';
 
@@ -75,7 +78,13 @@ export class ReportPacksService {
       await this.audit.record(actor, { action: 'report_pack.requested', target: { type: 'report_pack', id: row.id }, details: { quarter, force: force?.code ?? null } }, m);
       return row.id;
     });
-    await this.queue.enqueue(GenerateReportPackJob, { packId: id }, { jobId: `report-pack-${id}` });
+    try {
+      await this.queue.enqueue(GenerateReportPackJob, { packId: id }, { jobId: packJobId(id) });
+    } catch (error) {
+      // Nothing would ever run it: say so on the pack rather than leave it queued for ever.
+      await this.dataSource.query(`UPDATE report_packs SET status = 'failed', error = $2, finished_at = now() WHERE id = $1`, [id, 'The job system could not take the pack; request it again']);
+      throw error;
+    }
     return this.get(id);
   }
 
@@ -108,32 +117,65 @@ export class ReportPacksService {
 
   /**
    * The job: renders the pack with the requester's own view of the review (they must still be allowed the full
-   * one). A failure that will be retried leaves it queued; the last one marks it failed with the reason.
+   * one). Each run claims the pack first and only the run holding the claim may finish it, so a duplicate run (a
+   * stalled job handed to another worker, a retry from the dead letters) never overwrites a newer run's result,
+   * and a ready pack is never rendered again. A failure that will be retried leaves it queued; the last one marks
+   * it failed with a reason fit to show the requester (the details are in the worker's log under the job id).
    */
-  async generate(id: string, context: Pick<JobContext, 'attempt' | 'maxAttempts'>): Promise<void> {
-    const [row] = (await this.dataSource.query(`SELECT to_char(quarter, 'YYYY-MM-DD') AS quarter, force_code, status, requested_by FROM report_packs WHERE id = $1`, [id])) as {
-      quarter: string; force_code: string | null; status: string; requested_by: string | null;
-    }[];
-    if (!row) throw new PermanentJobError(`Report pack ${id} does not exist`);
-    if (row.status === 'ready') return;
+  async generate(id: string, context: Pick<JobContext, 'jobId' | 'attempt' | 'maxAttempts'>): Promise<void> {
+    const runId = randomUUID();
+    const [[claimed]] = (await this.dataSource.query(
+      `UPDATE report_packs SET status = 'running', run_id = $2, error = NULL WHERE id = $1 AND status <> 'ready'
+       RETURNING to_char(quarter, 'YYYY-MM-DD') AS quarter, force_code, requested_by`,
+      [id, runId],
+    )) as [{ quarter: string; force_code: string | null; requested_by: string | null }[], number];
+    if (!claimed) {
+      const [exists] = (await this.dataSource.query(`SELECT 1 FROM report_packs WHERE id = $1`, [id])) as unknown[];
+      if (!exists) throw new PermanentJobError(`Report pack ${id} does not exist`);
+      return; // already ready
+    }
     try {
-      const requester = row.requested_by ? await loadActor(this.dataSource, { id: row.requested_by }) : null;
+      const requester = claimed.requested_by ? await loadActor(this.dataSource, { id: claimed.requested_by }) : null;
       if (!requester?.permissions.has(Permission.THEMES_REVIEW)) throw new PermanentJobError('The requester may no longer see the full quarterly review');
-      await this.dataSource.query(`UPDATE report_packs SET status = 'running', error = NULL WHERE id = $1`, [id]);
       const generatedAt = new Date();
-      const review = await this.reviews.review(requester, quarterName(row.quarter), { force: row.force_code ?? undefined, audit: false });
+      const review = await this.reviews.review(requester, quarterName(claimed.quarter), { force: claimed.force_code ?? undefined, audit: false });
       const pack = await renderPack(review, generatedAt);
       await this.dataSource.transaction(async (m) => {
-        await m.query(`UPDATE report_packs SET status = 'ready', html = $2, pdf = $3, csv = $4, error = NULL, finished_at = now() WHERE id = $1`, [id, pack.html, pack.pdf, JSON.stringify(pack.csv)]);
+        const [, finished] = (await m.query(
+          `UPDATE report_packs SET status = 'ready', html = $3, pdf = $4, csv = $5, error = NULL, finished_at = now() WHERE id = $1 AND run_id = $2`,
+          [id, runId, pack.html, pack.pdf, JSON.stringify(pack.csv)],
+        )) as [unknown, number];
+        if (!finished) return; // a newer run took the pack over; its result stands
         await this.audit.record(SYSTEM_ACTOR, { action: 'report_pack.generated', target: { type: 'report_pack', id }, details: { quarter: review.quarter, requestedBy: requester.id, pdfBytes: pack.pdf.length, tables: Object.keys(pack.csv) } }, m);
       });
     } catch (error) {
       const final = error instanceof PermanentJobError || context.attempt >= context.maxAttempts;
-      await this.dataSource.query(`UPDATE report_packs SET status = $2, error = $3, finished_at = CASE WHEN $2 = 'failed' THEN now() END WHERE id = $1`, [
-        id, final ? 'failed' : 'queued', error instanceof Error ? error.message : String(error),
+      const reason = error instanceof PermanentJobError || error instanceof DomainError
+        ? error.message
+        : `Rendering failed on attempt ${context.attempt} of ${context.maxAttempts}${final ? '' : ' and will be retried'}; the worker's log has the details under job ${context.jobId}`;
+      await this.dataSource.query(`UPDATE report_packs SET status = $3, error = $4, finished_at = CASE WHEN $3 = 'failed' THEN now() END WHERE id = $1 AND run_id = $2`, [
+        id, runId, final ? 'failed' : 'queued', reason,
       ]);
       throw error;
     }
+  }
+}
+
+/** Packs left queued or running by a stopped process (the in-process queue does not survive a restart): queue them again. */
+@Injectable()
+export class ReportPackRecovery extends StrandedWorkRecovery<{ packId: string }> {
+  constructor(
+    private readonly dataSource: DataSource,
+    queue: JobQueue,
+    @Inject(LOGGER) logger: Logger,
+    @Inject(JOBS_PROCESSING) processing: boolean,
+  ) {
+    super(queue, logger, processing, { label: 'report packs', job: GenerateReportPackJob, payload: (packId) => ({ packId }), jobId: packJobId });
+  }
+
+  protected async stranded(): Promise<string[]> {
+    const rows = (await this.dataSource.query(`SELECT id FROM report_packs WHERE status IN ('queued', 'running') ORDER BY created_at`)) as { id: string }[];
+    return rows.map((r) => r.id);
   }
 }
 

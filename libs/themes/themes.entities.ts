@@ -42,4 +42,6 @@ export class ReportPack {
   @Column('uuid', { nullable: true }) requestedBy: string | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @Column('timestamptz', { nullable: true }) finishedAt: Date | null;
+  /** The job run that claimed the pack last; only it may finish it. */
+  @Column('uuid', { nullable: true }) runId: string | null;
 }

@@ -6,10 +6,10 @@ import { StatisticsModule } from '@scrutiny/statistics';
 import { DemoThemesSeeder } from './demo-themes.seeder';
 import { MeetingsService } from './meetings.service';
 import { QuarterlyReviewService } from './quarterly-review.service';
-import { GenerateReportPackHandler, ReportPacksService } from './report-packs.service';
+import { GenerateReportPackHandler, ReportPackRecovery, ReportPacksService } from './report-packs.service';
 import { ThemesService } from './themes.service';
 
 const SERVICES = [ThemesService, QuarterlyReviewService, MeetingsService, ReportPacksService];
 
-@Module({ imports: [RecordsModule, PanelsModule, SamplingModule, StatisticsModule], providers: [...SERVICES, GenerateReportPackHandler, DemoThemesSeeder], exports: SERVICES })
+@Module({ imports: [RecordsModule, PanelsModule, SamplingModule, StatisticsModule], providers: [...SERVICES, GenerateReportPackHandler, ReportPackRecovery, DemoThemesSeeder], exports: SERVICES })
 export class ThemesModule {}

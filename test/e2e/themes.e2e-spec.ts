@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { ROLES, type Role } from '@scrutiny/auth';
-import { ReportPacksService } from '@scrutiny/themes';
+import { JobQueue } from '@scrutiny/jobs';
+import { QuarterlyReviewService, ReportPackRecovery, ReportPacksService } from '@scrutiny/themes';
 import { tokenFor } from '../factories/users';
 import { createTestApp, type TestApp } from '../setup/test-app';
 import { csvRecords } from '../../libs/records/imports/csv-records';
@@ -227,9 +228,67 @@ describe('quarterly themes review and report pack (demo data)', () => {
       const psd = auth.professional_standards;
       const [{ id: supervisorId }] = await t.dataSource.query(`SELECT id FROM users WHERE username = 'supervisor'`);
       const [{ id }] = await t.dataSource.query(`INSERT INTO report_packs (quarter, status, requested_by) VALUES ('2024-04-01', 'queued', $1) RETURNING id`, [supervisorId]);
-      await expect(t.app.get(ReportPacksService).generate(id, { attempt: 1, maxAttempts: 3 })).rejects.toThrow(/no longer/);
+      await expect(t.app.get(ReportPacksService).generate(id, { jobId: 'test', attempt: 1, maxAttempts: 3 })).rejects.toThrow(/no longer/);
       expect((await t.http().get(`/api/v1/report-packs/${id}`).set(psd).expect(200)).body).toMatchObject({ status: 'failed', error: expect.stringMatching(/no longer/) });
       await t.http().get(`/api/v1/report-packs/${id}/report.pdf`).set(psd).expect(409);
+    });
+
+    async function queuedPack(username = 'psd'): Promise<string> {
+      const [{ id }] = await t.dataSource.query(`INSERT INTO report_packs (quarter, status, requested_by) SELECT '2024-04-01', 'queued', id FROM users WHERE username = $1 RETURNING id`, [username]);
+      return id;
+    }
+    const generatedEvents = async (id: string) =>
+      (await t.dataSource.query(`SELECT count(*)::int AS n FROM audit_events WHERE action = 'report_pack.generated' AND target_id = $1`, [id]))[0].n as number;
+
+    it('renders a pack once however many runs its job gets (a stalled job handed on, a retry from the dead letters)', async () => {
+      const id = await queuedPack();
+      const packs = t.app.get(ReportPacksService);
+      await Promise.all([1, 2].map((attempt) => packs.generate(id, { jobId: `dup-${attempt}`, attempt, maxAttempts: 3 })));
+      const [first] = await t.dataSource.query(`SELECT status, finished_at FROM report_packs WHERE id = $1`, [id]);
+      expect(first.status).toBe('ready');
+      expect(await generatedEvents(id)).toBe(1);
+      await packs.generate(id, { jobId: 'late', attempt: 1, maxAttempts: 3 });
+      const [again] = await t.dataSource.query(`SELECT status, finished_at FROM report_packs WHERE id = $1`, [id]);
+      expect(again).toEqual(first);
+      expect(await generatedEvents(id)).toBe(1);
+    });
+
+    it('keeps internal error text out of the pack: queued again while retries remain, failed on the last attempt', async () => {
+      const id = await queuedPack();
+      const review = jest.spyOn(t.app.get(QuarterlyReviewService), 'review').mockRejectedValue(new Error('relation "secret_table" does not exist'));
+      try {
+        const packs = t.app.get(ReportPacksService);
+        await expect(packs.generate(id, { jobId: 'j-1', attempt: 1, maxAttempts: 2 })).rejects.toThrow(/secret_table/);
+        const retrying = (await t.http().get(`/api/v1/report-packs/${id}`).set(auth.professional_standards).expect(200)).body;
+        expect(retrying).toMatchObject({ status: 'queued', error: expect.stringMatching(/attempt 1 of 2 and will be retried.*job j-1/) });
+        await expect(packs.generate(id, { jobId: 'j-1', attempt: 2, maxAttempts: 2 })).rejects.toThrow();
+        const failed = (await t.http().get(`/api/v1/report-packs/${id}`).set(auth.professional_standards).expect(200)).body;
+        expect(failed).toMatchObject({ status: 'failed', error: expect.stringMatching(/attempt 2 of 2/) });
+        expect(JSON.stringify([retrying, failed])).not.toMatch(/secret_table/);
+      } finally {
+        review.mockRestore();
+      }
+    });
+
+    it('fails a pack the job system cannot take, and queues stranded packs again at start-up', async () => {
+      const enqueue = jest.spyOn(t.app.get(JobQueue), 'enqueue').mockRejectedValueOnce(new Error('Redis is down'));
+      try {
+        await t.http().post('/api/v1/themes/quarters/2024-Q2/packs').set(auth.professional_standards).send({}).expect(500);
+      } finally {
+        enqueue.mockRestore();
+      }
+      const [lost] = await t.dataSource.query(`SELECT status, error FROM report_packs ORDER BY created_at DESC LIMIT 1`);
+      expect(lost).toEqual({ status: 'failed', error: expect.stringMatching(/request it again/) });
+
+      const stranded = await queuedPack();
+      await t.dataSource.query(`UPDATE report_packs SET status = 'running' WHERE id = $1`, [stranded]);
+      expect(await t.app.get(ReportPackRecovery).requeueStranded()).toContain(stranded);
+      let status = 'running';
+      for (let i = 0; i < 200 && status !== 'ready'; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        [{ status }] = await t.dataSource.query(`SELECT status FROM report_packs WHERE id = $1`, [stranded]);
+      }
+      expect(status).toBe('ready');
     });
   });
 });
