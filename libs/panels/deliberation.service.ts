@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { isPoliceWide, type Actor, type CaseKind } from '@scrutiny/auth';
+import { caseColumnsSql, isPoliceWide, Permission, type Actor, type CaseKind } from '@scrutiny/auth';
 import { AuditService } from '@scrutiny/audit';
 import { DomainError, isUuid, type FieldError } from '@scrutiny/core';
 import { CasesService, csvLine } from '@scrutiny/records';
@@ -40,11 +40,22 @@ export interface ActionInput {
   dueOn: string;
 }
 
+export interface ActionFilter {
+  overdue?: boolean;
+  sessionId?: string;
+  /** First day of a quarter: see `listActions`. */
+  quarter?: string;
+  /** First day of a quarter: only the actions its themes review raised. */
+  meetingQuarter?: string;
+}
+
 export interface ActionView {
   id: string;
   /** The panel finding that raised it, or null when raised at a quarterly themes review. */
   findingId: string | null;
   sessionId: string | null;
+  /** The agenda item (the case in its session) whose finding raised it; stays the same when the finding is corrected. */
+  agendaItemId: string | null;
   /** The quarter whose themes review raised it (e.g. 2024-Q2), or null. */
   meetingQuarter: string | null;
   kind: string;
@@ -73,14 +84,14 @@ const CRITERIA: string[][] = [
 const RAISED_ON = `coalesce(a.meeting_quarter, (ps.scheduled_at AT TIME ZONE 'Europe/London')::date, (a.created_at AT TIME ZONE 'Europe/London')::date)`;
 
 const ACTION_SELECT = `
-  SELECT a.*, to_char(${RAISED_ON}, 'YYYY-MM-DD') AS raised, to_char(a.due_on, 'YYYY-MM-DD') AS due, to_char(a.meeting_quarter, 'YYYY-MM-DD') AS meeting_quarter, ai.session_id,
+  SELECT a.*, to_char(${RAISED_ON}, 'YYYY-MM-DD') AS raised, to_char(a.due_on, 'YYYY-MM-DD') AS due, to_char(a.meeting_quarter, 'YYYY-MM-DD') AS meeting_quarter, ai.session_id, f.agenda_item_id,
     (a.status IN ('open', 'in_progress') AND a.due_on < (now() AT TIME ZONE 'Europe/London')::date) AS overdue
   FROM finding_actions a LEFT JOIN panel_findings f ON f.id = a.finding_id LEFT JOIN session_agenda_items ai ON ai.id = f.agenda_item_id
     LEFT JOIN panel_sessions ps ON ps.id = ai.session_id`;
 
 function toAction(r: Record<string, unknown>): ActionView {
   return {
-    id: r.id as string, findingId: r.finding_id as string | null, sessionId: r.session_id as string | null,
+    id: r.id as string, findingId: r.finding_id as string | null, sessionId: r.session_id as string | null, agendaItemId: r.agenda_item_id as string | null,
     meetingQuarter: r.meeting_quarter ? `${(r.meeting_quarter as string).slice(0, 4)}-Q${Math.floor((Number((r.meeting_quarter as string).slice(5, 7)) - 1) / 3) + 1}` : null, kind: r.kind as string, description: r.description as string,
     owner: r.owner as string, raisedOn: r.raised as string, dueOn: r.due as string, overdue: r.overdue as boolean, status: r.status as string, response: r.response as string | null,
     respondedAt: (r.responded_at as Date | null)?.toISOString() ?? null, version: r.version as number,
@@ -307,30 +318,42 @@ export class DeliberationService {
   }
 
   /**
-   * Actions, soonest due first: managers see all, members those of their panels' sessions. `quarter` (first day)
-   * keeps those raised in that quarter or at its themes review, and those raised earlier still open when it began.
+   * Actions, soonest due first: managers see all, members those of their panels' sessions; actions raised at a
+   * quarterly themes review only those who hold that review. `quarter` (first day) keeps those raised in that
+   * quarter or at its themes review, and those raised earlier still open when it began.
    */
-  listActions(actor: Actor, filter: { overdue?: boolean; sessionId?: string; quarter?: string }): Promise<ActionView[]> {
-    return this.selectActions(actor, filter);
+  listActions(actor: Actor, filter: ActionFilter): Promise<ActionView[]> {
+    return this.selectActions(actor, filter, 500);
   }
 
-  /** Every action of a quarter (as `listActions`), whoever asks: for the quarterly review, which decides what to show. */
-  actionsOfQuarter(quarter: string): Promise<ActionView[]> {
-    return this.selectActions(null, { quarter });
+  /**
+   * Every action of a quarter (as `listActions`), whoever asks and however many: for the quarterly review, which
+   * decides what to show. `force` keeps panel actions about that force's cases, and the review's own actions.
+   */
+  actionsOfQuarter(quarter: string, force?: string): Promise<ActionView[]> {
+    return this.selectActions(null, { quarter, force }, null);
   }
 
-  private async selectActions(actor: Actor | null, filter: { overdue?: boolean; sessionId?: string; quarter?: string }): Promise<ActionView[]> {
+  private async selectActions(actor: Actor | null, filter: ActionFilter & { force?: string }, limit: number | null): Promise<ActionView[]> {
     const params: unknown[] = [];
     const where: string[] = [];
     if (actor && !isPoliceWide(actor)) where.push(`EXISTS (SELECT 1 FROM panel_sessions s JOIN panel_members pm ON pm.panel_id = s.panel_id WHERE s.id = ai.session_id AND pm.user_id = $${params.push(actor.id)})`);
+    if (actor && !actor.permissions.has(Permission.THEMES_REVIEW)) where.push(`a.meeting_quarter IS NULL`);
     if (filter.sessionId) where.push(`ai.session_id = $${params.push(isUuid(filter.sessionId) ? filter.sessionId : null)}::uuid`);
+    if (filter.meetingQuarter) where.push(`a.meeting_quarter = $${params.push(filter.meetingQuarter)}::date`);
     if (filter.quarter) {
       const q = `$${params.push(filter.quarter)}::date`;
       where.push(`(a.meeting_quarter = ${q} OR (${RAISED_ON} >= ${q} AND ${RAISED_ON} < ${q} + interval '3 months')
         OR (${RAISED_ON} < ${q} AND (a.status IN ('open', 'in_progress') OR (a.responded_at AT TIME ZONE 'Europe/London')::date >= ${q})))`);
     }
+    if (filter.force) {
+      where.push(`(a.meeting_quarter IS NOT NULL OR EXISTS (SELECT 1 FROM (${caseColumnsSql('ai.case_kind', 'ai.case_id', 'force_code')}) c WHERE c.force_code = $${params.push(filter.force)}))`);
+    }
     if (filter.overdue) where.push(`a.status IN ('open', 'in_progress') AND a.due_on < (now() AT TIME ZONE 'Europe/London')::date`);
-    const rows = (await this.dataSource.query(`${ACTION_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY a.due_on, a.id LIMIT 500`, params)) as Record<string, unknown>[];
+    const rows = (await this.dataSource.query(
+      `${ACTION_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY a.due_on, a.id${limit === null ? '' : ` LIMIT ${limit}`}`,
+      params,
+    )) as Record<string, unknown>[];
     return rows.map(toAction);
   }
 

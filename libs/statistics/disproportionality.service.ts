@@ -285,7 +285,8 @@ export class DisproportionalityService {
     return this.getFinding(id);
   }
 
-  async listFindings(filter: { status?: string; quarter?: string }) {
+  /** `force` (ONS code): findings about that force or any area within it. */
+  async listFindings(filter: { status?: string; quarter?: string; force?: string }) {
     const params: unknown[] = [];
     const where: string[] = [];
     if (filter.status) where.push(`status = $${params.push(filter.status)}`);
@@ -293,6 +294,9 @@ export class DisproportionalityService {
       if (!/^\d{4}-Q[1-4]$/.test(filter.quarter)) throw DomainError.validation([{ field: 'quarter', message: 'must be like 2024-Q2' }]);
       const [y, qn] = filter.quarter.split('-Q').map(Number);
       where.push(`quarter = $${params.push(`${y}-${String((qn - 1) * 3 + 1).padStart(2, '0')}-01`)}::date`);
+    }
+    if (filter.force) {
+      where.push(`query->'area'->>'code' IN (WITH RECURSIVE d(code) AS (SELECT $${params.push(filter.force)}::text UNION ALL SELECT a.code FROM areas a JOIN d ON a.parent_code = d.code) SELECT code FROM d)`);
     }
     const rows = (await this.dataSource.query(`SELECT id FROM disproportionality_findings ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC LIMIT 200`, params)) as { id: string }[];
     return Promise.all(rows.map((r) => this.getFinding(r.id)));

@@ -33,6 +33,14 @@ export class MeetingsService {
     private readonly audit: AuditService,
   ) {}
 
+  /** The recorded meeting, for reading on its own: its decisions can name officers, so each read is audited. */
+  async view(actor: Actor, quarter: string): Promise<MeetingView> {
+    const meeting = await this.get(actor, quarter);
+    if (!meeting) throw DomainError.notFound('Meeting record', quarter);
+    await this.audit.record(actor, { action: 'quarterly_meeting.viewed', target: { type: 'quarterly_meeting', id: quarter } });
+    return meeting;
+  }
+
   async get(actor: Actor, quarter: string): Promise<MeetingView | null> {
     const start = parseQuarter(quarter).start;
     const [row] = (await this.dataSource.query(
@@ -40,7 +48,7 @@ export class MeetingsService {
       [start],
     )) as { attendees: string[]; decisions: string; recorded_by: string | null; display_name: string | null; updated_at: Date; version: number }[];
     if (!row) return null;
-    const actions = (await this.deliberation.listActions(actor, { quarter: start })).filter((a) => a.meetingQuarter === quarter);
+    const actions = await this.deliberation.listActions(actor, { meetingQuarter: start });
     return {
       quarter, attendees: row.attendees, decisions: row.decisions, recordedBy: row.recorded_by ? { id: row.recorded_by, displayName: row.display_name ?? '' } : null,
       updatedAt: row.updated_at.toISOString(), version: row.version, actions,
@@ -61,7 +69,12 @@ export class MeetingsService {
       }[];
       if (!current) {
         if (input.version !== undefined) throw DomainError.notFound('Meeting record', quarter);
-        await m.query(`INSERT INTO quarterly_meetings (quarter, attendees, decisions, recorded_by, version) VALUES ($1::date, $2, $3, $4, 1)`, [start, attendees, input.decisions.trim(), actor.id]);
+        const inserted = (await m.query(
+          `INSERT INTO quarterly_meetings (quarter, attendees, decisions, recorded_by, version) VALUES ($1::date, $2, $3, $4, 1) ON CONFLICT (quarter) DO NOTHING RETURNING quarter`,
+          [start, attendees, input.decisions.trim(), actor.id],
+        )) as unknown[];
+        // Someone recorded it between our read and our insert: theirs stands until this one is sent with its version.
+        if (!inserted.length) throw new DomainError('VERSION_CONFLICT', `The ${quarter} meeting was recorded by someone else meanwhile; reload and try again`, { extensions: { currentVersion: 1 } });
       } else {
         if (current.version !== input.version) {
           throw new DomainError('VERSION_CONFLICT', `The ${quarter} meeting record was changed by someone else (version ${current.version}, you sent ${input.version ?? 'none'}); reload and try again`, {

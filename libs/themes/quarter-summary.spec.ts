@@ -1,11 +1,11 @@
-import { breakdown, quarterThemeTrends, quarterWindows, ragSummary, repeatConcerns, themesOverTime, type Rating } from './quarter-summary';
+import { breakdown, quarterThemeTrends, quarterWindows, ragSummary, REFERRAL_OUTCOME, referralSummary, repeatConcerns, themesOverTime, type Rating } from './quarter-summary';
 
 let n = 0;
 function rating(over: Partial<Rating>): Rating {
   n += 1;
   return {
     source: 'review', ratingId: `r${n}`, caseKind: 'stop_search', caseId: `c${n}`, ratedOn: '2024-05-01', rag: 'green', outcome: 'no_action', themes: [],
-    force: 'E23000003', area: 'E07000117', areaName: 'Burnley', team: 'TEAM-A', officerId: 'o1', officerRef: 'PC-1', ...over,
+    force: 'E23000003', area: 'E07000117', areaName: 'Burnley', team: 'TEAM-A', officerId: 'o1', officerRef: 'PC-1', agendaItemId: null, ...over,
   };
 }
 
@@ -72,5 +72,23 @@ describe('quarter summaries', () => {
     const [teamA, none] = breakdown([...rows.slice(0, 2), rating({ team: null })], 'team');
     expect(teamA).toMatchObject({ key: 'TEAM-A', ratings: 2, amberOrRed: 1, themes: [{ theme: 'record_quality', count: 2 }, { theme: 'good_practice', count: 1 }] });
     expect(none).toMatchObject({ key: 'unknown', name: 'No team recorded', ratings: 1 });
+  });
+});
+
+describe('referrals', () => {
+  it('counts distinct cases, lists each referring rating, and keeps a panel’s actions with its agenda item through corrections', () => {
+    const reviewed = rating({ outcome: REFERRAL_OUTCOME, caseId: 'same' });
+    // The panel's latest finding (a correction: a new finding id) about the same case; its action was raised on version 1.
+    const corrected = rating({ source: 'panel', ratingId: 'finding-v2', agendaItemId: 'item-1', outcome: REFERRAL_OUTCOME, caseId: 'same' });
+    const other = rating({ outcome: REFERRAL_OUTCOME });
+    const notReferred = rating({ source: 'panel', agendaItemId: 'item-2', outcome: 'no_action' });
+    const actions = [
+      { id: 'a1', agendaItemId: 'item-1', status: 'open', overdue: true },
+      { id: 'a2', agendaItemId: 'item-2', status: 'done', overdue: false },
+      { id: 'a3', agendaItemId: null, status: 'open', overdue: false }, // raised at the themes meeting
+    ];
+    const summary = referralSummary([reviewed, corrected, other, notReferred], actions);
+    expect(summary.count).toBe(2);
+    expect(summary.items.map((i) => [i.ratingId, i.actions.map((a) => a.id)])).toEqual([[reviewed.ratingId, []], ['finding-v2', ['a1']], [other.ratingId, []]]);
   });
 });

@@ -5,6 +5,8 @@ export interface Rating {
   source: 'review' | 'panel';
   /** The sample item (review) or the finding (panel). */
   ratingId: string;
+  /** The agenda item a panel finding is about, whichever version of the finding is latest; null for reviews. */
+  agendaItemId: string | null;
   caseKind: string;
   caseId: string;
   /** The date the rating counts on: the sampled month (reviews) or the session's date (findings), Europe/London. */
@@ -200,4 +202,42 @@ export function outcomeCounts(ratings: readonly Rating[]): { source: string; out
   return [...counts]
     .map(([k, count]) => ({ source: k.split('\u0000')[0], outcome: k.split('\u0000')[1], count }))
     .sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : b.count - a.count));
+}
+
+export const REFERRAL_OUTCOME = 'referral_to_professional_standards';
+
+/** The part of a tracked action a referral shows. */
+export interface ReferralAction {
+  id: string;
+  agendaItemId: string | null;
+  status: string;
+  overdue: boolean;
+}
+
+export interface Referral {
+  source: Rating['source'];
+  ratingId: string;
+  caseKind: string;
+  caseId: string;
+  ratedOn: string;
+  officer: string | null;
+  team: string | null;
+  themes: string[];
+  actions: { id: string; status: string; overdue: boolean }[];
+}
+
+/**
+ * The quarter's referrals to professional standards: `count` is of distinct cases (a case both a supervisor and a
+ * panel referred is one referral), `items` has each referring review or finding with the actions its panel raised.
+ * Actions belong to the agenda item, so they stay with a finding through its corrections.
+ */
+export function referralSummary(ratings: readonly Rating[], actions: readonly ReferralAction[]): { count: number; items: Referral[] } {
+  const referred = ratings.filter((r) => r.outcome === REFERRAL_OUTCOME);
+  return {
+    count: new Set(referred.map((r) => `${r.caseKind}:${r.caseId}`)).size,
+    items: referred.map((r) => ({
+      source: r.source, ratingId: r.ratingId, caseKind: r.caseKind, caseId: r.caseId, ratedOn: r.ratedOn, officer: r.officerRef, team: r.team, themes: r.themes,
+      actions: actions.filter((a) => r.agendaItemId !== null && a.agendaItemId === r.agendaItemId).map((a) => ({ id: a.id, status: a.status, overdue: a.overdue })),
+    })),
+  };
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { CASE_TABLES, Permission, type Actor } from '@scrutiny/auth';
+import { caseColumnsSql, Permission, type Actor } from '@scrutiny/auth';
 import { AuditService } from '@scrutiny/audit';
 import { DomainError } from '@scrutiny/core';
 import { DeliberationService, type ActionView } from '@scrutiny/panels';
@@ -14,11 +14,13 @@ import {
   quarterThemeTrends,
   quarterWindows,
   ragSummary,
+  referralSummary,
   repeatConcerns,
   themesOverTime,
   type BreakdownRow,
   type RagSummary,
   type Rating,
+  type Referral,
   type RepeatConcern,
   type ThemeInfo,
   type ThemeTrendRow,
@@ -26,9 +28,7 @@ import {
 import { quarterName, quarterStart } from './trends';
 
 /** The officer and team behind each rated case, whichever table holds it. */
-const CASE_OWNER = Object.entries(CASE_TABLES)
-  .map(([kind, table]) => `SELECT force_code, area_code, team_code, officer_id FROM ${table} WHERE r.case_kind = '${kind}' AND id = r.case_id`)
-  .join(' UNION ALL ');
+const CASE_OWNER = caseColumnsSql('r.case_kind', 'r.case_id', 'force_code, area_code, team_code, officer_id');
 
 /**
  * Completed supervisor reviews (dated by the sampled month) and each case's latest final panel finding (dated by
@@ -36,16 +36,16 @@ const CASE_OWNER = Object.entries(CASE_TABLES)
  */
 const RATINGS_SQL = `
   WITH ratings AS (
-    SELECT 'review' AS source, r.item_id AS rating_id, i.case_kind, i.case_id, s.period AS rated_on, r.form
+    SELECT 'review' AS source, r.item_id AS rating_id, NULL::uuid AS agenda_item_id, i.case_kind, i.case_id, s.period AS rated_on, r.form
     FROM sample_reviews r JOIN dip_sample_items i ON i.id = r.item_id JOIN dip_samples s ON s.id = i.sample_id
     WHERE r.status = 'completed'
     UNION ALL
-    (SELECT DISTINCT ON (f.agenda_item_id) 'panel', f.id, ai.case_kind, ai.case_id, (ps.scheduled_at AT TIME ZONE 'Europe/London')::date, f.form
+    (SELECT DISTINCT ON (f.agenda_item_id) 'panel', f.id, f.agenda_item_id, ai.case_kind, ai.case_id, (ps.scheduled_at AT TIME ZONE 'Europe/London')::date, f.form
      FROM panel_findings f JOIN session_agenda_items ai ON ai.id = f.agenda_item_id JOIN panel_sessions ps ON ps.id = ai.session_id
      WHERE f.status = 'final'
      ORDER BY f.agenda_item_id, f.finding_version DESC)
   )
-  SELECT r.source, r.rating_id, r.case_kind, r.case_id, to_char(r.rated_on, 'YYYY-MM-DD') AS rated_on, r.form->'assessment'->>'rag' AS rag, r.form->>'outcome' AS outcome,
+  SELECT r.source, r.rating_id, r.agenda_item_id, r.case_kind, r.case_id, to_char(r.rated_on, 'YYYY-MM-DD') AS rated_on, r.form->'assessment'->>'rag' AS rag, r.form->>'outcome' AS outcome,
     coalesce(r.form->'assessment'->'themes', '[]'::jsonb) AS themes, c.force_code, c.area_code, a.name AS area_name, coalesce(c.team_code, o.team_code) AS team,
     c.officer_id, o.reference AS officer_ref
   FROM ratings r CROSS JOIN LATERAL (${CASE_OWNER}) c
@@ -76,10 +76,8 @@ export interface QuarterlyReview {
   byArea: BreakdownRow[];
   byTeam: BreakdownRow[];
   repeatConcerns: { rule: string; window: { from: string; to: string }; officers: RepeatConcern[]; teams: RepeatConcern[] } | null;
-  referrals: {
-    count: number;
-    items: { source: string; ratingId: string; caseKind: string; caseId: string; ratedOn: string; officer: string | null; team: string | null; themes: string[]; actions: { id: string; status: string; overdue: boolean }[] }[] | null;
-  };
+  /** Distinct cases referred (count), and each referring review or finding (professional standards only). */
+  referrals: { count: number; items: Referral[] | null };
   actions: { total: number; byStatus: Record<string, number>; overdue: number; items: ActionView[] | null };
   disproportionality: { area: { code: string; name: string } | null; months: { from: string; to: string }; keyRatios: KeyRatios[]; findings: { id: string; title: string; status: string; narrative: string; forceExplanation: string | null }[] | null };
   meeting: MeetingView | null;
@@ -118,8 +116,8 @@ export class QuarterlyReviewService {
     const quarters = Array.from({ length: 8 }, (_, i) => quarterName(quarterStart(quarter, i - 7)));
     const followed = themes.slice(0, CHART_THEMES).map((t) => t.theme);
 
-    const referred = current.filter((r) => r.outcome === 'referral_to_professional_standards');
-    const actions = await this.deliberation.actionsOfQuarter(start);
+    const actions = await this.deliberation.actionsOfQuarter(start, force?.code);
+    const referrals = referralSummary(current, actions);
     const byStatus: Record<string, number> = {};
     for (const a of actions) byStatus[a.status] = (byStatus[a.status] ?? 0) + 1;
 
@@ -151,22 +149,14 @@ export class QuarterlyReviewService {
             teams: repeatConcerns(ratings, 'team', w.concernWindow, w.current),
           }
         : null,
-      referrals: {
-        count: referred.length,
-        items: full
-          ? referred.map((r) => ({
-              source: r.source, ratingId: r.ratingId, caseKind: r.caseKind, caseId: r.caseId, ratedOn: r.ratedOn, officer: r.officerRef, team: r.team, themes: r.themes,
-              actions: actions.filter((a) => a.findingId === r.ratingId).map((a) => ({ id: a.id, status: a.status, overdue: a.overdue })),
-            }))
-          : null,
-      },
+      referrals: { count: referrals.count, items: full ? referrals.items : null },
       actions: { total: actions.length, byStatus, overdue: actions.filter((a) => a.overdue).length, items: full ? actions : null },
       disproportionality: {
         area: statsArea ? { code: statsArea.code, name: statsArea.name } : null,
         months,
         keyRatios: statsArea ? await this.keyRatios(actor, statsArea.code, months) : [],
         findings: full
-          ? (await this.statistics.listFindings({ quarter })).map((f) => ({ id: f.id, title: f.title, status: f.status, narrative: f.narrative, forceExplanation: f.forceExplanation }))
+          ? (await this.statistics.listFindings({ quarter, force: force?.code })).map((f) => ({ id: f.id, title: f.title, status: f.status, narrative: f.narrative, forceExplanation: f.forceExplanation }))
           : null,
       },
       meeting: full ? await this.meetings.get(actor, quarter) : null,
@@ -177,11 +167,11 @@ export class QuarterlyReviewService {
 
   private async ratings(from: string, to: string, force: string | null): Promise<Rating[]> {
     const rows = (await this.dataSource.query(RATINGS_SQL, [from, to, force])) as {
-      source: 'review' | 'panel'; rating_id: string; case_kind: string; case_id: string; rated_on: string; rag: Rating['rag']; outcome: string; themes: string[];
+      source: 'review' | 'panel'; rating_id: string; agenda_item_id: string | null; case_kind: string; case_id: string; rated_on: string; rag: Rating['rag']; outcome: string; themes: string[];
       force_code: string; area_code: string | null; area_name: string | null; team: string | null; officer_id: string | null; officer_ref: string | null;
     }[];
     return rows.map((r) => ({
-      source: r.source, ratingId: r.rating_id, caseKind: r.case_kind, caseId: r.case_id, ratedOn: r.rated_on, rag: r.rag, outcome: r.outcome, themes: r.themes,
+      source: r.source, ratingId: r.rating_id, agendaItemId: r.agenda_item_id, caseKind: r.case_kind, caseId: r.case_id, ratedOn: r.rated_on, rag: r.rag, outcome: r.outcome, themes: r.themes,
       force: r.force_code, area: r.area_code, areaName: r.area_name, team: r.team, officerId: r.officer_id, officerRef: r.officer_ref,
     }));
   }

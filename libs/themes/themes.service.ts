@@ -11,8 +11,8 @@ export interface ThemeView {
   position: number;
   retired: boolean;
   retiredAt: string | null;
-  /** How many review forms and panel findings tag it (a used theme can only be retired). */
-  uses: number;
+  /** How many review forms, panel ratings and findings tag it (a used theme can only be retired); null unless asked for. */
+  uses: number | null;
 }
 
 export interface ThemeInput {
@@ -50,13 +50,15 @@ export class ThemesService {
     private readonly audit: AuditService,
   ) {}
 
-  /** Every theme in tree order (parents before their children); retired ones only when asked for. */
-  async list(options: { includeRetired?: boolean } = {}): Promise<ThemeView[]> {
+  /**
+   * Every theme in tree order (parents before their children); retired ones only when asked for. `withUses` counts
+   * the tags across every form, which reads them all and is for those who manage or review the vocabulary.
+   */
+  async list(options: { includeRetired?: boolean; withUses?: boolean } = {}): Promise<ThemeView[]> {
     const rows = (await this.dataSource.query(
-      `WITH uses AS (${USES_SQL})
-       SELECT th.code, th.label, th.parent_code, th.position, th.retired_at, coalesce(u.uses, 0) AS uses
-       FROM themes th LEFT JOIN uses u ON u.code = th.code ${options.includeRetired ? '' : 'WHERE th.retired_at IS NULL'}`,
-    )) as { code: string; label: string; parent_code: string | null; position: number; retired_at: Date | null; uses: number }[];
+      `${options.withUses ? `WITH uses AS (${USES_SQL}) ` : ''}SELECT th.code, th.label, th.parent_code, th.position, th.retired_at, ${options.withUses ? 'coalesce(u.uses, 0)' : 'NULL::int'} AS uses
+       FROM themes th ${options.withUses ? 'LEFT JOIN uses u ON u.code = th.code' : ''} ${options.includeRetired ? '' : 'WHERE th.retired_at IS NULL'}`,
+    )) as { code: string; label: string; parent_code: string | null; position: number; retired_at: Date | null; uses: number | null }[];
     const views = rows.map((r) => ({
       code: r.code, label: r.label, parentCode: r.parent_code, position: r.position, retired: r.retired_at !== null, retiredAt: r.retired_at?.toISOString() ?? null, uses: r.uses,
     }));
@@ -64,7 +66,7 @@ export class ThemesService {
   }
 
   async get(code: string): Promise<ThemeView> {
-    const theme = (await this.list({ includeRetired: true })).find((t) => t.code === code);
+    const theme = (await this.list({ includeRetired: true, withUses: true })).find((t) => t.code === code);
     if (!theme) throw DomainError.notFound('Theme', code);
     return theme;
   }
@@ -75,6 +77,7 @@ export class ThemesService {
     if (!input.label?.trim()) errors.push({ field: 'label', message: 'is required' });
     if (errors.length) throw DomainError.validation(errors);
     await this.dataSource.transaction(async (m) => {
+      await lockVocabulary(m);
       const [exists] = (await m.query(`SELECT retired_at FROM themes WHERE code = $1`, [input.code])) as { retired_at: Date | null }[];
       if (exists) throw new DomainError('CONFLICT', `Theme "${input.code}" already exists${exists.retired_at ? ' (retired: reinstate it instead)' : ''}; codes are never reused`);
       await this.checkParent(m, input.code, input.parentCode ?? null);
@@ -90,6 +93,7 @@ export class ThemesService {
     const before = await this.get(code);
     if (change.label !== undefined && !change.label.trim()) throw DomainError.validation([{ field: 'label', message: 'must not be empty' }]);
     await this.dataSource.transaction(async (m) => {
+      await lockVocabulary(m);
       if (change.parentCode !== undefined) await this.checkParent(m, code, change.parentCode);
       if (change.retired === true) {
         const [child] = (await m.query(`SELECT code FROM themes WHERE parent_code = $1 AND retired_at IS NULL LIMIT 1`, [code])) as { code: string }[];
@@ -130,6 +134,14 @@ export class ThemesService {
     const [row] = (await m.query(`SELECT coalesce(max(position), -1) + 1 AS next FROM themes WHERE parent_code IS NOT DISTINCT FROM $1`, [parentCode])) as { next: number }[];
     return Number(row.next);
   }
+}
+
+/**
+ * Changes to the vocabulary run one at a time: the checks (no cycle, parent in use, code unused) read other rows,
+ * so two concurrent moves could each pass and together make a cycle.
+ */
+async function lockVocabulary(m: EntityManager): Promise<void> {
+  await m.query(`SELECT pg_advisory_xact_lock(hashtext('themes.vocabulary'))`);
 }
 
 /** Parents before children, siblings by position then code; children of a missing (filtered-out) parent follow as roots. */

@@ -3,6 +3,7 @@ import { ROLES, type Role } from '@scrutiny/auth';
 import { JobQueue } from '@scrutiny/jobs';
 import { QuarterlyReviewService, ReportPackRecovery, ReportPacksService } from '@scrutiny/themes';
 import { tokenFor } from '../factories/users';
+import { itOnPostgres, raceUpToAudit } from '../setup/concurrency';
 import { createTestApp, type TestApp } from '../setup/test-app';
 import { csvRecords } from '../../libs/records/imports/csv-records';
 
@@ -46,6 +47,22 @@ describe('quarterly themes review and report pack (demo data)', () => {
       expect(codes.indexOf('gowisely')).toBeLessThan(codes.indexOf('gowisely_station'));
       expect(themes.find((th) => th.code === 'gowisely_station')?.parentCode).toBe('gowisely');
       await t.http().get('/api/v1/themes').expect(401);
+      // How often each theme is tagged is for those who manage or read the themes review, not for every user.
+      expect(themes.every((th) => (th as { uses: number | null }).uses === null)).toBe(true);
+      const counted = (await t.http().get('/api/v1/themes').set(auth.supervisor).expect(200)).body as { uses: number | null }[];
+      expect(counted.every((th) => typeof th.uses === 'number')).toBe(true);
+    });
+
+    itOnPostgres('applies concurrent moves one at a time, so together they cannot make a cycle', async () => {
+      await t.http().post('/api/v1/themes').set(auth.admin).send({ code: 'race_a', label: 'A' }).expect(201);
+      await t.http().post('/api/v1/themes').set(auth.admin).send({ code: 'race_b', label: 'B' }).expect(201);
+      const statuses = await raceUpToAudit(t.dataSource, 2, () => Promise.all([
+        t.http().patch('/api/v1/themes/race_a').set(auth.admin).send({ parentCode: 'race_b' }),
+        t.http().patch('/api/v1/themes/race_b').set(auth.admin).send({ parentCode: 'race_a' }),
+      ])).then((rs) => rs.map((r) => r.status).sort());
+      expect(statuses).toEqual([200, 400]);
+      const codes = (await t.http().get('/api/v1/themes').set(auth.admin).expect(200)).body.map((th: { code: string }) => th.code);
+      expect(codes).toEqual(expect.arrayContaining(['race_a', 'race_b']));
     });
 
     it('lets admins add, relabel, move and retire themes, never delete, and refuses cycles and bad codes by field', async () => {
@@ -130,6 +147,21 @@ describe('quarterly themes review and report pack (demo data)', () => {
       const other = (await t.http().get('/api/v1/themes/quarters/2024-Q2?force=city-of-london').set(auth.professional_standards).expect(200)).body;
       expect(other.themes).toEqual([]);
     });
+
+    it('limits everything to the force asked for: ratings, panel actions and disproportionality findings (the meeting’s actions stay)', async () => {
+      const psd = auth.professional_standards;
+      const all = (await t.http().get('/api/v1/themes/quarters/2024-Q2').set(psd).expect(200)).body;
+      const lancashire = (await t.http().get('/api/v1/themes/quarters/2024-Q2?force=lancashire').set(psd).expect(200)).body;
+      const other = (await t.http().get('/api/v1/themes/quarters/2024-Q2?force=city-of-london').set(psd).expect(200)).body;
+      const panelActions = (review: { actions: { items: { findingId: string | null }[] } }) => review.actions.items.filter((a) => a.findingId !== null).length;
+      expect(panelActions(all)).toBeGreaterThan(0); // the demo session's action (a Lancashire case)
+      expect(panelActions(lancashire)).toBe(panelActions(all));
+      expect(panelActions(other)).toBe(0);
+      expect(other.actions.items.every((a: { meetingQuarter: string | null }) => a.meetingQuarter === '2024-Q2')).toBe(true);
+      expect(other.actions.total).toBe(other.actions.items.length);
+      expect(lancashire.disproportionality.findings).toHaveLength(1);
+      expect(other.disproportionality.findings).toEqual([]);
+    });
   });
 
   describe('the review meeting', () => {
@@ -156,6 +188,21 @@ describe('quarterly themes review and report pack (demo data)', () => {
       const memberView = (await t.http().get('/api/v1/finding-actions').set(auth.external_panel).expect(200)).body;
       expect(memberView.map((a: { id: string }) => a.id)).not.toContain(action.id);
       await t.http().put('/api/v1/themes/quarters/2024-Q2/meeting').set(auth.supervisor).send({ attendees: ['A'], decisions: 'B' }).expect(403);
+      // Admins see every panel's actions but not the themes review's, which is professional standards' own.
+      const adminView = (await t.http().get('/api/v1/finding-actions').set(auth.admin).expect(200)).body;
+      expect(adminView.length).toBeGreaterThan(0);
+      expect(adminView.map((a: { id: string }) => a.id)).not.toContain(action.id);
+      const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM audit_events WHERE action = 'quarterly_meeting.viewed' AND target_id = '2024-Q2'`);
+      expect(n).toBe(1);
+    });
+
+    itOnPostgres('records a quarter’s meeting once when two people record it at the same time; the other is told to reload', async () => {
+      const send = (decisions: string) => t.http().put('/api/v1/themes/quarters/2023-Q4/meeting').set(auth.professional_standards).send({ attendees: ['A'], decisions });
+      const [first, second] = await raceUpToAudit(t.dataSource, 2, () => Promise.all([send('First'), send('Second')]));
+      expect([first.status, second.status].sort()).toEqual([200, 409]);
+      expect([first, second].find((r) => r.status === 409)!.body.code).toBe('VERSION_CONFLICT');
+      const saved = (await t.http().get('/api/v1/themes/quarters/2023-Q4/meeting').set(auth.professional_standards).expect(200)).body;
+      expect(saved).toMatchObject({ version: 1, decisions: [first, second].find((r) => r.status === 200)!.body.decisions });
     });
   });
 
@@ -224,6 +271,22 @@ describe('quarterly themes review and report pack (demo data)', () => {
       expect((text.match(/ re\n/g) ?? []).length).toBeGreaterThan(10);
     });
 
+    it('splits a table cell taller than a page across pages, losing and repeating nothing', async () => {
+      const { renderPack } = await import('@scrutiny/themes');
+      const { loadActor } = await import('@scrutiny/auth');
+      const actor = (await loadActor(t.dataSource, { username: 'psd' }))!;
+      const review = await t.app.get(QuarterlyReviewService).review(actor, '2024-Q2', { audit: false });
+      const words = Array.from({ length: 2500 }, (_, i) => `d${String(i).padStart(4, '0')}`);
+      const decisions = words.map((w, i) => (i % 40 === 39 ? `${w}\n` : w)).join(' ');
+      const base = await renderPack(review, new Date('2026-01-01T00:00:00Z'), { compress: false });
+      const long = await renderPack({ ...review, meeting: { ...review.meeting!, decisions } }, new Date('2026-01-01T00:00:00Z'), { compress: false });
+      const pages = (pdf: Buffer) => Number(/\/Type \/Pages\s*\/Count (\d+)/.exec(pdf.toString('latin1'))?.[1]);
+      expect(pages(long.pdf)).toBeGreaterThan(pages(base.pdf) + 1);
+      const shown = [...long.pdf.toString('latin1').matchAll(/\[([^\]]*)\] TJ/g)].map((m) => [...m[1].matchAll(/<([0-9a-f]*)>/g)].map((h) => Buffer.from(h[1], 'hex').toString('latin1')).join(''));
+      const drawn = shown.join(' ').split(/\s+/).filter((w) => /^d\d{4}$/.test(w));
+      expect(drawn).toEqual(words);
+    });
+
     it('marks a pack failed with the reason when the requester may no longer see the review', async () => {
       const psd = auth.professional_standards;
       const [{ id: supervisorId }] = await t.dataSource.query(`SELECT id FROM users WHERE username = 'supervisor'`);
@@ -289,6 +352,23 @@ describe('quarterly themes review and report pack (demo data)', () => {
         [{ status }] = await t.dataSource.query(`SELECT status FROM report_packs WHERE id = $1`, [stranded]);
       }
       expect(status).toBe('ready');
+    });
+  });
+
+  describe('referrals', () => {
+    it('keeps a panel referral’s actions after its finding is corrected, and counts a case once', async () => {
+      const [demo] = await t.dataSource.query(
+        `SELECT a.id AS action_id, f.agenda_item_id, ai.session_id, f.form FROM finding_actions a JOIN panel_findings f ON f.id = a.finding_id
+         JOIN session_agenda_items ai ON ai.id = f.agenda_item_id ORDER BY a.created_at LIMIT 1`,
+      );
+      const before = (await t.http().get('/api/v1/themes/quarters/2024-Q2').set(auth.professional_standards).expect(200)).body;
+      const form = { ...demo.form, outcome: 'referral_to_professional_standards' };
+      await t.http().post(`/api/v1/panel-sessions/${demo.session_id}/agenda/${demo.agenda_item_id}/finding/corrections`).set(auth.internal_panel)
+        .send({ form, reason: 'The panel agreed the grounds need professional standards’ review' }).expect(201);
+      const after = (await t.http().get('/api/v1/themes/quarters/2024-Q2').set(auth.professional_standards).expect(200)).body;
+      expect(after.referrals.count).toBe(before.referrals.count + 1);
+      const panelReferral = after.referrals.items.find((r: { source: string }) => r.source === 'panel');
+      expect(panelReferral.actions.map((a: { id: string }) => a.id)).toEqual([demo.action_id]);
     });
   });
 });

@@ -179,6 +179,7 @@ export class ActionResponse {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'The panel finding that raised it (null: a quarterly themes review)' }) findingId: string | null;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) sessionId: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'The agenda item (case in its session) whose finding raised it; unchanged when the finding is corrected' }) agendaItemId: string | null;
   @ApiProperty({ nullable: true, type: String, example: '2024-Q2', description: 'The quarterly themes review that raised it' }) meetingQuarter: string | null;
   @ApiProperty({ enum: ACTION_KINDS }) kind: string;
   @ApiProperty() description: string;

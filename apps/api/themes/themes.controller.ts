@@ -2,7 +2,6 @@ import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put, Query, Res } 
 import { ApiAcceptedResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Authorize, CurrentActor, Permission, type Actor } from '@scrutiny/auth';
-import { DomainError } from '@scrutiny/core';
 import { MeetingsService, QuarterlyReviewService, ReportPacksService, ThemesService, type PackFormat } from '@scrutiny/themes';
 import { ActionRequest, ActionResponse } from '../panels/panels.dto';
 import {
@@ -29,10 +28,11 @@ export class ThemesController {
 
   @Get()
   @Authorize(Permission.SELF)
-  @ApiOperation({ summary: 'The theme vocabulary in tree order (parents first); reviewers tag forms with its codes' })
+  @ApiOperation({ summary: 'The theme vocabulary in tree order (parents first); reviewers tag forms with its codes. Use counts for those who manage or read the themes review' })
   @ApiOkResponse({ type: [ThemeResponse] })
-  list(@Query() q: ThemeListQuery) {
-    return this.themes.list({ includeRetired: q.includeRetired === 'true' });
+  list(@CurrentActor() actor: Actor, @Query() q: ThemeListQuery) {
+    const withUses = [Permission.THEMES_MANAGE, Permission.THEMES_READ, Permission.THEMES_REVIEW].some((p) => actor.permissions.has(p));
+    return this.themes.list({ includeRetired: q.includeRetired === 'true', withUses });
   }
 
   @Post()
@@ -63,11 +63,9 @@ export class ThemesController {
 
   @Get('quarters/:quarter/meeting')
   @Authorize(Permission.THEMES_REVIEW)
-  @ApiOperation({ summary: 'The quarter’s review meeting record: attendees, decisions and the actions raised' })
-  async meeting(@CurrentActor() actor: Actor, @Param('quarter') quarter: string) {
-    const meeting = await this.meetings.get(actor, quarter);
-    if (!meeting) throw DomainError.notFound('Meeting record', quarter);
-    return meeting;
+  @ApiOperation({ summary: 'The quarter’s review meeting record: attendees, decisions and the actions raised (audited)' })
+  meeting(@CurrentActor() actor: Actor, @Param('quarter') quarter: string) {
+    return this.meetings.view(actor, quarter);
   }
 
   @Put('quarters/:quarter/meeting')

@@ -10,7 +10,7 @@ export class ThemeResponse {
   @ApiProperty() position: number;
   @ApiProperty() retired: boolean;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) retiredAt: string | null;
-  @ApiProperty({ description: 'Review forms, panel ratings and findings that tag it' }) uses: number;
+  @ApiProperty({ nullable: true, type: Number, description: 'Review forms, panel ratings and findings that tag it; null for those who neither manage nor read the themes review' }) uses: number | null;
 }
 
 export class ThemeListQuery {
@@ -86,8 +86,8 @@ export class QuarterlyReviewResponse {
   @ApiProperty() byArea: object[];
   @ApiProperty() byTeam: object[];
   @ApiProperty({ nullable: true, description: 'Professional standards only: officers and teams with two or more cases rated amber or red in the rolling 12 months ending with the quarter' }) repeatConcerns: object | null;
-  @ApiProperty({ description: 'count; items (professional standards only)' }) referrals: object;
-  @ApiProperty({ description: 'total, byStatus, overdue; items (professional standards only)' }) actions: object;
+  @ApiProperty({ description: 'count (distinct cases referred to professional standards); items, one per referring review or finding (professional standards only)' }) referrals: object;
+  @ApiProperty({ description: 'total, byStatus, overdue; items (professional standards only). With force: panel actions about that force’s cases, and the quarter’s meeting actions' }) actions: object;
   @ApiProperty({ description: 'Key rate ratios with 95% CIs for the quarter; recorded findings (professional standards only)' }) disproportionality: object;
   @ApiProperty({ nullable: true, description: 'The review meeting record (professional standards only)' }) meeting: object | null;
 }

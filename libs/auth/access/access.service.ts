@@ -8,6 +8,14 @@ export const CASE_TABLES = { stop_search: 'stop_searches', vehicle_stop: 'vehicl
 export const CASE_KINDS = Object.keys(CASE_TABLES) as CaseKind[];
 export type CaseKind = keyof typeof CASE_TABLES;
 
+/**
+ * `columns` of the case named by the SQL expressions `kindExpr` and `idExpr`, whichever table holds it: a subquery
+ * for a LATERAL join or an EXISTS over rows that point at a case by kind and id.
+ */
+export function caseColumnsSql(kindExpr: string, idExpr: string, columns: string): string {
+  return Object.entries(CASE_TABLES).map(([kind, table]) => `SELECT ${columns} FROM ${table} WHERE ${kindExpr} = '${kind}' AND id = ${idExpr}`).join(' UNION ALL ');
+}
+
 /** A predicate to AND into a query over a case table aliased `alias`, or "all"/"none". */
 export type Scope = { kind: 'all' } | { kind: 'none' } | { kind: 'where'; sql: string; params: unknown[] };
 

@@ -1,25 +1,29 @@
 import PDFDocument from 'pdfkit';
 import type { QuarterlyReview } from '../quarterly-review.service';
 import type { Chart } from './charts';
-import { cellText, type ReportTable } from './tables';
+import { printedCell, type ReportTable } from './tables';
 
 type Doc = InstanceType<typeof PDFDocument>;
 
 const MARGIN = 40;
 const PAGE = { width: 595.28, height: 841.89 }; // A4 in points
 
+/** Characters beyond Latin-1 that the standard fonts' WinAnsi encoding still draws (pdfkit maps them). */
+const WIN_ANSI_EXTRA = new Set('ƒ–—‘’‚“”„†‡•…€‰‹›ˆ™ŒœŠšŸŽž˜');
+
 /**
- * The standard PDF fonts cover Windows-1252 only: typographic punctuation is mapped to its plain form and anything
- * else the font cannot draw becomes "?", rather than garbage.
+ * The standard PDF fonts cover Windows-1252 only: a letter outside it loses its accent (Welsh ŵ becomes w), a few
+ * symbols get a plain form, and anything else the font cannot draw becomes "?", rather than garbage.
  */
 export function pdfText(text: string): string {
   return text
-    .replace(/[\u2018\u2019]/g, "'")
-    .replace(/[\u201C\u201D]/g, '"')
-    .replace(/[\u2013\u2014\u2212]/g, '-')
-    .replace(/\u2026/g, '...')
     .replace(/\u2192/g, '->')
-    .replace(/[^\t\n\r\x20-\x7E\xA0-\xFF]/g, '?');
+    .replace(/\u2212/g, '-')
+    .replace(/[^\t\n\r\x20-\x7E\xA0-\xFF]/gu, (ch) => {
+      if (WIN_ANSI_EXTRA.has(ch)) return ch;
+      const base = ch.normalize('NFD').replace(/\p{M}/gu, '');
+      return base && /^[\x20-\x7E\xA0-\xFF]+$/.test(base) ? base : '?';
+    });
 }
 
 function drawChart(doc: Doc, chart: Chart, x0: number, y0: number, scale: number): void {
@@ -63,47 +67,99 @@ function drawChart(doc: Doc, chart: Chart, x0: number, y0: number, scale: number
 /** Column widths in proportion to their longest cell (within limits), filling the page width. */
 function columnWidths(doc: Doc, table: ReportTable, width: number): number[] {
   doc.font('Helvetica').fontSize(7);
-  const natural = table.columns.map((c, i) => Math.min(180, Math.max(36, ...c.split('_').map((word) => doc.widthOfString(word) + 8), ...table.rows.map((r) => doc.widthOfString(pdfText(cellText(r[i] ?? null))) + 6))));
+  const natural = table.columns.map((c, i) => Math.min(180, Math.max(36, ...c.split('_').map((word) => doc.widthOfString(word) + 8), ...table.rows.map((r) => doc.widthOfString(pdfText(printedCell(r[i] ?? null))) + 6))));
   const total = natural.reduce((a, b) => a + b, 0);
   return natural.map((w) => (w / total) * width);
 }
+
+/**
+ * `text` broken into lines no wider than `width` at the current font: at spaces, and inside a word only when the
+ * word alone is wider. Done here rather than by pdfkit so a cell taller than a page can be split across pages.
+ */
+export function wrapLines(text: string, width: number, widthOf: (s: string) => number): string[] {
+  const lines: string[] = [];
+  const space = widthOf(' ');
+  for (const paragraph of text.split(/\r\n|\r|\n/)) {
+    let line = '';
+    let lineWidth = 0;
+    for (let word of paragraph.split(' ')) {
+      let w = widthOf(word);
+      if (line && lineWidth + space + w <= width) {
+        line += ` ${word}`;
+        lineWidth += space + w;
+        continue;
+      }
+      if (line) lines.push(line);
+      while (w > width && word.length > 1) {
+        let n = word.length - 1;
+        while (n > 1 && widthOf(word.slice(0, n)) > width) n = Math.max(1, Math.floor(n * 0.9));
+        lines.push(word.slice(0, n));
+        word = word.slice(n);
+        w = widthOf(word);
+      }
+      line = word;
+      lineWidth = w;
+    }
+    lines.push(line);
+  }
+  return lines;
+}
+
+const TABLE_FONT_SIZE = 7;
+const CELL_PAD = 2;
 
 function drawTable(doc: Doc, table: ReportTable): void {
   const width = PAGE.width - 2 * MARGIN;
   const bottom = PAGE.height - MARGIN;
   const widths = columnWidths(doc, table, width);
-  const rowHeight = (cells: string[], bold: boolean) => {
-    doc.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(7);
-    return Math.max(...cells.map((c, i) => doc.heightOfString(c, { width: widths[i] - 4 }))) + 4;
+  doc.font('Helvetica').fontSize(TABLE_FONT_SIZE);
+  const lineHeight = doc.currentLineHeight(true);
+  const wrapRow = (cells: string[], bold: boolean) => {
+    doc.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(TABLE_FONT_SIZE);
+    return cells.map((c, i) => wrapLines(c, widths[i] - 2 * CELL_PAD, (t) => doc.widthOfString(t)));
   };
-  const drawRow = (cells: string[], bold: boolean, y: number, h: number) => {
-    let x = MARGIN;
+  const heightOf = (lines: number) => lines * lineHeight + 2 * CELL_PAD;
+  /** Draws `count` lines of each cell from line `from`; the row's bottom rule closes it. */
+  const drawRow = (cells: string[][], bold: boolean, y: number, from: number, count: number) => {
+    const h = heightOf(count);
     if (bold) doc.save().rect(MARGIN, y, width, h).fill('#EEEEEE').restore();
-    doc.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(7).fillColor('#111111');
-    cells.forEach((c, i) => {
-      doc.text(c, x + 2, y + 2, { width: widths[i] - 4 });
+    doc.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(TABLE_FONT_SIZE).fillColor('#111111');
+    let x = MARGIN;
+    cells.forEach((lines, i) => {
+      lines.slice(from, from + count).forEach((line, k) => doc.text(line, x + CELL_PAD, y + CELL_PAD + k * lineHeight, { lineBreak: false }));
       x += widths[i];
     });
     doc.save().lineWidth(0.3).strokeColor('#BBBBBB').moveTo(MARGIN, y + h).lineTo(MARGIN + width, y + h).stroke().restore();
+    return h;
   };
-  const header = table.columns.map((c) => c.replace(/_/g, ' '));
-  const headerH = rowHeight(header, true);
-  if (doc.y + 30 + headerH > bottom) doc.addPage();
+  const header = wrapRow(table.columns.map((c) => c.replace(/_/g, ' ')), true);
+  const headerLines = Math.max(...header.map((l) => l.length));
+  const headerH = heightOf(headerLines);
+  if (doc.y + 30 + headerH + heightOf(1) > bottom) doc.addPage();
   doc.font('Helvetica-Bold').fontSize(10).fillColor('#111111').text(pdfText(table.title), MARGIN, doc.y + 8, { width });
   let y = doc.y + 4;
-  drawRow(header, true, y, headerH);
-  y += headerH;
-  const rows = table.rows.length ? table.rows.map((r) => r.map((c) => pdfText(cellText(c)))) : [[`None this quarter`, ...table.columns.slice(1).map(() => '')]];
+  y += drawRow(header, true, y, 0, headerLines);
+  const rows = table.rows.length ? table.rows.map((r) => r.map((c) => pdfText(printedCell(c)))) : [[`None this quarter`, ...table.columns.slice(1).map(() => '')]];
   for (const cells of rows) {
-    const h = rowHeight(cells, false);
-    if (y + h > bottom) {
+    const lines = wrapRow(cells, false);
+    const total = Math.max(...lines.map((l) => l.length));
+    // A row that fits on a fresh page moves there whole; a taller one fills this page and continues on the next.
+    if (y + heightOf(total) > bottom && (heightOf(total) <= bottom - MARGIN - headerH || y + heightOf(3) > bottom)) {
       doc.addPage();
       y = MARGIN;
-      drawRow(header, true, y, headerH);
-      y += headerH;
+      y += drawRow(header, true, y, 0, headerLines);
     }
-    drawRow(cells, false, y, h);
-    y += h;
+    for (let from = 0; from < total; ) {
+      const fit = Math.max(1, Math.floor((bottom - y - 2 * CELL_PAD) / lineHeight));
+      const count = Math.min(fit, total - from);
+      y += drawRow(lines, false, y, from, count);
+      from += count;
+      if (from < total) {
+        doc.addPage();
+        y = MARGIN;
+        y += drawRow(header, true, y, 0, headerLines);
+      }
+    }
   }
   doc.x = MARGIN;
   doc.y = y + 6;

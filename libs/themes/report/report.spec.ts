@@ -1,7 +1,7 @@
 import { PALETTE, rateRatioChart, themesOverTimeChart } from './charts';
 import { chartSvg, escapeHtml } from './html';
-import { pdfText } from './pdf';
-import { tableCsv } from './tables';
+import { pdfText, wrapLines } from './pdf';
+import { printedCell, tableCsv } from './tables';
 
 describe('report pack rendering', () => {
   it('draws rate ratios on a log scale with the parity line at 1 and significant ratios in the second colour', () => {
@@ -35,12 +35,27 @@ describe('report pack rendering', () => {
     const chart = themesOverTimeChart(['2024-Q2'], [{ code: 'x', label: '<script>alert(1)</script>' }], [{ quarter: '2024-Q2', counts: { x: 1 } }]);
     expect(chartSvg(chart)).not.toContain('<script>');
     expect(escapeHtml(`"a" & 'b'`)).toBe('&quot;a&quot; &amp; &#39;b&#39;');
-    expect(pdfText('Officer’s “grounds” – 3×2 → done…')).toBe(`Officer's "grounds" - 3×2 -> done...`);
-    expect(pdfText('東京')).toBe('??');
+    // WinAnsi punctuation stays (the standard fonts draw it); accents outside it are dropped; the rest becomes "?".
+    expect(pdfText('Officer’s “grounds” – 3×2 → done… • €5')).toBe('Officer’s “grounds” – 3×2 -> done… • €5');
+    expect(pdfText('Ŵyn ŷ café')).toBe('Wyn y café');
+    expect(pdfText('東京 😀')).toBe('?? ?');
   });
 
   it('writes CSV with quoting, and neutralises text a spreadsheet would run as a formula (numbers stay numbers)', () => {
     const csv = tableCsv({ name: 't', title: 'T', columns: ['a', 'b', 'c'], rows: [['=HYPERLINK("x")', -3, 'one, two'], [null, true, '@SUM(A1)']] });
     expect(csv).toBe(`a,b,c\r\n"'=HYPERLINK(""x"")",-3,"one, two"\r\n,yes,'@SUM(A1)\r\n`);
+    expect(tableCsv({ name: 't', title: 'T', columns: ['r'], rows: [[0.086293585]] })).toBe('r\r\n0.086293585\r\n');
+    expect([0.086293585, 121.71, 1234, 3.5e-7, null].map(printedCell)).toEqual(['0.0863', '122', '1234', '3.5e-7', '']);
+  });
+
+  it('wraps cell text at spaces, breaks only words wider than the column, and keeps blank lines', () => {
+    const width = (t: string) => t.length; // one unit per character
+    expect(wrapLines('aaa bbb ccc', 7, width)).toEqual(['aaa bbb', 'ccc']);
+    expect(wrapLines('abcdefghij xy', 4, width)).toEqual(['abcd', 'efgh', 'ij', 'xy']);
+    expect(wrapLines('one\n\ntwo', 10, width)).toEqual(['one', '', 'two']);
+    const long = Array.from({ length: 3000 }, (_, i) => `w${i}`).join(' ');
+    const lines = wrapLines(long, 60, width);
+    expect(lines.every((l) => l.length <= 60)).toBe(true);
+    expect(lines.join(' ')).toBe(long);
   });
 });

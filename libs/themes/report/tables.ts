@@ -109,8 +109,14 @@ export function reportTables(review: QuarterlyReview): ReportTable[] {
   return tables;
 }
 
+/** A cell as the CSV files hold it: numbers in full, so the figures can be checked against the API. */
 export function cellText(cell: Cell): string {
   return cell === null ? '' : typeof cell === 'boolean' ? (cell ? 'yes' : 'no') : String(cell);
+}
+
+/** A cell as the printed report shows it: fractions to three significant figures (counts stay whole). */
+export function printedCell(cell: Cell): string {
+  return typeof cell === 'number' && !Number.isInteger(cell) ? String(Number(cell.toPrecision(3))) : cellText(cell);
 }
 
 /**
