@@ -41,14 +41,14 @@ describe('quarterly themes review and report pack (demo data)', () => {
 
   describe('theme vocabulary', () => {
     it('lists the seeded hierarchy to every signed-in user, parents before children', async () => {
-      const themes = (await t.http().get('/api/v1/themes').set(auth.external_panel).expect(200)).body as { code: string; parentCode: string | null }[];
+      const themes = (await t.http().get('/api/v1/themes').set(auth.external_panel).expect(200)).body as { code: string; parentCode: string | null; uses: number | null }[];
       const codes = themes.map((th) => th.code);
       for (const code of ['gowisely_station', 'bwv_not_activated_or_late', 'handcuffing_routine', 'strip_search_dignity', 'children_and_safeguarding', 'de_escalation', 'record_quality']) expect(codes).toContain(code);
       expect(codes.indexOf('gowisely')).toBeLessThan(codes.indexOf('gowisely_station'));
       expect(themes.find((th) => th.code === 'gowisely_station')?.parentCode).toBe('gowisely');
       await t.http().get('/api/v1/themes').expect(401);
       // How often each theme is tagged is for those who manage or read the themes review, not for every user.
-      expect(themes.every((th) => (th as { uses: number | null }).uses === null)).toBe(true);
+      expect(themes.every((th) => th.uses === null)).toBe(true);
       const counted = (await t.http().get('/api/v1/themes').set(auth.supervisor).expect(200)).body as { uses: number | null }[];
       expect(counted.every((th) => typeof th.uses === 'number')).toBe(true);
     });
