@@ -6,6 +6,7 @@ export * from './context/request-context';
 export * from './logging/logger';
 export * from './logging/logger.token';
 export * from './clock';
+export * from './calendar';
 export * from './core.module';
 export * from './ids';
 export * from './app-version';

@@ -4,3 +4,4 @@ export * from './migrations';
 export * from './database.module';
 export * from './typeorm-logger';
 export * from './data-dir-lock';
+export * from './pg-errors';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { caseColumnsSql, isPoliceWide, Permission, type Actor, type CaseKind } from '@scrutiny/auth';
 import { AuditService } from '@scrutiny/audit';
-import { DomainError, isUuid, type FieldError } from '@scrutiny/core';
+import { DomainError, isUuid, quarterName, type FieldError } from '@scrutiny/core';
 import { CasesService, csvLine } from '@scrutiny/records';
 import { parseFindingForm, parseReviewForm, themeProblems } from '@scrutiny/review';
 import { krippendorffAlphaNominal } from './agreement';
@@ -92,7 +92,7 @@ const ACTION_SELECT = `
 function toAction(r: Record<string, unknown>): ActionView {
   return {
     id: r.id as string, findingId: r.finding_id as string | null, sessionId: r.session_id as string | null, agendaItemId: r.agenda_item_id as string | null,
-    meetingQuarter: r.meeting_quarter ? `${(r.meeting_quarter as string).slice(0, 4)}-Q${Math.floor((Number((r.meeting_quarter as string).slice(5, 7)) - 1) / 3) + 1}` : null, kind: r.kind as string, description: r.description as string,
+    meetingQuarter: r.meeting_quarter ? quarterName(r.meeting_quarter as string) : null, kind: r.kind as string, description: r.description as string,
     owner: r.owner as string, raisedOn: r.raised as string, dueOn: r.due as string, overdue: r.overdue as boolean, status: r.status as string, response: r.response as string | null,
     respondedAt: (r.responded_at as Date | null)?.toISOString() ?? null, version: r.version as number,
   };

@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { isPoliceWide, type Actor } from '@scrutiny/auth';
 import { AuditService, type AuditActor } from '@scrutiny/audit';
-import { APP_CONFIG, DomainError, isUuid, type AppConfig, type FieldError } from '@scrutiny/core';
+import { APP_CONFIG, type AppConfig, DomainError, type FieldError, isUuid, londonMonth, MONTH } from '@scrutiny/core';
 import { ALGORITHM_VERSION, drawSample, type DrawnItem } from './draw/draw';
 import type { PlanSpec } from './draw/plan-spec';
 import { readPopulation } from './population';
@@ -82,19 +82,7 @@ export interface VerifyResult {
 /** Who is drawing: a signed-in user, or the monthly schedule. */
 export type Drawer = { actor: Actor } | { system: true };
 
-const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
-/** The Europe/London calendar month (YYYY-MM) of an instant. */
-export function londonMonth(at: Date): string {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit' }).formatToParts(at);
-  return `${parts.find((p) => p.type === 'year')!.value}-${parts.find((p) => p.type === 'month')!.value}`;
-}
-
-/** The month before a YYYY-MM month. */
-export function previousMonth(month: string): string {
-  const [y, m] = month.split('-').map(Number);
-  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
-}
 
 function auditActor(by: Drawer): AuditActor {
   return 'actor' in by ? by.actor : { id: null, username: 'scheduler', roles: [] };

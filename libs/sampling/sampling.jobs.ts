@@ -1,15 +1,15 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
-import { APP_CONFIG, LOGGER, type AppConfig, type Logger } from '@scrutiny/core';
+import { APP_CONFIG, londonMonth, LOGGER, MONTH, previousMonth, type AppConfig, type Logger } from '@scrutiny/core';
 import { defineJob, HandlesJob, JOBS_PROCESSING, JobQueue, type JobHandler } from '@scrutiny/jobs';
-import { DipSamplesService, londonMonth, previousMonth } from './dip-samples.service';
+import { DipSamplesService } from './dip-samples.service';
 import { RetentionService } from './retention.service';
 
 /** Looks for active plans whose month just ended has no scheduled sample yet, and queues each draw once. */
 export const SamplingScheduleTickJob = defineJob('sampling', 'schedule-tick', 1, z.object({}).strict());
 /** Draws and issues one plan's sample for one month; its job id and a unique index make it happen at most once. */
-export const ScheduledDrawJob = defineJob('sampling', 'scheduled-draw', 1, z.object({ planId: z.string().uuid(), period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/) }).strict());
+export const ScheduledDrawJob = defineJob('sampling', 'scheduled-draw', 1, z.object({ planId: z.string().uuid(), period: z.string().regex(MONTH) }).strict());
 /** The daily BWV retention check. */
 export const RetentionCheckJob = defineJob('sampling', 'retention-check', 1, z.object({}).strict());
 

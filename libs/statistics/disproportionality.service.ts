@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Permission, type Actor } from '@scrutiny/auth';
 import { AuditService } from '@scrutiny/audit';
-import { DomainError, isUuid, type FieldError } from '@scrutiny/core';
-import { ETHNIC_GROUPS, ETHNIC_GROUP_LABEL, findArea, LEGISLATION, UOF_TACTICS, type EthnicGroup } from '@scrutiny/records';
+import { DomainError, type FieldError, isUuid, MONTH, parseQuarter, quarterName, quarterStart } from '@scrutiny/core';
+import { areaAndDescendantsSql, ETHNIC_GROUPS, ETHNIC_GROUP_LABEL, findArea, inAreaSql, LEGISLATION, UOF_TACTICS, type EthnicGroup } from '@scrutiny/records';
 import {
   funnelLimits,
   isFlagged,
@@ -68,7 +68,6 @@ export interface DisproportionalityResult {
   suppression: 'applied' | 'flags only';
 }
 
-const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 const KIND_OF: Record<StatKind, string> = { 'stop-search': 'stop_search', 'strip-search': 'stop_search', 'vehicle-stop': 'vehicle_stop', 'use-of-force': 'use_of_force' };
 
 /** External panel members and analysts see figures only with small counts withheld (domain §6, §7). */
@@ -76,10 +75,6 @@ export function suppressionApplies(actor: Pick<Actor, 'roles'>): boolean {
   return !actor.roles.some((r) => r === 'admin' || r === 'professional_standards' || r === 'supervisor' || r === 'internal_panel');
 }
 
-function quarterOf(month: string): string {
-  const [y, m] = month.split('-').map(Number);
-  return `${y}-${String(Math.floor((m - 1) / 3) * 3 + 1).padStart(2, '0')}-01`;
-}
 
 /**
  * Disproportionality from the rollup (domain §6): rates per 1,000 of the area's census population, ratios to the
@@ -224,7 +219,7 @@ export class DisproportionalityService {
     const query = await this.resolve({ ...q, kind: 'stop-search' });
     const unit = level === 'team' ? `coalesce(s.team_code, '(no team)')` : `coalesce(o.reference, '(no officer)')`;
     const groupSql = query.basis === 'self' ? `ethnic_group_of(s.self_defined_ethnicity)` : `coalesce(s.officer_defined_ethnicity, 'not_stated')`;
-    const areaSql = query.area.level === 'force' ? `s.force_code = $3` : `s.area_code IN (WITH RECURSIVE d(code) AS (SELECT $3::text UNION ALL SELECT a.code FROM areas a JOIN d ON a.parent_code = d.code) SELECT code FROM d)`;
+    const areaSql = inAreaSql(query.area, '$3', { force: 's.force_code', area: 's.area_code' });
     const rows = (await this.dataSource.query(
       `SELECT ${unit} AS unit, count(*)::int AS n, (count(*) FILTER (WHERE ${groupSql} = $4))::int AS x
        FROM stop_searches s LEFT JOIN officers o ON o.id = s.officer_id
@@ -262,7 +257,7 @@ export class DisproportionalityService {
       const [row] = (await m.query(
         `INSERT INTO disproportionality_findings (title, query, snapshot, narrative, force_explanation, actions, status, quarter, created_by, version)
          VALUES ($1, $2, $3, $4, $5, $6, 'open', $7, $8, 1) RETURNING id`,
-        [input.title.trim(), JSON.stringify(snapshot.query), JSON.stringify(snapshot), input.narrative.trim(), input.forceExplanation ?? null, JSON.stringify(input.actions ?? []), quarterOf(snapshot.query.to), actor.id],
+        [input.title.trim(), JSON.stringify(snapshot.query), JSON.stringify(snapshot), input.narrative.trim(), input.forceExplanation ?? null, JSON.stringify(input.actions ?? []), quarterStart(quarterName(snapshot.query.to)), actor.id],
       )) as { id: string }[];
       await this.audit.record(actor, { action: 'disproportionality_finding.recorded', target: { type: 'disproportionality_finding', id: row.id }, details: { title: input.title } }, m);
       return row.id;
@@ -291,12 +286,10 @@ export class DisproportionalityService {
     const where: string[] = [];
     if (filter.status) where.push(`status = $${params.push(filter.status)}`);
     if (filter.quarter) {
-      if (!/^\d{4}-Q[1-4]$/.test(filter.quarter)) throw DomainError.validation([{ field: 'quarter', message: 'must be like 2024-Q2' }]);
-      const [y, qn] = filter.quarter.split('-Q').map(Number);
-      where.push(`quarter = $${params.push(`${y}-${String((qn - 1) * 3 + 1).padStart(2, '0')}-01`)}::date`);
+      where.push(`quarter = $${params.push(parseQuarter(filter.quarter).start)}::date`);
     }
     if (filter.force) {
-      where.push(`query->'area'->>'code' IN (WITH RECURSIVE d(code) AS (SELECT $${params.push(filter.force)}::text UNION ALL SELECT a.code FROM areas a JOIN d ON a.parent_code = d.code) SELECT code FROM d)`);
+      where.push(`query->'area'->>'code' IN ${areaAndDescendantsSql(`$${params.push(filter.force)}`)}`);
     }
     const rows = (await this.dataSource.query(`SELECT id FROM disproportionality_findings ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC LIMIT 200`, params)) as { id: string }[];
     return Promise.all(rows.map((r) => this.getFinding(r.id)));
@@ -309,7 +302,7 @@ export class DisproportionalityService {
     return {
       id: r.id as string,
       title: r.title as string,
-      quarter: `${start.slice(0, 4)}-Q${Math.floor((Number(start.slice(5, 7)) - 1) / 3) + 1}`,
+      quarter: quarterName(start),
       query: r.query as Record<string, unknown>,
       snapshot: r.snapshot as DisproportionalityResult,
       narrative: r.narrative as string,
@@ -353,9 +346,7 @@ export class DisproportionalityService {
       `r.basis = ${p(1)}`,
       `r.tactic = ${p(2)}`,
       `r.period BETWEEN ${p(3)}::date AND ${p(4)}::date`,
-      query.area.level === 'force'
-        ? `r.force_code = ${p(5)}`
-        : `r.area_code IN (WITH RECURSIVE d(code) AS (SELECT ${p(5)}::text UNION ALL SELECT a.code FROM areas a JOIN d ON a.parent_code = d.code) SELECT code FROM d)`,
+      inAreaSql(query.area, p(5), { force: 'r.force_code', area: 'r.area_code' }),
       `(${p(6)}::text IS NULL OR r.power = ${p(6)})`,
     ].join(' AND ');
   }

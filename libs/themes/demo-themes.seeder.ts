@@ -1,10 +1,10 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { loadActor } from '@scrutiny/auth';
-import { APP_CONFIG, LOGGER, type AppConfig, type Logger } from '@scrutiny/core';
+import { APP_CONFIG, londonMonth, LOGGER, type AppConfig, type Logger } from '@scrutiny/core';
 import { CasesService } from '@scrutiny/records';
 import { EXAMPLE_REVIEW_FORM, type ReviewForm } from '@scrutiny/review';
-import { DipSamplesService, londonMonth, SampleReviewsService, SamplingPlansService } from '@scrutiny/sampling';
+import { DipSamplesService, SampleReviewsService, SamplingPlansService } from '@scrutiny/sampling';
 import { DisproportionalityService } from '@scrutiny/statistics';
 import { MeetingsService } from './meetings.service';
 

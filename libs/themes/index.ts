@@ -1,7 +1,6 @@
 export * from './themes.entities';
 export * from './trends';
 export * from './quarter-summary';
-export * from './quarter-param';
 export * from './themes.service';
 export * from './meetings.service';
 export * from './quarterly-review.service';

@@ -2,9 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Actor } from '@scrutiny/auth';
 import { AuditService } from '@scrutiny/audit';
-import { DomainError, type FieldError } from '@scrutiny/core';
+import { DomainError, parseQuarter, type FieldError } from '@scrutiny/core';
 import { DeliberationService, type ActionInput, type ActionView } from '@scrutiny/panels';
-import { parseQuarter } from './quarter-param';
 
 export interface MeetingView {
   quarter: string;

@@ -1,4 +1,5 @@
-import { changeFrom, quarterName, quarterStart, themeTrends, type Change, type ThemeTrend } from './trends';
+import { quarterName, quarterStart } from '@scrutiny/core';
+import { changeFrom, themeTrends, type Change, type ThemeTrend } from './trends';
 
 /** A completed supervisor review or a panel's latest final finding on one case, with the case's place and people. */
 export interface Rating {

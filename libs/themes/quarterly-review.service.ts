@@ -2,12 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { caseColumnsSql, Permission, type Actor } from '@scrutiny/auth';
 import { AuditService } from '@scrutiny/audit';
-import { DomainError } from '@scrutiny/core';
+import { DomainError, parseQuarter, previousMonth, quarterName, quarterStart } from '@scrutiny/core';
 import { DeliberationService, type ActionView } from '@scrutiny/panels';
 import { findArea } from '@scrutiny/records';
 import { DisproportionalityService, type DisproportionalityResult } from '@scrutiny/statistics';
 import { MeetingsService, type MeetingView } from './meetings.service';
-import { parseQuarter } from './quarter-param';
 import {
   breakdown,
   outcomeCounts,
@@ -25,7 +24,6 @@ import {
   type ThemeInfo,
   type ThemeTrendRow,
 } from './quarter-summary';
-import { quarterName, quarterStart } from './trends';
 
 /** The officer and team behind each rated case, whichever table holds it. */
 const CASE_OWNER = caseColumnsSql('r.case_kind', 'r.case_id', 'force_code, area_code, team_code, officer_id');
@@ -122,7 +120,7 @@ export class QuarterlyReviewService {
     for (const a of actions) byStatus[a.status] = (byStatus[a.status] ?? 0) + 1;
 
     const statsArea = force ?? (await this.busiestForce(start, end));
-    const months = { from: start.slice(0, 7), to: monthBefore(end) };
+    const months = { from: start.slice(0, 7), to: previousMonth(end) };
 
     const review: QuarterlyReview = {
       quarter,
@@ -208,10 +206,4 @@ export class QuarterlyReviewService {
     }
     return out;
   }
-}
-
-/** The month (YYYY-MM) before the one starting on `firstDay`. */
-function monthBefore(firstDay: string): string {
-  const [y, m] = firstDay.split('-').map(Number);
-  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
 }

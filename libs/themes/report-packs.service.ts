@@ -4,13 +4,11 @@ import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { loadActor, Permission, type Actor } from '@scrutiny/auth';
 import { AuditService, SYSTEM_ACTOR } from '@scrutiny/audit';
-import { DomainError, isUuid, LOGGER, type Logger } from '@scrutiny/core';
+import { DomainError, isUuid, LOGGER, parseQuarter, quarterName, type Logger } from '@scrutiny/core';
 import { defineJob, HandlesJob, JOBS_PROCESSING, JobQueue, PermanentJobError, StrandedWorkRecovery, type JobContext, type JobHandler } from '@scrutiny/jobs';
 import { findArea } from '@scrutiny/records';
-import { parseQuarter } from './quarter-param';
 import { QuarterlyReviewService } from './quarterly-review.service';
 import { renderPack } from './report/pack';
-import { quarterName } from './trends';
 
 /** Renders one requested report pack. */
 export const GenerateReportPackJob = defineJob('reports', 'generate-pack', 1, z.object({ packId: z.string().uuid() }).strict());

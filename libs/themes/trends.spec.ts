@@ -1,4 +1,5 @@
-import { changeFrom, quarterName, quarterStart, themeTrends } from './trends';
+import { quarterName, quarterStart } from '@scrutiny/core';
+import { changeFrom, themeTrends } from './trends';
 
 describe('quarterly trend arithmetic', () => {
   it('walks quarters across year ends', () => {

@@ -1,20 +1,3 @@
-/** A quarter as written in routes and reports: 2024-Q2. */
-export const QUARTER = /^(\d{4})-Q([1-4])$/;
-
-/** First day of a quarter (YYYY-MM-DD), and the quarter `offset` quarters away (negative: earlier). */
-export function quarterStart(quarter: string, offset = 0): string {
-  const m = QUARTER.exec(quarter);
-  if (!m) throw new Error(`not a quarter: ${quarter}`);
-  const index = Number(m[1]) * 4 + (Number(m[2]) - 1) + offset;
-  const year = Math.floor(index / 4);
-  return `${year}-${String((index % 4) * 3 + 1).padStart(2, '0')}-01`;
-}
-
-/** The quarter a date (YYYY-MM-DD, or a quarter's first day) falls in: 2024-Q2. */
-export function quarterName(start: string): string {
-  return `${start.slice(0, 4)}-Q${Math.floor((Number(start.slice(5, 7)) - 1) / 3) + 1}`;
-}
-
 export interface Change {
   /** current − base */
   change: number;

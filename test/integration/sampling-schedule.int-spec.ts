@@ -1,5 +1,6 @@
 import { InProcessJobQueue } from '@scrutiny/jobs';
-import { londonMonth, previousMonth, SamplingPlansService, SamplingScheduleTickHandler, ScheduledDrawHandler } from '@scrutiny/sampling';
+import { londonMonth, previousMonth } from '@scrutiny/core';
+import { SamplingPlansService, SamplingScheduleTickHandler, ScheduledDrawHandler } from '@scrutiny/sampling';
 import { insertClip, insertStopSearch } from '../factories/records';
 import { createTestApp, type TestApp } from '../setup/test-app';
 

@@ -2,8 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsLatitude, IsLongitude, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { CSV_FORMATS, ETHNIC_GROUPS } from '@scrutiny/records';
+import { MONTH } from '@scrutiny/core';
 
-const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 /** Filters every case list shares. Periods are Europe/London calendar months; times on the wire are UTC. */
 export class CaseQuery {

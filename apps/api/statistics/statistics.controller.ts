@@ -5,8 +5,8 @@ import { ArrayMaxSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, Mat
 import { Authorize, CurrentActor, Permission, type Actor } from '@scrutiny/auth';
 import { ETHNIC_GROUPS, LEGISLATION, UOF_TACTICS } from '@scrutiny/records';
 import { DisproportionalityService, STAT_KINDS } from '@scrutiny/statistics';
+import { MONTH } from '@scrutiny/core';
 
-const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 class StatsQuery {
   @ApiProperty({ example: '2024-01', description: 'First Europe/London month' }) @Matches(MONTH, { message: 'from must be a month, YYYY-MM' }) from: string;

@@ -19,6 +19,19 @@ export async function findArea(q: Queryable, key: string, options: { force?: boo
   return row && { code: row.code, name: row.name, level: row.level, policeUkId: row.police_uk_id };
 }
 
+/** SQL for `… IN <this>`: the code in placeholder `param` and the codes of every area within it. */
+export function areaAndDescendantsSql(param: string): string {
+  return `(WITH RECURSIVE d(code) AS (SELECT ${param}::text UNION ALL SELECT a.code FROM areas a JOIN d ON a.parent_code = d.code) SELECT code FROM d)`;
+}
+
+/**
+ * SQL keeping rows that lie in an area (its code in placeholder `param`): a force by the rows' force column (every
+ * record carries one), anything smaller by their area column, within it at any depth.
+ */
+export function inAreaSql(area: { level: string }, param: string, columns: { force: string; area: string }): string {
+  return area.level === 'force' ? `${columns.force} = ${param}` : `${columns.area} IN ${areaAndDescendantsSql(param)}`;
+}
+
 /**
  * The officer with this pseudonymous reference, created if new. A team given here updates the officer's team;
  * an absent one leaves it as it was.

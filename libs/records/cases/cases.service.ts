@@ -2,9 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AccessService, isPoliceWide, type Actor, type CaseKind } from '@scrutiny/auth';
 import { AuditService } from '@scrutiny/audit';
-import { DomainError, isUuid, uuidv7, type FieldError } from '@scrutiny/core';
+import { DomainError, type FieldError, isUuid, MONTH, uuidv7 } from '@scrutiny/core';
+import { isUniqueViolation } from '@scrutiny/database';
 import { ETHNIC_GROUPS, SELF_DEFINED_CATEGORIES } from '../vocabulary/ethnicity';
-import { areaForces, ensureOfficer, findArea, type Queryable } from '../areas/area-lookup';
+import { areaForces, ensureOfficer, findArea, inAreaSql, type Queryable } from '../areas/area-lookup';
 import { bindValue, sqlTypeOf } from './case-fields';
 import { CASE_KIND_SPECS, type CaseKindSpec } from './case-kinds';
 import { caseLinks, checkCaseInput, type CaseInput } from './case-input';
@@ -36,7 +37,6 @@ export interface CasePage {
 export const CSV_FORMATS = ['police-uk', 'template'] as const;
 export type CsvFormat = (typeof CSV_FORMATS)[number];
 
-const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 const EXPORT_PAGE = 5000;
 
 /** Every column of a kind's table that a create or replace writes, with its SQL type, in order. */
@@ -77,12 +77,6 @@ function decodeCursor(cursor: string): [string, string] {
   throw DomainError.validation([{ field: 'cursor', message: 'is not a cursor from a previous page' }]);
 }
 
-function isUniqueViolation(error: unknown, constraint: string): boolean {
-  const e = error as { code?: string; constraint?: string; driverError?: { code?: string; constraint?: string } };
-  const code = e.driverError?.code ?? e.code;
-  const name = e.driverError?.constraint ?? e.constraint;
-  return code === '23505' && (name === undefined || name === constraint);
-}
 
 /**
  * Case records of every kind (stop searches, vehicle stops, use-of-force reports), driven by each kind's spec:
@@ -289,11 +283,7 @@ export class CasesService {
     if (filter.area) {
       const area = await findArea(this.dataSource, filter.area);
       if (!area) throw DomainError.validation([{ field: 'area', message: `"${filter.area}" is not a known area code or force id` }]);
-      where.push(
-        area.level === 'force'
-          ? `c.force_code = ${p(area.code)}`
-          : `c.area_code IN (WITH RECURSIVE d(code) AS (SELECT ${p(area.code)}::text UNION ALL SELECT a.code FROM areas a JOIN d ON a.parent_code = d.code) SELECT code FROM d)`,
-      );
+      where.push(inAreaSql(area, p(area.code), { force: 'c.force_code', area: 'c.area_code' }));
     }
     if (filter.power) where.push(`c.${power!.column} = ${p(filter.power)}`);
     if (filter.outcome) where.push(outcome.many ? `${p(filter.outcome)} = ANY(c.${outcome.column})` : `c.${outcome.column} = ${p(filter.outcome)}`);
