@@ -1,4 +1,4 @@
-import { isIsoDate, londonMonth, londonToday, parseQuarter, previousMonth, quarterName, quarterStart } from './calendar';
+import { isIsoDate, isIsoInstant, londonMonth, londonToday, parseQuarter, previousMonth, quarterName, quarterStart } from './calendar';
 
 describe('reporting calendar', () => {
   it('names quarters and their first days, across year ends', () => {
@@ -22,5 +22,10 @@ describe('reporting calendar', () => {
   it('accepts only real calendar dates', () => {
     expect(['2024-02-29', '2023-12-31'].every(isIsoDate)).toBe(true);
     expect(['2023-02-29', '2024-02-31', '2024-13-01', '2024-1-01', '1', null].some(isIsoDate)).toBe(false);
+  });
+
+  it('accepts only instants with an offset on real dates', () => {
+    expect(isIsoInstant('2024-06-12T18:00:00+01:00')).toBe(true);
+    expect(['2024-02-31T10:00Z', '2024-06-12T18:00:00', '1', 42].some(isIsoInstant)).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import type { FieldError } from '@scrutiny/core';
+import { isIsoInstant, type FieldError } from '@scrutiny/core';
 import { checkFields, type CaseField } from './case-fields';
 import type { CaseKindSpec } from './case-kinds';
 
@@ -20,7 +20,6 @@ export interface CaseInput {
 /** The common fields as columns, for the CSV template (the kind's own fields follow them). */
 export const COMMON_TEMPLATE_COLUMNS = ['reference', 'occurred_at', 'area_code', 'latitude', 'longitude', 'officer_reference', 'team_code'] as const;
 
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})$/;
 const OFFICER_REFERENCE = /^[A-Za-z0-9_-]{1,32}$/;
 
 /**
@@ -32,7 +31,7 @@ export function checkCaseInput(spec: CaseKindSpec, input: CaseInput, naming: 'na
   const errors: FieldError[] = [];
   const occurredAt = input.occurredAt;
   if (typeof occurredAt !== 'string' || !occurredAt) errors.push({ field: name('occurredAt', 'occurred_at'), message: 'is required' });
-  else if (!ISO_INSTANT.test(occurredAt) || Number.isNaN(Date.parse(occurredAt))) {
+  else if (!isIsoInstant(occurredAt)) {
     errors.push({ field: name('occurredAt', 'occurred_at'), message: `"${occurredAt.slice(0, 40)}" is not an ISO 8601 date-time with a time zone offset (e.g. 2024-05-03T21:47:00+01:00)` });
   } else if (Date.parse(occurredAt) > now + 5 * 60_000) errors.push({ field: name('occurredAt', 'occurred_at'), message: 'must not be in the future' });
   const lat = input.latitude ?? null;

@@ -9,6 +9,7 @@ import { CaseRecord } from './case-record.entity';
 @Entity('use_of_force_reports')
 @Index('ix_use_of_force_reports_force_period', ['forceCode', 'period'])
 @Index('ix_use_of_force_reports_team_code', ['teamCode'], { where: '"team_code" IS NOT NULL' })
+@Index('ix_use_of_force_reports_officer_id', ['officerId'], { where: '"officer_id" IS NOT NULL' })
 @Index('ix_use_of_force_reports_subject_reference', ['subjectReference'], { where: '"subject_reference" IS NOT NULL' })
 @Index('uq_use_of_force_reports_reference', ['forceCode', 'sourceReference'], { unique: true, where: '"source_reference" IS NOT NULL' })
 export class UseOfForceReport extends CaseRecord {

@@ -7,6 +7,7 @@ import { Officer } from '../officers/officer.entity';
 @Entity('stop_searches')
 @Index('ix_stop_searches_force_period', ['forceCode', 'period'])
 @Index('ix_stop_searches_team_code', ['teamCode'], { where: '"team_code" IS NOT NULL' })
+@Index('ix_stop_searches_officer_id', ['officerId'], { where: '"officer_id" IS NOT NULL' })
 @Index('ix_stop_searches_subject_reference', ['subjectReference'], { where: '"subject_reference" IS NOT NULL' })
 // Led by the time: files are chronological, so each import appends to this index rather than scattering over it.
 @Index('uq_stop_searches_dedup_key', ['occurredAt', 'dedupKey'], { unique: true, where: '"dedup_key" IS NOT NULL' })
