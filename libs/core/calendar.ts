@@ -55,7 +55,7 @@ export function parseQuarter(quarter: string, options: { started?: boolean; fiel
 }
 
 /** A real calendar date written YYYY-MM-DD (2024-02-31 is not: Date.parse would accept it and PostgreSQL refuse it). */
-export function isIsoDate(value: unknown): value is string {
+export function isIsoDate(value: unknown): boolean {
   if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
   const date = new Date(`${value}T00:00:00Z`);
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
@@ -64,6 +64,6 @@ export function isIsoDate(value: unknown): value is string {
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})$/;
 
 /** An instant written in ISO 8601 with its offset (2024-06-12T18:00:00+01:00), on a real calendar date. */
-export function isIsoInstant(value: unknown): value is string {
-  return typeof value === 'string' && ISO_INSTANT.test(value) && isIsoDate(value.slice(0, 10)) && !Number.isNaN(Date.parse(value));
+export function isIsoInstant(value: unknown): boolean {
+  return typeof value === 'string' && ISO_INSTANT.test(value) && isIsoDate((value as string).slice(0, 10)) && !Number.isNaN(Date.parse(value));
 }
