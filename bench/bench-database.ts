@@ -31,3 +31,8 @@ export function runBench(main: () => Promise<void>): void {
     process.exit(1);
   });
 }
+
+/** The p-th percentile (0–100) of some measurements, nearest-rank: the value at ⌊p/100 · n⌋ of the sorted list. */
+export function percentile(xs: readonly number[], p: number): number {
+  return [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+}

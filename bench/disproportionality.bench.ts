@@ -15,19 +15,18 @@ import { parseArgs } from 'node:util';
 import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { SYSTEM_ACTOR } from '@scrutiny/audit';
+import { permissionsOf } from '@scrutiny/auth';
 import { createLogger, loadConfig } from '@scrutiny/core';
 import { ImportsService } from '@scrutiny/records';
 import { DisproportionalityService } from '@scrutiny/statistics';
 import { BackgroundModule } from '../apps/worker/background.module';
-import { runBench, withBenchDatabase } from './bench-database';
+import { percentile, runBench, withBenchDatabase } from './bench-database';
 
 const { values } = parseArgs({ options: { sizes: { type: 'string', default: '1000000,5000000' }, runs: { type: 'string', default: '30' } } });
 const SIZES = values.sizes!.split(',').map(Number);
 const RUNS = Number(values.runs);
 const FORCES = ['E23000001', 'E23000034', 'E23000005', 'E23000003', 'E23000004', 'E23000006', 'E23000007', 'E23000008', 'E23000009', 'E23000010'];
 const BATCH = 500_000;
-
-const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 
 async function timedRuns(fn: () => Promise<unknown>): Promise<{ median: number; p95: number }> {
   await fn(); // warm
@@ -57,7 +56,7 @@ async function main(url: string): Promise<void> {
     await ds.query(`DELETE FROM stop_searches`);
     console.log(`seed distributions: ${seeds.toLocaleString('en-GB')} real rows from ${files.length} file(s) in ${dir}`);
     const stats = app.get(DisproportionalityService);
-    const actor = { id: '00000000-0000-4000-8000-000000000000', username: 'bench', displayName: 'bench', roles: ['professional_standards' as const], permissions: new Set<never>(), teams: [], areas: [] };
+    const actor = { id: '00000000-0000-4000-8000-000000000000', username: 'bench', displayName: 'bench', roles: ['professional_standards' as const], permissions: permissionsOf(['professional_standards']), teams: [], areas: [] };
     const query = { from: '2021-01', to: '2021-12', area: FORCES[3], basis: 'self' };
     const results: string[] = [];
     let have = 0;

@@ -14,15 +14,13 @@ import { createLogger, loadConfig } from '@scrutiny/core';
 import { hashPassword } from '@scrutiny/auth';
 import { EXAMPLE_REVIEW_FORM } from '@scrutiny/review';
 import { createApiApp } from '../apps/api/create-api-app';
-import { runBench, withBenchDatabase } from './bench-database';
+import { percentile, runBench, withBenchDatabase } from './bench-database';
 
 const { values } = parseArgs({ options: { members: { type: 'string', default: '50' }, cases: { type: 'string', default: '3' } } });
 const MEMBERS = Number(values.members);
 const CASES = Number(values.cases);
 
 const FORM = EXAMPLE_REVIEW_FORM;
-
-const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 
 async function main(url: string): Promise<void> {
   const config = loadConfig({

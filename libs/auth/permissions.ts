@@ -31,6 +31,8 @@ export enum Permission {
   PANELS_PARTICIPATE = 'panels:participate',
   STATS_AGGREGATE = 'stats:aggregate',
   STATS_OFFICER_LEVEL = 'stats:officer-level',
+  /** Figures with small counts shown (not withheld), and team funnels: those inside the force (domain §6, §7). */
+  STATS_UNSUPPRESSED = 'stats:unsuppressed',
   FINDINGS_WRITE = 'findings:write',
   /** The quarterly themes review in aggregate (no officer-level concerns, no referral or action detail). */
   THEMES_READ = 'themes:read',
@@ -57,6 +59,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     Permission.BWV_HOLDS_MANAGE,
     Permission.PANELS_MANAGE,
     Permission.STATS_AGGREGATE,
+    Permission.STATS_UNSUPPRESSED,
     Permission.THEMES_MANAGE,
   ],
   supervisor: [
@@ -69,9 +72,10 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     Permission.SAMPLES_REVIEW,
     Permission.BWV_HOLDS_MANAGE,
     Permission.STATS_AGGREGATE,
+    Permission.STATS_UNSUPPRESSED,
     Permission.THEMES_READ,
   ],
-  internal_panel: [Permission.SELF, Permission.RECORDS_READ, Permission.PANELS_PARTICIPATE, Permission.STATS_AGGREGATE],
+  internal_panel: [Permission.SELF, Permission.RECORDS_READ, Permission.PANELS_PARTICIPATE, Permission.STATS_AGGREGATE, Permission.STATS_UNSUPPRESSED],
   external_panel: [Permission.SELF, Permission.RECORDS_READ, Permission.PANELS_PARTICIPATE, Permission.STATS_AGGREGATE],
   professional_standards: [
     Permission.SELF,
@@ -87,6 +91,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     Permission.PANELS_MANAGE,
     Permission.PANELS_PARTICIPATE,
     Permission.STATS_AGGREGATE,
+    Permission.STATS_UNSUPPRESSED,
     Permission.STATS_OFFICER_LEVEL,
     Permission.FINDINGS_WRITE,
     Permission.THEMES_READ,

@@ -4,6 +4,7 @@ export * from './job-queue';
 export * from './job-handler';
 export * from './job-runner';
 export * from './jobs.module';
+export * from './recurring-jobs';
 export * from './dead-letter/job-failure.entity';
 export * from './dead-letter/dead-letter.store';
 export * from './dead-letter/failed-jobs.service';

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { caseColumnsSql, isPoliceWide, Permission, type Actor, type CaseKind } from '@scrutiny/auth';
+import { caseColumnsSql, CURRENT_PANEL_MEMBERSHIP_SQL, isPoliceWide, Permission, type Actor, type CaseKind } from '@scrutiny/auth';
 import { AuditService } from '@scrutiny/audit';
-import { DomainError, isUuid, quarterName, type FieldError } from '@scrutiny/core';
-import { CasesService, csvLine } from '@scrutiny/records';
+import { DomainError, isIsoDate, isUuid, quarterName, type FieldError } from '@scrutiny/core';
+import { CasesService, csvLine, type CaseRecordView } from '@scrutiny/records';
 import { parseFindingForm, parseReviewForm, themeProblems } from '@scrutiny/review';
 import { krippendorffAlphaNominal } from './agreement';
-import { ACTION_STATUSES } from './panel.entities';
-import { PanelsService, type SessionView } from './panels.service';
+import { ACTION_STATUSES, type SessionStatus } from './panel.entities';
+import { PanelsService, type AgendaItemView, type SessionView } from './panels.service';
 
 export interface RatingView {
   /** The rater: themselves for their own, else "Member n" (order of submission), never who. */
@@ -89,6 +89,20 @@ const ACTION_SELECT = `
   FROM finding_actions a LEFT JOIN panel_findings f ON f.id = a.finding_id LEFT JOIN session_agenda_items ai ON ai.id = f.agenda_item_id
     LEFT JOIN panel_sessions ps ON ps.id = ai.session_id`;
 
+function toFinding(r: Record<string, unknown>): FindingView {
+  return {
+    id: r.id as string, agendaItemId: r.agenda_item_id as string, version: r.finding_version as number, status: r.status as 'draft' | 'final', form: r.form as Record<string, unknown>,
+    supersedes: r.supersedes_id as string | null, correctionReason: r.correction_reason as string | null, createdAt: (r.created_at as Date).toISOString(), rowVersion: r.version as number,
+  };
+}
+
+/** When each write may happen, and what to say otherwise (checked on the session view, then again inside the write). */
+const WHILE_OPEN: readonly SessionStatus[] = ['open'];
+const ONCE_CLOSED: readonly SessionStatus[] = ['closed', 'published'];
+const ratingRefusal = (status: SessionStatus) => `Ratings are given while the session is open; it is ${status}`;
+const findingRefusal = (status: SessionStatus) => `Findings are recorded while the session is open; it is ${status} (a closed session's findings are corrected by a new version)`;
+const correctionRefusal = () => 'Only the findings of a closed session are corrected; while open, edit the finding';
+
 function toAction(r: Record<string, unknown>): ActionView {
   return {
     id: r.id as string, findingId: r.finding_id as string | null, sessionId: r.session_id as string | null, agendaItemId: r.agenda_item_id as string | null,
@@ -115,17 +129,17 @@ export class DeliberationService {
 
   /** A member's own rating of a case: saved as a draft, or submitted (then final). Optimistic locking after the first save. */
   async saveRating(actor: Actor, sessionId: string, itemId: string, input: { form: unknown; submit?: boolean; version?: number }): Promise<RatingView> {
+    // The session view admits members only while their membership is current (term, vetting, confidentiality agreement).
     const session = await this.panels.session(actor, sessionId);
     const item = this.item(session, itemId);
     if (session.yourRole === 'manager') throw new DomainError('FORBIDDEN', 'Only members of the panel rate its cases');
-    await this.panels.requireActiveMember(actor, session);
-    if (session.status !== 'open') throw new DomainError('CONFLICT', `Ratings are given while the session is open; it is ${session.status}`);
-    if (item.conflicted) throw new DomainError('FORBIDDEN', 'You declared a conflict with this case');
+    this.requireStatus(session, WHILE_OPEN, ratingRefusal);
     const parsed = parseReviewForm(input.form);
     if ('errors' in parsed) throw DomainError.validation(parsed.errors);
     const themeErrors = await themeProblems(this.dataSource, parsed.form.assessment.themes);
     if (themeErrors.length) throw DomainError.validation(themeErrors);
     await this.dataSource.transaction(async (m) => {
+      await this.panels.requireStatusIn(m, sessionId, WHILE_OPEN, ratingRefusal);
       const [current] = (await m.query(`SELECT status, version FROM panel_ratings WHERE agenda_item_id = $1 AND user_id = $2 FOR UPDATE`, [itemId, actor.id])) as { status: string; version: number }[];
       if (current?.status === 'submitted') throw new DomainError('CONFLICT', 'Your rating is submitted and can no longer change');
       if (current && current.version !== input.version) {
@@ -139,9 +153,13 @@ export class DeliberationService {
           itemId, actor.id, JSON.stringify(parsed.form), status,
         ]);
       } else {
-        await m.query(`INSERT INTO panel_ratings (agenda_item_id, user_id, form, status, submitted_at, version) VALUES ($1, $2, $3, $4, CASE WHEN $4 = 'submitted' THEN now() END, 1)`, [
-          itemId, actor.id, JSON.stringify(parsed.form), status,
-        ]);
+        const inserted = (await m.query(
+          `INSERT INTO panel_ratings (agenda_item_id, user_id, form, status, submitted_at, version) VALUES ($1, $2, $3, $4, CASE WHEN $4 = 'submitted' THEN now() END, 1)
+           ON CONFLICT (agenda_item_id, user_id) DO NOTHING RETURNING 1`,
+          [itemId, actor.id, JSON.stringify(parsed.form), status],
+        )) as unknown[];
+        // Another request of yours saved the first version meanwhile (a double submit): this one did not read it.
+        if (!inserted.length) throw new DomainError('VERSION_CONFLICT', 'Your rating was saved by another request at the same time (now version 1); reload and try again', { extensions: { currentVersion: 1 } });
       }
       await this.audit.record(actor, { action: input.submit ? 'panel_rating.submitted' : 'panel_rating.saved', target: { type: item.caseKind, id: item.caseId }, details: { sessionId, itemId } }, m);
     });
@@ -155,7 +173,6 @@ export class DeliberationService {
   async ratings(actor: Actor, sessionId: string, itemId: string): Promise<RatingView[]> {
     const session = await this.panels.session(actor, sessionId);
     const item = this.item(session, itemId);
-    if (item.conflicted) throw new DomainError('FORBIDDEN', 'You declared a conflict with this case');
     const rows = (await this.dataSource.query(
       `SELECT user_id, status, form, submitted_at, version FROM panel_ratings WHERE agenda_item_id = $1 ORDER BY submitted_at NULLS LAST, user_id`,
       [itemId],
@@ -206,12 +223,14 @@ export class DeliberationService {
     const session = await this.panels.session(actor, sessionId);
     this.panels.requireChair(session);
     const item = this.item(session, itemId);
-    if (session.status !== 'open') throw new DomainError('CONFLICT', `Findings are recorded while the session is open; it is ${session.status} (a closed session's findings are corrected by a new version)`);
+    this.requireStatus(session, WHILE_OPEN, findingRefusal);
     const parsed = parseFindingForm(input.form);
     if ('errors' in parsed) throw DomainError.validation(parsed.errors);
     const themeErrors = await themeProblems(this.dataSource, parsed.form.assessment.themes);
     if (themeErrors.length) throw DomainError.validation(themeErrors);
     await this.dataSource.transaction(async (m) => {
+      // Share-locks the session: a close (which freezes the findings) waits for this write, or this sees it closed.
+      await this.panels.requireStatusIn(m, sessionId, WHILE_OPEN, findingRefusal);
       const [current] = (await m.query(`SELECT id, version FROM panel_findings WHERE agenda_item_id = $1 AND finding_version = 1 FOR UPDATE`, [itemId])) as { id: string; version: number }[];
       if (current && current.version !== input.version) {
         throw new DomainError('VERSION_CONFLICT', `The finding was changed by someone else (version ${current.version}, you sent ${input.version ?? 'none'}); reload and try again`, {
@@ -219,7 +238,16 @@ export class DeliberationService {
         });
       }
       if (current) await m.query(`UPDATE panel_findings SET form = $2, recorded_by = $3, updated_at = now(), version = version + 1 WHERE id = $1`, [current.id, JSON.stringify(parsed.form), actor.id]);
-      else await m.query(`INSERT INTO panel_findings (agenda_item_id, finding_version, form, status, recorded_by, version) VALUES ($1, 1, $2, 'draft', $3, 1)`, [itemId, JSON.stringify(parsed.form), actor.id]);
+      else {
+        const inserted = (await m.query(
+          `INSERT INTO panel_findings (agenda_item_id, finding_version, form, status, recorded_by, version) VALUES ($1, 1, $2, 'draft', $3, 1)
+           ON CONFLICT (agenda_item_id, finding_version) DO NOTHING RETURNING id`,
+          [itemId, JSON.stringify(parsed.form), actor.id],
+        )) as unknown[];
+        if (!inserted.length) {
+          throw new DomainError('VERSION_CONFLICT', 'The finding was recorded by someone else at the same time (now version 1); reload and try again', { extensions: { currentVersion: 1 } });
+        }
+      }
       await this.audit.record(actor, { action: 'panel_finding.recorded', target: { type: item.caseKind, id: item.caseId }, after: parsed.form, details: { sessionId, itemId } }, m);
     });
     return (await this.findings(actor, sessionId, itemId))[0];
@@ -230,7 +258,7 @@ export class DeliberationService {
     const session = await this.panels.session(actor, sessionId);
     this.panels.requireChair(session);
     const item = this.item(session, itemId);
-    if (session.status !== 'closed' && session.status !== 'published') throw new DomainError('CONFLICT', 'Only the findings of a closed session are corrected; while open, edit the finding');
+    this.requireStatus(session, ONCE_CLOSED, correctionRefusal);
     const errors: FieldError[] = [];
     if (!input.reason?.trim()) errors.push({ field: 'reason', message: 'say why the finding is corrected' });
     const parsed = parseFindingForm(input.form);
@@ -238,12 +266,20 @@ export class DeliberationService {
     else errors.push(...(await themeProblems(this.dataSource, parsed.form.assessment.themes)));
     if (errors.length || 'errors' in parsed) throw DomainError.validation(errors);
     await this.dataSource.transaction(async (m) => {
+      await this.panels.requireStatusIn(m, sessionId, ONCE_CLOSED, correctionRefusal);
       const [latest] = (await m.query(`SELECT id, finding_version FROM panel_findings WHERE agenda_item_id = $1 ORDER BY finding_version DESC LIMIT 1 FOR UPDATE`, [itemId])) as { id: string; finding_version: number }[];
       if (!latest) throw new DomainError('CONFLICT', 'There is no finding to correct');
-      await m.query(
-        `INSERT INTO panel_findings (agenda_item_id, finding_version, form, status, supersedes_id, correction_reason, recorded_by, version) VALUES ($1, $2, $3, 'final', $4, $5, $6, 1)`,
+      // Two corrections at once both read the same latest version: the second finds its version number taken.
+      const inserted = (await m.query(
+        `INSERT INTO panel_findings (agenda_item_id, finding_version, form, status, supersedes_id, correction_reason, recorded_by, version) VALUES ($1, $2, $3, 'final', $4, $5, $6, 1)
+         ON CONFLICT (agenda_item_id, finding_version) DO NOTHING RETURNING id`,
         [itemId, latest.finding_version + 1, JSON.stringify(parsed.form), latest.id, input.reason.trim(), actor.id],
-      );
+      )) as unknown[];
+      if (!inserted.length) {
+        throw new DomainError('VERSION_CONFLICT', `The finding was corrected by someone else at the same time (now version ${latest.finding_version + 1}); reload and check it before correcting again`, {
+          extensions: { currentVersion: latest.finding_version + 1 },
+        });
+      }
       await this.audit.record(actor, { action: 'panel_finding.corrected', target: { type: item.caseKind, id: item.caseId }, after: parsed.form, details: { sessionId, itemId, reason: input.reason.trim(), supersedes: latest.id } }, m);
     });
     return (await this.findings(actor, sessionId, itemId))[0];
@@ -251,21 +287,18 @@ export class DeliberationService {
 
   /** Every version of a case's finding, newest first. */
   async findings(actor: Actor, sessionId: string, itemId: string): Promise<FindingView[]> {
-    const session = await this.panels.session(actor, sessionId);
-    const item = this.item(session, itemId);
-    if (item.conflicted) throw new DomainError('FORBIDDEN', 'You declared a conflict with this case');
+    this.item(await this.panels.session(actor, sessionId), itemId);
     const rows = (await this.dataSource.query(`SELECT * FROM panel_findings WHERE agenda_item_id = $1 ORDER BY finding_version DESC`, [itemId])) as Record<string, unknown>[];
-    return rows.map((r) => ({
-      id: r.id as string, agendaItemId: itemId, version: r.finding_version as number, status: r.status as 'draft' | 'final', form: r.form as Record<string, unknown>,
-      supersedes: r.supersedes_id as string | null, correctionReason: r.correction_reason as string | null, createdAt: (r.created_at as Date).toISOString(), rowVersion: r.version as number,
-    }));
+    return rows.map(toFinding);
   }
 
   // ---- actions ("you said, we did") ----
 
   async createAction(actor: Actor, findingId: string, input: ActionInput): Promise<ActionView> {
-    const { sessionId } = await this.findingSession(findingId);
-    this.panels.requireChair(await this.panels.session(actor, sessionId));
+    const { sessionId, itemId } = await this.findingSession(findingId);
+    const session = await this.panels.session(actor, sessionId);
+    this.panels.requireChair(session);
+    this.item(session, itemId);
     return this.raiseAction(actor, { findingId }, input);
   }
 
@@ -279,7 +312,7 @@ export class DeliberationService {
     if (!(ACTION_KINDS as readonly string[]).includes(input.kind)) errors.push({ field: 'kind', message: `must be one of ${ACTION_KINDS.join(', ')}` });
     if (!input.description?.trim()) errors.push({ field: 'description', message: 'is required' });
     if (!input.owner?.trim()) errors.push({ field: 'owner', message: 'is required (who in the force answers it)' });
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(input.dueOn ?? '') || Number.isNaN(Date.parse(input.dueOn))) errors.push({ field: 'dueOn', message: 'must be a date, YYYY-MM-DD' });
+    if (!isIsoDate(input.dueOn)) errors.push({ field: 'dueOn', message: 'must be a date, YYYY-MM-DD' });
     if (errors.length) throw DomainError.validation(errors);
     const id = await this.dataSource.transaction(async (m) => {
       const [row] = (await m.query(
@@ -297,8 +330,10 @@ export class DeliberationService {
     const before = await this.action(id);
     const errors: FieldError[] = [];
     if (input.status !== undefined && !(ACTION_STATUSES as readonly string[]).includes(input.status)) errors.push({ field: 'status', message: `must be one of ${ACTION_STATUSES.join(', ')}` });
-    if (input.status === 'done' && !(input.response ?? before.response)?.trim()) errors.push({ field: 'response', message: 'say what was done before marking it done' });
-    if (input.dueOn !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(input.dueOn) || Number.isNaN(Date.parse(input.dueOn)))) errors.push({ field: 'dueOn', message: 'must be a date, YYYY-MM-DD' });
+    // The response it will have: the one sent (null clears it), else the one it has.
+    const response = input.response !== undefined ? input.response : before.response;
+    if (input.status === 'done' && !response?.trim()) errors.push({ field: 'response', message: 'say what was done before marking it done' });
+    if (input.dueOn !== undefined && !isIsoDate(input.dueOn)) errors.push({ field: 'dueOn', message: 'must be a date, YYYY-MM-DD' });
     if (errors.length) throw DomainError.validation(errors);
     await this.dataSource.transaction(async (m) => {
       const [, changed] = (await m.query(
@@ -337,7 +372,9 @@ export class DeliberationService {
   private async selectActions(actor: Actor | null, filter: ActionFilter & { force?: string }, limit: number | null): Promise<ActionView[]> {
     const params: unknown[] = [];
     const where: string[] = [];
-    if (actor && !isPoliceWide(actor)) where.push(`EXISTS (SELECT 1 FROM panel_sessions s JOIN panel_members pm ON pm.panel_id = s.panel_id WHERE s.id = ai.session_id AND pm.user_id = $${params.push(actor.id)})`);
+    if (actor && !isPoliceWide(actor)) {
+      where.push(`EXISTS (SELECT 1 FROM panel_sessions s JOIN panel_members pm ON pm.panel_id = s.panel_id WHERE s.id = ai.session_id AND pm.user_id = $${params.push(actor.id)} AND ${CURRENT_PANEL_MEMBERSHIP_SQL})`);
+    }
     if (actor && !actor.permissions.has(Permission.THEMES_REVIEW)) where.push(`a.meeting_quarter IS NULL`);
     if (filter.sessionId) where.push(`ai.session_id = $${params.push(isUuid(filter.sessionId) ? filter.sessionId : null)}::uuid`);
     if (filter.meetingQuarter) where.push(`a.meeting_quarter = $${params.push(filter.meetingQuarter)}::date`);
@@ -368,13 +405,22 @@ export class DeliberationService {
     if (session.yourRole !== 'manager' && session.status !== 'closed' && session.status !== 'published') {
       throw new DomainError('CONFLICT', 'The report is available once the session is closed');
     }
+    const agenda = session.agenda.filter((i) => !i.conflicted);
+    const latest = await this.latestFindings(agenda.map((i) => i.id));
+    // By agenda item, not by finding: an action raised on version 1 stays with the case after a correction.
+    const actionsOf = new Map<string, ActionView[]>();
+    for (const a of await this.selectActions(actor, { sessionId }, null)) {
+      if (!a.agendaItemId) continue;
+      const list = actionsOf.get(a.agendaItemId);
+      if (list) list.push(a);
+      else actionsOf.set(a.agendaItemId, [a]);
+    }
     const items = [];
-    for (const item of session.agenda) {
-      if (item.conflicted) continue;
+    for (const item of agenda) {
       const kind = item.caseKind as CaseKind;
-      const record = await this.cases.get(actor, kind, item.caseId).catch(() => null);
-      const [finding] = item.finding ? await this.findings(actor, sessionId, item.id) : [];
-      const actions = finding ? await this.listActions(actor, { sessionId }).then((all) => all.filter((a) => a.findingId === finding.id)) : [];
+      const record = await this.caseOrNull(actor, kind, item);
+      const finding = latest.get(item.id);
+      const actions = actionsOf.get(item.id) ?? [];
       items.push({
         position: item.position,
         case: record
@@ -406,18 +452,45 @@ export class DeliberationService {
     return `${lines.join('\n')}\n`;
   }
 
-  private item(session: SessionView, itemId: string) {
+  /** The latest version of each item's finding, by agenda item id: one query. */
+  private async latestFindings(itemIds: string[]): Promise<Map<string, FindingView>> {
+    if (!itemIds.length) return new Map();
+    const rows = (await this.dataSource.query(
+      `SELECT DISTINCT ON (agenda_item_id) * FROM panel_findings WHERE agenda_item_id = ANY($1::uuid[]) ORDER BY agenda_item_id, finding_version DESC`,
+      [itemIds],
+    )) as Record<string, unknown>[];
+    return new Map(rows.map((r) => [r.agenda_item_id as string, toFinding(r)]));
+  }
+
+  /** The agenda item as the actor may use it: 404 if not on the agenda, 403 if they declared a conflict with its case. */
+  private item(session: SessionView, itemId: string): AgendaItemView {
     const item = session.agenda.find((i) => i.id === itemId);
     if (!item) throw DomainError.notFound('Agenda item', itemId);
+    if (item.conflicted) throw new DomainError('FORBIDDEN', 'You declared a conflict with this case');
     return item;
   }
 
-  private async findingSession(findingId: string): Promise<{ sessionId: string }> {
+  /** 409 unless the session's status is one of `allowed` (a fast check on the view; writes check again under lock). */
+  private requireStatus(session: SessionView, allowed: readonly SessionStatus[], refusal: (status: SessionStatus) => string): void {
+    if (!allowed.includes(session.status)) throw new DomainError('CONFLICT', refusal(session.status));
+  }
+
+  /** The case as the actor may see it now, or null when it is out of their reach (e.g. a week after the session closed). */
+  private async caseOrNull(actor: Actor, kind: CaseKind, item: AgendaItemView): Promise<CaseRecordView | null> {
+    try {
+      return await this.cases.get(actor, kind, item.caseId);
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'NOT_FOUND') return null;
+      throw error;
+    }
+  }
+
+  private async findingSession(findingId: string): Promise<{ sessionId: string; itemId: string }> {
     const [row] = (isUuid(findingId)
-      ? await this.dataSource.query(`SELECT ai.session_id FROM panel_findings f JOIN session_agenda_items ai ON ai.id = f.agenda_item_id WHERE f.id = $1`, [findingId])
-      : []) as { session_id: string }[];
+      ? await this.dataSource.query(`SELECT ai.session_id, f.agenda_item_id FROM panel_findings f JOIN session_agenda_items ai ON ai.id = f.agenda_item_id WHERE f.id = $1`, [findingId])
+      : []) as { session_id: string; agenda_item_id: string }[];
     if (!row) throw DomainError.notFound('Finding', findingId);
-    return { sessionId: row.session_id };
+    return { sessionId: row.session_id, itemId: row.agenda_item_id };
   }
 
   private async action(id: string): Promise<ActionView> {

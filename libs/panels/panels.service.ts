@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { CASE_KINDS, CASE_TABLES, isPoliceWide, type Actor } from '@scrutiny/auth';
+import { CASE_KINDS, CASE_TABLES, CURRENT_PANEL_MEMBERSHIP_SQL, isPoliceWide, type Actor } from '@scrutiny/auth';
 import { AuditService } from '@scrutiny/audit';
-import { DomainError, isUuid, type FieldError } from '@scrutiny/core';
+import { DomainError, isIsoDate, isIsoInstant, isUuid, type FieldError } from '@scrutiny/core';
 import { SESSION_STATUSES, type SessionStatus } from './panel.entities';
 import { transitionProblem } from './session-state';
 
@@ -66,11 +66,35 @@ export interface SessionView {
   agenda: AgendaItemView[];
 }
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
+export type SessionSummary = Omit<SessionView, 'agenda' | 'attendance'>;
 
-/** SQL: the membership is current (term, vetting, confidentiality agreement) — the same rule as the access service's. */
-export const ACTIVE_MEMBER_SQL = `pm.term_start <= current_date AND (pm.term_end IS NULL OR pm.term_end >= current_date)
-  AND pm.vetted_on IS NOT NULL AND pm.confidentiality_signed_on IS NOT NULL`;
+/**
+ * Sessions with their panel and the actor's membership (`$1` the actor): `listed` when they sit on the panel, `my_role`
+ * only while that membership is current (term in force, vetted, confidentiality agreement signed: the access
+ * service's rule, so a member reads a session exactly while they may read its cases' panel).
+ */
+const SESSION_SELECT = `SELECT s.id, s.panel_id, p.name AS panel_name, p.kind AS panel_kind, p.quorum, s.scheduled_at, s.venue, s.online, s.status,
+    s.opened_at, s.closed_at, s.published_at, s.minutes, s.version, pm.user_id IS NOT NULL AS listed, CASE WHEN ${CURRENT_PANEL_MEMBERSHIP_SQL} THEN pm.role END AS my_role
+  FROM panel_sessions s JOIN panels p ON p.id = s.panel_id
+    LEFT JOIN panel_members pm ON pm.panel_id = s.panel_id AND pm.user_id = $1`;
+
+function toSummary(s: Record<string, unknown>): SessionSummary {
+  const date = (v: unknown) => (v as Date | null)?.toISOString() ?? null;
+  return {
+    id: s.id as string,
+    panel: { id: s.panel_id as string, name: s.panel_name as string, kind: s.panel_kind as string, quorum: s.quorum as number },
+    scheduledAt: (s.scheduled_at as Date).toISOString(),
+    venue: s.venue as string | null,
+    online: s.online as boolean,
+    status: s.status as SessionStatus,
+    openedAt: date(s.opened_at),
+    closedAt: date(s.closed_at),
+    publishedAt: date(s.published_at),
+    minutes: s.minutes as string | null,
+    version: s.version as number,
+    yourRole: (s.my_role as 'chair' | 'member' | null) ?? 'manager',
+  };
+}
 
 /**
  * Panels, their members and their sessions: the agenda, attendance, conflict declarations and the life cycle
@@ -91,7 +115,7 @@ export class PanelsService {
       `SELECT id FROM panels p ${isPoliceWide(actor) ? '' : 'WHERE EXISTS (SELECT 1 FROM panel_members pm WHERE pm.panel_id = p.id AND pm.user_id = $1)'} ORDER BY name`,
       isPoliceWide(actor) ? [] : [actor.id],
     )) as { id: string }[];
-    return Promise.all(rows.map((r) => this.panel(r.id)));
+    return this.loadPanels(rows.map((r) => r.id));
   }
 
   async getPanel(actor: Actor, id: string): Promise<PanelView> {
@@ -142,7 +166,7 @@ export class PanelsService {
     if (!['chair', 'member'].includes(input.role)) errors.push({ field: 'role', message: 'must be chair or member' });
     for (const f of ['termStart', 'termEnd', 'vettedOn', 'confidentialitySignedOn'] as const) {
       const v = input[f];
-      if (v !== undefined && v !== null && (!DATE.test(v) || Number.isNaN(Date.parse(v)))) errors.push({ field: f, message: 'must be a date, YYYY-MM-DD' });
+      if (v !== undefined && v !== null && !isIsoDate(v)) errors.push({ field: f, message: 'must be a date, YYYY-MM-DD' });
     }
     if (!input.termStart) errors.push({ field: 'termStart', message: 'is required' });
     if (input.termEnd && input.termStart && input.termEnd < input.termStart) errors.push({ field: 'termEnd', message: 'must not be before termStart' });
@@ -161,19 +185,15 @@ export class PanelsService {
 
   // ---- sessions ----
 
-  async listSessions(actor: Actor, filter: { status?: string }): Promise<Omit<SessionView, 'agenda' | 'attendance'>[]> {
+  /** Sessions the actor may open (as `session`), newest first: one query. */
+  async listSessions(actor: Actor, filter: { status?: string }): Promise<SessionSummary[]> {
     if (filter.status && !(SESSION_STATUSES as readonly string[]).includes(filter.status)) throw DomainError.validation([{ field: 'status', message: `must be one of ${SESSION_STATUSES.join(', ')}` }]);
-    const params: unknown[] = [];
+    const params: unknown[] = [actor.id];
     const where: string[] = [];
-    if (!isPoliceWide(actor)) where.push(`EXISTS (SELECT 1 FROM panel_members pm WHERE pm.panel_id = s.panel_id AND pm.user_id = $${params.push(actor.id)})`);
+    if (!isPoliceWide(actor)) where.push(`(${CURRENT_PANEL_MEMBERSHIP_SQL})`);
     if (filter.status) where.push(`s.status = $${params.push(filter.status)}`);
-    const rows = (await this.dataSource.query(`SELECT s.id FROM panel_sessions s ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY s.scheduled_at DESC LIMIT 200`, params)) as { id: string }[];
-    const out = [];
-    for (const r of rows) {
-      const { agenda: _a, attendance: _b, ...rest } = await this.session(actor, r.id);
-      out.push(rest);
-    }
-    return out;
+    const rows = (await this.dataSource.query(`${SESSION_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY s.scheduled_at DESC, s.id LIMIT 200`, params)) as Record<string, unknown>[];
+    return rows.map(toSummary);
   }
 
   async getSession(actor: Actor, id: string): Promise<SessionView> {
@@ -184,7 +204,7 @@ export class PanelsService {
 
   async createSession(actor: Actor, panelId: string, input: { scheduledAt: string; venue?: string | null; online?: boolean }): Promise<SessionView> {
     await this.requireRunner(actor, panelId);
-    if (!input.scheduledAt || Number.isNaN(Date.parse(input.scheduledAt))) throw DomainError.validation([{ field: 'scheduledAt', message: 'must be an ISO 8601 date-time' }]);
+    if (!isIsoInstant(input.scheduledAt)) throw DomainError.validation([{ field: 'scheduledAt', message: 'must be an ISO 8601 date-time with its offset' }]);
     const id = await this.dataSource.transaction(async (m) => {
       const [row] = (await m.query(
         `INSERT INTO panel_sessions (panel_id, scheduled_at, venue, online, status, version) VALUES ($1, $2, $3, $4, 'planned', 1) RETURNING id`,
@@ -200,7 +220,7 @@ export class PanelsService {
     const session = await this.session(actor, id);
     this.requireChair(session);
     if (session.status === 'published') throw new DomainError('CONFLICT', 'A published session no longer changes');
-    if (input.scheduledAt !== undefined && Number.isNaN(Date.parse(input.scheduledAt))) throw DomainError.validation([{ field: 'scheduledAt', message: 'must be an ISO 8601 date-time' }]);
+    if (input.scheduledAt !== undefined && !isIsoInstant(input.scheduledAt)) throw DomainError.validation([{ field: 'scheduledAt', message: 'must be an ISO 8601 date-time with its offset' }]);
     await this.dataSource.transaction(async (m) => {
       const [, changed] = (await m.query(
         `UPDATE panel_sessions SET scheduled_at = coalesce($3::timestamptz, scheduled_at), venue = CASE WHEN $4 THEN $5 ELSE venue END, online = coalesce($6, online),
@@ -225,7 +245,11 @@ export class PanelsService {
         ? await this.dataSource.query(`SELECT i.id, i.case_kind, i.case_id FROM dip_sample_items i JOIN dip_samples s ON s.id = i.sample_id WHERE s.id = $1 AND s.status = 'issued' ORDER BY i.position`, [input.dipSampleId])
         : []) as { id: string; case_kind: string; case_id: string }[];
       if (!items.length) errors.push({ field: 'dipSampleId', message: 'is not an issued dip sample with items' });
-      for (const i of items) if (remit.includes(i.case_kind)) wanted.push({ kind: i.case_kind, id: i.case_id, sampleItem: i.id });
+      const fitting = items.filter((i) => remit.includes(i.case_kind));
+      if (items.length && !fitting.length) {
+        errors.push({ field: 'dipSampleId', message: `none of the sample's ${items.length} item(s) is within the panel's remit (${remit.join(', ')})` });
+      }
+      for (const i of fitting) wanted.push({ kind: i.case_kind, id: i.case_id, sampleItem: i.id });
     }
     if (!wanted.length && !errors.length) errors.push({ field: 'cases', message: 'give cases or a dip sample' });
     wanted.forEach((c, i) => {
@@ -334,15 +358,20 @@ export class PanelsService {
 
   // ---- shared checks (used by ratings and findings) ----
 
-  /** The session as the actor may see it (404 for anyone outside its panel, unless a manager). */
+  /**
+   * The session as the actor may see it: managers see every session; a member only while their membership is
+   * current (term, vetting, confidentiality agreement: 403 when it is not); anyone else gets 404.
+   */
   async session(actor: Actor, id: string): Promise<SessionView> {
     if (!isUuid(id)) throw DomainError.notFound('Panel session', id);
     const [s] = (await this.dataSource.query(
-      `SELECT s.*, p.name AS panel_name, p.kind AS panel_kind, p.quorum, (SELECT role FROM panel_members pm WHERE pm.panel_id = s.panel_id AND pm.user_id = $2) AS my_role
-       FROM panel_sessions s JOIN panels p ON p.id = s.panel_id WHERE s.id = $1`,
-      [id, actor.id],
+      `${SESSION_SELECT} WHERE s.id = $2`,
+      [actor.id, id],
     )) as Record<string, unknown>[];
-    if (!s || (!s.my_role && !isPoliceWide(actor))) throw DomainError.notFound('Panel session', id);
+    if (!s || (!s.my_role && !isPoliceWide(actor) && !s.listed)) throw DomainError.notFound('Panel session', id);
+    if (!s.my_role && !isPoliceWide(actor)) {
+      throw new DomainError('FORBIDDEN', 'Your membership of this panel is not current: a term in force, vetting and a signed confidentiality agreement are needed');
+    }
     const attendance = (await this.dataSource.query(
       `SELECT a.user_id, u.username, a.present FROM session_attendance a JOIN users u ON u.id = a.user_id WHERE a.session_id = $1 ORDER BY u.username`,
       [id],
@@ -355,20 +384,8 @@ export class PanelsService {
        FROM session_agenda_items a WHERE a.session_id = $1 ORDER BY a.position`,
       [id, actor.id],
     )) as { id: string; position: number; case_kind: string; case_id: string; dip_sample_item_id: string | null; revealed: boolean; conflicted: boolean; submitted: number; finding: AgendaItemView['finding'] }[];
-    const date = (v: unknown) => (v as Date | null)?.toISOString() ?? null;
     return {
-      id: s.id as string,
-      panel: { id: s.panel_id as string, name: s.panel_name as string, kind: s.panel_kind as string, quorum: s.quorum as number },
-      scheduledAt: (s.scheduled_at as Date).toISOString(),
-      venue: s.venue as string | null,
-      online: s.online as boolean,
-      status: s.status as SessionStatus,
-      openedAt: date(s.opened_at),
-      closedAt: date(s.closed_at),
-      publishedAt: date(s.published_at),
-      minutes: s.minutes as string | null,
-      version: s.version as number,
-      yourRole: (s.my_role as 'chair' | 'member' | null) ?? 'manager',
+      ...toSummary(s),
       attendance: attendance.map((a) => ({ userId: a.user_id, username: a.username, present: a.present })),
       // A member sees a conflicted case as a placeholder only: which case it is stays hidden from them.
       agenda: agenda.map((a) => ({
@@ -383,15 +400,19 @@ export class PanelsService {
     if (session.yourRole !== 'chair' && session.yourRole !== 'manager') throw new DomainError('FORBIDDEN', "Only the panel's chair (or professional standards) runs the session");
   }
 
-  /** The actor is a current member (term, vetting, confidentiality) of the session's panel. */
-  async requireActiveMember(actor: Actor, session: SessionView): Promise<void> {
-    const [row] = (await this.dataSource.query(`SELECT 1 FROM panel_members pm WHERE pm.panel_id = $1 AND pm.user_id = $2 AND ${ACTIVE_MEMBER_SQL}`, [session.panel.id, actor.id])) as unknown[];
-    if (!row) throw new DomainError('FORBIDDEN', 'Your membership is not current: a term in force, vetting and a signed confidentiality agreement are needed');
+  /**
+   * Inside a write transaction: refuses (409) unless the session's status is one of `allowed`. The row is share-locked
+   * until the write commits, so a transition (close freezes the findings) cannot slip in between check and write.
+   */
+  async requireStatusIn(m: EntityManager, id: string, allowed: readonly SessionStatus[], refusal: (status: SessionStatus) => string): Promise<void> {
+    const [row] = (await m.query(`SELECT status FROM panel_sessions WHERE id = $1 FOR SHARE`, [id])) as { status: SessionStatus }[];
+    if (!row) throw DomainError.notFound('Panel session', id);
+    if (!allowed.includes(row.status)) throw new DomainError('CONFLICT', refusal(row.status));
   }
 
   private async requireRunner(actor: Actor, panelId: string): Promise<void> {
     if (isPoliceWide(actor)) return;
-    const [row] = (await this.dataSource.query(`SELECT role FROM panel_members WHERE panel_id = $1 AND user_id = $2`, [panelId, actor.id])) as { role: string }[];
+    const [row] = (await this.dataSource.query(`SELECT role FROM panel_members pm WHERE pm.panel_id = $1 AND pm.user_id = $2 AND ${CURRENT_PANEL_MEMBERSHIP_SQL}`, [panelId, actor.id])) as { role: string }[];
     if (row?.role !== 'chair') throw new DomainError('FORBIDDEN', "Only the panel's chair (or professional standards) schedules its sessions");
   }
 
@@ -409,22 +430,39 @@ export class PanelsService {
   }
 
   private async panel(id: string): Promise<PanelView> {
-    if (!isUuid(id)) throw DomainError.notFound('Panel', id);
-    const [p] = (await this.dataSource.query(`SELECT * FROM panels WHERE id = $1`, [id])) as Record<string, unknown>[];
-    if (!p) throw DomainError.notFound('Panel', id);
+    const [panel] = isUuid(id) ? await this.loadPanels([id]) : [];
+    if (!panel) throw DomainError.notFound('Panel', id);
+    return panel;
+  }
+
+  /** Panels with their members, in the order of `ids` (missing ones left out): two queries however many. */
+  private async loadPanels(ids: string[]): Promise<PanelView[]> {
+    if (!ids.length) return [];
+    const panels = (await this.dataSource.query(`SELECT * FROM panels WHERE id = ANY($1::uuid[])`, [ids])) as Record<string, unknown>[];
     const members = (await this.dataSource.query(
-      `SELECT pm.user_id, u.username, pm.role, to_char(pm.term_start, 'YYYY-MM-DD') AS term_start, to_char(pm.term_end, 'YYYY-MM-DD') AS term_end,
-         to_char(pm.vetted_on, 'YYYY-MM-DD') AS vetted_on, to_char(pm.confidentiality_signed_on, 'YYYY-MM-DD') AS confidentiality_signed_on, (${ACTIVE_MEMBER_SQL}) AS active
-       FROM panel_members pm JOIN users u ON u.id = pm.user_id WHERE pm.panel_id = $1 ORDER BY pm.role, u.username`,
-      [id],
-    )) as { user_id: string; username: string; role: string; term_start: string; term_end: string | null; vetted_on: string | null; confidentiality_signed_on: string | null; active: boolean }[];
-    return {
-      id, name: p.name as string, kind: p.kind as 'internal' | 'external', remit: p.remit as string[], showGrounds: p.show_grounds as boolean,
-      bwvRedacted: p.bwv_redacted as boolean, quorum: p.quorum as number, version: p.version as number,
-      members: members.map((m) => ({
-        userId: m.user_id, username: m.username, role: m.role, termStart: m.term_start, termEnd: m.term_end, vettedOn: m.vetted_on,
-        confidentialitySignedOn: m.confidentiality_signed_on, active: m.active,
-      })),
-    };
+      `SELECT pm.panel_id, pm.user_id, u.username, pm.role, to_char(pm.term_start, 'YYYY-MM-DD') AS term_start, to_char(pm.term_end, 'YYYY-MM-DD') AS term_end,
+         to_char(pm.vetted_on, 'YYYY-MM-DD') AS vetted_on, to_char(pm.confidentiality_signed_on, 'YYYY-MM-DD') AS confidentiality_signed_on, (${CURRENT_PANEL_MEMBERSHIP_SQL}) AS active
+       FROM panel_members pm JOIN users u ON u.id = pm.user_id WHERE pm.panel_id = ANY($1::uuid[]) ORDER BY pm.role, u.username`,
+      [ids],
+    )) as { panel_id: string; user_id: string; username: string; role: string; term_start: string; term_end: string | null; vetted_on: string | null; confidentiality_signed_on: string | null; active: boolean }[];
+    const byId = new Map(panels.map((p) => [p.id as string, p]));
+    const membersOf = new Map<string, typeof members>();
+    for (const m of members) {
+      const list = membersOf.get(m.panel_id);
+      if (list) list.push(m);
+      else membersOf.set(m.panel_id, [m]);
+    }
+    return ids.flatMap((id) => {
+      const p = byId.get(id);
+      if (!p) return [];
+      return [{
+        id, name: p.name as string, kind: p.kind as 'internal' | 'external', remit: p.remit as string[], showGrounds: p.show_grounds as boolean,
+        bwvRedacted: p.bwv_redacted as boolean, quorum: p.quorum as number, version: p.version as number,
+        members: (membersOf.get(id) ?? []).map((m) => ({
+          userId: m.user_id, username: m.username, role: m.role, termStart: m.term_start, termEnd: m.term_end, vettedOn: m.vetted_on,
+          confidentialitySignedOn: m.confidentiality_signed_on, active: m.active,
+        })),
+      }];
+    });
   }
 }

@@ -1,7 +1,7 @@
 import type { SessionStatus } from './panel.entities';
 
 /** The session life cycle (domain §5): planned → open → closed → published; nothing goes back. */
-export const SESSION_TRANSITIONS: Record<SessionStatus, SessionStatus[]> = {
+const SESSION_TRANSITIONS: Record<SessionStatus, SessionStatus[]> = {
   planned: ['open'],
   open: ['closed'],
   closed: ['published'],

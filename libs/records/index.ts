@@ -29,3 +29,4 @@ export * from './cases/cases.service';
 export * from './imports/import-transaction';
 export * from './imports/template-import';
 export * from './officers/officers.service';
+export * from './cases/case-access';

@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
-import { ImportFileHandler, ImportsService } from './imports/imports.service';
+import { ImportFileHandler, ImportsService, LegacyPoliceUkImportHandler } from './imports/imports.service';
 import { CasesService } from './cases/cases.service';
 import { OfficersService } from './officers/officers.service';
 import { DemoRecordsSeeder } from './demo/demo-records.seeder';
 import { BwvClipsService } from './bwv/bwv-clips.service';
 import { ImportRecovery } from './imports/import-recovery';
 
-@Module({ providers: [ImportsService, ImportFileHandler, CasesService, OfficersService, DemoRecordsSeeder, BwvClipsService, ImportRecovery], exports: [ImportsService, CasesService, OfficersService, BwvClipsService] })
+@Module({ providers: [ImportsService, ImportFileHandler, LegacyPoliceUkImportHandler, CasesService, OfficersService, DemoRecordsSeeder, BwvClipsService, ImportRecovery], exports: [ImportsService, CasesService, OfficersService, BwvClipsService] })
 export class RecordsModule {}

@@ -11,9 +11,9 @@ const given = z.enum(['given', 'partly', 'not_given', 'cannot_tell', 'not_applic
 const conductRating = z.enum(['good', 'adequate', 'poor', 'not_applicable']);
 const text = (max: number) => z.string().trim().max(max).nullable().default(null);
 
-export const REVIEW_OUTCOMES = ['no_action', 'supervisor_debrief', 'organisational_learning', 'referral_to_professional_standards'] as const;
-export const GROUNDS_JUDGEMENTS = ['reasonable', 'not_reasonable', 'insufficient_information'] as const;
-export const RAG_RATINGS = ['green', 'amber', 'red'] as const;
+const REVIEW_OUTCOMES = ['no_action', 'supervisor_debrief', 'organisational_learning', 'referral_to_professional_standards'] as const;
+const GROUNDS_JUDGEMENTS = ['reasonable', 'not_reasonable', 'insufficient_information'] as const;
+const RAG_RATINGS = ['green', 'amber', 'red'] as const;
 
 /** The form's fields, without the outcome (a review and a panel finding choose from different outcomes). */
 const FORM_FIELDS = {
@@ -88,18 +88,18 @@ function refine(form: FormFields, ctx: z.RefinementCtx): void {
 }
 
 /** A supervisor's review, and a panel member's rating. */
-export const ReviewFormSchema = z.strictObject({ ...FORM_FIELDS, outcome: z.enum(REVIEW_OUTCOMES) }).superRefine(refine);
+const ReviewFormSchema = z.strictObject({ ...FORM_FIELDS, outcome: z.enum(REVIEW_OUTCOMES) }).superRefine(refine);
 export type ReviewForm = z.infer<typeof ReviewFormSchema>;
 
 /** What a panel can decide for a case (domain §5, the consensus finding). */
 export const FINDING_OUTCOMES = ['no_action', 'feedback_to_officer', 'organisational_learning', 'referral_to_professional_standards'] as const;
 
 /** A panel's consensus finding: the same form, with the panel's outcomes. */
-export const FindingFormSchema = z.strictObject({ ...FORM_FIELDS, outcome: z.enum(FINDING_OUTCOMES) }).superRefine(refine);
+const FindingFormSchema = z.strictObject({ ...FORM_FIELDS, outcome: z.enum(FINDING_OUTCOMES) }).superRefine(refine);
 export type FindingForm = z.infer<typeof FindingFormSchema>;
 
 /** A form checked in full: the parsed form, or one error per failing field named by its dotted path under `prefix`. */
-export function parseForm<S extends z.ZodType>(schema: S, input: unknown, prefix = 'form'): { form: z.infer<S> } | { errors: FieldError[] } {
+function parseForm<S extends z.ZodType>(schema: S, input: unknown, prefix = 'form'): { form: z.infer<S> } | { errors: FieldError[] } {
   const result = schema.safeParse(input);
   if (result.success) return { form: result.data };
   return {

@@ -7,6 +7,7 @@ interface Queryable {
 /**
  * Problems with the themes a form tags: each must be a code of the theme vocabulary (the `themes` table) that is
  * not retired. Retired themes stay valid on forms saved before they were retired; new tags cannot use them.
+ * A theme listed twice is the form schema's refusal (`parseReviewForm`, `parseFindingForm`), checked before this.
  */
 export async function themeProblems(q: Queryable, codes: readonly string[], field = 'form.assessment.themes'): Promise<FieldError[]> {
   if (!codes.length) return [];
@@ -17,6 +18,5 @@ export async function themeProblems(q: Queryable, codes: readonly string[], fiel
     if (!known.has(code)) problems.push({ field, message: `"${code}" is not a theme (GET /api/v1/themes lists them)` });
     else if (known.get(code)) problems.push({ field, message: `"${code}" is retired` });
   }
-  if (new Set(codes).size !== codes.length) problems.push({ field, message: 'lists a theme twice' });
   return problems;
 }

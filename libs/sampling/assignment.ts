@@ -1,18 +1,16 @@
-import { CASE_TABLES, type CaseKind } from '@scrutiny/auth';
+import { caseColumnsSql } from '@scrutiny/auth';
 import type { Queryable } from '@scrutiny/records';
 
-/** Each item's record: its team, and the user accounts of its officer and the officer's supervisor. */
+/** Each item's record (whichever table holds it): its team, and the user accounts of its officer and the officer's supervisor. */
 export async function itemOwners(q: Queryable, sampleId: string, itemIds?: string[]): Promise<Map<string, { team: string | null; officerUser: string | null; officerSupervisor: string | null }>> {
-  const owners = new Map<string, { team: string | null; officerUser: string | null; officerSupervisor: string | null }>();
-  for (const [kind, table] of Object.entries(CASE_TABLES) as [CaseKind, string][]) {
-    const rows = (await q.query(
-      `SELECT i.id, c.team_code, o.user_id, o.supervisor_user_id FROM dip_sample_items i JOIN ${table} c ON c.id = i.case_id LEFT JOIN officers o ON o.id = c.officer_id
-       WHERE i.sample_id = $1 AND i.case_kind = $2 ${itemIds ? 'AND i.id = ANY($3::uuid[])' : ''}`,
-      itemIds ? [sampleId, kind, itemIds] : [sampleId, kind],
-    )) as { id: string; team_code: string | null; user_id: string | null; supervisor_user_id: string | null }[];
-    for (const r of rows) owners.set(r.id, { team: r.team_code, officerUser: r.user_id, officerSupervisor: r.supervisor_user_id });
-  }
-  return owners;
+  const rows = (await q.query(
+    `SELECT i.id, c.team_code, o.user_id, o.supervisor_user_id
+     FROM dip_sample_items i CROSS JOIN LATERAL (${caseColumnsSql('i.case_kind', 'i.case_id', 'team_code, officer_id')}) c
+     LEFT JOIN officers o ON o.id = c.officer_id
+     WHERE i.sample_id = $1 ${itemIds ? 'AND i.id = ANY($2::uuid[])' : ''}`,
+    itemIds ? [sampleId, itemIds] : [sampleId],
+  )) as { id: string; team_code: string | null; user_id: string | null; supervisor_user_id: string | null }[];
+  return new Map(rows.map((r) => [r.id, { team: r.team_code, officerUser: r.user_id, officerSupervisor: r.supervisor_user_id }]));
 }
 
 /**

@@ -71,8 +71,9 @@ export interface VerifyResult {
   verified: boolean;
   sampleId: string;
   algorithmVersion: string;
-  eligibleCount: { stored: number; now: number };
-  populationFingerprint: { stored: string; now: string };
+  /** `now` is null when the sample was drawn by another algorithm version: nothing is recomputed then. */
+  eligibleCount: { stored: number; now: number | null };
+  populationFingerprint: { stored: string; now: string | null };
   /** Items the recomputed draw selects that the sample does not hold, and the reverse. */
   missingItems: { recordKind: string; recordId: string; reason: string }[];
   unexpectedItems: { recordKind: string; recordId: string; reason: string }[];
@@ -82,11 +83,52 @@ export interface VerifyResult {
 /** Who is drawing: a signed-in user, or the monthly schedule. */
 export type Drawer = { actor: Actor } | { system: true };
 
-
-
 function auditActor(by: Drawer): AuditActor {
   return 'actor' in by ? by.actor : { id: null, username: 'scheduler', roles: [] };
 }
+
+/** A seed, when given, is 1 to 128 printable ASCII characters without spaces. */
+function checkSeed(seed: string | undefined): FieldError[] {
+  return seed !== undefined && !/^[\x21-\x7e]{1,128}$/.test(seed) ? [{ field: 'seed', message: 'must be 1 to 128 printable characters without spaces' }] : [];
+}
+
+/** Police-wide roles, and supervisors of one of its teams, see a sample whole (items, estimates); others at most their own items. */
+function seesWholeSample(actor: Actor, teams: readonly string[]): boolean {
+  return isPoliceWide(actor) || teams.some((t) => actor.teams.includes(t));
+}
+
+/** A sample's own columns (alias s, its plan p), without items: what a list shows and a view starts from. */
+const SAMPLE_SELECT = `
+  SELECT s.id, s.plan_id, p.name AS plan_name, s.plan_version, to_char(s.period, 'YYYY-MM') AS period, s.seed, s.algorithm_version, s.teams,
+    s.eligible_count, s.population_fingerprint, s.status, s.scheduled, s.drawn_at, s.issued_at, s.allocation, s.version
+  FROM dip_samples s JOIN sampling_plans p ON p.id = s.plan_id`;
+
+type SampleRow = {
+  id: string; plan_id: string; plan_name: string; plan_version: number; period: string; seed: string; algorithm_version: string; teams: string[];
+  eligible_count: number; population_fingerprint: string; status: 'draft' | 'issued'; scheduled: boolean; drawn_at: Date; issued_at: Date | null;
+  allocation: SampleView['allocation']; version: number;
+};
+
+function toSampleHeader(s: SampleRow): Omit<SampleView, 'items'> {
+  return {
+    id: s.id,
+    plan: { id: s.plan_id, name: s.plan_name, version: s.plan_version },
+    period: s.period,
+    seed: s.seed,
+    algorithmVersion: s.algorithm_version,
+    teams: s.teams,
+    eligibleCount: s.eligible_count,
+    populationFingerprint: s.population_fingerprint,
+    status: s.status,
+    scheduled: s.scheduled,
+    drawnAt: s.drawn_at.toISOString(),
+    issuedAt: s.issued_at?.toISOString() ?? null,
+    allocation: s.allocation,
+    version: s.version,
+  };
+}
+
+type LockedSample = { status: string; plan_id: string; plan_version: number; teams: string[]; period: string; seed: string; version: number };
 
 /**
  * Monthly dip samples: draw (a pure, seeded function of the month's eligible population and a plan version),
@@ -102,35 +144,52 @@ export class DipSamplesService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** Draws a draft sample of `period` (default plan and a fresh seed unless given). */
+  /**
+   * Draws a draft sample of `period` (default plan and a fresh seed unless given). A scheduled draw is idempotent:
+   * when the plan already has its scheduled sample of the month (one per plan and month, by a unique index) it answers
+   * that sample, whatever its state, and draws nothing.
+   */
   async draw(by: Drawer, input: { period: string; planId?: string; seed?: string }, options: { scheduled?: boolean } = {}): Promise<SampleView> {
     const errors: FieldError[] = [];
     if (!MONTH.test(input.period ?? '')) errors.push({ field: 'period', message: 'must be a month, YYYY-MM' });
     else if (input.period > londonMonth(new Date())) errors.push({ field: 'period', message: 'must not be a future month' });
-    if (input.seed !== undefined && !/^[\x21-\x7e]{1,128}$/.test(input.seed)) errors.push({ field: 'seed', message: 'must be 1 to 128 printable characters without spaces' });
+    errors.push(...checkSeed(input.seed));
     if (input.planId !== undefined && !isUuid(input.planId)) errors.push({ field: 'planId', message: 'must be a plan id' });
     if (errors.length) throw DomainError.validation(errors);
     const planId = input.planId ?? (await this.plans.ensureDefault());
-    const plan = await this.plans.get(planId).catch(() => {
-      throw DomainError.validation([{ field: 'planId', message: 'no such sampling plan' }]);
+    const plan = await this.plans.get(planId).catch((error: unknown) => {
+      if (error instanceof DomainError && error.code === 'NOT_FOUND') throw DomainError.validation([{ field: 'planId', message: 'no such sampling plan' }]);
+      throw error;
     });
+    const scheduled = options.scheduled ?? false;
+    if (scheduled) {
+      const existing = await this.scheduledSampleId(this.dataSource.manager, plan.id, input.period);
+      if (existing) return this.read(existing);
+    }
     const teams = this.populationTeams(by, plan.spec);
     const seed = input.seed ?? randomBytes(16).toString('hex');
     const id = await this.dataSource.transaction(async (m) => {
       const drawnAt = new Date();
       const result = drawSample({ population: await readPopulation(m, { period: input.period, spec: plan.spec, teams, asOf: drawnAt }), spec: plan.spec, seed });
+      // Two scheduled draws of one plan and month may race: the second waits for the first to commit, inserts nothing, and answers the first's sample.
       const [sample] = (await m.query(
         `INSERT INTO dip_samples (plan_id, plan_version, period, seed, teams, algorithm_version, eligible_count, population_fingerprint, drawn_at, drawn_by,
            status, scheduled, allocation, version)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'draft', $11, $12, 1) RETURNING id`,
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'draft', $11, $12, 1)
+         ON CONFLICT (plan_id, period) WHERE scheduled DO NOTHING RETURNING id`,
         [plan.id, plan.version, `${input.period}-01`, seed, teams, result.algorithmVersion, result.eligibleCount, result.fingerprint, drawnAt,
-          'actor' in by ? by.actor.id : null, options.scheduled ?? false, JSON.stringify(result.allocation)],
+          'actor' in by ? by.actor.id : null, scheduled, JSON.stringify(result.allocation)],
       )) as { id: string }[];
+      if (!sample) {
+        const existing = await this.scheduledSampleId(m, plan.id, input.period);
+        if (!existing) throw new Error(`The scheduled sample of plan ${plan.id} for ${input.period} conflicted but cannot be found`);
+        return existing;
+      }
       await this.insertItems(m, sample.id, result.items);
       await this.audit.record(auditActor(by), {
         action: 'dip_sample.drawn',
         target: { type: 'dip_sample', id: sample.id },
-        details: { period: input.period, plan: plan.id, planVersion: plan.version, seed, eligible: result.eligibleCount, items: result.items.length, scheduled: options.scheduled ?? false },
+        details: { period: input.period, plan: plan.id, planVersion: plan.version, seed, eligible: result.eligibleCount, items: result.items.length, scheduled },
       }, m);
       return sample.id;
     });
@@ -139,15 +198,17 @@ export class DipSamplesService {
 
   /** Draws a draft again (a new seed unless given), against the population as it is now. Issued samples never change. */
   async redraw(actor: Actor, id: string, input: { version: number; seed?: string }): Promise<SampleView> {
-    const sample = await this.visible(actor, id);
-    if (input.seed !== undefined && !/^[\x21-\x7e]{1,128}$/.test(input.seed)) throw DomainError.validation([{ field: 'seed', message: 'must be 1 to 128 printable characters without spaces' }]);
+    await this.assertVisible(actor, id);
+    const errors = checkSeed(input.seed);
+    if (errors.length) throw DomainError.validation(errors);
     const seed = input.seed ?? randomBytes(16).toString('hex');
     await this.dataSource.transaction(async (m) => {
-      const row = await this.lock(m, id, input.version);
+      const row = await this.lock(m, id);
+      this.checkVersion(id, row, input.version);
       if (row.status !== 'draft') throw new DomainError('CONFLICT', 'An issued sample cannot be redrawn: it is the record of what was selected');
       const spec = await this.plans.specAt(m, row.plan_id, row.plan_version);
       const drawnAt = new Date();
-      const result = drawSample({ population: await readPopulation(m, { period: sample.period, spec, teams: row.teams, asOf: drawnAt }), spec, seed });
+      const result = drawSample({ population: await readPopulation(m, { period: row.period.slice(0, 7), spec, teams: row.teams, asOf: drawnAt }), spec, seed });
       await m.query(`DELETE FROM dip_sample_items WHERE sample_id = $1`, [id]);
       await this.insertItems(m, id, result.items);
       await m.query(
@@ -155,7 +216,7 @@ export class DipSamplesService {
            allocation = $8, version = version + 1 WHERE id = $1`,
         [id, seed, result.algorithmVersion, result.eligibleCount, result.fingerprint, drawnAt, actor.id, JSON.stringify(result.allocation)],
       );
-      await this.audit.record(actor, { action: 'dip_sample.redrawn', target: { type: 'dip_sample', id }, details: { previousSeed: sample.seed, seed, items: result.items.length } }, m);
+      await this.audit.record(actor, { action: 'dip_sample.redrawn', target: { type: 'dip_sample', id }, details: { previousSeed: row.seed, seed, items: result.items.length } }, m);
     });
     return this.read(id);
   }
@@ -163,12 +224,15 @@ export class DipSamplesService {
   /**
    * Issues a draft: from now on it cannot change. Every selected record's BWV clips get a hold request, each item a
    * review assigned to a supervisor of the record's team (never the officer themself) due in the plan's days, and
-   * the supervisors a notification.
+   * the supervisors a notification. The system issuing a sample already issued is a no-op (the schedule may retry);
+   * a user doing so gets a conflict.
    */
   async issue(by: Drawer, id: string, version: number): Promise<SampleView> {
-    if ('actor' in by) await this.visible(by.actor, id);
+    if ('actor' in by) await this.assertVisible(by.actor, id);
     await this.dataSource.transaction(async (m) => {
-      const row = await this.lock(m, id, version);
+      const row = await this.lock(m, id);
+      if (row.status === 'issued' && !('actor' in by)) return;
+      this.checkVersion(id, row, version);
       if (row.status !== 'draft') throw new DomainError('CONFLICT', 'The sample is already issued');
       const spec = await this.plans.specAt(m, row.plan_id, row.plan_version);
       await m.query(`UPDATE dip_samples SET status = 'issued', issued_at = now(), issued_by = $2, version = version + 1 WHERE id = $1`, [id, 'actor' in by ? by.actor.id : null]);
@@ -181,9 +245,8 @@ export class DipSamplesService {
         [id],
       )) as { holds: number }[];
       const assigned = await assignReviews(m, id, spec.reviewDueDays);
-      for (const [userId, count] of assigned) {
-        await this.notifications.notify(m, [userId], 'review_assigned', `${count} record(s) from the ${row.period.slice(0, 7)} dip sample to review`, { sampleId: id });
-      }
+      const month = row.period.slice(0, 7);
+      await this.notifications.notifyEach(m, 'review_assigned', [...assigned].map(([userId, count]) => ({ userId, message: `${count} record(s) from the ${month} dip sample to review` })), { sampleId: id });
       await this.audit.record(auditActor(by), {
         action: 'dip_sample.issued',
         target: { type: 'dip_sample', id },
@@ -194,9 +257,10 @@ export class DipSamplesService {
   }
 
   async get(actor: Actor, id: string): Promise<SampleView> {
-    const sample = await this.visible(actor, id);
+    await this.assertVisible(actor, id);
+    const sample = await this.read(id);
     await this.audit.record(actor, { action: 'dip_sample.viewed', target: { type: 'dip_sample', id } });
-    if (isPoliceWide(actor) || sample.teams.some((t) => actor.teams.includes(t))) return sample;
+    if (seesWholeSample(actor, sample.teams)) return sample;
     // A supervisor from outside the sample's teams sees only the items assigned to them.
     return { ...sample, items: sample.items.filter((i) => i.review?.assignedTo?.id === actor.id) };
   }
@@ -213,94 +277,124 @@ export class DipSamplesService {
     if (filter.status) where.push(`s.status = ${p(filter.status)}`);
     if (!isPoliceWide(actor)) where.push(this.visibleSql('s', p(actor.teams), p(actor.id)));
     const rows = (await this.dataSource.query(
-      `SELECT s.id FROM dip_samples s ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY s.period DESC, s.drawn_at DESC LIMIT 200`,
+      `${SAMPLE_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY s.period DESC, s.drawn_at DESC LIMIT 200`,
       params,
-    )) as { id: string }[];
-    const out: Omit<SampleView, 'items'>[] = [];
-    for (const r of rows) {
-      const { items: _items, ...rest } = await this.read(r.id);
-      out.push(rest);
-    }
-    return out;
+    )) as SampleRow[];
+    return rows.map(toSampleHeader);
   }
 
   /**
    * Recomputes the sample from what it recorded (period, teams, plan version, seed, and the instant it was drawn)
-   * and says whether the population and the items are the same, naming each difference.
+   * and says whether the population and the items are the same, naming each difference. A sample drawn by another
+   * algorithm version is not recomputed: the only difference reported is the version.
    */
   async verify(id: string, actor?: Actor): Promise<VerifyResult> {
-    const sample = actor ? await this.visible(actor, id) : await this.read(id);
-    const [row] = (await this.dataSource.query(`SELECT plan_id, plan_version, teams, drawn_at FROM dip_samples WHERE id = $1`, [id])) as {
-      plan_id: string; plan_version: number; teams: string[]; drawn_at: Date;
-    }[];
+    if (actor) await this.assertVisible(actor, id);
+    const row = await this.readRow(id);
+    const sample = toSampleHeader(row);
+    const verdict: VerifyResult = sample.algorithmVersion !== ALGORITHM_VERSION
+      ? {
+          verified: false,
+          sampleId: id,
+          algorithmVersion: sample.algorithmVersion,
+          eligibleCount: { stored: sample.eligibleCount, now: null },
+          populationFingerprint: { stored: sample.populationFingerprint, now: null },
+          missingItems: [],
+          unexpectedItems: [],
+          differences: [`drawn with algorithm ${sample.algorithmVersion}; this system runs ${ALGORITHM_VERSION}, so the draw cannot be recomputed`],
+        }
+      : await this.recompute(row);
+    await this.audit.record(actor ?? { id: null, username: 'cli', roles: [] }, {
+      action: 'dip_sample.verified',
+      target: { type: 'dip_sample', id },
+      details: { verified: verdict.verified, differences: verdict.differences },
+    });
+    return verdict;
+  }
+
+  private async recompute(row: SampleRow): Promise<VerifyResult> {
     const spec = await this.plans.specAt(this.dataSource, row.plan_id, row.plan_version);
+    const population = await readPopulation(this.dataSource, { period: row.period, spec, teams: row.teams, asOf: row.drawn_at });
+    const result = drawSample({ population, spec, seed: row.seed });
     const differences: string[] = [];
-    if (sample.algorithmVersion !== ALGORITHM_VERSION) differences.push(`drawn with algorithm ${sample.algorithmVersion}; this system runs ${ALGORITHM_VERSION}`);
-    const population = await readPopulation(this.dataSource, { period: sample.period, spec, teams: row.teams, asOf: row.drawn_at });
-    const result = drawSample({ population, spec, seed: sample.seed });
-    if (result.eligibleCount !== sample.eligibleCount) differences.push(`the population had ${sample.eligibleCount} eligible records; it now has ${result.eligibleCount}`);
-    if (result.fingerprint !== sample.populationFingerprint) differences.push('the eligible population changed (records added, removed or moved since the draw)');
+    if (result.eligibleCount !== row.eligible_count) differences.push(`the population had ${row.eligible_count} eligible records; it now has ${result.eligibleCount}`);
+    if (result.fingerprint !== row.population_fingerprint) differences.push('the eligible population changed (records added, removed or moved since the draw)');
+    const items = (await this.dataSource.query(
+      `SELECT case_kind AS "recordKind", case_id AS "recordId", reason, inclusion_probability AS "inclusionProbability" FROM dip_sample_items WHERE sample_id = $1 ORDER BY position`,
+      [row.id],
+    )) as { recordKind: string; recordId: string; reason: string; inclusionProbability: number }[];
     const key = (i: { recordKind: string; recordId: string; reason: string; inclusionProbability: number }) => `${i.recordKind}:${i.recordId}:${i.reason}:${i.inclusionProbability.toFixed(12)}`;
-    const stored = new Map(sample.items.map((i) => [key(i), i]));
+    const stored = new Map(items.map((i) => [key(i), i]));
     const recomputed = new Map(result.items.map((i) => [key({ recordKind: i.kind, recordId: i.id, reason: i.reason, inclusionProbability: i.inclusionProbability }), i]));
     const missingItems = [...recomputed].filter(([k]) => !stored.has(k)).map(([, i]) => ({ recordKind: i.kind, recordId: i.id, reason: i.reason }));
     const unexpectedItems = [...stored].filter(([k]) => !recomputed.has(k)).map(([, i]) => ({ recordKind: i.recordKind, recordId: i.recordId, reason: i.reason }));
     if (missingItems.length || unexpectedItems.length) differences.push(`${missingItems.length} item(s) the draw would select are not in the sample; ${unexpectedItems.length} item(s) in the sample it would not select`);
-    const verdict: VerifyResult = {
+    return {
       verified: differences.length === 0,
-      sampleId: id,
-      algorithmVersion: sample.algorithmVersion,
-      eligibleCount: { stored: sample.eligibleCount, now: result.eligibleCount },
-      populationFingerprint: { stored: sample.populationFingerprint, now: result.fingerprint },
+      sampleId: row.id,
+      algorithmVersion: row.algorithm_version,
+      eligibleCount: { stored: row.eligible_count, now: result.eligibleCount },
+      populationFingerprint: { stored: row.population_fingerprint, now: result.fingerprint },
       missingItems,
       unexpectedItems,
       differences,
     };
-    await this.audit.record(actor ?? { id: null, username: 'cli', roles: [] }, { action: 'dip_sample.verified', target: { type: 'dip_sample', id }, details: { verified: verdict.verified, differences } });
-    return verdict;
   }
 
-  /** Month-level estimates from the completed reviews of the random part; the targeted part reported apart. */
+  /**
+   * Month-level estimates from the completed reviews of the random part; the targeted part reported apart. Computed
+   * over every item, so only those who see the sample whole may ask: police-wide roles and supervisors of its teams
+   * (a supervisor who only reviews some of its items is refused, 403).
+   */
   async estimates(actor: Actor, id: string): Promise<SampleEstimates> {
-    const sample = await this.get(actor, id);
-    const rows = (await this.dataSource.query(
-      `SELECT i.id, r.form FROM dip_sample_items i JOIN sample_reviews r ON r.item_id = i.id WHERE i.sample_id = $1 AND r.status = 'completed'`,
+    if (!isUuid(id)) throw DomainError.notFound('Dip sample', id);
+    const [sample] = (await this.dataSource.query(
+      `SELECT to_char(s.period, 'YYYY-MM') AS period, s.teams, ${isPoliceWide(actor) ? 'true' : this.visibleSql('s', '$2', '$3')} AS visible FROM dip_samples s WHERE s.id = $1`,
+      isPoliceWide(actor) ? [id] : [id, actor.teams, actor.id],
+    )) as { period: string; teams: string[]; visible: boolean }[];
+    if (!sample?.visible) throw DomainError.notFound('Dip sample', id);
+    if (!seesWholeSample(actor, sample.teams)) {
+      throw new DomainError('FORBIDDEN', 'Estimates cover the whole sample: only professional standards, admins and supervisors of its teams can see them');
+    }
+    const items = (await this.dataSource.query(
+      `SELECT i.id, i.reason, i.stratum, i.stratum_size, r.form FROM dip_sample_items i LEFT JOIN sample_reviews r ON r.item_id = i.id AND r.status = 'completed'
+       WHERE i.sample_id = $1 ORDER BY i.position`,
       [id],
-    )) as { id: string; form: ReviewForm }[];
-    const forms = new Map(rows.map((r) => [r.id, r.form]));
-    const random = sample.items.filter((i) => i.reason === 'random');
-    const targeted = sample.items.filter((i) => i.reason !== 'random');
+    )) as { id: string; reason: string; stratum: string; stratum_size: number; form: ReviewForm | null }[];
+    const random = items.filter((i) => i.reason === 'random');
+    const targeted = items.filter((i) => i.reason !== 'random');
     const indicators = Object.fromEntries(
       Object.entries(INDICATORS).map(([name, test]) => [
         name,
-        estimateProportion(random.map((i) => ({ stratum: i.stratum, stratumSize: i.stratumSize, value: forms.has(i.id) ? test(forms.get(i.id)!) : null }))),
+        estimateProportion(random.map((i) => ({ stratum: i.stratum, stratumSize: i.stratum_size, value: i.form ? test(i.form) : null }))),
       ]),
     );
     const byRule: SampleEstimates['targeted']['byRule'] = {};
     for (const item of targeted) {
       const entry = (byRule[item.reason] ??= { items: 0, reviewed: 0, indicators: Object.fromEntries(Object.keys(INDICATORS).map((k) => [k, 0])) });
       entry.items++;
-      const form = forms.get(item.id);
-      if (!form) continue;
+      if (!item.form) continue;
       entry.reviewed++;
-      for (const [name, test] of Object.entries(INDICATORS)) if (test(form)) entry.indicators[name]++;
+      for (const [name, test] of Object.entries(INDICATORS)) if (test(item.form)) entry.indicators[name]++;
     }
     return {
       sampleId: id,
       period: sample.period,
-      random: { items: random.length, reviewed: random.filter((i) => forms.has(i.id)).length, indicators },
-      targeted: { items: targeted.length, reviewed: targeted.filter((i) => forms.has(i.id)).length, byRule },
+      random: { items: random.length, reviewed: random.filter((i) => i.form).length, indicators },
+      targeted: { items: targeted.length, reviewed: targeted.filter((i) => i.form).length, byRule },
     };
   }
 
-  /** The sample if the actor may see it (police-wide; a supervisor of one of its teams; or assigned one of its items), else 404. */
-  async visible(actor: Actor, id: string): Promise<SampleView> {
+  /**
+   * Throws not found (404) unless the sample exists and the actor may see it: police-wide; a supervisor of one of its
+   * teams; or assigned one of its items. One EXISTS query; nothing of the sample is read.
+   */
+  async assertVisible(actor: Actor, id: string): Promise<void> {
     if (!isUuid(id)) throw DomainError.notFound('Dip sample', id);
-    if (!isPoliceWide(actor)) {
-      const [row] = (await this.dataSource.query(`SELECT 1 FROM dip_samples s WHERE s.id = $1 AND ${this.visibleSql('s', '$2', '$3')}`, [id, actor.teams, actor.id])) as unknown[];
-      if (!row) throw DomainError.notFound('Dip sample', id);
-    }
-    return this.read(id);
+    const [row] = (isPoliceWide(actor)
+      ? await this.dataSource.query(`SELECT 1 FROM dip_samples s WHERE s.id = $1`, [id])
+      : await this.dataSource.query(`SELECT 1 FROM dip_samples s WHERE s.id = $1 AND ${this.visibleSql('s', '$2', '$3')}`, [id, actor.teams, actor.id])) as unknown[];
+    if (!row) throw DomainError.notFound('Dip sample', id);
   }
 
   private visibleSql(alias: string, teamsParam: string, userParam: string): string {
@@ -321,15 +415,24 @@ export class DipSamplesService {
     return [...actor.teams].sort();
   }
 
-  private async lock(m: EntityManager, id: string, version: number): Promise<{ status: string; plan_id: string; plan_version: number; teams: string[]; period: string }> {
-    const [row] = (await m.query(`SELECT status, plan_id, plan_version, teams, to_char(period, 'YYYY-MM-DD') AS period, version FROM dip_samples WHERE id = $1 FOR UPDATE`, [id])) as {
-      status: string; plan_id: string; plan_version: number; teams: string[]; period: string; version: number;
-    }[];
+  private async scheduledSampleId(m: EntityManager, planId: string, period: string): Promise<string | undefined> {
+    const [row] = (await m.query(`SELECT id FROM dip_samples WHERE plan_id = $1 AND period = $2::date AND scheduled`, [planId, `${period}-01`])) as { id: string }[];
+    return row?.id;
+  }
+
+  private async lock(m: EntityManager, id: string): Promise<LockedSample> {
+    const [row] = (await m.query(
+      `SELECT status, plan_id, plan_version, teams, to_char(period, 'YYYY-MM-DD') AS period, seed, version FROM dip_samples WHERE id = $1 FOR UPDATE`,
+      [id],
+    )) as LockedSample[];
     if (!row) throw DomainError.notFound('Dip sample', id);
+    return row;
+  }
+
+  private checkVersion(id: string, row: LockedSample, version: number): void {
     if (row.version !== version) {
       throw new DomainError('VERSION_CONFLICT', `Dip sample ${id} is at version ${row.version}, you sent ${version}; reload and try again`, { extensions: { currentVersion: row.version } });
     }
-    return row;
   }
 
   private async insertItems(m: EntityManager, sampleId: string, items: DrawnItem[]): Promise<void> {
@@ -350,13 +453,15 @@ export class DipSamplesService {
     return n;
   }
 
+  private async readRow(id: string): Promise<SampleRow> {
+    const [row] = (isUuid(id) ? await this.dataSource.query(`${SAMPLE_SELECT} WHERE s.id = $1`, [id]) : []) as SampleRow[];
+    if (!row) throw DomainError.notFound('Dip sample', id);
+    return row;
+  }
+
   /** The sample as stored, with each item's review and footage state. */
   async read(id: string): Promise<SampleView> {
-    const [s] = (await this.dataSource.query(
-      `SELECT s.*, to_char(s.period, 'YYYY-MM') AS period_month, p.name AS plan_name FROM dip_samples s JOIN sampling_plans p ON p.id = s.plan_id WHERE s.id = $1`,
-      [id],
-    )) as Record<string, unknown>[];
-    if (!s) throw DomainError.notFound('Dip sample', id);
+    const sample = toSampleHeader(await this.readRow(id));
     const warnBefore = new Date(Date.now() + this.config.sampling.holdWarningDays * 86_400_000);
     const items = (await this.dataSource.query(
       `SELECT i.*, r.assigned_to, u.username AS assigned_username, to_char(r.due_on, 'YYYY-MM-DD') AS due_on, r.status AS review_status, r.completed_at,
@@ -374,20 +479,7 @@ export class DipSamplesService {
       [id, warnBefore],
     )) as Record<string, unknown>[];
     return {
-      id: s.id as string,
-      plan: { id: s.plan_id as string, name: s.plan_name as string, version: s.plan_version as number },
-      period: s.period_month as string,
-      seed: s.seed as string,
-      algorithmVersion: s.algorithm_version as string,
-      teams: s.teams as string[],
-      eligibleCount: s.eligible_count as number,
-      populationFingerprint: s.population_fingerprint as string,
-      status: s.status as 'draft' | 'issued',
-      scheduled: s.scheduled as boolean,
-      drawnAt: (s.drawn_at as Date).toISOString(),
-      issuedAt: (s.issued_at as Date | null)?.toISOString() ?? null,
-      allocation: s.allocation as SampleView['allocation'],
-      version: s.version as number,
+      ...sample,
       items: items.map((i) => ({
         id: i.id as string,
         position: i.position as number,

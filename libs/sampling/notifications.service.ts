@@ -23,6 +23,16 @@ export class NotificationsService {
     await q.query(`INSERT INTO notifications (user_id, kind, message, link) SELECT u, $2, $3, $4 FROM unnest($1::uuid[]) AS u`, [ids, kind, message, JSON.stringify(link)]);
   }
 
+  /** One notification per entry, each with its own message and link (default `link`), in one statement. */
+  async notifyEach(q: Queryable, kind: string, entries: { userId: string; message: string; link?: Record<string, unknown> }[], link: Record<string, unknown> = {}): Promise<void> {
+    const valid = entries.filter((e) => isUuid(e.userId));
+    if (!valid.length) return;
+    await q.query(
+      `INSERT INTO notifications (user_id, kind, message, link) SELECT n.user_id, $1, n.message, n.link FROM jsonb_to_recordset($2::jsonb) AS n(user_id uuid, message text, link jsonb)`,
+      [kind, JSON.stringify(valid.map((e) => ({ user_id: e.userId, message: e.message, link: e.link ?? link })))],
+    );
+  }
+
   async forUser(userId: string, unreadOnly: boolean): Promise<NotificationView[]> {
     const rows = (await this.dataSource.query(
       `SELECT id, kind, message, link, created_at, read_at FROM notifications WHERE user_id = $1 ${unreadOnly ? 'AND read_at IS NULL' : ''} ORDER BY created_at DESC, id LIMIT 200`,

@@ -111,13 +111,18 @@ export class RetentionService {
       )) as [{ sample_id: string; reference: string; retention_expires_at: Date }[], number];
       const bySample = new Map<string, string[]>();
       for (const w of warned) bySample.set(w.sample_id, [...(bySample.get(w.sample_id) ?? []), w.reference]);
-      for (const [sampleId, clips] of bySample) {
+      if (bySample.size) {
+        // Each warned sample's drawer and reviewers, for every warned sample at once.
         const people = (await m.query(
-          `SELECT drawn_by AS id FROM dip_samples WHERE id = $1 AND drawn_by IS NOT NULL
-           UNION SELECT r.assigned_to FROM sample_reviews r JOIN dip_sample_items i ON i.id = r.item_id WHERE i.sample_id = $1 AND r.assigned_to IS NOT NULL`,
-          [sampleId],
-        )) as { id: string }[];
-        await this.notifications.notify(m, people.map((p) => p.id), 'footage_at_risk', `${clips.length} selected clip(s) will be deleted within ${this.config.sampling.holdWarningDays} days without a confirmed hold: ${clips.slice(0, 5).join(', ')}`, { sampleId });
+          `SELECT id AS sample_id, drawn_by AS user_id FROM dip_samples WHERE id = ANY($1::uuid[]) AND drawn_by IS NOT NULL
+           UNION SELECT i.sample_id, r.assigned_to FROM sample_reviews r JOIN dip_sample_items i ON i.id = r.item_id WHERE i.sample_id = ANY($1::uuid[]) AND r.assigned_to IS NOT NULL`,
+          [[...bySample.keys()]],
+        )) as { sample_id: string; user_id: string }[];
+        const days = this.config.sampling.holdWarningDays;
+        await this.notifications.notifyEach(m, 'footage_at_risk', people.map(({ sample_id: sampleId, user_id: userId }) => {
+          const clips = bySample.get(sampleId)!;
+          return { userId, message: `${clips.length} selected clip(s) will be deleted within ${days} days without a confirmed hold: ${clips.slice(0, 5).join(', ')}`, link: { sampleId } };
+        }));
       }
       const result = { warned: warned.length, lost };
       if (result.warned || result.lost) await this.audit.record(SYSTEM_ACTOR, { action: 'bwv.retention_checked', details: { ...result } }, m);

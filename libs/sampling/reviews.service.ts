@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { isPoliceWide, type Actor } from '@scrutiny/auth';
 import { AuditService } from '@scrutiny/audit';
-import { DomainError, isUuid, type FieldError } from '@scrutiny/core';
+import { DomainError, isIsoDate, isUuid, type FieldError } from '@scrutiny/core';
 import { parseReviewForm, themeProblems, type ReviewForm } from '@scrutiny/review';
 import { itemOwners } from './assignment';
 import { DipSamplesService } from './dip-samples.service';
@@ -65,13 +65,13 @@ export class SampleReviewsService {
 
   async get(actor: Actor, sampleId: string, itemId: string): Promise<ReviewView> {
     const review = await this.find(sampleId, itemId);
-    if (review.assignedTo?.id !== actor.id) await this.samples.visible(actor, sampleId);
+    if (review.assignedTo?.id !== actor.id) await this.samples.assertVisible(actor, sampleId);
     return review;
   }
 
   /** (Re)assigns an item's review to a supervisor, who must not be the record's officer. */
   async assign(actor: Actor, sampleId: string, itemId: string, input: { assignedTo: string; dueOn?: string }): Promise<ReviewView> {
-    await this.samples.visible(actor, sampleId);
+    await this.samples.assertVisible(actor, sampleId);
     const before = await this.find(sampleId, itemId);
     const errors: FieldError[] = [];
     const [user] = (isUuid(input.assignedTo)
@@ -80,7 +80,7 @@ export class SampleReviewsService {
     if (!user?.roles.includes('supervisor')) errors.push({ field: 'assignedTo', message: 'must be an active user with the supervisor role' });
     const owner = (await itemOwners(this.dataSource, sampleId, [itemId])).get(itemId);
     if (user && owner?.officerUser === user.id) errors.push({ field: 'assignedTo', message: 'is the officer of this record: nobody reviews their own records' });
-    if (input.dueOn !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(input.dueOn) || Number.isNaN(Date.parse(input.dueOn)))) errors.push({ field: 'dueOn', message: 'must be a date, YYYY-MM-DD' });
+    if (input.dueOn !== undefined && !isIsoDate(input.dueOn)) errors.push({ field: 'dueOn', message: 'must be a date, YYYY-MM-DD' });
     if (before.status === 'completed') errors.push({ field: 'assignedTo', message: 'the review is completed' });
     if (errors.length) throw DomainError.validation(errors);
     await this.dataSource.transaction(async (m) => {

@@ -1,8 +1,8 @@
-import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
-import { APP_CONFIG, londonMonth, LOGGER, MONTH, previousMonth, type AppConfig, type Logger } from '@scrutiny/core';
-import { defineJob, HandlesJob, JOBS_PROCESSING, JobQueue, type JobHandler } from '@scrutiny/jobs';
+import { londonMonth, MONTH, previousMonth } from '@scrutiny/core';
+import { defineJob, HandlesJob, JobQueue, Recurring, type JobHandler } from '@scrutiny/jobs';
 import { DipSamplesService } from './dip-samples.service';
 import { RetentionService } from './retention.service';
 
@@ -19,6 +19,7 @@ export function scheduledDrawJobId(planId: string, period: string): string {
 
 @Injectable()
 @HandlesJob(SamplingScheduleTickJob)
+@Recurring(SamplingScheduleTickJob, (config) => config.sampling.scheduleIntervalMs, {})
 export class SamplingScheduleTickHandler implements JobHandler<Record<string, never>> {
   constructor(
     private readonly dataSource: DataSource,
@@ -39,63 +40,25 @@ export class SamplingScheduleTickHandler implements JobHandler<Record<string, ne
 @Injectable()
 @HandlesJob(ScheduledDrawJob)
 export class ScheduledDrawHandler implements JobHandler<{ planId: string; period: string }> {
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly samples: DipSamplesService,
-  ) {}
+  constructor(private readonly samples: DipSamplesService) {}
 
-  /** Idempotent: finds the plan's scheduled sample of the month if any (two workers may race: one insert wins), and issues it. */
+  /**
+   * Idempotent, whoever else runs it: the scheduled draw answers the month's existing scheduled sample if there is
+   * one (two workers may race: one insert wins), and the system issuing an issued sample is a no-op.
+   */
   async handle({ planId, period }: { planId: string; period: string }): Promise<void> {
-    let existing = await this.find(planId, period);
-    if (!existing) {
-      try {
-        await this.samples.draw({ system: true }, { period, planId }, { scheduled: true });
-      } catch (error) {
-        if ((error as { driverError?: { code?: string }; code?: string }).driverError?.code !== '23505' && (error as { code?: string }).code !== '23505') throw error;
-      }
-      existing = await this.find(planId, period);
-    }
-    if (existing?.status === 'draft') {
-      await this.samples.issue({ system: true }, existing.id, existing.version).catch((error: unknown) => {
-        // Another worker issued it first.
-        if (!(error instanceof Error && /already issued|version/i.test(error.message))) throw error;
-      });
-    }
-  }
-
-  private async find(planId: string, period: string): Promise<{ id: string; status: string; version: number } | undefined> {
-    const [row] = (await this.dataSource.query(`SELECT id, status, version FROM dip_samples WHERE plan_id = $1 AND period = $2::date AND scheduled`, [planId, `${period}-01`])) as {
-      id: string; status: string; version: number;
-    }[];
-    return row;
+    const sample = await this.samples.draw({ system: true }, { period, planId }, { scheduled: true });
+    if (sample.status === 'draft') await this.samples.issue({ system: true }, sample.id, sample.version);
   }
 }
 
 @Injectable()
 @HandlesJob(RetentionCheckJob)
+@Recurring(RetentionCheckJob, (config) => config.sampling.retentionCheckIntervalMs, {})
 export class RetentionCheckHandler implements JobHandler<Record<string, never>> {
   constructor(private readonly retention: RetentionService) {}
 
   async handle(): Promise<void> {
     await this.retention.check();
-  }
-}
-
-/** Installs the sampling schedules, in the process that runs jobs only. */
-@Injectable()
-export class SamplingSchedules implements OnApplicationBootstrap {
-  constructor(
-    private readonly queue: JobQueue,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(LOGGER) private readonly logger: Logger,
-    @Inject(JOBS_PROCESSING) private readonly processing: boolean,
-  ) {}
-
-  async onApplicationBootstrap(): Promise<void> {
-    if (!this.processing) return;
-    const { scheduleIntervalMs, retentionCheckIntervalMs } = this.config.sampling;
-    if (scheduleIntervalMs > 0) await this.queue.schedule(SamplingScheduleTickJob, scheduleIntervalMs, {});
-    if (retentionCheckIntervalMs > 0) await this.queue.schedule(RetentionCheckJob, retentionCheckIntervalMs, {});
-    this.logger.info({ scheduleIntervalMs, retentionCheckIntervalMs }, 'sampling schedule and retention check installed');
   }
 }

@@ -5,12 +5,12 @@ import { NotificationsService } from './notifications.service';
 import { SamplingPlansService } from './plans.service';
 import { RetentionService } from './retention.service';
 import { SampleReviewsService } from './reviews.service';
-import { RetentionCheckHandler, SamplingScheduleTickHandler, SamplingSchedules, ScheduledDrawHandler } from './sampling.jobs';
+import { RetentionCheckHandler, SamplingScheduleTickHandler, ScheduledDrawHandler } from './sampling.jobs';
 
 const SERVICES = [SamplingPlansService, DipSamplesService, SampleReviewsService, RetentionService, NotificationsService];
 
 @Module({
-  providers: [...SERVICES, DemoSamplesSeeder, SamplingScheduleTickHandler, ScheduledDrawHandler, RetentionCheckHandler, SamplingSchedules],
+  providers: [...SERVICES, DemoSamplesSeeder, SamplingScheduleTickHandler, ScheduledDrawHandler, RetentionCheckHandler],
   exports: SERVICES,
 })
 export class SamplingModule {}

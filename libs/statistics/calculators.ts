@@ -62,7 +62,7 @@ function betaContinuedFraction(x: number, a: number, b: number): number {
 }
 
 /** The regularized incomplete beta function I_x(a, b). */
-export function incompleteBeta(x: number, a: number, b: number): number {
+function incompleteBeta(x: number, a: number, b: number): number {
   if (x <= 0) return 0;
   if (x >= 1) return 1;
   const front = Math.exp(logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log(1 - x));
@@ -70,7 +70,7 @@ export function incompleteBeta(x: number, a: number, b: number): number {
 }
 
 /** The p-quantile of Beta(a, b), by bisection (monotone, so exact to the tolerance). */
-export function betaQuantile(p: number, a: number, b: number): number {
+function betaQuantile(p: number, a: number, b: number): number {
   let lo = 0;
   let hi = 1;
   for (let i = 0; i < 200 && hi - lo > 1e-15; i++) {
@@ -100,7 +100,7 @@ export function wilson(x: number, n: number, z = Z95): Interval | null {
   return { lower: Math.max(0, centre - half), upper: Math.min(1, centre + half) };
 }
 
-export interface RateRatio {
+interface RateRatio {
   ratio: number | null;
   ci95: Interval | null;
   /** 'log' (large counts) or 'exact' (Clopper–Pearson on the conditional binomial, for small counts). */

@@ -1,8 +1,10 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@scrutiny/core';
-import { permissionsOf, type Role } from '@scrutiny/auth';
+import { loadActor } from '@scrutiny/auth';
 import { DisproportionalityService } from './disproportionality.service';
+
+const DEMO_TITLE = 'Asian and Black people searched more often than White people, December 2017 (demo)';
 
 /** A recorded disproportionality finding on the demo month (City of London, December 2017, officer-defined basis). */
 @Injectable()
@@ -15,13 +17,14 @@ export class DemoStatisticsSeeder implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.demo.records) return;
-    const [existing] = (await this.dataSource.query(`SELECT 1 FROM disproportionality_findings LIMIT 1`)) as unknown[];
+    // Its own finding, by title: another seeder's finding must not stop this one.
+    const [existing] = (await this.dataSource.query(`SELECT 1 FROM disproportionality_findings WHERE title = $1 LIMIT 1`, [DEMO_TITLE])) as unknown[];
     const [city] = (await this.dataSource.query(`SELECT 1 FROM stop_searches WHERE force_code = 'E23000034' LIMIT 1`)) as unknown[];
-    const [psd] = (await this.dataSource.query(`SELECT id, username, display_name, roles FROM users WHERE username = 'psd'`)) as { id: string; username: string; display_name: string; roles: Role[] }[];
-    if (existing || !city || !psd) return;
-    const actor = { id: psd.id, username: psd.username, displayName: psd.display_name, roles: psd.roles, permissions: permissionsOf(psd.roles), teams: [], areas: [] };
-    await this.stats.createFinding(actor, {
-      title: 'Asian and Black people searched more often than White people, December 2017 (demo)',
+    if (existing || !city) return;
+    const psd = await loadActor(this.dataSource, { username: 'psd' });
+    if (!psd) return;
+    await this.stats.createFinding(psd, {
+      title: DEMO_TITLE,
       query: { from: '2017-12', to: '2017-12', area: 'city-of-london', basis: 'officer' },
       narrative: 'Officer-defined basis: both rate ratios are above 1 with intervals clear of 1. The resident population understates who is in the City during the day.',
       forceExplanation: 'Most people searched do not live in the City; a daytime-population benchmark is being sought.',

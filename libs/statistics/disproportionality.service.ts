@@ -4,6 +4,8 @@ import { Permission, type Actor } from '@scrutiny/auth';
 import { AuditService } from '@scrutiny/audit';
 import { DomainError, type FieldError, isUuid, MONTH, parseQuarter, quarterName, quarterStart } from '@scrutiny/core';
 import { areaAndDescendantsSql, ETHNIC_GROUPS, ETHNIC_GROUP_LABEL, findArea, inAreaSql, LEGISLATION, UOF_TACTICS, type EthnicGroup } from '@scrutiny/records';
+import { DISPROPORTIONALITY_FINDING_STATUSES, type DisproportionalityFindingStatus } from './statistics.entities';
+import { periodBuckets, type TrendInterval, TREND_INTERVALS } from './periods';
 import {
   funnelLimits,
   isFlagged,
@@ -70,10 +72,49 @@ export interface DisproportionalityResult {
 
 const KIND_OF: Record<StatKind, string> = { 'stop-search': 'stop_search', 'strip-search': 'stop_search', 'vehicle-stop': 'vehicle_stop', 'use-of-force': 'use_of_force' };
 
-/** External panel members and analysts see figures only with small counts withheld (domain §6, §7). */
-export function suppressionApplies(actor: Pick<Actor, 'roles'>): boolean {
-  return !actor.roles.some((r) => r === 'admin' || r === 'professional_standards' || r === 'supervisor' || r === 'internal_panel');
+/** Those without `stats:unsuppressed` (external panel members, analysts) see figures only with small counts withheld (domain §6, §7). */
+export function suppressionApplies(actor: Pick<Actor, 'permissions'>): boolean {
+  return !actor.permissions.has(Permission.STATS_UNSUPPRESSED);
 }
+
+/** The columns a finding is read with (toFinding maps them). */
+const FINDING_COLUMNS = `id, title, query, snapshot, narrative, force_explanation, actions, status, to_char(quarter, 'YYYY-MM-DD') AS quarter_start, created_at, updated_at, version`;
+
+/** A recorded finding as the API returns it. */
+export interface DisproportionalityFindingView {
+  id: string;
+  title: string;
+  quarter: string;
+  query: Record<string, unknown>;
+  snapshot: DisproportionalityResult;
+  narrative: string;
+  forceExplanation: string | null;
+  actions: string[];
+  status: DisproportionalityFindingStatus;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+}
+
+function toFinding(r: Record<string, unknown>): DisproportionalityFindingView {
+  return {
+    id: r.id as string,
+    title: r.title as string,
+    quarter: quarterName(r.quarter_start as string),
+    query: r.query as Record<string, unknown>,
+    snapshot: r.snapshot as DisproportionalityResult,
+    narrative: r.narrative as string,
+    forceExplanation: r.force_explanation as string | null,
+    actions: r.actions as string[],
+    status: r.status as DisproportionalityFindingStatus,
+    createdAt: (r.created_at as Date).toISOString(),
+    updatedAt: (r.updated_at as Date).toISOString(),
+    version: r.version as number,
+  };
+}
+
+/** At most this many findings are listed (newest first). */
+export const FINDINGS_LIST_LIMIT = 200;
 
 
 /**
@@ -142,7 +183,9 @@ export class DisproportionalityService {
 
   /** Find rates: searches whose outcome was linked to their object, per group, with Wilson intervals and ratios to the comparator. */
   async outcomes(actor: Actor, q: DisproportionalityQuery) {
-    const query = await this.resolve({ ...q, kind: 'stop-search' });
+    // The rollup counts finds over all stop searches only: refuse what it cannot answer rather than answer something else.
+    const errors: FieldError[] = q.kind !== undefined && q.kind !== 'stop-search' ? [{ field: 'kind', message: 'find rates are for stop searches only (kind=stop-search)' }] : [];
+    const query = await this.resolve({ ...q, kind: 'stop-search' }, errors);
     const counts = await this.counts(query);
     const suppress = suppressionApplies(actor);
     const c = counts.get(query.comparator) ?? { n: 0, finds: 0, strips: 0 };
@@ -174,21 +217,25 @@ export class DisproportionalityService {
 
   /** Rates per group by month, quarter or year across the range. */
   async trends(actor: Actor, q: DisproportionalityQuery & { interval?: string }) {
-    const query = await this.resolve(q);
-    const interval = q.interval ?? 'month';
-    if (!['month', 'quarter', 'year'].includes(interval)) throw DomainError.validation([{ field: 'interval', message: 'must be month, quarter or year' }]);
+    const interval = (q.interval ?? 'month') as TrendInterval;
+    const errors: FieldError[] = (TREND_INTERVALS as readonly string[]).includes(interval) ? [] : [{ field: 'interval', message: `must be ${TREND_INTERVALS.join(', ')}` }];
+    const query = await this.resolve(q, errors);
     const population = await this.population(query.area);
     const suppress = suppressionApplies(actor);
     const rows = (await this.dataSource.query(
       `SELECT to_char(date_trunc('${interval}', r.period), 'YYYY-MM') AS bucket, r.ethnic_group, sum(${query.kind === 'strip-search' ? 'r.strips' : 'r.n'})::int AS n
-       FROM disproportionality_rollup r WHERE ${this.where(query, 1)}
+       FROM disproportionality_rollup r WHERE ${this.where(query)}
        GROUP BY 1, 2 ORDER BY 1, 2`,
       this.params(query),
     )) as { bucket: string; ethnic_group: string; n: number }[];
-    const buckets = [...new Set(rows.map((r) => r.bucket))];
-    const countOf = (bucket: string, group: string) => rows.find((r) => r.bucket === bucket && r.ethnic_group === group)?.n ?? 0;
+    // Every period of the range, those without records included (all zeros).
+    const buckets = periodBuckets(query.from, query.to, interval);
+    const counts = new Map(rows.map((r) => [`${r.bucket}|${r.ethnic_group}`, r.n]));
+    const countOf = (bucket: string, group: string) => counts.get(`${bucket}|${group}`) ?? 0;
     // A group with any withheld period is withheld in every period: otherwise the total over the range gives it away.
-    const withheld = new Set([...ETHNIC_GROUPS, 'not_stated'].filter((g) => suppress && buckets.some((b) => isSuppressed(countOf(b, g)))));
+    // A period with no records at all does not count: that it is empty was always visible (it used to be left out).
+    const recorded = [...new Set(rows.filter((r) => r.n > 0).map((r) => r.bucket))];
+    const withheld = new Set([...ETHNIC_GROUPS, 'not_stated'].filter((g) => suppress && recorded.some((b) => isSuppressed(countOf(b, g)))));
     return {
       query,
       interval,
@@ -213,10 +260,15 @@ export class DisproportionalityService {
     const level = q.level ?? 'team';
     if (level !== 'team' && level !== 'officer') throw DomainError.validation([{ field: 'level', message: 'must be team or officer' }]);
     if (level === 'officer' && !actor.permissions.has(Permission.STATS_OFFICER_LEVEL)) throw new DomainError('FORBIDDEN', 'Officer-level figures are for professional standards');
+    // The route requires stats:unsuppressed; this covers callers other than the API.
     if (suppressionApplies(actor)) throw new DomainError('FORBIDDEN', 'Team and officer figures stay inside the force; area-level figures are available');
+    const errors: FieldError[] = [];
     const group = (q.group ?? 'black') as EthnicGroup;
-    if (!(ETHNIC_GROUPS as readonly string[]).includes(group)) throw DomainError.validation([{ field: 'group', message: `must be one of ${ETHNIC_GROUPS.join(', ')}` }]);
-    const query = await this.resolve({ ...q, kind: 'stop-search' });
+    if (!(ETHNIC_GROUPS as readonly string[]).includes(group)) errors.push({ field: 'group', message: `must be one of ${ETHNIC_GROUPS.join(', ')}` });
+    // The funnel reads the stop searches themselves: it honours basis, power and strip-search, and refuses what it cannot.
+    if (q.kind !== undefined && q.kind !== 'stop-search' && q.kind !== 'strip-search') errors.push({ field: 'kind', message: 'the funnel covers stop searches only: stop-search or strip-search' });
+    if (q.comparator !== undefined) errors.push({ field: 'comparator', message: 'does not apply to the funnel: each unit is compared with the share of `group` across all units' });
+    const { comparator: _comparator, ...query } = await this.resolve({ ...q, kind: q.kind === 'strip-search' ? 'strip-search' : 'stop-search' }, errors);
     const unit = level === 'team' ? `coalesce(s.team_code, '(no team)')` : `coalesce(o.reference, '(no officer)')`;
     const groupSql = query.basis === 'self' ? `ethnic_group_of(s.self_defined_ethnicity)` : `coalesce(s.officer_defined_ethnicity, 'not_stated')`;
     const areaSql = inAreaSql(query.area, '$3', { force: 's.force_code', area: 's.area_code' });
@@ -224,8 +276,9 @@ export class DisproportionalityService {
       `SELECT ${unit} AS unit, count(*)::int AS n, (count(*) FILTER (WHERE ${groupSql} = $4))::int AS x
        FROM stop_searches s LEFT JOIN officers o ON o.id = s.officer_id
        WHERE s.period BETWEEN $1::date AND $2::date AND ${areaSql} AND ${groupSql} <> 'not_stated'
+         AND ($5::text IS NULL OR s.legislation = $5)${query.kind === 'strip-search' ? ' AND s.clothing_removed' : ''}
        GROUP BY 1 ORDER BY 1`,
-      [`${query.from}-01`, `${query.to}-01`, query.area.code, group],
+      [`${query.from}-01`, `${query.to}-01`, query.area.code, group, query.power],
     )) as { unit: string; n: number; x: number }[];
     const total = rows.reduce((t, r) => t + r.n, 0);
     const p0 = total ? rows.reduce((t, r) => t + r.x, 0) / total : 0;
@@ -247,41 +300,47 @@ export class DisproportionalityService {
   // ---- recorded findings ----
 
   /** Records a finding from a query: the figures are computed now and frozen with it. */
-  async createFinding(actor: Actor, input: { title: string; query: DisproportionalityQuery; narrative: string; forceExplanation?: string | null; actions?: string[] }) {
+  async createFinding(actor: Actor, input: { title: string; query: DisproportionalityQuery; narrative: string; forceExplanation?: string | null; actions?: string[] }): Promise<DisproportionalityFindingView> {
     const errors: FieldError[] = [];
     if (!input.title?.trim()) errors.push({ field: 'title', message: 'is required' });
     if (!input.narrative?.trim()) errors.push({ field: 'narrative', message: 'say what the figures show' });
     if (errors.length) throw DomainError.validation(errors);
     const snapshot = await this.rates(actor, input.query);
-    const id = await this.dataSource.transaction(async (m) => {
+    return this.dataSource.transaction(async (m) => {
       const [row] = (await m.query(
         `INSERT INTO disproportionality_findings (title, query, snapshot, narrative, force_explanation, actions, status, quarter, created_by, version)
-         VALUES ($1, $2, $3, $4, $5, $6, 'open', $7, $8, 1) RETURNING id`,
+         VALUES ($1, $2, $3, $4, $5, $6, 'open', $7, $8, 1) RETURNING ${FINDING_COLUMNS}`,
         [input.title.trim(), JSON.stringify(snapshot.query), JSON.stringify(snapshot), input.narrative.trim(), input.forceExplanation ?? null, JSON.stringify(input.actions ?? []), quarterStart(quarterName(snapshot.query.to)), actor.id],
-      )) as { id: string }[];
-      await this.audit.record(actor, { action: 'disproportionality_finding.recorded', target: { type: 'disproportionality_finding', id: row.id }, details: { title: input.title } }, m);
-      return row.id;
+      )) as Record<string, unknown>[];
+      await this.audit.record(actor, { action: 'disproportionality_finding.recorded', target: { type: 'disproportionality_finding', id: row.id as string }, details: { title: input.title } }, m);
+      return toFinding(row);
     });
-    return this.getFinding(id);
   }
 
-  async updateFinding(actor: Actor, id: string, input: { version: number; narrative?: string; forceExplanation?: string | null; actions?: string[]; status?: string }) {
-    const before = await this.getFinding(id);
-    if (input.status !== undefined && !['open', 'under_review', 'closed'].includes(input.status)) throw DomainError.validation([{ field: 'status', message: 'must be open, under_review or closed' }]);
-    await this.dataSource.transaction(async (m) => {
-      const [, changed] = (await m.query(
+  async updateFinding(actor: Actor, id: string, input: { version: number; narrative?: string; forceExplanation?: string | null; actions?: string[]; status?: string }): Promise<DisproportionalityFindingView> {
+    if (input.status !== undefined && !(DISPROPORTIONALITY_FINDING_STATUSES as readonly string[]).includes(input.status)) {
+      throw DomainError.validation([{ field: 'status', message: `must be ${DISPROPORTIONALITY_FINDING_STATUSES.join(', ')}` }]);
+    }
+    if (!isUuid(id)) throw DomainError.notFound('Disproportionality finding', id);
+    return this.dataSource.transaction(async (m) => {
+      const [before] = (await m.query(`SELECT version, status, force_explanation FROM disproportionality_findings WHERE id = $1 FOR UPDATE`, [id])) as { version: number; status: string; force_explanation: string | null }[];
+      if (!before) throw DomainError.notFound('Disproportionality finding', id);
+      const conflict = () => new DomainError('VERSION_CONFLICT', `Finding ${id} was changed by someone else (version ${before.version}, you sent ${input.version}); reload and try again`, { extensions: { currentVersion: before.version } });
+      if (before.version !== input.version) throw conflict();
+      const [[row]] = (await m.query(
         `UPDATE disproportionality_findings SET narrative = coalesce($3, narrative), force_explanation = CASE WHEN $4 THEN $5 ELSE force_explanation END,
-           actions = coalesce($6::jsonb, actions), status = coalesce($7, status), updated_at = now(), version = version + 1 WHERE id = $1 AND version = $2`,
+           actions = coalesce($6::jsonb, actions), status = coalesce($7, status), updated_at = now(), version = version + 1 WHERE id = $1 AND version = $2
+         RETURNING ${FINDING_COLUMNS}`,
         [id, input.version, input.narrative ?? null, input.forceExplanation !== undefined, input.forceExplanation ?? null, input.actions ? JSON.stringify(input.actions) : null, input.status ?? null],
-      )) as [unknown, number];
-      if (!changed) throw new DomainError('VERSION_CONFLICT', `Finding ${id} was changed by someone else (version ${before.version}, you sent ${input.version}); reload and try again`, { extensions: { currentVersion: before.version } });
-      await this.audit.record(actor, { action: 'disproportionality_finding.updated', target: { type: 'disproportionality_finding', id }, before: { status: before.status, forceExplanation: before.forceExplanation }, after: input }, m);
+      )) as [Record<string, unknown>[], number];
+      if (!row) throw conflict();
+      await this.audit.record(actor, { action: 'disproportionality_finding.updated', target: { type: 'disproportionality_finding', id }, before: { status: before.status, forceExplanation: before.force_explanation }, after: input }, m);
+      return toFinding(row);
     });
-    return this.getFinding(id);
   }
 
-  /** `force` (ONS code): findings about that force or any area within it. */
-  async listFindings(filter: { status?: string; quarter?: string; force?: string }) {
+  /** Newest first, at most FINDINGS_LIST_LIMIT. `force` (ONS code): findings about that force or any area within it. */
+  async listFindings(filter: { status?: string; quarter?: string; force?: string }): Promise<DisproportionalityFindingView[]> {
     const params: unknown[] = [];
     const where: string[] = [];
     if (filter.status) where.push(`status = $${params.push(filter.status)}`);
@@ -291,34 +350,23 @@ export class DisproportionalityService {
     if (filter.force) {
       where.push(`query->'area'->>'code' IN ${areaAndDescendantsSql(`$${params.push(filter.force)}`)}`);
     }
-    const rows = (await this.dataSource.query(`SELECT id FROM disproportionality_findings ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC LIMIT 200`, params)) as { id: string }[];
-    return Promise.all(rows.map((r) => this.getFinding(r.id)));
+    const rows = (await this.dataSource.query(
+      `SELECT ${FINDING_COLUMNS} FROM disproportionality_findings ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id LIMIT ${FINDINGS_LIST_LIMIT}`,
+      params,
+    )) as Record<string, unknown>[];
+    return rows.map(toFinding);
   }
 
-  async getFinding(id: string) {
-    const [r] = (isUuid(id) ? await this.dataSource.query(`SELECT *, to_char(quarter, 'YYYY-MM-DD') AS quarter_start FROM disproportionality_findings WHERE id = $1`, [id]) : []) as Record<string, unknown>[];
+  async getFinding(id: string): Promise<DisproportionalityFindingView> {
+    const [r] = (isUuid(id) ? await this.dataSource.query(`SELECT ${FINDING_COLUMNS} FROM disproportionality_findings WHERE id = $1`, [id]) : []) as Record<string, unknown>[];
     if (!r) throw DomainError.notFound('Disproportionality finding', id);
-    const start = r.quarter_start as string;
-    return {
-      id: r.id as string,
-      title: r.title as string,
-      quarter: quarterName(start),
-      query: r.query as Record<string, unknown>,
-      snapshot: r.snapshot as DisproportionalityResult,
-      narrative: r.narrative as string,
-      forceExplanation: r.force_explanation as string | null,
-      actions: r.actions as string[],
-      status: r.status as string,
-      createdAt: (r.created_at as Date).toISOString(),
-      updatedAt: (r.updated_at as Date).toISOString(),
-      version: r.version as number,
-    };
+    return toFinding(r);
   }
 
   // ---- internals ----
 
-  private async resolve(q: DisproportionalityQuery): Promise<Resolved> {
-    const errors: FieldError[] = [];
+  /** Validates and resolves a query; `errors` are the caller's own, reported with these. */
+  private async resolve(q: DisproportionalityQuery, errors: FieldError[] = []): Promise<Resolved> {
     for (const f of ['from', 'to'] as const) if (!q[f] || !MONTH.test(q[f]!)) errors.push({ field: f, message: 'must be a month, YYYY-MM' });
     if (q.from && q.to && q.from > q.to) errors.push({ field: 'to', message: 'must not be before from' });
     const kind = (q.kind ?? 'stop-search') as StatKind;
@@ -339,8 +387,9 @@ export class DisproportionalityService {
     return { from: q.from!, to: q.to!, area: { code: area!.code, name: area!.name, level: area!.level }, kind, basis: basis as 'self' | 'officer', power: q.power ?? null, tactic: q.tactic ?? null, comparator };
   }
 
-  private where(query: Resolved, first: number): string {
-    const p = (i: number) => `$${first + i}`;
+  /** The rollup rows a query covers; placeholders $1–$7 are this.params(query). */
+  private where(query: Resolved): string {
+    const p = (i: number) => `$${1 + i}`;
     return [
       `r.kind = ${p(0)}`,
       `r.basis = ${p(1)}`,
@@ -357,7 +406,7 @@ export class DisproportionalityService {
 
   private async counts(query: Resolved): Promise<Map<string, { n: number; finds: number; strips: number }>> {
     const rows = (await this.dataSource.query(
-      `SELECT r.ethnic_group, sum(r.n)::int AS n, sum(r.finds)::int AS finds, sum(r.strips)::int AS strips FROM disproportionality_rollup r WHERE ${this.where(query, 1)} GROUP BY 1`,
+      `SELECT r.ethnic_group, sum(r.n)::int AS n, sum(r.finds)::int AS finds, sum(r.strips)::int AS strips FROM disproportionality_rollup r WHERE ${this.where(query)} GROUP BY 1`,
       this.params(query),
     )) as { ethnic_group: string; n: number; finds: number; strips: number }[];
     return new Map(rows.map((r) => [r.ethnic_group, { n: r.n, finds: r.finds, strips: r.strips }]));

@@ -1,4 +1,5 @@
 export * from './calculators';
+export * from './periods';
 export * from './statistics.entities';
 export * from './disproportionality.service';
 export * from './statistics.module';

@@ -28,10 +28,11 @@ export class DisproportionalityRollup {
 }
 
 export const DISPROPORTIONALITY_FINDING_STATUSES = ['open', 'under_review', 'closed'] as const;
+export type DisproportionalityFindingStatus = (typeof DISPROPORTIONALITY_FINDING_STATUSES)[number];
 
 /** A disproportionality finding: the figures as they were (frozen snapshot with its query), what the force says, and what it will do. */
 @Entity('disproportionality_findings')
-@Check('ck_disproportionality_findings_status', `"status" IN ('open', 'under_review', 'closed')`)
+@Check('ck_disproportionality_findings_status', `"status" IN (${DISPROPORTIONALITY_FINDING_STATUSES.map((s) => `'${s}'`).join(', ')})`)
 export class DisproportionalityFinding {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column('text') title: string;
@@ -40,7 +41,7 @@ export class DisproportionalityFinding {
   @Column('text') narrative: string;
   @Column('text', { nullable: true }) forceExplanation: string | null;
   @Column('jsonb', { default: () => "'[]'" }) actions: unknown[];
-  @Column('text') status: (typeof DISPROPORTIONALITY_FINDING_STATUSES)[number];
+  @Column('text') status: DisproportionalityFindingStatus;
   /** First day of the quarter the figures end in (the quarterly themes review picks findings by it). */
   @Column('date') quarter: string;
   @Column('uuid', { nullable: true }) createdBy: string | null;

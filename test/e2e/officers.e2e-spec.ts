@@ -52,4 +52,30 @@ describe('officers (e2e)', () => {
     const events = await t.dataSource.query(`SELECT count(*)::int AS n FROM audit_events WHERE action = 'officer.updated' AND target_id = $1`, [officer.id]);
     expect(events[0].n).toBeGreaterThanOrEqual(2);
   });
+
+  it('refuses a flag reason sent without flagging, naming flagReason, and changes nothing', async () => {
+    const [officer] = (await t.http().get('/api/v1/officers').set(as('psd')).expect(200)).body;
+    for (const body of [{ flagReason: 'Complaint received' }, { flagged: false, flagReason: 'Complaint received' }]) {
+      const res = await t.http().patch(`/api/v1/officers/${officer.id}`).set(as('psd')).send(body).expect(400);
+      expect(res.body.errors).toEqual([{ field: 'flagReason', message: 'is recorded only when flagging: send it with flagged: true' }]);
+    }
+    expect((await t.http().get('/api/v1/officers').set(as('psd')).expect(200)).body[0]).toEqual(officer);
+  });
+
+  it('counts each officer’s records of every kind, in the list and in an update and its audit', async () => {
+    const lancashire = { force: 'lancashire', occurredAt: '2024-06-01T10:00:00+01:00', officerReference: 'PC-C1', teamCode: 'TEAM-A' };
+    await t.http().post('/api/v1/stop-searches').set(as('psd')).send({ ...lancashire, searchType: 'person' }).expect(201);
+    await t.http().post('/api/v1/stop-searches').set(as('psd')).send({ ...lancashire, searchType: 'vehicle' }).expect(201);
+    await t.http().post('/api/v1/vehicle-stops').set(as('psd')).send({ ...lancashire, reason: 'vehicle_defect' }).expect(201);
+    await t.http().post('/api/v1/use-of-force').set(as('psd')).send({ ...lancashire, tactics: [{ tactic: 'unarmed_skills', effective: true }] }).expect(201);
+    await t.http().post('/api/v1/vehicle-stops').set(as('psd')).send({ ...lancashire, officerReference: 'PC-C2', reason: 'vehicle_defect' }).expect(201);
+    const listed = (await t.http().get('/api/v1/officers?team=TEAM-A').set(as('psd')).expect(200)).body as { reference: string; id: string; records: unknown }[];
+    const c1 = listed.find((o) => o.reference === 'PC-C1')!;
+    expect(c1.records).toEqual({ stopSearches: 2, vehicleStops: 1, useOfForce: 1 });
+    expect(listed.find((o) => o.reference === 'PC-C2')!.records).toEqual({ stopSearches: 0, vehicleStops: 1, useOfForce: 0 });
+    const moved = await t.http().patch(`/api/v1/officers/${c1.id}`).set(as('admin')).send({ teamCode: 'TEAM-D' }).expect(200);
+    expect(moved.body.records).toEqual({ stopSearches: 2, vehicleStops: 1, useOfForce: 1 });
+    const [event] = await t.dataSource.query(`SELECT before->'records' AS b, after->'records' AS a FROM audit_events WHERE action = 'officer.updated' AND target_id = $1`, [c1.id]);
+    expect(event).toEqual({ b: c1.records, a: c1.records });
+  });
 });

@@ -1,4 +1,6 @@
 import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { InProcessJobQueue } from '@scrutiny/jobs';
 import { tokenFor } from '../factories/users';
@@ -118,5 +120,56 @@ describe('stop searches API (e2e)', () => {
     await t.http().get('/api/v1/stop-searches/export.csv').set(as('external')).expect(403);
     const [event] = await t.dataSource.query(`SELECT details->>'rows' AS rows FROM audit_events WHERE action = 'stop_search.exported' ORDER BY seq DESC LIMIT 1`);
     expect(event.rows).toBe('101');
+  });
+
+  it('answers a missing or out-of-scope case in the same words on every route that looks it up', async () => {
+    const missing = '00000000-0000-4000-8000-000000000000';
+    const foreign = (await t.http().post('/api/v1/stop-searches').set(as('psd')).send(caseBody({ teamCode: 'TEAM-Z', areaCode: null })).expect(201)).body;
+    for (const [who, id] of [['psd', missing], ['otherSupervisor', foreign.id]] as const) {
+      const details = [
+        (await t.http().get(`/api/v1/stop-searches/${id}`).set(as(who)).expect(404)).body.detail,
+        (await t.http().get(`/api/v1/stop-searches/${id}/bwv-clips`).set(as(who)).expect(404)).body.detail,
+        (await t.http().patch(`/api/v1/stop-searches/${id}`).set(as(who)).send({ ...caseBody({ teamCode: 'TEAM-B' }), version: 1 }).expect(404)).body.detail,
+      ];
+      expect(details).toEqual(Array(3).fill(`Stop search ${id} not found`));
+    }
+  });
+
+  it('ends an export the client abandons part-way (rather than waiting on it for ever) and audits it as not completed', async () => {
+    // Rows with long grounds, exported as the template (which carries grounds): far more than the socket buffers hold.
+    await t.dataSource.query(
+      `INSERT INTO stop_searches (force_code, area_code, occurred_at, period, search_type, grounds, source, version)
+       SELECT 'E23000003', 'E07000117', timestamptz '2015-01-10T12:00:00Z' + make_interval(secs => g), date '2015-01-01', 'person', repeat('x', 4000), 'manual', 1
+       FROM generate_series(1, 6000) AS g`,
+    );
+    const server = t.app.getHttpServer() as http.Server;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const status = await new Promise<number | undefined>((resolve, reject) => {
+        const req = http.get({ host: '127.0.0.1', port, path: '/api/v1/stop-searches/export.csv?format=template&from=2015-01&to=2015-01', headers: as('psd') }, (res) => {
+          res.on('error', () => undefined);
+          res.once('data', () => {
+            req.destroy(); // the client goes away after the first bytes
+            resolve(res.statusCode);
+          });
+        });
+        req.on('error', (error) => (req.destroyed ? undefined : reject(error)));
+      });
+      expect(status).toBe(200);
+      let event: { rows: number; completed: boolean } | undefined;
+      for (let tries = 0; !event && tries < 100; tries++) {
+        [event] = (await t.dataSource.query(
+          `SELECT (details->>'rows')::int AS rows, (details->>'completed')::boolean AS completed FROM audit_events
+           WHERE action = 'stop_search.exported' AND details->'filter'->>'from' = '2015-01'`,
+        )) as { rows: number; completed: boolean }[];
+        if (!event) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(event).toEqual({ rows: expect.any(Number), completed: false });
+      expect(event!.rows).toBeLessThan(6000);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+      await t.dataSource.query(`DELETE FROM stop_searches WHERE period = '2015-01-01' AND force_code = 'E23000003'`);
+    }
   });
 });

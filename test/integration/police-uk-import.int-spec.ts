@@ -2,9 +2,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { OPENED_DATABASE, type OpenedDatabase } from '@scrutiny/database';
-import { InProcessJobQueue } from '@scrutiny/jobs';
+import { InProcessJobQueue, JobQueue } from '@scrutiny/jobs';
 import { SYSTEM_ACTOR } from '@scrutiny/audit';
-import { Import, importPoliceUkCsv, ImportRecovery, ImportsService, POLICE_UK_COLUMNS } from '@scrutiny/records';
+import { Import, importPoliceUkCsv, ImportRecovery, ImportsService, LegacyPoliceUkImportJob, POLICE_UK_COLUMNS } from '@scrutiny/records';
 import { tokenFor } from '../factories/users';
 import { createTestApp, type TestApp } from '../setup/test-app';
 
@@ -116,6 +116,17 @@ describe('police.uk import', () => {
     await t.dataSource.query(`INSERT INTO import_file_chunks (import_id, seq, data) VALUES ($1, 0, $2)`, [id, Buffer.from(`${HEADER}\n${good('2018-07-01T10:00:00+00:00')}\n`)]);
     await t.app.get(ImportRecovery).requeueStranded();
     expect(await finished(id)).toMatchObject({ status: 'completed', rowsImported: 1 });
+  });
+
+  it('runs an import whose job was queued under the job’s old name (imports/police-uk) before an upgrade', async () => {
+    expect(LegacyPoliceUkImportJob).toMatchObject({ queue: 'imports', name: 'police-uk', version: 1 });
+    const [{ id }] = await t.dataSource.query(
+      `INSERT INTO imports (format, force_code, filename, source_month, status) VALUES ('police-uk', 'E23000032', '2018-08-kent.csv', '2018-08', 'queued') RETURNING id`,
+    );
+    await t.dataSource.query(`INSERT INTO import_file_chunks (import_id, seq, data) VALUES ($1, 0, $2)`, [id, Buffer.from(`${HEADER}\n${good('2018-08-01T10:00:00+00:00')}\n`)]);
+    await t.app.get(JobQueue).enqueue(LegacyPoliceUkImportJob, { importId: id }, { jobId: `import-${id}` });
+    expect(await finished(id)).toMatchObject({ status: 'completed', rowsImported: 1 });
+    expect(await t.dataSource.query(`SELECT count(*)::int AS n FROM job_failures WHERE job_id = $1`, [`import-${id}`])).toEqual([{ n: 0 }]);
   });
 
   it('leaves nothing behind when a file fails part-way through', async () => {

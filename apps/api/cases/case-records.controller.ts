@@ -1,3 +1,4 @@
+import { pipeline } from 'node:stream/promises';
 import { Body, Controller, Get, Param, Patch, Post, Query, Res, type Type } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, IntersectionType } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -52,8 +53,12 @@ function caseRecordsController(r: CaseRoutes): Type {
       const { format, ...filter } = q as CaseExportOptions;
       const lines = await this.cases.exportCsv(actor, r.kind, filter, format ?? r.defaultExport);
       res.status(200).type('text/csv').setHeader('content-disposition', `attachment; filename="${r.path}.csv"`);
-      for await (const chunk of lines) if (!res.write(chunk)) await new Promise((resolve) => res.once('drain', resolve));
-      res.end();
+      // pipeline waits for drain and also for the client going away: then it stops reading the rows (which ends the
+      // generator, whose finally audits the export as not completed) and rejects with a premature close, which is
+      // not an error of ours. Any other failure destroys the response (the client sees a cut-off download) and is logged.
+      await pipeline(lines, res).catch((error: unknown) => {
+        if ((error as { code?: string } | null)?.code !== 'ERR_STREAM_PREMATURE_CLOSE') throw error;
+      });
     }
 
     @Get(':id')

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, Patch, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsBoolean, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { Authorize, CurrentActor, Permission, type Actor } from '@scrutiny/auth';
-import { OfficersService, type OfficerView } from '@scrutiny/records';
+import { OFFICERS_LISTED, OfficersService, type OfficerView } from '@scrutiny/records';
 
 class OfficerQuery {
   @ApiPropertyOptional({ example: 'TEAM-A' }) @IsOptional() @IsString() @MaxLength(32) team?: string;
@@ -13,7 +13,7 @@ class OfficerChangeRequest {
   @ApiPropertyOptional({ nullable: true, format: 'uuid', description: 'A user with the supervisor role; null to remove' }) @IsOptional() @IsUUID() supervisorUserId?: string | null;
   @ApiPropertyOptional({ nullable: true, format: 'uuid', description: "The officer's own user account (they are never assigned their own records to review)" }) @IsOptional() @IsUUID() userId?: string | null;
   @ApiPropertyOptional({ description: 'true flags the officer for closer scrutiny (reason required); false clears the flag' }) @IsOptional() @IsBoolean() flagged?: boolean;
-  @ApiPropertyOptional({ example: 'Three complaints this quarter' }) @IsOptional() @IsString() @MaxLength(500) flagReason?: string | null;
+  @ApiPropertyOptional({ example: 'Three complaints this quarter', description: 'Required with flagged: true, and refused without it' }) @IsOptional() @IsString() @MaxLength(500) flagReason?: string | null;
 }
 
 class OfficerFlag {
@@ -51,7 +51,10 @@ export class OfficersController {
 
   @Get()
   @Authorize(Permission.OFFICERS_READ)
-  @ApiOperation({ summary: 'Officers: supervisors see their teams’ and those they supervise; admins and professional standards all' })
+  @ApiOperation({
+    summary: 'Officers: supervisors see their teams’ and those they supervise; admins and professional standards all',
+    description: `Ordered by reference and capped at the first ${OFFICERS_LISTED} (no paging): filter by team to see the rest of a larger force.`,
+  })
   @ApiOkResponse({ type: [OfficerResponse] })
   list(@CurrentActor() actor: Actor, @Query() q: OfficerQuery): Promise<OfficerView[]> {
     return this.officers.list(actor, q);

@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Matches, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 import { CASE_KINDS } from '@scrutiny/auth';
 import { ACTION_KINDS, ACTION_STATUSES, SESSION_STATUSES } from '@scrutiny/panels';
+import { FINDING_OUTCOMES } from '@scrutiny/review';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -132,7 +133,7 @@ export class AgreementResponse {
 }
 
 export class FindingRequest {
-  @ApiProperty({ description: 'The form, with the panel’s outcomes: no_action, feedback_to_officer, organisational_learning, referral_to_professional_standards' })
+  @ApiProperty({ description: `The form, with the panel’s outcomes: ${FINDING_OUTCOMES.join(', ')}` })
   @IsObject()
   form: Record<string, unknown>;
   @ApiPropertyOptional({ description: 'Required when revising: the finding’s rowVersion you read' }) @IsOptional() @IsInt() @Min(1) version?: number;

@@ -106,8 +106,9 @@ export class VerifyResponse {
   @ApiProperty() verified: boolean;
   @ApiProperty({ format: 'uuid' }) sampleId: string;
   @ApiProperty() algorithmVersion: string;
-  @ApiProperty() eligibleCount: { stored: number; now: number };
-  @ApiProperty() populationFingerprint: { stored: string; now: string };
+  /** `now` is null when the sample was drawn by another algorithm version (nothing is recomputed). */
+  @ApiProperty() eligibleCount: { stored: number; now: number | null };
+  @ApiProperty() populationFingerprint: { stored: string; now: string | null };
   @ApiProperty() missingItems: { recordKind: string; recordId: string; reason: string }[];
   @ApiProperty() unexpectedItems: { recordKind: string; recordId: string; reason: string }[];
   @ApiProperty({ type: [String] }) differences: string[];

@@ -4,7 +4,7 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 import { Authorize, CurrentActor, Permission, type Actor } from '@scrutiny/auth';
 import { ETHNIC_GROUPS, LEGISLATION, UOF_TACTICS } from '@scrutiny/records';
-import { DisproportionalityService, STAT_KINDS } from '@scrutiny/statistics';
+import { DISPROPORTIONALITY_FINDING_STATUSES, DisproportionalityService, FINDINGS_LIST_LIMIT, STAT_KINDS, TREND_INTERVALS } from '@scrutiny/statistics';
 import { MONTH } from '@scrutiny/core';
 
 
@@ -20,7 +20,7 @@ class StatsQuery {
 }
 
 class TrendQuery extends StatsQuery {
-  @ApiPropertyOptional({ enum: ['month', 'quarter', 'year'], default: 'month' }) @IsOptional() @IsIn(['month', 'quarter', 'year']) interval?: string;
+  @ApiPropertyOptional({ enum: TREND_INTERVALS, default: 'month' }) @IsOptional() @IsIn(TREND_INTERVALS) interval?: string;
 }
 
 class FunnelQuery extends StatsQuery {
@@ -69,11 +69,11 @@ class DisproportionalityFindingUpdateRequest {
   @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(10000) narrative?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(10000) forceExplanation?: string | null;
   @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) actions?: string[];
-  @ApiPropertyOptional({ enum: ['open', 'under_review', 'closed'] }) @IsOptional() @IsIn(['open', 'under_review', 'closed']) status?: string;
+  @ApiPropertyOptional({ enum: DISPROPORTIONALITY_FINDING_STATUSES }) @IsOptional() @IsIn(DISPROPORTIONALITY_FINDING_STATUSES) status?: string;
 }
 
 class DisproportionalityFindingQuery {
-  @ApiPropertyOptional({ enum: ['open', 'under_review', 'closed'] }) @IsOptional() @IsIn(['open', 'under_review', 'closed']) status?: string;
+  @ApiPropertyOptional({ enum: DISPROPORTIONALITY_FINDING_STATUSES }) @IsOptional() @IsIn(DISPROPORTIONALITY_FINDING_STATUSES) status?: string;
   @ApiPropertyOptional({ example: '2024-Q2' }) @IsOptional() @Matches(/^\d{4}-Q[1-4]$/, { message: 'quarter must be like 2024-Q2' }) quarter?: string;
 }
 
@@ -92,7 +92,7 @@ export class DisproportionalityController {
 
   @Get('outcomes')
   @Authorize(Permission.STATS_AGGREGATE)
-  @ApiOperation({ summary: 'Find rates (outcome linked to the object) by ethnicity, Wilson intervals, ratios to the comparator' })
+  @ApiOperation({ summary: 'Find rates (outcome linked to the object) by ethnicity, Wilson intervals, ratios to the comparator', description: 'Stop searches only: another kind is refused (400).' })
   outcomes(@CurrentActor() actor: Actor, @Query() q: StatsQuery) {
     return this.stats.outcomes(actor, q);
   }
@@ -105,15 +105,18 @@ export class DisproportionalityController {
   }
 
   @Get('funnel')
-  @Authorize(Permission.STATS_AGGREGATE)
-  @ApiOperation({ summary: 'Funnel plot of teams (or officers: professional standards only) against the force; not for external panels or analysts' })
+  @Authorize(Permission.STATS_UNSUPPRESSED)
+  @ApiOperation({
+    summary: 'Funnel plot of teams (or officers: professional standards only) against the force; not for external panels or analysts',
+    description: 'Stop searches only (kind stop-search or strip-search); honours basis and power. comparator does not apply (use group), and other kinds or a tactic are refused (400).',
+  })
   funnel(@CurrentActor() actor: Actor, @Query() q: FunnelQuery) {
     return this.stats.funnel(actor, q);
   }
 
   @Get('findings')
   @Authorize(Permission.FINDINGS_WRITE)
-  @ApiOperation({ summary: 'Recorded disproportionality findings (filters status, quarter)' })
+  @ApiOperation({ summary: `Recorded disproportionality findings, newest first, at most ${FINDINGS_LIST_LIMIT} (filters status, quarter)` })
   listFindings(@Query() q: DisproportionalityFindingQuery) {
     return this.stats.listFindings(q);
   }

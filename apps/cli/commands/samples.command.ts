@@ -15,7 +15,8 @@ export const samplesVerifyCommand: CliCommand = {
       const result = await app.get(DipSamplesService).verify(positionals[0]);
       if (values.json) env.out(JSON.stringify(result, null, 2));
       else {
-        env.out(`${result.verified ? 'Verified' : 'NOT VERIFIED'}: sample ${result.sampleId} (${result.algorithmVersion}); ${result.eligibleCount.stored} eligible then, ${result.eligibleCount.now} now`);
+        const now = result.eligibleCount.now === null ? 'not recomputed' : `${result.eligibleCount.now} now`;
+        env.out(`${result.verified ? 'Verified' : 'NOT VERIFIED'}: sample ${result.sampleId} (${result.algorithmVersion}); ${result.eligibleCount.stored} eligible then, ${now}`);
         for (const d of result.differences) env.out(`  - ${d}`);
         for (const i of result.missingItems) env.out(`  missing: ${i.recordKind} ${i.recordId} (${i.reason})`);
         for (const i of result.unexpectedItems) env.out(`  unexpected: ${i.recordKind} ${i.recordId} (${i.reason})`);

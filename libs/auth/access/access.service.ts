@@ -26,6 +26,13 @@ export type CaseView = { kind: 'full' } | { kind: 'pseudonymised'; panelId: stri
 export const PANEL_GRACE_DAYS = 7;
 
 /**
+ * SQL over a `panel_members` row aliased `pm`: the membership is current (domain §7): a term in force today, vetted,
+ * with a signed confidentiality agreement. The one rule for case access here and for panel sessions in the panels lib.
+ */
+export const CURRENT_PANEL_MEMBERSHIP_SQL = `pm.term_start <= current_date AND (pm.term_end IS NULL OR pm.term_end >= current_date)
+  AND pm.vetted_on IS NOT NULL AND pm.confidentiality_signed_on IS NOT NULL`;
+
+/**
  * Record-level scoping, in one place (domain §7): professional standards and admins see every case; a supervisor the
  * cases of their teams and areas, of officers they supervise, and those assigned to them for a dip-sample review; a
  * panel member the cases on the agenda of their panels' sessions, while the session is open and for 7 days after closing, and only during their term, once vetted
@@ -51,8 +58,7 @@ export class AccessService {
       JOIN panels p ON p.id = ps.panel_id
       JOIN panel_members pm ON pm.panel_id = ps.panel_id
       WHERE ai.case_kind = '${kind}' AND ai.case_id = ${caseId} AND pm.user_id = ${userParam}
-        AND pm.term_start <= current_date AND (pm.term_end IS NULL OR pm.term_end >= current_date)
-        AND pm.vetted_on IS NOT NULL AND pm.confidentiality_signed_on IS NOT NULL
+        AND ${CURRENT_PANEL_MEMBERSHIP_SQL}
         AND (ps.status = 'open' OR (ps.status IN ('closed', 'published') AND ps.closed_at >= now() - interval '${PANEL_GRACE_DAYS} days'))
         AND NOT EXISTS (SELECT 1 FROM conflict_declarations cd
           WHERE cd.session_id = ai.session_id AND cd.case_kind = ai.case_kind AND cd.case_id = ai.case_id AND cd.user_id = pm.user_id)`;

@@ -4,6 +4,7 @@ import { DataSource, LessThan } from 'typeorm';
 import { z } from 'zod';
 import { defineJob } from '../job-definition';
 import { HandlesJob, type JobContext, type JobHandler } from '../job-handler';
+import { Recurring } from '../recurring-jobs';
 import { MaintenanceHeartbeat } from './heartbeat.entity';
 
 export const HeartbeatJob = defineJob(
@@ -19,6 +20,7 @@ const KEEP_DAYS = 7;
 /** Records that a job ran (and where), and prunes heartbeats older than a week. */
 @Injectable()
 @HandlesJob(HeartbeatJob)
+@Recurring(HeartbeatJob, (config) => config.heartbeatIntervalMs, { source: 'schedule' })
 export class HeartbeatHandler implements JobHandler<HeartbeatPayload> {
   constructor(private readonly dataSource: DataSource) {}
 

@@ -32,17 +32,41 @@ export function inAreaSql(area: { level: string }, param: string, columns: { for
   return area.level === 'force' ? `${columns.force} = ${param}` : `${columns.area} IN ${areaAndDescendantsSql(param)}`;
 }
 
+/** An officer to create or find by pseudonymous reference (see ensureOfficers). */
+export interface OfficerRef {
+  reference: string;
+  forceCode: string;
+  teamCode?: string | null;
+}
+
 /**
  * The officer with this pseudonymous reference, created if new. A team given here updates the officer's team;
  * an absent one leaves it as it was.
  */
-export async function ensureOfficer(q: Queryable, officer: { reference: string; forceCode: string; teamCode?: string | null }): Promise<string> {
-  const [row] = (await q.query(
-    `INSERT INTO officers (reference, force_code, team_code) VALUES ($1, $2, $3)
-     ON CONFLICT (reference) DO UPDATE SET team_code = COALESCE(EXCLUDED.team_code, officers.team_code) RETURNING id`,
-    [officer.reference, officer.forceCode, officer.teamCode ?? null],
-  )) as { id: string }[];
-  return row.id;
+export async function ensureOfficer(q: Queryable, officer: OfficerRef): Promise<string> {
+  return (await ensureOfficers(q, [officer])).get(officer.reference)!;
+}
+
+/**
+ * The officers with these references, created if new, in one statement: their ids by reference. A team given
+ * updates the officer's team and an absent one leaves it as it was; when a reference is listed more than once, the
+ * last team given for it wins (and its first force, which only a new officer takes: an officer keeps their force).
+ */
+export async function ensureOfficers(q: Queryable, officers: readonly OfficerRef[]): Promise<Map<string, string>> {
+  const merged = new Map<string, { forceCode: string; teamCode: string | null }>();
+  for (const o of officers) {
+    const seen = merged.get(o.reference);
+    merged.set(o.reference, { forceCode: seen?.forceCode ?? o.forceCode, teamCode: o.teamCode ?? seen?.teamCode ?? null });
+  }
+  if (!merged.size) return new Map();
+  // One row per reference (ON CONFLICT DO UPDATE cannot touch a row twice), in a fixed order so concurrent writers lock alike.
+  const references = [...merged.keys()].sort();
+  const rows = (await q.query(
+    `INSERT INTO officers (reference, force_code, team_code) SELECT r, f, t FROM unnest($1::text[], $2::text[], $3::text[]) AS u(r, f, t)
+     ON CONFLICT (reference) DO UPDATE SET team_code = COALESCE(EXCLUDED.team_code, officers.team_code) RETURNING reference, id`,
+    [references, references.map((r) => merged.get(r)!.forceCode), references.map((r) => merged.get(r)!.teamCode)],
+  )) as { reference: string; id: string }[];
+  return new Map(rows.map((r) => [r.reference, r.id]));
 }
 
 /**

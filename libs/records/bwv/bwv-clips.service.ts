@@ -5,6 +5,7 @@ import { AuditService } from '@scrutiny/audit';
 import { APP_CONFIG, DomainError, isUuid, uuidv7, type AppConfig, type FieldError } from '@scrutiny/core';
 import { BWV_STATUSES } from './bwv-clip.entity';
 import { ensureOfficer, findArea } from '../areas/area-lookup';
+import { caseNotFound, caseViewOf } from '../cases/case-access';
 
 export interface BwvClipInput {
   reference: string;
@@ -112,7 +113,7 @@ export class BwvClipsService {
       const ids = input.links.filter((l) => l.kind === kind).map((l) => l.id);
       const views = await this.access.viewsFor(actor, kind, ids);
       const missing = ids.find((id) => views.get(id)?.kind !== 'full');
-      if (missing) throw DomainError.notFound('Case', missing);
+      if (missing) throw caseNotFound(kind, missing);
     }
     const id = uuidv7();
     await this.dataSource.transaction(async (m) => {
@@ -182,7 +183,7 @@ export class BwvClipsService {
 
   /** The clips covering one case (404 if the case is not readable); each clip shown is an audited view. */
   async forCase(actor: Actor, kind: CaseKind, caseId: string): Promise<BwvClipView[]> {
-    const view = await this.access.viewOf(actor, kind, caseId);
+    const view = await caseViewOf(this.access, actor, kind, caseId);
     const rows = (await this.dataSource.query(
       `${SELECT} WHERE b.id IN (SELECT clip_id FROM bwv_clip_links WHERE case_kind = $1 AND case_id = $2) ORDER BY b.recorded_at, b.id`,
       [kind, caseId],

@@ -39,16 +39,38 @@ export function checkTemplateHeader(spec: CaseKindSpec, cells: string[]): string
 
 const NUMBER = /^-?\d+(\.\d+)?$/;
 
+/** A file's header as parseTemplateRow reads it: built once per file, not looked up cell by cell. */
+export interface TemplateHeader {
+  /** Columns per row. */
+  width: number;
+  /** Position of each column by name (BOM stripped, trimmed, lower-cased). */
+  index: ReadonlyMap<string, number>;
+  /** The column names in file order. */
+  names: readonly string[];
+}
+
+/** The header row of a template file, indexed (a checked header: checkTemplateHeader refuses repeated columns). */
+export function templateHeader(cells: readonly string[]): TemplateHeader {
+  const names = cells.map((c) => c.replace(/^\uFEFF/, '').trim().toLowerCase());
+  const index = new Map<string, number>();
+  names.forEach((name, i) => {
+    if (!index.has(name)) index.set(name, i);
+  });
+  return { width: names.length, index, names };
+}
+
 /**
  * One template row as a record to create, or every problem in it (each naming its column). `header` is the file's
- * header, lower-cased; the force comes from the import, not the file.
+ * header (lower-cased names, or templateHeader's index of it, which an importer builds once per file); the force
+ * comes from the import, not the file.
  */
-export function parseTemplateRow(spec: CaseKindSpec, header: string[], cells: string[], force: string, now = Date.now()): { input: CaseInput } | { rejections: RowRejection[] } {
-  if (cells.length !== header.length) return { rejections: [{ field: '(row)', reason: `expected ${header.length} columns, found ${cells.length}` }] };
+export function parseTemplateRow(spec: CaseKindSpec, header: readonly string[] | TemplateHeader, cells: string[], force: string, now = Date.now()): { input: CaseInput } | { rejections: RowRejection[] } {
+  const { width, index } = 'width' in header ? header : templateHeader(header);
+  if (cells.length !== width) return { rejections: [{ field: '(row)', reason: `expected ${width} columns, found ${cells.length}` }] };
   const rejections: RowRejection[] = [];
   const cell = (column: string) => {
-    const i = header.indexOf(column);
-    return i < 0 ? '' : cells[i].trim();
+    const i = index.get(column);
+    return i === undefined ? '' : cells[i].trim();
   };
   const number = (column: string): number | null => {
     const raw = cell(column);

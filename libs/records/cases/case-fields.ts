@@ -1,4 +1,5 @@
-import type { FieldError } from '@scrutiny/core';
+import type { CaseKind } from '@scrutiny/auth';
+import { isUuid, type FieldError } from '@scrutiny/core';
 
 /**
  * How a kind-specific column of a case record is typed, validated, shown and written to the CSV template. One
@@ -36,7 +37,7 @@ export interface CaseField {
    */
   pseudonymised?: 'hide' | 'grounds';
   /** Case-link target kind. */
-  links?: string;
+  links?: CaseKind;
 }
 
 export type TacticUse = { tactic: string; effective: boolean | null };
@@ -59,8 +60,6 @@ export function bindValue(field: CaseField, value: unknown): unknown {
   if (value === undefined || value === null) return field.type === 'codes' ? [] : null;
   return field.type === 'tactics' ? JSON.stringify(value) : value;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Problems with the kind-specific values of one record, each naming its field (API name, or column for the CSV). */
 export function checkFields(fields: readonly CaseField[], input: Record<string, unknown>, naming: 'name' | 'column' = 'name'): FieldError[] {
@@ -95,7 +94,7 @@ export function checkFields(fields: readonly CaseField[], input: Record<string, 
         else if (f.maxLength && value.length > f.maxLength) errors.push({ field, message: `must be at most ${f.maxLength} characters` });
         break;
       case 'case-link':
-        if (typeof value !== 'string' || !UUID.test(value)) errors.push({ field, message: 'must be a case id (uuid)' });
+        if (typeof value !== 'string' || !isUuid(value)) errors.push({ field, message: 'must be a case id (uuid)' });
         break;
       case 'tactics': {
         if (!Array.isArray(value)) {

@@ -9,6 +9,7 @@ import { areaForces, ensureOfficer, findArea, inAreaSql, type Queryable } from '
 import { bindValue, sqlTypeOf } from './case-fields';
 import { CASE_KIND_SPECS, type CaseKindSpec } from './case-kinds';
 import { caseLinks, checkCaseInput, type CaseInput } from './case-input';
+import { caseNotFound, caseViewOf } from './case-access';
 import { toCaseView, type CaseRecordView, type CaseRow } from './case-view';
 import { csvLine, renderStopSearchAsPoliceUk, renderTemplateRow, templateColumns } from './case-csv';
 import { POLICE_UK_COLUMNS } from '../imports/police-uk-row';
@@ -118,9 +119,9 @@ export class CasesService {
 
   async get(actor: Actor, kind: CaseKind, id: string): Promise<CaseRecordView> {
     const spec = CASE_KIND_SPECS[kind];
-    const view = await this.access.viewOf(actor, kind, id);
+    const view = await caseViewOf(this.access, actor, kind, id);
     const row = await this.read(this.dataSource, spec, id);
-    if (!row) throw DomainError.notFound(spec.noun, id);
+    if (!row) throw caseNotFound(kind, id);
     await this.audit.record(actor, { action: `${kind}.viewed`, target: { type: kind, id }, details: { view: view.kind } });
     return toCaseView(spec, row, view);
   }
@@ -148,12 +149,12 @@ export class CasesService {
   async update(actor: Actor, kind: CaseKind, id: string, version: number, input: CaseInput): Promise<CaseRecordView> {
     const spec = CASE_KIND_SPECS[kind];
     // Changing a case needs police scope: a panel member who can read it may not edit it.
-    if ((await this.access.viewOf(actor, kind, id)).kind !== 'full') throw DomainError.notFound(spec.noun, id);
+    if ((await caseViewOf(this.access, actor, kind, id)).kind !== 'full') throw caseNotFound(kind, id);
     const forceCode = await this.validate(actor, spec, input);
     const columns = writableColumns(spec);
     await this.write(spec, input, async (m) => {
       const before = await this.read(m, spec, id, true);
-      if (!before) throw DomainError.notFound(spec.noun, id);
+      if (!before) throw caseNotFound(kind, id);
       if (before.version !== version) {
         throw new DomainError('VERSION_CONFLICT', `${spec.noun} ${id} was changed by someone else (version ${before.version}, you sent ${version}); reload and try again`, {
           extensions: { currentVersion: before.version },
@@ -180,27 +181,41 @@ export class CasesService {
   /**
    * The filtered set as CSV text (header first), oldest first, streamed in pages: stop searches as data.police.uk
    * rows, any kind as its CSV template (which imports back). The filter is checked before this answers, so a bad
-   * one fails the request rather than the download; the export is audited once the last row has been read.
+   * one fails the request rather than the download.
+   *
+   * Every export is audited, however it ends: once the generator has started, its `finally` records
+   * `<kind>.exported` with `rows` (the rows handed to the consumer so far: an upper bound on what left the server)
+   * and `completed` (false when the client went away or the stream failed part-way). So a consumer must end it by
+   * reading it to the end or by calling `return()` (a `for await` loop or `stream.pipeline` does either).
    */
   async exportCsv(actor: Actor, kind: CaseKind, filter: CaseFilter, format: CsvFormat): Promise<AsyncGenerator<string>> {
     const spec = CASE_KIND_SPECS[kind];
     if (format === 'police-uk' && kind !== 'stop_search') throw DomainError.validation([{ field: 'format', message: 'police-uk is a stop-and-search format: use template' }]);
     const header = format === 'police-uk' ? POLICE_UK_COLUMNS : templateColumns(spec);
     const render = format === 'police-uk' ? renderStopSearchAsPoliceUk : (v: CaseRecordView) => renderTemplateRow(spec, v);
-    const pages = await this.pages(actor, spec, filter, format);
+    const pages = await this.pages(actor, spec, filter);
+    const { audit } = this;
     return (async function* () {
-      yield `${csvLine(header)}\n`;
-      for await (const page of pages) yield `${page.map((v) => csvLine(render(v))).join('\n')}\n`;
+      let rows = 0;
+      let completed = false;
+      try {
+        yield `${csvLine(header)}\n`;
+        for await (const page of pages) {
+          rows += page.length;
+          yield `${page.map((v) => csvLine(render(v))).join('\n')}\n`;
+        }
+        completed = true;
+      } finally {
+        await audit.record(actor, { action: `${kind}.exported`, details: { filter, rows, format, completed } });
+      }
     })();
   }
 
   /** The filtered set in the actor's scope, oldest first, in pages (full views: exports need police scope). */
-  private async pages(actor: Actor, spec: CaseKindSpec, filter: CaseFilter, format: string): Promise<AsyncGenerator<CaseRecordView[]>> {
-    const kind = spec.kind;
+  private async pages(actor: Actor, spec: CaseKindSpec, filter: CaseFilter): Promise<AsyncGenerator<CaseRecordView[]>> {
     const { where, params } = await this.whereClause(actor, spec, filter);
-    const { dataSource, audit } = this;
+    const { dataSource } = this;
     return (async function* () {
-      let count = 0;
       let after: [string, string] | null = null;
       while (where !== null) {
         const w = [...where];
@@ -214,12 +229,10 @@ export class CasesService {
           p,
         )) as CaseRow[];
         if (!rows.length) break;
-        count += rows.length;
         yield rows.map((r) => toCaseView(spec, r, { kind: 'full' }));
         const last = rows[rows.length - 1];
         after = [last.occurred_at.toISOString(), last.id];
       }
-      await audit.record(actor, { action: `${kind}.exported`, details: { filter, rows: count, format } });
     })();
   }
 
@@ -313,8 +326,8 @@ export class CasesService {
     for (const link of caseLinks(spec)) {
       const id = input[link.name];
       if (typeof id !== 'string' || !isUuid(id)) continue;
-      const view = (await this.access.viewsFor(actor, link.links as CaseKind, [id])).get(id);
-      if (view?.kind !== 'full') errors.push({ field: link.name, message: `no ${CASE_KIND_SPECS[link.links as CaseKind].noun.toLowerCase()} ${id} in your scope` });
+      const view = (await this.access.viewsFor(actor, link.links!, [id])).get(id);
+      if (view?.kind !== 'full') errors.push({ field: link.name, message: `no ${CASE_KIND_SPECS[link.links!].noun.toLowerCase()} ${id} in your scope` });
     }
     // A supervisor records cases for their own teams or areas only (or a case they could not then see would be created).
     if (!isPoliceWide(actor) && !(input.teamCode && actor.teams.includes(input.teamCode)) && !(input.areaCode && actor.areas.includes(input.areaCode))) {

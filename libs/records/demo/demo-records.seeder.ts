@@ -3,7 +3,7 @@ import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common'
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, LOGGER, uuidv7, type AppConfig, type Logger } from '@scrutiny/core';
 import { SYSTEM_ACTOR } from '@scrutiny/audit';
-import { ImportsService } from '../imports/imports.service';
+import { ImportsService, type ImportView } from '../imports/imports.service';
 import { DEMO_POLICE_UK_CSV, DEMO_POLICE_UK_FILENAME, DEMO_USE_OF_FORCE_CSV, DEMO_VEHICLE_STOPS_CSV } from './demo-csv';
 
 /** Lancashire cases on the demo supervisor's team (TEAM-A), so supervisor scoping has something to show. */
@@ -29,9 +29,9 @@ export class DemoRecordsSeeder implements OnApplicationBootstrap {
     if (!this.config.demo.records) return;
     const [{ n }] = (await this.dataSource.query(`SELECT count(*)::int AS n FROM stop_searches`)) as { n: number }[];
     if (n > 0) return;
-    const imported = await this.imports.importReadable(() => Readable.from([DEMO_POLICE_UK_CSV]), DEMO_POLICE_UK_FILENAME, 'police-uk', 'city-of-london', SYSTEM_ACTOR);
-    await this.imports.importReadable(() => Readable.from([DEMO_VEHICLE_STOPS_CSV]), 'demo-vehicle-stops.csv', 'vehicle-stops', 'lancashire', SYSTEM_ACTOR);
-    await this.imports.importReadable(() => Readable.from([DEMO_USE_OF_FORCE_CSV]), 'demo-use-of-force.csv', 'use-of-force', 'lancashire', SYSTEM_ACTOR);
+    const imported = this.checked(await this.imports.importReadable(() => Readable.from([DEMO_POLICE_UK_CSV]), DEMO_POLICE_UK_FILENAME, 'police-uk', 'city-of-london', SYSTEM_ACTOR));
+    this.checked(await this.imports.importReadable(() => Readable.from([DEMO_VEHICLE_STOPS_CSV]), 'demo-vehicle-stops.csv', 'vehicle-stops', 'lancashire', SYSTEM_ACTOR));
+    this.checked(await this.imports.importReadable(() => Readable.from([DEMO_USE_OF_FORCE_CSV]), 'demo-use-of-force.csv', 'use-of-force', 'lancashire', SYSTEM_ACTOR));
     const [supervisor] = (await this.dataSource.query(`SELECT id FROM users WHERE username = 'supervisor'`)) as { id: string }[];
     const caseIds: string[] = [];
     await this.dataSource.transaction(async (m) => {
@@ -72,6 +72,22 @@ export class DemoRecordsSeeder implements OnApplicationBootstrap {
       await this.seedPanels(m, caseIds);
     });
     this.logger.info({ imported: imported.rowsImported, teamCases: DEMO_CASES.length }, 'demo records (stop searches, vehicle stops, use of force) and panels created');
+  }
+
+  /**
+   * An import of the bundled demo files, which must go in whole: importReadable reports a failed file in its result
+   * rather than throwing, and a failed or partial demo import would leave the rest of the demo (links, clips, panels)
+   * built on missing cases. Logs the import's error and rejected rows, and stops start-up.
+   */
+  private checked(result: ImportView): ImportView {
+    if (result.status === 'completed' && result.rowsRejected === 0) return result;
+    this.logger.error(
+      { importId: result.id, filename: result.filename, status: result.status, error: result.error, rowsRejected: result.rowsRejected, rejected: result.rejected.slice(0, 10) },
+      'demo records: a bundled demo file did not import cleanly',
+    );
+    throw new Error(
+      `Demo import of ${result.filename} ${result.status === 'completed' ? `rejected ${result.rowsRejected} row(s)` : `ended ${result.status}: ${result.error ?? 'no error recorded'}`} (import ${result.id})`,
+    );
   }
 
   /**

@@ -22,8 +22,18 @@ export const IMPORT_FORMATS = ['police-uk', 'vehicle-stops', 'use-of-force'] as 
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
 const TEMPLATES: Record<Exclude<ImportFormat, 'police-uk'>, CaseKindSpec> = { 'vehicle-stops': VEHICLE_STOP, 'use-of-force': USE_OF_FORCE };
 
+const importPayload = z.object({ importId: z.string().uuid() });
+
 /** Runs one stored import, whatever its format. */
-export const ImportFileJob = defineJob('imports', 'import-file', 1, z.object({ importId: z.string().uuid() }));
+export const ImportFileJob = defineJob('imports', 'import-file', 1, importPayload);
+
+/**
+ * The same job under the name it had when only police.uk files were imported ('imports/police-uk', v1, the same
+ * payload). Nothing enqueues it any more, but a deployment upgraded with such jobs still waiting in BullMQ would
+ * otherwise dead-letter them ("No handler") and leave their imports queued until the next start-up's recovery: its
+ * handler runs them like any other. Remove once no deployment can hold a job queued before the rename.
+ */
+export const LegacyPoliceUkImportJob = defineJob('imports', 'police-uk', 1, importPayload);
 
 /** Why a file's header is wrong for its format, or null. */
 function headerProblem(format: ImportFormat, cells: string[]): string | null {
@@ -220,6 +230,17 @@ export class ImportsService {
 @Injectable()
 @HandlesJob(ImportFileJob)
 export class ImportFileHandler implements JobHandler<{ importId: string }> {
+  constructor(private readonly imports: ImportsService) {}
+
+  handle(payload: { importId: string }): Promise<void> {
+    return this.imports.runQueued(payload.importId);
+  }
+}
+
+/** Runs jobs queued under the import job's old name (see LegacyPoliceUkImportJob) with the same runner. */
+@Injectable()
+@HandlesJob(LegacyPoliceUkImportJob)
+export class LegacyPoliceUkImportHandler implements JobHandler<{ importId: string }> {
   constructor(private readonly imports: ImportsService) {}
 
   handle(payload: { importId: string }): Promise<void> {

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { isPoliceWide, type Actor } from '@scrutiny/auth';
 import { AuditService } from '@scrutiny/audit';
 import { DomainError, isUuid, type FieldError } from '@scrutiny/core';
+import type { Queryable } from '../areas/area-lookup';
 
 export interface OfficerView {
   id: string;
@@ -29,19 +30,38 @@ export interface OfficerChange {
 
 const SELECT = `
   SELECT o.id, o.reference, o.force_code, o.team_code, u.id AS supervisor_id, u.username AS supervisor_username, o.user_id,
-    o.flagged_at, o.flag_reason, o.flag_cleared_at,
-    (SELECT count(*)::int FROM stop_searches s WHERE s.officer_id = o.id) AS stop_searches,
-    (SELECT count(*)::int FROM vehicle_stops v WHERE v.officer_id = o.id) AS vehicle_stops,
-    (SELECT count(*)::int FROM use_of_force_reports f WHERE f.officer_id = o.id) AS use_of_force
+    o.flagged_at, o.flag_reason, o.flag_cleared_at
   FROM officers o LEFT JOIN users u ON u.id = o.supervisor_user_id`;
+
+/** At most this many officers in a list (ordered by reference); a team filter narrows a larger force. */
+export const OFFICERS_LISTED = 1000;
 
 type Row = {
   id: string; reference: string; force_code: string; team_code: string | null; supervisor_id: string | null; supervisor_username: string | null;
   user_id: string | null; flagged_at: Date | null; flag_reason: string | null; flag_cleared_at: Date | null;
-  stop_searches: number; vehicle_stops: number; use_of_force: number;
 };
 
-function toView(r: Row): OfficerView {
+type RecordCounts = OfficerView['records'];
+const NO_RECORDS: RecordCounts = { stopSearches: 0, vehicleStops: 0, useOfForce: 0 };
+
+/**
+ * How many records of each kind name each of these officers: one GROUP BY per case table over the ids (each has an
+ * index on officer_id), not three counting subqueries per officer.
+ */
+async function recordCounts(q: Queryable, ids: string[]): Promise<Map<string, RecordCounts>> {
+  const counts = new Map<string, RecordCounts>();
+  if (!ids.length) return counts;
+  const rows = (await q.query(
+    `SELECT officer_id, 'stopSearches' AS kind, count(*)::int AS n FROM stop_searches WHERE officer_id = ANY($1::uuid[]) GROUP BY officer_id
+     UNION ALL SELECT officer_id, 'vehicleStops', count(*)::int FROM vehicle_stops WHERE officer_id = ANY($1::uuid[]) GROUP BY officer_id
+     UNION ALL SELECT officer_id, 'useOfForce', count(*)::int FROM use_of_force_reports WHERE officer_id = ANY($1::uuid[]) GROUP BY officer_id`,
+    [ids],
+  )) as { officer_id: string; kind: keyof RecordCounts; n: number }[];
+  for (const r of rows) counts.set(r.officer_id, { ...(counts.get(r.officer_id) ?? NO_RECORDS), [r.kind]: r.n });
+  return counts;
+}
+
+function toView(r: Row, records: RecordCounts = NO_RECORDS): OfficerView {
   return {
     id: r.id,
     reference: r.reference,
@@ -50,7 +70,7 @@ function toView(r: Row): OfficerView {
     supervisor: r.supervisor_id ? { id: r.supervisor_id, username: r.supervisor_username! } : null,
     userId: r.user_id,
     flag: r.flagged_at ? { flaggedAt: r.flagged_at.toISOString(), reason: r.flag_reason, clearedAt: r.flag_cleared_at?.toISOString() ?? null } : null,
-    records: { stopSearches: r.stop_searches, vehicleStops: r.vehicle_stops, useOfForce: r.use_of_force },
+    records,
   };
 }
 
@@ -77,8 +97,9 @@ export class OfficersService {
       params.push(filter.team);
       where.push(`o.team_code = $${params.length}`);
     }
-    const rows = (await this.dataSource.query(`${SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY o.reference LIMIT 1000`, params)) as Row[];
-    return rows.map(toView);
+    const rows = (await this.dataSource.query(`${SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY o.reference LIMIT ${OFFICERS_LISTED}`, params)) as Row[];
+    const counts = await recordCounts(this.dataSource, rows.map((r) => r.id));
+    return rows.map((r) => toView(r, counts.get(r.id)));
   }
 
   /** Moves an officer to a team and/or under a supervisor (a user with the supervisor role). Audited before/after. */
@@ -96,6 +117,10 @@ export class OfficersService {
       if (!user) errors.push({ field: 'userId', message: 'is not a user' });
     }
     if (change.flagged === true && !change.flagReason?.trim()) errors.push({ field: 'flagReason', message: 'give the reason for flagging' });
+    // A reason is kept only with a flag: sent alone (or with flagged: false) it would be dropped without a word.
+    if (change.flagged !== true && change.flagReason?.trim()) {
+      errors.push({ field: 'flagReason', message: 'is recorded only when flagging: send it with flagged: true' });
+    }
     if (errors.length) throw DomainError.validation(errors);
     return this.dataSource.transaction(async (m) => {
       const [before] = (await m.query(`${SELECT} WHERE o.id = $1 FOR UPDATE OF o`, [id])) as Row[];
@@ -111,8 +136,10 @@ export class OfficersService {
           change.userId !== undefined, change.userId ?? null, change.flagged ?? null, change.flagReason?.trim() ?? null],
       );
       const [after] = (await m.query(`${SELECT} WHERE o.id = $1`, [id])) as Row[];
-      await this.audit.record(actor, { action: 'officer.updated', target: { type: 'officer', id }, before: toView(before), after: toView(after) }, m);
-      return toView(after);
+      // Changing the register does not change which records name the officer: counted once for before and after.
+      const records = (await recordCounts(m, [id])).get(id);
+      await this.audit.record(actor, { action: 'officer.updated', target: { type: 'officer', id }, before: toView(before, records), after: toView(after, records) }, m);
+      return toView(after, records);
     });
   }
 }

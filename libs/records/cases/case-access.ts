@@ -1,0 +1,20 @@
+import type { AccessService, Actor, CaseKind, CaseView } from '@scrutiny/auth';
+import { DomainError } from '@scrutiny/core';
+import { CASE_KIND_SPECS } from './case-kinds';
+
+/**
+ * How the actor may see one case, or 404 in the kind's own words ("Stop search <id> not found"), the same whether
+ * the case is missing or outside their scope. Every records route that misses a case by kind and id answers with
+ * this, so the same miss reads the same on /stop-searches/:id and /stop-searches/:id/bwv-clips (AccessService.viewOf
+ * would say "Case <id> not found").
+ */
+export async function caseViewOf(access: AccessService, actor: Actor, kind: CaseKind, id: string): Promise<CaseView> {
+  const view = (await access.viewsFor(actor, kind, [id])).get(id);
+  if (!view) throw caseNotFound(kind, id);
+  return view;
+}
+
+/** The 404 for a case of `kind` that is missing or outside the actor's scope. */
+export function caseNotFound(kind: CaseKind, id: string): DomainError {
+  return DomainError.notFound(CASE_KIND_SPECS[kind].noun, id);
+}
