@@ -22,10 +22,23 @@ import { DisproportionalityService } from '@scrutiny/statistics';
 import { BackgroundModule } from '../apps/worker/background.module';
 import { percentile, runBench, withBenchDatabase } from './bench-database';
 
-const { values } = parseArgs({ options: { sizes: { type: 'string', default: '1000000,5000000' }, runs: { type: 'string', default: '30' } } });
+const { values } = parseArgs({
+  options: { sizes: { type: 'string', default: '1000000,5000000' }, runs: { type: 'string', default: '30' } },
+});
 const SIZES = values.sizes!.split(',').map(Number);
 const RUNS = Number(values.runs);
-const FORCES = ['E23000001', 'E23000034', 'E23000005', 'E23000003', 'E23000004', 'E23000006', 'E23000007', 'E23000008', 'E23000009', 'E23000010'];
+const FORCES = [
+  'E23000001',
+  'E23000034',
+  'E23000005',
+  'E23000003',
+  'E23000004',
+  'E23000006',
+  'E23000007',
+  'E23000008',
+  'E23000009',
+  'E23000010',
+];
 const BATCH = 500_000;
 
 async function timedRuns(fn: () => Promise<unknown>): Promise<{ median: number; p95: number }> {
@@ -40,23 +53,47 @@ async function timedRuns(fn: () => Promise<unknown>): Promise<{ median: number; 
 }
 
 async function main(url: string): Promise<void> {
-  const config = loadConfig({ NODE_ENV: 'development', DATABASE_URL: url, LOG_LEVEL: 'silent', HEARTBEAT_INTERVAL_MS: '0' });
-  const app = await NestFactory.createApplicationContext(BackgroundModule.forRoot(config, createLogger('silent'), { processJobs: false, migrateOnOpen: true }), { logger: false });
+  const config = loadConfig({
+    NODE_ENV: 'development',
+    DATABASE_URL: url,
+    LOG_LEVEL: 'silent',
+    HEARTBEAT_INTERVAL_MS: '0',
+  });
+  const app = await NestFactory.createApplicationContext(
+    BackgroundModule.forRoot(config, createLogger('silent'), { processJobs: false, migrateOnOpen: true }),
+    { logger: false },
+  );
   try {
     await app.init();
     const ds = app.get(DataSource);
-    const dir = [path.resolve('../shared/data/police-uk'), path.resolve('test/fixtures/police-uk')].find((d) => fs.existsSync(d))!;
+    const dir = [path.resolve('../shared/data/police-uk'), path.resolve('test/fixtures/police-uk')].find((d) =>
+      fs.existsSync(d),
+    )!;
     const files = (function walk(d: string): string[] {
-      return fs.readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : e.name.endsWith('.csv') ? [path.join(d, e.name)] : []));
+      return fs
+        .readdirSync(d, { withFileTypes: true })
+        .flatMap((e) =>
+          e.isDirectory() ? walk(path.join(d, e.name)) : e.name.endsWith('.csv') ? [path.join(d, e.name)] : [],
+        );
     })(dir);
     for (const f of files) await app.get(ImportsService).importFile(f, 'police-uk', 'metropolitan', SYSTEM_ACTOR);
     await ds.query(`CREATE TABLE bench_seed AS SELECT row_number() OVER () AS k, search_type, legislation, object_of_search, outcome, outcome_linked_to_object, clothing_removed,
       gender, age_range, self_defined_ethnicity, officer_defined_ethnicity FROM stop_searches`);
     const [{ seeds }] = (await ds.query(`SELECT count(*)::int AS seeds FROM bench_seed`)) as { seeds: number }[];
     await ds.query(`DELETE FROM stop_searches`);
-    console.log(`seed distributions: ${seeds.toLocaleString('en-GB')} real rows from ${files.length} file(s) in ${dir}`);
+    console.log(
+      `seed distributions: ${seeds.toLocaleString('en-GB')} real rows from ${files.length} file(s) in ${dir}`,
+    );
     const stats = app.get(DisproportionalityService);
-    const actor = { id: '00000000-0000-4000-8000-000000000000', username: 'bench', displayName: 'bench', roles: ['professional_standards' as const], permissions: permissionsOf(['professional_standards']), teams: [], areas: [] };
+    const actor = {
+      id: '00000000-0000-4000-8000-000000000000',
+      username: 'bench',
+      displayName: 'bench',
+      roles: ['professional_standards' as const],
+      permissions: permissionsOf(['professional_standards']),
+      teams: [],
+      areas: [],
+    };
     const query = { from: '2021-01', to: '2021-12', area: FORCES[3], basis: 'self' };
     const results: string[] = [];
     let have = 0;
@@ -79,7 +116,10 @@ async function main(url: string): Promise<void> {
       }
       await ds.query('ANALYZE');
       const loadSeconds = (performance.now() - started) / 1000;
-      const [{ matching }] = (await ds.query(`SELECT count(*)::int AS matching FROM stop_searches WHERE force_code = $1 AND period BETWEEN '2021-01-01' AND '2021-12-01'`, [query.area])) as { matching: number }[];
+      const [{ matching }] = (await ds.query(
+        `SELECT count(*)::int AS matching FROM stop_searches WHERE force_code = $1 AND period BETWEEN '2021-01-01' AND '2021-12-01'`,
+        [query.area],
+      )) as { matching: number }[];
       const api = await timedRuns(() => stats.rates(actor as never, query));
       const scan = await timedRuns(() =>
         ds.transaction(async (m) => {
@@ -91,11 +131,17 @@ async function main(url: string): Promise<void> {
           );
         }),
       );
-      results.push(`| ${size.toLocaleString('en-GB')} | ${matching.toLocaleString('en-GB')} | ${api.median.toFixed(1)} / ${api.p95.toFixed(1)} | ${scan.median.toFixed(0)} / ${scan.p95.toFixed(0)} | ${(scan.median / api.median).toFixed(0)}× |`);
-      console.log(`loaded ${size.toLocaleString('en-GB')} records (${loadSeconds.toFixed(0)} s, rollup kept by the triggers)`);
+      results.push(
+        `| ${size.toLocaleString('en-GB')} | ${matching.toLocaleString('en-GB')} | ${api.median.toFixed(1)} / ${api.p95.toFixed(1)} | ${scan.median.toFixed(0)} / ${scan.p95.toFixed(0)} | ${(scan.median / api.median).toFixed(0)}× |`,
+      );
+      console.log(
+        `loaded ${size.toLocaleString('en-GB')} records (${loadSeconds.toFixed(0)} s, rollup kept by the triggers)`,
+      );
     }
     console.log(`\none force × one year (2021), self-defined basis; ${RUNS} runs each after a warm-up`);
-    console.log('| records | matching records | API query ms (median / p95) | full-scan GROUP BY ms (median / p95) | speed-up |');
+    console.log(
+      '| records | matching records | API query ms (median / p95) | full-scan GROUP BY ms (median / p95) | speed-up |',
+    );
     console.log('| ---: | ---: | ---: | ---: | ---: |');
     for (const r of results) console.log(r);
   } finally {

@@ -19,7 +19,13 @@ import { SYSTEM_ACTOR } from '@scrutiny/audit';
 import { BackgroundModule } from '../apps/worker/background.module';
 import { runBench, withBenchDatabase } from './bench-database';
 
-const { values } = parseArgs({ options: { source: { type: 'string' }, period: { type: 'string', default: '2018-03' }, runs: { type: 'string', default: '3' } } });
+const { values } = parseArgs({
+  options: {
+    source: { type: 'string' },
+    period: { type: 'string', default: '2018-03' },
+    runs: { type: 'string', default: '3' },
+  },
+});
 const source = values.source ?? path.resolve('../shared/data/police-uk/metropolitan');
 if (!fs.existsSync(source)) {
   console.error(`No Metropolitan police.uk CSVs at ${source}: give --source <dir>.`);
@@ -35,13 +41,26 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main(url: string): Promise<void> {
-  const config = loadConfig({ NODE_ENV: 'development', DATABASE_URL: url, LOG_LEVEL: 'silent', HEARTBEAT_INTERVAL_MS: '0' });
-  const app = await NestFactory.createApplicationContext(BackgroundModule.forRoot(config, createLogger('silent'), { processJobs: false, migrateOnOpen: true }), { logger: false });
+  const config = loadConfig({
+    NODE_ENV: 'development',
+    DATABASE_URL: url,
+    LOG_LEVEL: 'silent',
+    HEARTBEAT_INTERVAL_MS: '0',
+  });
+  const app = await NestFactory.createApplicationContext(
+    BackgroundModule.forRoot(config, createLogger('silent'), { processJobs: false, migrateOnOpen: true }),
+    { logger: false },
+  );
   try {
     await app.init();
-    const files = fs.readdirSync(source).filter((f) => f.endsWith('.csv')).sort();
+    const files = fs
+      .readdirSync(source)
+      .filter((f) => f.endsWith('.csv'))
+      .sort();
     for (const f of files) {
-      const r = await app.get(ImportsService).importFile(path.join(source, f), 'police-uk', 'metropolitan', SYSTEM_ACTOR);
+      const r = await app
+        .get(ImportsService)
+        .importFile(path.join(source, f), 'police-uk', 'metropolitan', SYSTEM_ACTOR);
       console.log(`imported ${f}: ${r.rowsImported} rows`);
     }
     const ds = app.get(DataSource);
@@ -52,23 +71,37 @@ async function main(url: string): Promise<void> {
         RETURNING id, reference)
       INSERT INTO bwv_clip_links (clip_id, case_kind, case_id) SELECT id, 'stop_search', substring(reference from 7)::uuid FROM clips`);
     await ds.query('ANALYZE');
-    const [{ n }] = (await ds.query(`SELECT count(*)::int AS n FROM stop_searches WHERE period = $1::date`, [`${values.period}-01`])) as { n: number }[];
+    const [{ n }] = (await ds.query(`SELECT count(*)::int AS n FROM stop_searches WHERE period = $1::date`, [
+      `${values.period}-01`,
+    ])) as { n: number }[];
     const samples = app.get(DipSamplesService);
     const draws: number[] = [];
     const verifies: number[] = [];
     let last = { items: 0, targeted: 0, verified: false };
     for (let run = 0; run < Number(values.runs); run++) {
-      const [sample, drawSeconds] = await timed(() => samples.draw({ system: true }, { period: values.period!, seed: `bench-${run}` }));
+      const [sample, drawSeconds] = await timed(() =>
+        samples.draw({ system: true }, { period: values.period!, seed: `bench-${run}` }),
+      );
       const [verdict, verifySeconds] = await timed(() => samples.verify(sample.id));
       draws.push(drawSeconds);
       verifies.push(verifySeconds);
-      last = { items: sample.items.length, targeted: sample.items.filter((i) => i.reason !== 'random').length, verified: verdict.verified };
+      last = {
+        items: sample.items.length,
+        targeted: sample.items.filter((i) => i.reason !== 'random').length,
+        verified: verdict.verified,
+      };
     }
-    console.log(`\nMetropolitan ${values.period}: ${n.toLocaleString('en-GB')} records in the month; default plan; ${last.items} items (${last.targeted} targeted); verified: ${last.verified}`);
+    console.log(
+      `\nMetropolitan ${values.period}: ${n.toLocaleString('en-GB')} records in the month; default plan; ${last.items} items (${last.targeted} targeted); verified: ${last.verified}`,
+    );
     console.log('| step | median seconds | runs |');
     console.log('| --- | ---: | --- |');
-    console.log(`| draw (read population, select, store) | ${median(draws).toFixed(2)} | ${draws.map((s) => s.toFixed(2)).join(', ')} |`);
-    console.log(`| verify (re-read population, recompute, compare) | ${median(verifies).toFixed(2)} | ${verifies.map((s) => s.toFixed(2)).join(', ')} |`);
+    console.log(
+      `| draw (read population, select, store) | ${median(draws).toFixed(2)} | ${draws.map((s) => s.toFixed(2)).join(', ')} |`,
+    );
+    console.log(
+      `| verify (re-read population, recompute, compare) | ${median(verifies).toFixed(2)} | ${verifies.map((s) => s.toFixed(2)).join(', ')} |`,
+    );
     console.log(`target: under 2 s each: ${median(draws) < 2 && median(verifies) < 2 ? 'met' : 'NOT met'}`);
   } finally {
     await app.close();

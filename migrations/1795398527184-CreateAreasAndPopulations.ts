@@ -17,7 +17,9 @@ export class CreateAreasAndPopulations1795398527184 implements MigrationInterfac
         CONSTRAINT "fk_areas_parent" FOREIGN KEY ("parent_code") REFERENCES "areas" ("code") ON DELETE RESTRICT
       )`);
     await q.query(`CREATE INDEX "ix_areas_parent_code" ON "areas" ("parent_code")`);
-    await q.query(`CREATE UNIQUE INDEX "uq_areas_police_uk_id" ON "areas" ("police_uk_id") WHERE "police_uk_id" IS NOT NULL`);
+    await q.query(
+      `CREATE UNIQUE INDEX "uq_areas_police_uk_id" ON "areas" ("police_uk_id") WHERE "police_uk_id" IS NOT NULL`,
+    );
     await q.query(`
       CREATE TABLE "population_benchmarks" (
         "area_code" text NOT NULL,

@@ -95,9 +95,13 @@ export class CreateStopSearchesAndImports1795398864436 implements MigrationInter
         CONSTRAINT "fk_stop_searches_officer" FOREIGN KEY ("officer_id") REFERENCES "officers" ("id") ON DELETE RESTRICT,
         CONSTRAINT "fk_stop_searches_import" FOREIGN KEY ("import_id") REFERENCES "imports" ("id") ON DELETE SET NULL
       )`);
-    await q.query(`CREATE UNIQUE INDEX "uq_stop_searches_dedup_key" ON "stop_searches" ("dedup_key") WHERE "dedup_key" IS NOT NULL`);
+    await q.query(
+      `CREATE UNIQUE INDEX "uq_stop_searches_dedup_key" ON "stop_searches" ("dedup_key") WHERE "dedup_key" IS NOT NULL`,
+    );
     await q.query(`CREATE INDEX "ix_stop_searches_force_period" ON "stop_searches" ("force_code", "period")`);
-    await q.query(`CREATE INDEX "ix_stop_searches_team_code" ON "stop_searches" ("team_code") WHERE "team_code" IS NOT NULL`);
+    await q.query(
+      `CREATE INDEX "ix_stop_searches_team_code" ON "stop_searches" ("team_code") WHERE "team_code" IS NOT NULL`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

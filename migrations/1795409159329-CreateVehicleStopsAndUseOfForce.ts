@@ -6,7 +6,9 @@ export class CreateVehicleStopsAndUseOfForce1795409159329 implements MigrationIn
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE "stop_searches" ADD "source_reference" text`);
-    await q.query(`CREATE UNIQUE INDEX "uq_stop_searches_reference" ON "stop_searches" ("force_code", "source_reference") WHERE "source_reference" IS NOT NULL`);
+    await q.query(
+      `CREATE UNIQUE INDEX "uq_stop_searches_reference" ON "stop_searches" ("force_code", "source_reference") WHERE "source_reference" IS NOT NULL`,
+    );
 
     const common = (table: string) => `
         "id" uuid NOT NULL DEFAULT gen_random_uuid(),
@@ -32,7 +34,9 @@ export class CreateVehicleStopsAndUseOfForce1795409159329 implements MigrationIn
         CONSTRAINT "fk_${table}_import" FOREIGN KEY ("import_id") REFERENCES "imports" ("id") ON DELETE SET NULL,
         CONSTRAINT "fk_${table}_stop_search" FOREIGN KEY ("linked_stop_search_id") REFERENCES "stop_searches" ("id") ON DELETE SET NULL`;
     const indexes = async (table: string) => {
-      await q.query(`CREATE UNIQUE INDEX "uq_${table}_reference" ON "${table}" ("force_code", "source_reference") WHERE "source_reference" IS NOT NULL`);
+      await q.query(
+        `CREATE UNIQUE INDEX "uq_${table}_reference" ON "${table}" ("force_code", "source_reference") WHERE "source_reference" IS NOT NULL`,
+      );
       await q.query(`CREATE INDEX "ix_${table}_force_period" ON "${table}" ("force_code", "period")`);
       await q.query(`CREATE INDEX "ix_${table}_team_code" ON "${table}" ("team_code") WHERE "team_code" IS NOT NULL`);
     };

@@ -10,15 +10,22 @@ export class SpeedUpRecordImports1795410486327 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`DROP INDEX "uq_stop_searches_dedup_key"`);
-    await q.query(`CREATE UNIQUE INDEX "uq_stop_searches_dedup_key" ON "stop_searches" ("occurred_at", "dedup_key") WHERE "dedup_key" IS NOT NULL`);
-    for (const table of ['stop_searches', 'vehicle_stops', 'use_of_force_reports']) await q.query(`ALTER TABLE "${table}" DROP CONSTRAINT "fk_${table}_import"`);
+    await q.query(
+      `CREATE UNIQUE INDEX "uq_stop_searches_dedup_key" ON "stop_searches" ("occurred_at", "dedup_key") WHERE "dedup_key" IS NOT NULL`,
+    );
+    for (const table of ['stop_searches', 'vehicle_stops', 'use_of_force_reports'])
+      await q.query(`ALTER TABLE "${table}" DROP CONSTRAINT "fk_${table}_import"`);
   }
 
   async down(q: QueryRunner): Promise<void> {
     for (const table of ['stop_searches', 'vehicle_stops', 'use_of_force_reports']) {
-      await q.query(`ALTER TABLE "${table}" ADD CONSTRAINT "fk_${table}_import" FOREIGN KEY ("import_id") REFERENCES "imports" ("id") ON DELETE SET NULL`);
+      await q.query(
+        `ALTER TABLE "${table}" ADD CONSTRAINT "fk_${table}_import" FOREIGN KEY ("import_id") REFERENCES "imports" ("id") ON DELETE SET NULL`,
+      );
     }
     await q.query(`DROP INDEX "uq_stop_searches_dedup_key"`);
-    await q.query(`CREATE UNIQUE INDEX "uq_stop_searches_dedup_key" ON "stop_searches" ("dedup_key") WHERE "dedup_key" IS NOT NULL`);
+    await q.query(
+      `CREATE UNIQUE INDEX "uq_stop_searches_dedup_key" ON "stop_searches" ("dedup_key") WHERE "dedup_key" IS NOT NULL`,
+    );
   }
 }

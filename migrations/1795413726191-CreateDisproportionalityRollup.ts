@@ -35,9 +35,15 @@ export class CreateDisproportionalityRollup1795413726191 implements MigrationInt
   name = 'CreateDisproportionalityRollup1795413726191';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`CREATE TABLE "disproportionality_rollup" ("kind" text NOT NULL, "period" date NOT NULL, "force_code" text NOT NULL, "area_code" text NOT NULL, "power" text NOT NULL, "basis" text NOT NULL, "ethnic_group" text NOT NULL, "tactic" text NOT NULL, "n" integer NOT NULL, "finds" integer NOT NULL, "strips" integer NOT NULL, CONSTRAINT "pk_disproportionality_rollup" PRIMARY KEY ("kind", "period", "force_code", "area_code", "power", "basis", "ethnic_group", "tactic"))`);
-    await q.query(`CREATE TABLE "disproportionality_findings" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "title" text NOT NULL, "query" jsonb NOT NULL, "snapshot" jsonb NOT NULL, "narrative" text NOT NULL, "force_explanation" text, "actions" jsonb NOT NULL DEFAULT '[]', "status" text NOT NULL, "quarter" date NOT NULL, "created_by" uuid, "created_at" timestamptz NOT NULL DEFAULT now(), "updated_at" timestamptz NOT NULL DEFAULT now(), "version" integer NOT NULL, CONSTRAINT "ck_disproportionality_findings_status" CHECK ("status" IN ('open', 'under_review', 'closed')), CONSTRAINT "pk_disproportionality_findings" PRIMARY KEY ("id"))`);
-    await q.query(`CREATE FUNCTION ethnic_group_of(c text) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT ${SELF_GROUP} $$`);
+    await q.query(
+      `CREATE TABLE "disproportionality_rollup" ("kind" text NOT NULL, "period" date NOT NULL, "force_code" text NOT NULL, "area_code" text NOT NULL, "power" text NOT NULL, "basis" text NOT NULL, "ethnic_group" text NOT NULL, "tactic" text NOT NULL, "n" integer NOT NULL, "finds" integer NOT NULL, "strips" integer NOT NULL, CONSTRAINT "pk_disproportionality_rollup" PRIMARY KEY ("kind", "period", "force_code", "area_code", "power", "basis", "ethnic_group", "tactic"))`,
+    );
+    await q.query(
+      `CREATE TABLE "disproportionality_findings" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "title" text NOT NULL, "query" jsonb NOT NULL, "snapshot" jsonb NOT NULL, "narrative" text NOT NULL, "force_explanation" text, "actions" jsonb NOT NULL DEFAULT '[]', "status" text NOT NULL, "quarter" date NOT NULL, "created_by" uuid, "created_at" timestamptz NOT NULL DEFAULT now(), "updated_at" timestamptz NOT NULL DEFAULT now(), "version" integer NOT NULL, CONSTRAINT "ck_disproportionality_findings_status" CHECK ("status" IN ('open', 'under_review', 'closed')), CONSTRAINT "pk_disproportionality_findings" PRIMARY KEY ("id"))`,
+    );
+    await q.query(
+      `CREATE FUNCTION ethnic_group_of(c text) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT ${SELF_GROUP} $$`,
+    );
     for (const [table, contribution] of Object.entries(CONTRIBUTIONS)) {
       const apply = (source: string, sign: string) => `
         INSERT INTO disproportionality_rollup AS t (kind, period, force_code, area_code, power, basis, ethnic_group, tactic, n, finds, strips)
@@ -53,16 +59,23 @@ export class CreateDisproportionalityRollup1795413726191 implements MigrationInt
           RETURN NULL;
         END $$`);
       // A trigger with transition tables takes one event, hence three.
-      await q.query(`CREATE TRIGGER rollup_${table}_insert AFTER INSERT ON ${table} REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION rollup_${table}()`);
-      await q.query(`CREATE TRIGGER rollup_${table}_update AFTER UPDATE ON ${table} REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION rollup_${table}()`);
-      await q.query(`CREATE TRIGGER rollup_${table}_delete AFTER DELETE ON ${table} REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION rollup_${table}()`);
+      await q.query(
+        `CREATE TRIGGER rollup_${table}_insert AFTER INSERT ON ${table} REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION rollup_${table}()`,
+      );
+      await q.query(
+        `CREATE TRIGGER rollup_${table}_update AFTER UPDATE ON ${table} REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION rollup_${table}()`,
+      );
+      await q.query(
+        `CREATE TRIGGER rollup_${table}_delete AFTER DELETE ON ${table} REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION rollup_${table}()`,
+      );
       await q.query(apply(table, '')); // the records already there
     }
   }
 
   async down(q: QueryRunner): Promise<void> {
     for (const table of Object.keys(CONTRIBUTIONS)) {
-      for (const event of ['insert', 'update', 'delete']) await q.query(`DROP TRIGGER rollup_${table}_${event} ON ${table}`);
+      for (const event of ['insert', 'update', 'delete'])
+        await q.query(`DROP TRIGGER rollup_${table}_${event} ON ${table}`);
       await q.query(`DROP FUNCTION rollup_${table}()`);
     }
     await q.query(`DROP FUNCTION ethnic_group_of(text)`);

@@ -45,16 +45,29 @@ export class CreateThemesReview1795414825678 implements MigrationInterface {
   name = 'CreateThemesReview1795414825678';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`CREATE TABLE "themes" ("code" text NOT NULL, "label" text NOT NULL, "parent_code" text, "position" integer NOT NULL DEFAULT 0, "retired_at" timestamptz, "created_at" timestamptz NOT NULL DEFAULT now(), CONSTRAINT "pk_themes" PRIMARY KEY ("code"))`);
+    await q.query(
+      `CREATE TABLE "themes" ("code" text NOT NULL, "label" text NOT NULL, "parent_code" text, "position" integer NOT NULL DEFAULT 0, "retired_at" timestamptz, "created_at" timestamptz NOT NULL DEFAULT now(), CONSTRAINT "pk_themes" PRIMARY KEY ("code"))`,
+    );
     await q.query(`CREATE INDEX "ix_themes_parent_code" ON "themes" ("parent_code")`);
-    await q.query(`CREATE TABLE "quarterly_meetings" ("quarter" date NOT NULL, "attendees" text array NOT NULL DEFAULT '{}', "decisions" text NOT NULL, "recorded_by" uuid, "updated_at" timestamptz NOT NULL DEFAULT now(), "version" integer NOT NULL, CONSTRAINT "pk_quarterly_meetings" PRIMARY KEY ("quarter"))`);
-    await q.query(`CREATE TABLE "report_packs" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "quarter" date NOT NULL, "force_code" text, "status" text NOT NULL, "html" text, "pdf" bytea, "csv" jsonb, "error" text, "requested_by" uuid, "created_at" timestamptz NOT NULL DEFAULT now(), "finished_at" timestamptz, CONSTRAINT "ck_report_packs_status" CHECK ("status" IN ('queued', 'running', 'ready', 'failed')), CONSTRAINT "pk_report_packs" PRIMARY KEY ("id"))`);
+    await q.query(
+      `CREATE TABLE "quarterly_meetings" ("quarter" date NOT NULL, "attendees" text array NOT NULL DEFAULT '{}', "decisions" text NOT NULL, "recorded_by" uuid, "updated_at" timestamptz NOT NULL DEFAULT now(), "version" integer NOT NULL, CONSTRAINT "pk_quarterly_meetings" PRIMARY KEY ("quarter"))`,
+    );
+    await q.query(
+      `CREATE TABLE "report_packs" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "quarter" date NOT NULL, "force_code" text, "status" text NOT NULL, "html" text, "pdf" bytea, "csv" jsonb, "error" text, "requested_by" uuid, "created_at" timestamptz NOT NULL DEFAULT now(), "finished_at" timestamptz, CONSTRAINT "ck_report_packs_status" CHECK ("status" IN ('queued', 'running', 'ready', 'failed')), CONSTRAINT "pk_report_packs" PRIMARY KEY ("id"))`,
+    );
     await q.query(`CREATE INDEX "ix_report_packs_quarter" ON "report_packs" ("quarter")`);
     await q.query(`ALTER TABLE "finding_actions" ADD "meeting_quarter" date`);
     await q.query(`ALTER TABLE "finding_actions" ALTER COLUMN "finding_id" DROP NOT NULL`);
-    await q.query(`ALTER TABLE "finding_actions" ADD CONSTRAINT "ck_finding_actions_source" CHECK ("finding_id" IS NOT NULL OR "meeting_quarter" IS NOT NULL)`);
+    await q.query(
+      `ALTER TABLE "finding_actions" ADD CONSTRAINT "ck_finding_actions_source" CHECK ("finding_id" IS NOT NULL OR "meeting_quarter" IS NOT NULL)`,
+    );
     for (const [i, [code, label, parent]] of DEFAULT_THEMES.entries()) {
-      await q.query(`INSERT INTO themes (code, label, parent_code, position) VALUES ($1, $2, $3, $4)`, [code, label, parent, i]);
+      await q.query(`INSERT INTO themes (code, label, parent_code, position) VALUES ($1, $2, $3, $4)`, [
+        code,
+        label,
+        parent,
+        i,
+      ]);
     }
   }
 

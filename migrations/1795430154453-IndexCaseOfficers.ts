@@ -10,7 +10,10 @@ export class IndexCaseOfficers1795430154453 implements MigrationInterface {
   name = 'IndexCaseOfficers1795430154453';
 
   async up(q: QueryRunner): Promise<void> {
-    for (const table of TABLES) await q.query(`CREATE INDEX "ix_${table}_officer_id" ON "${table}" ("officer_id") WHERE "officer_id" IS NOT NULL`);
+    for (const table of TABLES)
+      await q.query(
+        `CREATE INDEX "ix_${table}_officer_id" ON "${table}" ("officer_id") WHERE "officer_id" IS NOT NULL`,
+      );
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -14,4 +14,19 @@ import { ClaimReportPackRuns1795427791253 } from './1795427791253-ClaimReportPac
 import { IndexCaseOfficers1795430154453 } from './1795430154453-IndexCaseOfficers';
 
 /** Every migration, oldest first. Add each new file here (the schema-drift check fails until you do). */
-export const MIGRATIONS = [CreateJobTables1795396787978, CreateIdentityAndAudit1795398116327, CreateAreasAndPopulations1795398527184, CreateStopSearchesAndImports1795398864436, CreatePanelMembershipAndAgenda1795400176957, CreateBwvClips1795400657912, CreateVehicleStopsAndUseOfForce1795409159329, SpeedUpRecordImports1795410486327, CreateDipSamples1795411258898, CreatePanelSessions1795412617284, CreateDisproportionalityRollup1795413726191, CreateThemesReview1795414825678, ClaimReportPackRuns1795427791253, IndexCaseOfficers1795430154453];
+export const MIGRATIONS = [
+  CreateJobTables1795396787978,
+  CreateIdentityAndAudit1795398116327,
+  CreateAreasAndPopulations1795398527184,
+  CreateStopSearchesAndImports1795398864436,
+  CreatePanelMembershipAndAgenda1795400176957,
+  CreateBwvClips1795400657912,
+  CreateVehicleStopsAndUseOfForce1795409159329,
+  SpeedUpRecordImports1795410486327,
+  CreateDipSamples1795411258898,
+  CreatePanelSessions1795412617284,
+  CreateDisproportionalityRollup1795413726191,
+  CreateThemesReview1795414825678,
+  ClaimReportPackRuns1795427791253,
+  IndexCaseOfficers1795430154453,
+];

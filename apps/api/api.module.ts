@@ -16,7 +16,12 @@ import { ImportsController } from './imports/imports.controller';
 import { StopSearchesController, UseOfForceController, VehicleStopsController } from './cases/case-records.controller';
 import { BwvClipsController } from './bwv/bwv-clips.controller';
 import { OfficersController } from './officers/officers.controller';
-import { BwvHoldsController, DipSamplesController, NotificationsController, SamplingPlansController } from './sampling/sampling.controller';
+import {
+  BwvHoldsController,
+  DipSamplesController,
+  NotificationsController,
+  SamplingPlansController,
+} from './sampling/sampling.controller';
 import { RecordsModule } from '@scrutiny/records';
 import { SamplingModule } from '@scrutiny/sampling';
 import { PanelsModule } from '@scrutiny/panels';
@@ -59,7 +64,28 @@ export class ApiModule {
         ThemesModule,
         HealthModule,
       ],
-      controllers: [AuthController, UsersController, AuditController, JobsController, ImportsController, StopSearchesController, VehicleStopsController, UseOfForceController, BwvClipsController, OfficersController, SamplingPlansController, DipSamplesController, BwvHoldsController, NotificationsController, PanelsController, PanelSessionsController, FindingActionsController, DisproportionalityController, ThemesController, ReportPacksController],
+      controllers: [
+        AuthController,
+        UsersController,
+        AuditController,
+        JobsController,
+        ImportsController,
+        StopSearchesController,
+        VehicleStopsController,
+        UseOfForceController,
+        BwvClipsController,
+        OfficersController,
+        SamplingPlansController,
+        DipSamplesController,
+        BwvHoldsController,
+        NotificationsController,
+        PanelsController,
+        PanelSessionsController,
+        FindingActionsController,
+        DisproportionalityController,
+        ThemesController,
+        ReportPacksController,
+      ],
     };
   }
 }

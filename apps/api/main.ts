@@ -12,7 +12,12 @@ async function main(): Promise<void> {
   forceExitAfter(config.shutdownTimeoutMs + 5_000);
   await app.listen(config.http.port, config.http.host);
   logger.info(
-    { port: config.http.port, database: config.database.kind, jobs: config.jobs.kind, docs: `http://localhost:${config.http.port}/docs` },
+    {
+      port: config.http.port,
+      database: config.database.kind,
+      jobs: config.jobs.kind,
+      docs: `http://localhost:${config.http.port}/docs`,
+    },
     'Scrutiny API listening',
   );
 }
@@ -25,6 +30,8 @@ function forceExitAfter(ms: number): void {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`Scrutiny API failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `Scrutiny API failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -9,10 +9,13 @@ export async function openCliContext(
   logger: Logger,
   options: { migrateOnOpen?: boolean } = {},
 ): Promise<INestApplicationContext> {
-  const app = await NestFactory.createApplicationContext(BackgroundModule.forRoot(config, logger, { processJobs: false, migrateOnOpen: options.migrateOnOpen }), {
-    logger: new PinoNestLogger(logger),
-    abortOnError: false,
-  });
+  const app = await NestFactory.createApplicationContext(
+    BackgroundModule.forRoot(config, logger, { processJobs: false, migrateOnOpen: options.migrateOnOpen }),
+    {
+      logger: new PinoNestLogger(logger),
+      abortOnError: false,
+    },
+  );
   await app.init();
   return app;
 }

@@ -61,7 +61,9 @@ async function main(argv: string[]): Promise<number> {
       return 64;
     }
     if (error instanceof DomainError) {
-      process.stderr.write(`${error.code}: ${error.message}\n${error.errors.map((e) => `  ${e.field}: ${e.message}\n`).join('')}`);
+      process.stderr.write(
+        `${error.code}: ${error.message}\n${error.errors.map((e) => `  ${e.field}: ${e.message}\n`).join('')}`,
+      );
       return 1;
     }
     throw error;

@@ -32,7 +32,12 @@ export class BackgroundModule {
       module: BackgroundModule,
       imports: [
         CoreModule.forRoot(config, logger),
-        DatabaseModule.forRoot({ config: config.database, schema: SCHEMA, migrateOnOpen: options.migrateOnOpen ?? false, pglite: options.pglite }),
+        DatabaseModule.forRoot({
+          config: config.database,
+          schema: SCHEMA,
+          migrateOnOpen: options.migrateOnOpen ?? false,
+          pglite: options.pglite,
+        }),
         JobsModule.forRoot({ config: config.jobs, processJobs: options.processJobs }),
         AuditModule,
         AuthModule.forRoot(config, { guard: false }),

@@ -6,7 +6,9 @@ import { BackgroundModule } from './background.module';
 function configOrExit(): AppConfig {
   const config = loadConfigOrExit();
   if (config.jobs.kind !== 'bullmq' || config.database.kind !== 'postgres') {
-    process.stderr.write('The worker needs REDIS_URL and DATABASE_URL. Without them (embedded mode) the API process runs the jobs itself.\n');
+    process.stderr.write(
+      'The worker needs REDIS_URL and DATABASE_URL. Without them (embedded mode) the API process runs the jobs itself.\n',
+    );
     process.exit(78);
   }
   return config;
@@ -15,10 +17,13 @@ function configOrExit(): AppConfig {
 async function main(): Promise<void> {
   const config = configOrExit();
   const logger = createLogger(config.logLevel, { app: 'worker' });
-  const app = await NestFactory.createApplicationContext(BackgroundModule.forRoot(config, logger, { processJobs: true }), {
-    logger: new PinoNestLogger(logger),
-    abortOnError: false,
-  });
+  const app = await NestFactory.createApplicationContext(
+    BackgroundModule.forRoot(config, logger, { processJobs: true }),
+    {
+      logger: new PinoNestLogger(logger),
+      abortOnError: false,
+    },
+  );
   app.enableShutdownHooks();
   // BullMQ's worker.close() waits for running jobs. Past the grace period we exit anyway: BullMQ then sees
   // the unfinished jobs as stalled and hands them to another worker, so they are returned, not lost.
@@ -35,6 +40,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`Scrutiny worker failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `Scrutiny worker failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -36,23 +36,34 @@ describe('audit hash chain', () => {
   it('names the altered event', () => {
     const events = chain(5);
     events[2] = { ...events[2], after: { roles: ['admin'] } };
-    expect(findBreak(events, { seq: 0, hash: GENESIS_HASH })).toMatchObject({ seq: 3, reason: expect.stringContaining('altered') });
+    expect(findBreak(events, { seq: 0, hash: GENESIS_HASH })).toMatchObject({
+      seq: 3,
+      reason: expect.stringContaining('altered'),
+    });
   });
 
   it('names the event after a removed one', () => {
     const events = chain(5);
     events.splice(1, 1);
-    expect(findBreak(events, { seq: 0, hash: GENESIS_HASH })).toMatchObject({ seq: 3, reason: expect.stringContaining('gap') });
+    expect(findBreak(events, { seq: 0, hash: GENESIS_HASH })).toMatchObject({
+      seq: 3,
+      reason: expect.stringContaining('gap'),
+    });
   });
 
   it('catches a re-hashed altered event through the next link', () => {
     const events = chain(4);
     const forged = { ...events[1], actorUsername: 'someone-else' };
     events[1] = { ...forged, hash: eventHash(forged) };
-    expect(findBreak(events, { seq: 0, hash: GENESIS_HASH })).toMatchObject({ seq: 3, reason: expect.stringContaining('prev_hash') });
+    expect(findBreak(events, { seq: 0, hash: GENESIS_HASH })).toMatchObject({
+      seq: 3,
+      reason: expect.stringContaining('prev_hash'),
+    });
   });
 
   it('hashes jsonb-reordered content the same', () => {
-    expect(canonicalJson({ b: 1, a: { d: [2, { z: 1, y: 2 }], c: null } })).toBe('{"a":{"c":null,"d":[2,{"y":2,"z":1}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [2, { z: 1, y: 2 }], c: null } })).toBe(
+      '{"a":{"c":null,"d":[2,{"y":2,"z":1}]},"b":1}',
+    );
   });
 });

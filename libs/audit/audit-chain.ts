@@ -49,14 +49,25 @@ export type ChainBreak = { seq: number; id: string; reason: string };
  * that does not fit: a gap in the sequence, a prevHash that is not its predecessor's hash, or a hash that does
  * not match its content (the row was altered).
  */
-export function findBreak(events: ChainedFields[] & { hash: string }[], previous: { seq: number; hash: string }): ChainBreak | null {
+export function findBreak(
+  events: ChainedFields[] & { hash: string }[],
+  previous: { seq: number; hash: string },
+): ChainBreak | null {
   let prev = previous;
   for (const event of events as (ChainedFields & { hash: string })[]) {
     if (event.seq !== prev.seq + 1) {
-      return { seq: event.seq, id: event.id, reason: `sequence gap: expected ${prev.seq + 1}, found ${event.seq} (events removed)` };
+      return {
+        seq: event.seq,
+        id: event.id,
+        reason: `sequence gap: expected ${prev.seq + 1}, found ${event.seq} (events removed)`,
+      };
     }
     if (event.prevHash !== prev.hash) {
-      return { seq: event.seq, id: event.id, reason: 'prev_hash does not match the previous event (chain re-linked or previous event altered)' };
+      return {
+        seq: event.seq,
+        id: event.id,
+        reason: 'prev_hash does not match the previous event (chain re-linked or previous event altered)',
+      };
     }
     if (eventHash(event) !== event.hash) {
       return { seq: event.seq, id: event.id, reason: 'hash does not match the event content (event altered)' };

@@ -71,7 +71,10 @@ export class AuditService {
   async record(actor: AuditActor, entry: AuditEntry, manager?: EntityManager): Promise<void> {
     if (!manager) return this.dataSource.transaction((m) => this.record(actor, entry, m));
     await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [AUDIT_CHAIN_LOCK]);
-    const [last] = (await manager.query('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1')) as { seq: string; hash: string }[];
+    const [last] = (await manager.query('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1')) as {
+      seq: string;
+      hash: string;
+    }[];
     const fields = {
       seq: last ? Number(last.seq) + 1 : 1,
       id: randomUUID(),
@@ -93,14 +96,24 @@ export class AuditService {
 
   async list(filter: AuditFilter): Promise<{ items: AuditEventView[]; nextCursor: string | null }> {
     const limit = Math.min(Math.max(filter.limit ?? 50, 1), 500);
-    const qb = this.dataSource.getRepository(AuditEvent).createQueryBuilder('e').orderBy('e.seq', 'DESC').take(limit + 1);
+    const qb = this.dataSource
+      .getRepository(AuditEvent)
+      .createQueryBuilder('e')
+      .orderBy('e.seq', 'DESC')
+      .take(limit + 1);
     if (filter.actorId) {
       if (!isUuid(filter.actorId)) throw DomainError.validation([{ field: 'actorId', message: 'must be a UUID' }]);
       qb.andWhere('e.actor_id = :actorId', { actorId: filter.actorId });
     }
     if (filter.action) {
       // "auth.login" matches auth.login.succeeded and auth.login.failed
-      qb.andWhere(new Brackets((w) => w.where('e.action = :action', { action: filter.action }).orWhere('e.action LIKE :prefix', { prefix: `${filter.action}.%` })));
+      qb.andWhere(
+        new Brackets((w) =>
+          w
+            .where('e.action = :action', { action: filter.action })
+            .orWhere('e.action LIKE :prefix', { prefix: `${filter.action}.%` }),
+        ),
+      );
     }
     if (filter.targetType) qb.andWhere('e.target_type = :targetType', { targetType: filter.targetType });
     if (filter.targetId) qb.andWhere('e.target_id = :targetId', { targetId: filter.targetId });
@@ -118,10 +131,21 @@ export class AuditService {
     let previous = { seq: 0, hash: GENESIS_HASH };
     let checked = 0;
     for (;;) {
-      const batch = await repo.createQueryBuilder('e').where('e.seq > :after', { after: previous.seq }).orderBy('e.seq', 'ASC').take(VERIFY_BATCH).getMany();
+      const batch = await repo
+        .createQueryBuilder('e')
+        .where('e.seq > :after', { after: previous.seq })
+        .orderBy('e.seq', 'ASC')
+        .take(VERIFY_BATCH)
+        .getMany();
       if (!batch.length) return { verified: true, checked, lastSeq: previous.seq, firstBreak: null };
       const broken = findBreak(batch, previous);
-      if (broken) return { verified: false, checked: checked + batch.findIndex((e) => e.seq === broken.seq), lastSeq: previous.seq, firstBreak: broken };
+      if (broken)
+        return {
+          verified: false,
+          checked: checked + batch.findIndex((e) => e.seq === broken.seq),
+          lastSeq: previous.seq,
+          firstBreak: broken,
+        };
       checked += batch.length;
       previous = batch[batch.length - 1];
     }

@@ -7,9 +7,21 @@ import { User } from './users/user.entity';
 import { UsersService } from './users/users.service';
 
 /** One demo user per role (README: Demo data). Usernames are fixed; the password is DEMO_PASSWORD. */
-export const DEMO_USERS: { username: string; displayName: string; roles: Role[]; teams?: string[]; areas?: string[] }[] = [
+export const DEMO_USERS: {
+  username: string;
+  displayName: string;
+  roles: Role[];
+  teams?: string[];
+  areas?: string[];
+}[] = [
   { username: 'admin', displayName: 'Demo Administrator', roles: ['admin'] },
-  { username: 'supervisor', displayName: 'Demo Supervisor (Sgt)', roles: ['supervisor'], teams: ['TEAM-A'], areas: ['E23000001'] },
+  {
+    username: 'supervisor',
+    displayName: 'Demo Supervisor (Sgt)',
+    roles: ['supervisor'],
+    teams: ['TEAM-A'],
+    areas: ['E23000001'],
+  },
   { username: 'internal', displayName: 'Demo Internal Panel Member', roles: ['internal_panel'] },
   { username: 'external', displayName: 'Demo External Panel Member', roles: ['external_panel'] },
   { username: 'psd', displayName: 'Demo Professional Standards', roles: ['professional_standards'] },

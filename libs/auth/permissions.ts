@@ -1,5 +1,12 @@
 /** The roles of domain §7. A user may hold several. */
-export const ROLES = ['admin', 'supervisor', 'internal_panel', 'external_panel', 'professional_standards', 'analyst'] as const;
+export const ROLES = [
+  'admin',
+  'supervisor',
+  'internal_panel',
+  'external_panel',
+  'professional_standards',
+  'analyst',
+] as const;
 export type Role = (typeof ROLES)[number];
 
 /**
@@ -75,7 +82,13 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     Permission.STATS_UNSUPPRESSED,
     Permission.THEMES_READ,
   ],
-  internal_panel: [Permission.SELF, Permission.RECORDS_READ, Permission.PANELS_PARTICIPATE, Permission.STATS_AGGREGATE, Permission.STATS_UNSUPPRESSED],
+  internal_panel: [
+    Permission.SELF,
+    Permission.RECORDS_READ,
+    Permission.PANELS_PARTICIPATE,
+    Permission.STATS_AGGREGATE,
+    Permission.STATS_UNSUPPRESSED,
+  ],
   external_panel: [Permission.SELF, Permission.RECORDS_READ, Permission.PANELS_PARTICIPATE, Permission.STATS_AGGREGATE],
   professional_standards: [
     Permission.SELF,

@@ -1,10 +1,24 @@
-import { isIsoDate, isIsoInstant, londonMonth, londonToday, parseQuarter, previousMonth, quarterName, quarterStart } from './calendar';
+import {
+  isIsoDate,
+  isIsoInstant,
+  londonMonth,
+  londonToday,
+  parseQuarter,
+  previousMonth,
+  quarterName,
+  quarterStart,
+} from './calendar';
 
 describe('reporting calendar', () => {
   it('names quarters and their first days, across year ends', () => {
     expect(quarterStart('2024-Q4', 1)).toBe('2025-01-01');
     expect(quarterStart('2024-Q1', -5)).toBe('2022-10-01');
-    expect(['2024-01-01', '2024-03', '2024-04-01', '2024-12-31'].map(quarterName)).toEqual(['2024-Q1', '2024-Q1', '2024-Q2', '2024-Q4']);
+    expect(['2024-01-01', '2024-03', '2024-04-01', '2024-12-31'].map(quarterName)).toEqual([
+      '2024-Q1',
+      '2024-Q1',
+      '2024-Q2',
+      '2024-Q4',
+    ]);
     expect(previousMonth('2024-01')).toBe('2023-12');
     expect(previousMonth('2024-07-01')).toBe('2024-06');
   });
@@ -16,7 +30,10 @@ describe('reporting calendar', () => {
 
   it('parses a quarter from a request or names the field that is wrong', () => {
     expect(parseQuarter('2024-Q2')).toEqual({ quarter: '2024-Q2', start: '2024-04-01', end: '2024-07-01' });
-    for (const bad of ['2024-Q5', '2024Q2', '1999-Q4']) expect(() => parseQuarter(bad, { field: 'q' })).toThrow(expect.objectContaining({ errors: [expect.objectContaining({ field: 'q' })] }));
+    for (const bad of ['2024-Q5', '2024Q2', '1999-Q4'])
+      expect(() => parseQuarter(bad, { field: 'q' })).toThrow(
+        expect.objectContaining({ errors: [expect.objectContaining({ field: 'q' })] }),
+      );
   });
 
   it('accepts only real calendar dates', () => {

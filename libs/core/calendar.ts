@@ -27,7 +27,12 @@ export function quarterName(date: string): string {
 
 /** Today in Europe/London, YYYY-MM-DD. */
 export function londonToday(now = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'Europe/London',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(now);
 }
 
 /** The Europe/London calendar month (YYYY-MM) of an instant. */
@@ -45,12 +50,17 @@ export function previousMonth(month: string): string {
  * A quarter from a request (2024-Q2): its first day and the first day after, or a validation error naming `field`.
  * `started` refuses quarters that have not begun (nothing can be reviewed or recorded for them yet).
  */
-export function parseQuarter(quarter: string, options: { started?: boolean; field?: string } = {}): { quarter: string; start: string; end: string } {
+export function parseQuarter(
+  quarter: string,
+  options: { started?: boolean; field?: string } = {},
+): { quarter: string; start: string; end: string } {
   const field = options.field ?? 'quarter';
-  if (!QUARTER.exec(quarter ?? '')) throw DomainError.validation([{ field, message: 'must be a quarter like 2024-Q2' }]);
+  if (!QUARTER.exec(quarter ?? ''))
+    throw DomainError.validation([{ field, message: 'must be a quarter like 2024-Q2' }]);
   const start = quarterStart(quarter);
   if (Number(start.slice(0, 4)) < 2000) throw DomainError.validation([{ field, message: 'must be 2000-Q1 or later' }]);
-  if (options.started && start > londonToday()) throw DomainError.validation([{ field, message: `${quarter} has not started yet` }]);
+  if (options.started && start > londonToday())
+    throw DomainError.validation([{ field, message: `${quarter} has not started yet` }]);
   return { quarter, start, end: quarterStart(quarter, 1) };
 }
 
@@ -65,5 +75,10 @@ const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\
 
 /** An instant written in ISO 8601 with its offset (2024-06-12T18:00:00+01:00), on a real calendar date. */
 export function isIsoInstant(value: unknown): boolean {
-  return typeof value === 'string' && ISO_INSTANT.test(value) && isIsoDate((value as string).slice(0, 10)) && !Number.isNaN(Date.parse(value));
+  return (
+    typeof value === 'string' &&
+    ISO_INSTANT.test(value) &&
+    isIsoDate((value as string).slice(0, 10)) &&
+    !Number.isNaN(Date.parse(value))
+  );
 }

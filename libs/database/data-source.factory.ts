@@ -41,7 +41,12 @@ function baseOptions(schema: SchemaDefinition, logger?: Logger) {
   };
 }
 
-export function postgresOptions(url: string, poolSize: number, schema: SchemaDefinition, logger?: Logger): DataSourceOptions {
+export function postgresOptions(
+  url: string,
+  poolSize: number,
+  schema: SchemaDefinition,
+  logger?: Logger,
+): DataSourceOptions {
   return { ...baseOptions(schema, logger), url, poolSize, extra: { max: poolSize, connectionTimeoutMillis: 10_000 } };
 }
 
@@ -50,7 +55,11 @@ export function postgresOptions(url: string, poolSize: number, schema: SchemaDef
  * fixed at one client and never recycles it.
  */
 export function embeddedOptions(pglite: PGlite, schema: SchemaDefinition, logger?: Logger): DataSourceOptions {
-  return { ...baseOptions(schema, logger), poolSize: 1, extra: { ...createPgConfig(pglite), max: 1, idleTimeoutMillis: 0 } };
+  return {
+    ...baseOptions(schema, logger),
+    poolSize: 1,
+    extra: { ...createPgConfig(pglite), max: 1, idleTimeoutMillis: 0 },
+  };
 }
 
 export async function openEmbeddedEngine(dataDir: string): Promise<{ pglite: PGlite; release: () => void }> {
@@ -76,10 +85,14 @@ export async function openDatabase(
   supplied: { pglite?: PGlite; logger?: Logger } = {},
 ): Promise<OpenedDatabase> {
   if (config.kind === 'postgres') {
-    const dataSource = await new DataSource(postgresOptions(config.url, config.poolSize, schema, supplied.logger)).initialize();
+    const dataSource = await new DataSource(
+      postgresOptions(config.url, config.poolSize, schema, supplied.logger),
+    ).initialize();
     return { dataSource, kind: 'postgres', close: () => dataSource.destroy() };
   }
-  const engine = supplied.pglite ? { pglite: supplied.pglite, release: undefined } : await openEmbeddedEngine(config.dataDir);
+  const engine = supplied.pglite
+    ? { pglite: supplied.pglite, release: undefined }
+    : await openEmbeddedEngine(config.dataDir);
   const { pglite } = engine;
   const closeEngine = async () => {
     if (!engine.release) return; // supplied by the caller, who closes it

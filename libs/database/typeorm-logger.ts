@@ -10,7 +10,10 @@ export class PinoTypeOrmLogger implements TypeOrmLogger {
 
   logQuery(): void {}
   logQueryError(error: string | Error, query: string): void {
-    this.logger.debug({ context: 'TypeORM', query, err: { message: String(error instanceof Error ? error.message : error) } }, 'query failed');
+    this.logger.debug(
+      { context: 'TypeORM', query, err: { message: String(error instanceof Error ? error.message : error) } },
+      'query failed',
+    );
   }
   logQuerySlow(time: number, query: string): void {
     this.logger.warn({ context: 'TypeORM', query, durationMs: time }, 'slow query');

@@ -17,9 +17,15 @@ export class HttpPlumbingModule {
     const onError = (error: unknown) => {
       if (Date.now() - warned < 60_000) return;
       warned = Date.now();
-      logger?.warn({ err: { message: error instanceof Error ? error.message : String(error) } }, 'rate limiting is off: Redis is unreachable');
+      logger?.warn(
+        { err: { message: error instanceof Error ? error.message : String(error) } },
+        'rate limiting is off: Redis is unreachable',
+      );
     };
-    const storage = config.jobs.kind === 'bullmq' ? new RedisThrottlerStorage(config.jobs.redisUrl, config.jobs.prefix, onError) : undefined;
+    const storage =
+      config.jobs.kind === 'bullmq'
+        ? new RedisThrottlerStorage(config.jobs.redisUrl, config.jobs.prefix, onError)
+        : undefined;
     return {
       module: HttpPlumbingModule,
       imports: [

@@ -16,7 +16,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const requestId = requestIdOf(req);
     const { problem, internal } = toProblem(error, requestId);
     if (internal) {
-      const err = error instanceof Error ? { message: error.message, stack: error.stack, name: error.name } : { value: String(error) };
+      const err =
+        error instanceof Error
+          ? { message: error.message, stack: error.stack, name: error.name }
+          : { value: String(error) };
       this.logger.error({ requestId, err }, 'unhandled error');
     }
     if (problem.status === 429 && !res.getHeader('Retry-After')) res.setHeader('Retry-After', '60');

@@ -4,7 +4,10 @@ import { toProblem } from './problem';
 
 describe('toProblem', () => {
   it('takes status, title and field errors from the DomainError code', () => {
-    const { problem, internal } = toProblem(DomainError.validation([{ field: 'period', message: 'must be YYYY-MM' }]), 'r1');
+    const { problem, internal } = toProblem(
+      DomainError.validation([{ field: 'period', message: 'must be YYYY-MM' }]),
+      'r1',
+    );
     expect(internal).toBe(false);
     expect(problem).toEqual({
       type: 'urn:scrutiny:problem:validation-failed',
@@ -28,15 +31,23 @@ describe('toProblem', () => {
   });
 
   it('keeps the status of other client errors (HTTP exceptions and http-errors from middleware)', () => {
-    expect(toProblem(new HttpException('no such representation', 406), null).problem).toMatchObject({ status: 406, code: 'NOT_ACCEPTABLE' });
-    expect(toProblem(new HttpException('teapot', 418), null).problem).toMatchObject({ status: 418, code: 'BAD_REQUEST' });
-    expect(toProblem(Object.assign(new Error('incorrect header check'), { status: 400, expose: true }), null)).toMatchObject({ problem: { status: 400 }, internal: false });
+    expect(toProblem(new HttpException('no such representation', 406), null).problem).toMatchObject({
+      status: 406,
+      code: 'NOT_ACCEPTABLE',
+    });
+    expect(toProblem(new HttpException('teapot', 418), null).problem).toMatchObject({
+      status: 418,
+      code: 'BAD_REQUEST',
+    });
+    expect(
+      toProblem(Object.assign(new Error('incorrect header check'), { status: 400, expose: true }), null),
+    ).toMatchObject({ problem: { status: 400 }, internal: false });
   });
 
   it('maps body-parser failures by their type', () => {
-    expect(toProblem(Object.assign(new SyntaxError('Unexpected token'), { type: 'entity.parse.failed' }), null).problem.code).toBe(
-      'MALFORMED_BODY',
-    );
+    expect(
+      toProblem(Object.assign(new SyntaxError('Unexpected token'), { type: 'entity.parse.failed' }), null).problem.code,
+    ).toBe('MALFORMED_BODY');
     expect(toProblem({ type: 'entity.too.large' }, null).problem.status).toBe(413);
   });
 

@@ -68,9 +68,13 @@ export function toProblem(error: unknown, requestId: string | null): { problem: 
   }
   if (error instanceof HttpException) {
     const status = error.getStatus();
-    if (status >= 500) return { problem: fromCode('INTERNAL', 'An unexpected error occurred', requestId), internal: true };
+    if (status >= 500)
+      return { problem: fromCode('INTERNAL', 'An unexpected error occurred', requestId), internal: true };
     // Nest's router answers unknown routes with a NotFoundException reading "Cannot GET /path".
-    const code = status === 404 && /^Cannot [A-Z]+ /.test(error.message) ? 'ROUTE_NOT_FOUND' : (STATUS_TO_CODE[status] ?? 'BAD_REQUEST');
+    const code =
+      status === 404 && /^Cannot [A-Z]+ /.test(error.message)
+        ? 'ROUTE_NOT_FOUND'
+        : (STATUS_TO_CODE[status] ?? 'BAD_REQUEST');
     return { problem: { ...fromCode(code, error.message, requestId), status }, internal: false };
   }
   const bodyParserType = (error as { type?: unknown } | null)?.type;
@@ -85,10 +89,15 @@ export function toProblem(error: unknown, requestId: string | null): { problem: 
     return { problem: fromCode(code, detail, requestId), internal: false };
   }
   // Other middleware errors (http-errors, as body-parser and multer raise) carry a client status of their own.
-  const clientStatus = (error as { status?: unknown; statusCode?: unknown } | null)?.status ?? (error as { statusCode?: unknown } | null)?.statusCode;
+  const clientStatus =
+    (error as { status?: unknown; statusCode?: unknown } | null)?.status ??
+    (error as { statusCode?: unknown } | null)?.statusCode;
   if (typeof clientStatus === 'number' && clientStatus >= 400 && clientStatus < 500) {
     const code = STATUS_TO_CODE[clientStatus] ?? 'BAD_REQUEST';
-    return { problem: { ...fromCode(code, ERROR_CODES[code].title, requestId), status: clientStatus }, internal: false };
+    return {
+      problem: { ...fromCode(code, ERROR_CODES[code].title, requestId), status: clientStatus },
+      internal: false,
+    };
   }
   return { problem: fromCode('INTERNAL', 'An unexpected error occurred', requestId), internal: true };
 }

@@ -19,7 +19,12 @@ describe('RedisThrottlerStorage', () => {
     try {
       const results = [];
       for (let i = 0; i < 4; i++) results.push(await storage.increment('ip-1', 60_000, 3, 60_000, 'default'));
-      expect(results.map((r) => [r.totalHits, r.isBlocked])).toEqual([[1, false], [2, false], [3, false], [4, true]]);
+      expect(results.map((r) => [r.totalHits, r.isBlocked])).toEqual([
+        [1, false],
+        [2, false],
+        [3, false],
+        [4, true],
+      ]);
       expect(results[3].timeToBlockExpire).toBeGreaterThan(0);
     } finally {
       await storage.onModuleDestroy();

@@ -26,11 +26,20 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnModuleDestroy 
     this.redis.on('error', () => undefined); // reported per failed call, not once per reconnect attempt
   }
 
-  async increment(key: string, ttl: number, limit: number, _blockDuration: number, throttlerName: string): Promise<ThrottlerStorageRecord> {
+  async increment(
+    key: string,
+    ttl: number,
+    limit: number,
+    _blockDuration: number,
+    throttlerName: string,
+  ): Promise<ThrottlerStorageRecord> {
     let hits: number;
     let pttl: number;
     try {
-      [hits, pttl] = (await this.redis.eval(INCREMENT, 1, `${this.prefix}:throttle:${throttlerName}:${key}`, ttl)) as [number, number];
+      [hits, pttl] = (await this.redis.eval(INCREMENT, 1, `${this.prefix}:throttle:${throttlerName}:${key}`, ttl)) as [
+        number,
+        number,
+      ];
     } catch (error) {
       // Without Redis, limits cannot be counted across replicas. Failing open keeps the API usable (readiness
       // reports the queue's Redis as down); failing closed would turn every request into an error.

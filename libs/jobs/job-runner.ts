@@ -25,14 +25,22 @@ export class JobRunner {
       const started = performance.now();
       try {
         await this.dispatch(job);
-        this.logger.info({ attempt: job.attempt, durationMs: Math.round(performance.now() - started) }, 'job completed');
+        this.logger.info(
+          { attempt: job.attempt, durationMs: Math.round(performance.now() - started) },
+          'job completed',
+        );
         return { status: 'completed' as const };
       } catch (caught) {
         const error = caught instanceof Error ? caught : new Error(String(caught));
         const permanent = error instanceof PermanentJobError;
         const willRetry = !permanent && job.attempt < job.maxAttempts;
         this.logger.warn(
-          { attempt: job.attempt, maxAttempts: job.maxAttempts, willRetry, err: { message: error.message, stack: error.stack } },
+          {
+            attempt: job.attempt,
+            maxAttempts: job.maxAttempts,
+            willRetry,
+            err: { message: error.message, stack: error.stack },
+          },
           'job failed',
         );
         if (!willRetry) await this.deadLetters.record(job, error.message, job.attempt);
@@ -51,6 +59,11 @@ export class JobRunner {
     }
     const parsed = registered.def.schema.safeParse(job.envelope.data);
     if (!parsed.success) throw new PermanentJobError(`Invalid payload: ${parsed.error.message}`);
-    await registered.handler.handle(parsed.data, { jobId: job.id, attempt: job.attempt, maxAttempts: job.maxAttempts, enqueuedAt: job.enqueuedAt });
+    await registered.handler.handle(parsed.data, {
+      jobId: job.id,
+      attempt: job.attempt,
+      maxAttempts: job.maxAttempts,
+      enqueuedAt: job.enqueuedAt,
+    });
   }
 }

@@ -19,7 +19,11 @@ const RecurringMetadata = DiscoveryService.createDecorator<RecurringSchedule[]>(
  * job's handler); it stacks. RecurringJobs finds every declaration at start-up and installs it in the process that
  * takes jobs off the queue, so a feature adds a schedule without touching the jobs module.
  */
-export function Recurring<P>(def: JobDefinition<P>, everyMs: (config: AppConfig) => number, payload: P): ClassDecorator {
+export function Recurring<P>(
+  def: JobDefinition<P>,
+  everyMs: (config: AppConfig) => number,
+  payload: P,
+): ClassDecorator {
   return (target) => {
     const declared = (Reflect.getMetadata(RecurringMetadata.KEY, target) as RecurringSchedule[] | undefined) ?? [];
     RecurringMetadata([...declared, { def, everyMs, payload } as RecurringSchedule])(target);
@@ -47,7 +51,8 @@ export class RecurringJobs implements OnApplicationBootstrap {
       for (const schedule of this.discovery.getMetadataByDecorator(RecurringMetadata, wrapper) ?? []) {
         const key = jobKey(schedule.def);
         if (found.has(key) && found.get(key) !== schedule) throw new Error(`Two schedules declared for job ${key}`);
-        if (!this.registry.find(schedule.def.queue, schedule.def.name)) throw new Error(`Job ${key} is scheduled but nothing handles it`);
+        if (!this.registry.find(schedule.def.queue, schedule.def.name))
+          throw new Error(`Job ${key} is scheduled but nothing handles it`);
         found.set(key, schedule);
       }
     }

@@ -14,7 +14,12 @@ export abstract class StrandedWorkRecovery<P> implements OnApplicationBootstrap 
     private readonly queue: JobQueue,
     private readonly logger: Logger,
     private readonly processing: boolean,
-    private readonly work: { label: string; job: JobDefinition<P>; payload: (id: string) => P; jobId: (id: string) => string },
+    private readonly work: {
+      label: string;
+      job: JobDefinition<P>;
+      payload: (id: string) => P;
+      jobId: (id: string) => string;
+    },
   ) {}
 
   /** Ids of the work left unfinished. */
@@ -26,7 +31,8 @@ export abstract class StrandedWorkRecovery<P> implements OnApplicationBootstrap 
 
   async requeueStranded(): Promise<string[]> {
     const ids = await this.stranded();
-    for (const id of ids) await this.queue.enqueue(this.work.job, this.work.payload(id), { jobId: this.work.jobId(id) });
+    for (const id of ids)
+      await this.queue.enqueue(this.work.job, this.work.payload(id), { jobId: this.work.jobId(id) });
     if (ids.length) this.logger.warn({ [this.work.label]: ids }, `unfinished ${this.work.label} queued again`);
     return ids;
   }

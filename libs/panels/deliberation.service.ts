@@ -1,6 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { caseColumnsSql, CURRENT_PANEL_MEMBERSHIP_SQL, isPoliceWide, Permission, type Actor, type CaseKind } from '@scrutiny/auth';
+import {
+  caseColumnsSql,
+  CURRENT_PANEL_MEMBERSHIP_SQL,
+  isPoliceWide,
+  Permission,
+  type Actor,
+  type CaseKind,
+} from '@scrutiny/auth';
 import { AuditService } from '@scrutiny/audit';
 import { DomainError, isIsoDate, isUuid, quarterName, type FieldError } from '@scrutiny/core';
 import { CasesService, csvLine, type CaseRecordView } from '@scrutiny/records';
@@ -31,7 +38,13 @@ export interface FindingView {
   rowVersion: number;
 }
 
-export const ACTION_KINDS = ['feedback_to_officer', 'organisational_learning', 'referral_to_professional_standards', 'policy_or_training', 'other'] as const;
+export const ACTION_KINDS = [
+  'feedback_to_officer',
+  'organisational_learning',
+  'referral_to_professional_standards',
+  'policy_or_training',
+  'other',
+] as const;
 
 export interface ActionInput {
   kind: string;
@@ -73,11 +86,33 @@ export interface ActionView {
 
 /** The leaves of the review form that agreement is measured on (categorical answers). */
 const CRITERIA: string[][] = [
-  ['bwv', 'availability'], ['bwv', 'activatedBeforeContact'], ['lawfulness', 'powerApplicable'], ['lawfulness', 'grounds'],
-  ...['grounds', 'object', 'warrantCard', 'identity', 'station', 'entitlementToRecord', 'legalPower', 'youAreDetained'].map((k) => ['gowisely', k]),
-  ...['recordCompleted', 'receiptOffered', 'selfDefinedEthnicityAsked', 'outcomeRecorded', 'outcomeLinkRecorded'].map((k) => ['recordQuality', k]),
-  ...['communicationAndRespect', 'explanation', 'deEscalation', 'detentionKeptMinimal', 'dignity', 'safeguardingChildren'].map((k) => ['conduct', k]),
-  ['assessment', 'rag'], ['outcome'],
+  ['bwv', 'availability'],
+  ['bwv', 'activatedBeforeContact'],
+  ['lawfulness', 'powerApplicable'],
+  ['lawfulness', 'grounds'],
+  ...[
+    'grounds',
+    'object',
+    'warrantCard',
+    'identity',
+    'station',
+    'entitlementToRecord',
+    'legalPower',
+    'youAreDetained',
+  ].map((k) => ['gowisely', k]),
+  ...['recordCompleted', 'receiptOffered', 'selfDefinedEthnicityAsked', 'outcomeRecorded', 'outcomeLinkRecorded'].map(
+    (k) => ['recordQuality', k],
+  ),
+  ...[
+    'communicationAndRespect',
+    'explanation',
+    'deEscalation',
+    'detentionKeptMinimal',
+    'dignity',
+    'safeguardingChildren',
+  ].map((k) => ['conduct', k]),
+  ['assessment', 'rag'],
+  ['outcome'],
 ];
 
 /** When an action was raised: at its quarter's themes review, at its panel session, or when it was entered. */
@@ -91,8 +126,15 @@ const ACTION_SELECT = `
 
 function toFinding(r: Record<string, unknown>): FindingView {
   return {
-    id: r.id as string, agendaItemId: r.agenda_item_id as string, version: r.finding_version as number, status: r.status as 'draft' | 'final', form: r.form as Record<string, unknown>,
-    supersedes: r.supersedes_id as string | null, correctionReason: r.correction_reason as string | null, createdAt: (r.created_at as Date).toISOString(), rowVersion: r.version as number,
+    id: r.id as string,
+    agendaItemId: r.agenda_item_id as string,
+    version: r.finding_version as number,
+    status: r.status as 'draft' | 'final',
+    form: r.form as Record<string, unknown>,
+    supersedes: r.supersedes_id as string | null,
+    correctionReason: r.correction_reason as string | null,
+    createdAt: (r.created_at as Date).toISOString(),
+    rowVersion: r.version as number,
   };
 }
 
@@ -100,15 +142,27 @@ function toFinding(r: Record<string, unknown>): FindingView {
 const WHILE_OPEN: readonly SessionStatus[] = ['open'];
 const ONCE_CLOSED: readonly SessionStatus[] = ['closed', 'published'];
 const ratingRefusal = (status: SessionStatus) => `Ratings are given while the session is open; it is ${status}`;
-const findingRefusal = (status: SessionStatus) => `Findings are recorded while the session is open; it is ${status} (a closed session's findings are corrected by a new version)`;
+const findingRefusal = (status: SessionStatus) =>
+  `Findings are recorded while the session is open; it is ${status} (a closed session's findings are corrected by a new version)`;
 const correctionRefusal = () => 'Only the findings of a closed session are corrected; while open, edit the finding';
 
 function toAction(r: Record<string, unknown>): ActionView {
   return {
-    id: r.id as string, findingId: r.finding_id as string | null, sessionId: r.session_id as string | null, agendaItemId: r.agenda_item_id as string | null,
-    meetingQuarter: r.meeting_quarter ? quarterName(r.meeting_quarter as string) : null, kind: r.kind as string, description: r.description as string,
-    owner: r.owner as string, raisedOn: r.raised as string, dueOn: r.due as string, overdue: r.overdue as boolean, status: r.status as string, response: r.response as string | null,
-    respondedAt: (r.responded_at as Date | null)?.toISOString() ?? null, version: r.version as number,
+    id: r.id as string,
+    findingId: r.finding_id as string | null,
+    sessionId: r.session_id as string | null,
+    agendaItemId: r.agenda_item_id as string | null,
+    meetingQuarter: r.meeting_quarter ? quarterName(r.meeting_quarter as string) : null,
+    kind: r.kind as string,
+    description: r.description as string,
+    owner: r.owner as string,
+    raisedOn: r.raised as string,
+    dueOn: r.due as string,
+    overdue: r.overdue as boolean,
+    status: r.status as string,
+    response: r.response as string | null,
+    respondedAt: (r.responded_at as Date | null)?.toISOString() ?? null,
+    version: r.version as number,
   };
 }
 
@@ -128,7 +182,12 @@ export class DeliberationService {
   // ---- blind ratings ----
 
   /** A member's own rating of a case: saved as a draft, or submitted (then final). Optimistic locking after the first save. */
-  async saveRating(actor: Actor, sessionId: string, itemId: string, input: { form: unknown; submit?: boolean; version?: number }): Promise<RatingView> {
+  async saveRating(
+    actor: Actor,
+    sessionId: string,
+    itemId: string,
+    input: { form: unknown; submit?: boolean; version?: number },
+  ): Promise<RatingView> {
     // The session view admits members only while their membership is current (term, vetting, confidentiality agreement).
     const session = await this.panels.session(actor, sessionId);
     const item = this.item(session, itemId);
@@ -140,18 +199,27 @@ export class DeliberationService {
     if (themeErrors.length) throw DomainError.validation(themeErrors);
     await this.dataSource.transaction(async (m) => {
       await this.panels.requireStatusIn(m, sessionId, WHILE_OPEN, ratingRefusal);
-      const [current] = (await m.query(`SELECT status, version FROM panel_ratings WHERE agenda_item_id = $1 AND user_id = $2 FOR UPDATE`, [itemId, actor.id])) as { status: string; version: number }[];
-      if (current?.status === 'submitted') throw new DomainError('CONFLICT', 'Your rating is submitted and can no longer change');
+      const [current] = (await m.query(
+        `SELECT status, version FROM panel_ratings WHERE agenda_item_id = $1 AND user_id = $2 FOR UPDATE`,
+        [itemId, actor.id],
+      )) as { status: string; version: number }[];
+      if (current?.status === 'submitted')
+        throw new DomainError('CONFLICT', 'Your rating is submitted and can no longer change');
       if (current && current.version !== input.version) {
-        throw new DomainError('VERSION_CONFLICT', `Your rating was changed elsewhere (version ${current.version}, you sent ${input.version ?? 'none'}); reload and try again`, {
-          extensions: { currentVersion: current.version },
-        });
+        throw new DomainError(
+          'VERSION_CONFLICT',
+          `Your rating was changed elsewhere (version ${current.version}, you sent ${input.version ?? 'none'}); reload and try again`,
+          {
+            extensions: { currentVersion: current.version },
+          },
+        );
       }
       const status = input.submit ? 'submitted' : 'draft';
       if (current) {
-        await m.query(`UPDATE panel_ratings SET form = $3, status = $4, submitted_at = CASE WHEN $4 = 'submitted' THEN now() END, updated_at = now(), version = version + 1 WHERE agenda_item_id = $1 AND user_id = $2`, [
-          itemId, actor.id, JSON.stringify(parsed.form), status,
-        ]);
+        await m.query(
+          `UPDATE panel_ratings SET form = $3, status = $4, submitted_at = CASE WHEN $4 = 'submitted' THEN now() END, updated_at = now(), version = version + 1 WHERE agenda_item_id = $1 AND user_id = $2`,
+          [itemId, actor.id, JSON.stringify(parsed.form), status],
+        );
       } else {
         const inserted = (await m.query(
           `INSERT INTO panel_ratings (agenda_item_id, user_id, form, status, submitted_at, version) VALUES ($1, $2, $3, $4, CASE WHEN $4 = 'submitted' THEN now() END, 1)
@@ -159,9 +227,22 @@ export class DeliberationService {
           [itemId, actor.id, JSON.stringify(parsed.form), status],
         )) as unknown[];
         // Another request of yours saved the first version meanwhile (a double submit): this one did not read it.
-        if (!inserted.length) throw new DomainError('VERSION_CONFLICT', 'Your rating was saved by another request at the same time (now version 1); reload and try again', { extensions: { currentVersion: 1 } });
+        if (!inserted.length)
+          throw new DomainError(
+            'VERSION_CONFLICT',
+            'Your rating was saved by another request at the same time (now version 1); reload and try again',
+            { extensions: { currentVersion: 1 } },
+          );
       }
-      await this.audit.record(actor, { action: input.submit ? 'panel_rating.submitted' : 'panel_rating.saved', target: { type: item.caseKind, id: item.caseId }, details: { sessionId, itemId } }, m);
+      await this.audit.record(
+        actor,
+        {
+          action: input.submit ? 'panel_rating.submitted' : 'panel_rating.saved',
+          target: { type: item.caseKind, id: item.caseId },
+          details: { sessionId, itemId },
+        },
+        m,
+      );
     });
     return (await this.ratings(actor, sessionId, itemId)).find((r) => r.mine)!;
   }
@@ -176,7 +257,13 @@ export class DeliberationService {
     const rows = (await this.dataSource.query(
       `SELECT user_id, status, form, submitted_at, version FROM panel_ratings WHERE agenda_item_id = $1 ORDER BY submitted_at NULLS LAST, user_id`,
       [itemId],
-    )) as { user_id: string; status: 'draft' | 'submitted'; form: Record<string, unknown>; submitted_at: Date | null; version: number }[];
+    )) as {
+      user_id: string;
+      status: 'draft' | 'submitted';
+      form: Record<string, unknown>;
+      submitted_at: Date | null;
+      version: number;
+    }[];
     const mine = rows.find((r) => r.user_id === actor.id);
     const seeOthers = session.yourRole === 'manager' || item.ratingsRevealed || mine?.status === 'submitted';
     let n = 0;
@@ -193,9 +280,20 @@ export class DeliberationService {
   }
 
   /** Inter-rater agreement per criterion over the session's submitted ratings (Krippendorff's alpha, nominal). */
-  async agreement(actor: Actor, sessionId: string): Promise<{ sessionId: string; ratings: number; criteria: { criterion: string; alpha: number | null; pairableCases: number }[] }> {
+  async agreement(
+    actor: Actor,
+    sessionId: string,
+  ): Promise<{
+    sessionId: string;
+    ratings: number;
+    criteria: { criterion: string; alpha: number | null; pairableCases: number }[];
+  }> {
     const session = await this.panels.session(actor, sessionId);
-    if (session.yourRole === 'member' && session.status === 'open') throw new DomainError('FORBIDDEN', 'Agreement is shown to the chair while the session is open, to everyone after');
+    if (session.yourRole === 'member' && session.status === 'open')
+      throw new DomainError(
+        'FORBIDDEN',
+        'Agreement is shown to the chair while the session is open, to everyone after',
+      );
     const rows = (await this.dataSource.query(
       `SELECT r.agenda_item_id, r.user_id, r.form FROM panel_ratings r JOIN session_agenda_items a ON a.id = r.agenda_item_id WHERE a.session_id = $1 AND r.status = 'submitted'`,
       [sessionId],
@@ -203,15 +301,24 @@ export class DeliberationService {
     const raters = [...new Set(rows.map((r) => r.user_id))].sort();
     const items = [...new Set(rows.map((r) => r.agenda_item_id))].sort();
     const valueAt = (form: Record<string, unknown>, path: string[]) => {
-      const v = path.reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), form);
+      const v = path.reduce<unknown>(
+        (o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined),
+        form,
+      );
       return typeof v === 'string' ? v : null;
     };
     const criteria = CRITERIA.map((path) => {
-      const units = items.map((item) => raters.map((rater) => {
-        const rating = rows.find((r) => r.agenda_item_id === item && r.user_id === rater);
-        return rating ? valueAt(rating.form, path) : null;
-      }));
-      return { criterion: path.join('.'), alpha: krippendorffAlphaNominal(units), pairableCases: units.filter((u) => u.filter((v) => v !== null).length >= 2).length };
+      const units = items.map((item) =>
+        raters.map((rater) => {
+          const rating = rows.find((r) => r.agenda_item_id === item && r.user_id === rater);
+          return rating ? valueAt(rating.form, path) : null;
+        }),
+      );
+      return {
+        criterion: path.join('.'),
+        alpha: krippendorffAlphaNominal(units),
+        pairableCases: units.filter((u) => u.filter((v) => v !== null).length >= 2).length,
+      };
     });
     return { sessionId, ratings: rows.length, criteria };
   }
@@ -219,7 +326,12 @@ export class DeliberationService {
   // ---- consensus findings ----
 
   /** The chair records (or revises) the consensus finding of a case while the session is open. */
-  async saveFinding(actor: Actor, sessionId: string, itemId: string, input: { form: unknown; version?: number }): Promise<FindingView> {
+  async saveFinding(
+    actor: Actor,
+    sessionId: string,
+    itemId: string,
+    input: { form: unknown; version?: number },
+  ): Promise<FindingView> {
     const session = await this.panels.session(actor, sessionId);
     this.panels.requireChair(session);
     const item = this.item(session, itemId);
@@ -231,13 +343,24 @@ export class DeliberationService {
     await this.dataSource.transaction(async (m) => {
       // Share-locks the session: a close (which freezes the findings) waits for this write, or this sees it closed.
       await this.panels.requireStatusIn(m, sessionId, WHILE_OPEN, findingRefusal);
-      const [current] = (await m.query(`SELECT id, version FROM panel_findings WHERE agenda_item_id = $1 AND finding_version = 1 FOR UPDATE`, [itemId])) as { id: string; version: number }[];
+      const [current] = (await m.query(
+        `SELECT id, version FROM panel_findings WHERE agenda_item_id = $1 AND finding_version = 1 FOR UPDATE`,
+        [itemId],
+      )) as { id: string; version: number }[];
       if (current && current.version !== input.version) {
-        throw new DomainError('VERSION_CONFLICT', `The finding was changed by someone else (version ${current.version}, you sent ${input.version ?? 'none'}); reload and try again`, {
-          extensions: { currentVersion: current.version },
-        });
+        throw new DomainError(
+          'VERSION_CONFLICT',
+          `The finding was changed by someone else (version ${current.version}, you sent ${input.version ?? 'none'}); reload and try again`,
+          {
+            extensions: { currentVersion: current.version },
+          },
+        );
       }
-      if (current) await m.query(`UPDATE panel_findings SET form = $2, recorded_by = $3, updated_at = now(), version = version + 1 WHERE id = $1`, [current.id, JSON.stringify(parsed.form), actor.id]);
+      if (current)
+        await m.query(
+          `UPDATE panel_findings SET form = $2, recorded_by = $3, updated_at = now(), version = version + 1 WHERE id = $1`,
+          [current.id, JSON.stringify(parsed.form), actor.id],
+        );
       else {
         const inserted = (await m.query(
           `INSERT INTO panel_findings (agenda_item_id, finding_version, form, status, recorded_by, version) VALUES ($1, 1, $2, 'draft', $3, 1)
@@ -245,16 +368,34 @@ export class DeliberationService {
           [itemId, JSON.stringify(parsed.form), actor.id],
         )) as unknown[];
         if (!inserted.length) {
-          throw new DomainError('VERSION_CONFLICT', 'The finding was recorded by someone else at the same time (now version 1); reload and try again', { extensions: { currentVersion: 1 } });
+          throw new DomainError(
+            'VERSION_CONFLICT',
+            'The finding was recorded by someone else at the same time (now version 1); reload and try again',
+            { extensions: { currentVersion: 1 } },
+          );
         }
       }
-      await this.audit.record(actor, { action: 'panel_finding.recorded', target: { type: item.caseKind, id: item.caseId }, after: parsed.form, details: { sessionId, itemId } }, m);
+      await this.audit.record(
+        actor,
+        {
+          action: 'panel_finding.recorded',
+          target: { type: item.caseKind, id: item.caseId },
+          after: parsed.form,
+          details: { sessionId, itemId },
+        },
+        m,
+      );
     });
     return (await this.findings(actor, sessionId, itemId))[0];
   }
 
   /** Corrects a frozen finding: a new version that supersedes (and keeps) the old one, with the reason. */
-  async correctFinding(actor: Actor, sessionId: string, itemId: string, input: { form: unknown; reason: string }): Promise<FindingView> {
+  async correctFinding(
+    actor: Actor,
+    sessionId: string,
+    itemId: string,
+    input: { form: unknown; reason: string },
+  ): Promise<FindingView> {
     const session = await this.panels.session(actor, sessionId);
     this.panels.requireChair(session);
     const item = this.item(session, itemId);
@@ -267,7 +408,10 @@ export class DeliberationService {
     if (errors.length || 'errors' in parsed) throw DomainError.validation(errors);
     await this.dataSource.transaction(async (m) => {
       await this.panels.requireStatusIn(m, sessionId, ONCE_CLOSED, correctionRefusal);
-      const [latest] = (await m.query(`SELECT id, finding_version FROM panel_findings WHERE agenda_item_id = $1 ORDER BY finding_version DESC LIMIT 1 FOR UPDATE`, [itemId])) as { id: string; finding_version: number }[];
+      const [latest] = (await m.query(
+        `SELECT id, finding_version FROM panel_findings WHERE agenda_item_id = $1 ORDER BY finding_version DESC LIMIT 1 FOR UPDATE`,
+        [itemId],
+      )) as { id: string; finding_version: number }[];
       if (!latest) throw new DomainError('CONFLICT', 'There is no finding to correct');
       // Two corrections at once both read the same latest version: the second finds its version number taken.
       const inserted = (await m.query(
@@ -276,11 +420,24 @@ export class DeliberationService {
         [itemId, latest.finding_version + 1, JSON.stringify(parsed.form), latest.id, input.reason.trim(), actor.id],
       )) as unknown[];
       if (!inserted.length) {
-        throw new DomainError('VERSION_CONFLICT', `The finding was corrected by someone else at the same time (now version ${latest.finding_version + 1}); reload and check it before correcting again`, {
-          extensions: { currentVersion: latest.finding_version + 1 },
-        });
+        throw new DomainError(
+          'VERSION_CONFLICT',
+          `The finding was corrected by someone else at the same time (now version ${latest.finding_version + 1}); reload and check it before correcting again`,
+          {
+            extensions: { currentVersion: latest.finding_version + 1 },
+          },
+        );
       }
-      await this.audit.record(actor, { action: 'panel_finding.corrected', target: { type: item.caseKind, id: item.caseId }, after: parsed.form, details: { sessionId, itemId, reason: input.reason.trim(), supersedes: latest.id } }, m);
+      await this.audit.record(
+        actor,
+        {
+          action: 'panel_finding.corrected',
+          target: { type: item.caseKind, id: item.caseId },
+          after: parsed.form,
+          details: { sessionId, itemId, reason: input.reason.trim(), supersedes: latest.id },
+        },
+        m,
+      );
     });
     return (await this.findings(actor, sessionId, itemId))[0];
   }
@@ -288,7 +445,10 @@ export class DeliberationService {
   /** Every version of a case's finding, newest first. */
   async findings(actor: Actor, sessionId: string, itemId: string): Promise<FindingView[]> {
     this.item(await this.panels.session(actor, sessionId), itemId);
-    const rows = (await this.dataSource.query(`SELECT * FROM panel_findings WHERE agenda_item_id = $1 ORDER BY finding_version DESC`, [itemId])) as Record<string, unknown>[];
+    const rows = (await this.dataSource.query(
+      `SELECT * FROM panel_findings WHERE agenda_item_id = $1 ORDER BY finding_version DESC`,
+      [itemId],
+    )) as Record<string, unknown>[];
     return rows.map(toFinding);
   }
 
@@ -307,9 +467,14 @@ export class DeliberationService {
     return this.raiseAction(actor, { meetingQuarter: quarter }, input);
   }
 
-  private async raiseAction(actor: Actor, source: { findingId?: string; meetingQuarter?: string }, input: ActionInput): Promise<ActionView> {
+  private async raiseAction(
+    actor: Actor,
+    source: { findingId?: string; meetingQuarter?: string },
+    input: ActionInput,
+  ): Promise<ActionView> {
     const errors: FieldError[] = [];
-    if (!(ACTION_KINDS as readonly string[]).includes(input.kind)) errors.push({ field: 'kind', message: `must be one of ${ACTION_KINDS.join(', ')}` });
+    if (!(ACTION_KINDS as readonly string[]).includes(input.kind))
+      errors.push({ field: 'kind', message: `must be one of ${ACTION_KINDS.join(', ')}` });
     if (!input.description?.trim()) errors.push({ field: 'description', message: 'is required' });
     if (!input.owner?.trim()) errors.push({ field: 'owner', message: 'is required (who in the force answers it)' });
     if (!isIsoDate(input.dueOn)) errors.push({ field: 'dueOn', message: 'must be a date, YYYY-MM-DD' });
@@ -317,37 +482,77 @@ export class DeliberationService {
     const id = await this.dataSource.transaction(async (m) => {
       const [row] = (await m.query(
         `INSERT INTO finding_actions (finding_id, meeting_quarter, kind, description, owner, due_on, status, created_by, version) VALUES ($1, $2, $3, $4, $5, $6, 'open', $7, 1) RETURNING id`,
-        [source.findingId ?? null, source.meetingQuarter ?? null, input.kind, input.description.trim(), input.owner.trim(), input.dueOn, actor.id],
+        [
+          source.findingId ?? null,
+          source.meetingQuarter ?? null,
+          input.kind,
+          input.description.trim(),
+          input.owner.trim(),
+          input.dueOn,
+          actor.id,
+        ],
       )) as { id: string }[];
-      await this.audit.record(actor, { action: 'finding_action.raised', target: { type: 'finding_action', id: row.id }, after: input, details: source }, m);
+      await this.audit.record(
+        actor,
+        {
+          action: 'finding_action.raised',
+          target: { type: 'finding_action', id: row.id },
+          after: input,
+          details: source,
+        },
+        m,
+      );
       return row.id;
     });
     return this.action(id);
   }
 
   /** The force answers an action: status, response, owner or due date; optimistic locking by `version`. */
-  async updateAction(actor: Actor, id: string, input: { version: number; status?: string; response?: string | null; owner?: string; dueOn?: string }): Promise<ActionView> {
+  async updateAction(
+    actor: Actor,
+    id: string,
+    input: { version: number; status?: string; response?: string | null; owner?: string; dueOn?: string },
+  ): Promise<ActionView> {
     const before = await this.action(id);
     const errors: FieldError[] = [];
-    if (input.status !== undefined && !(ACTION_STATUSES as readonly string[]).includes(input.status)) errors.push({ field: 'status', message: `must be one of ${ACTION_STATUSES.join(', ')}` });
+    if (input.status !== undefined && !(ACTION_STATUSES as readonly string[]).includes(input.status))
+      errors.push({ field: 'status', message: `must be one of ${ACTION_STATUSES.join(', ')}` });
     // The response it will have: the one sent (null clears it), else the one it has.
     const response = input.response !== undefined ? input.response : before.response;
-    if (input.status === 'done' && !response?.trim()) errors.push({ field: 'response', message: 'say what was done before marking it done' });
-    if (input.dueOn !== undefined && !isIsoDate(input.dueOn)) errors.push({ field: 'dueOn', message: 'must be a date, YYYY-MM-DD' });
+    if (input.status === 'done' && !response?.trim())
+      errors.push({ field: 'response', message: 'say what was done before marking it done' });
+    if (input.dueOn !== undefined && !isIsoDate(input.dueOn))
+      errors.push({ field: 'dueOn', message: 'must be a date, YYYY-MM-DD' });
     if (errors.length) throw DomainError.validation(errors);
     await this.dataSource.transaction(async (m) => {
       const [, changed] = (await m.query(
         `UPDATE finding_actions SET status = coalesce($3, status), response = CASE WHEN $4 THEN $5 ELSE response END,
            responded_at = CASE WHEN $4 THEN now() ELSE responded_at END, owner = coalesce($6, owner), due_on = coalesce($7::date, due_on), version = version + 1
          WHERE id = $1 AND version = $2`,
-        [id, input.version, input.status ?? null, input.response !== undefined, input.response ?? null, input.owner ?? null, input.dueOn ?? null],
+        [
+          id,
+          input.version,
+          input.status ?? null,
+          input.response !== undefined,
+          input.response ?? null,
+          input.owner ?? null,
+          input.dueOn ?? null,
+        ],
       )) as [unknown, number];
       if (!changed) {
-        throw new DomainError('VERSION_CONFLICT', `Action ${id} was changed by someone else (version ${before.version}, you sent ${input.version}); reload and try again`, {
-          extensions: { currentVersion: before.version },
-        });
+        throw new DomainError(
+          'VERSION_CONFLICT',
+          `Action ${id} was changed by someone else (version ${before.version}, you sent ${input.version}); reload and try again`,
+          {
+            extensions: { currentVersion: before.version },
+          },
+        );
       }
-      await this.audit.record(actor, { action: 'finding_action.updated', target: { type: 'finding_action', id }, before, after: input }, m);
+      await this.audit.record(
+        actor,
+        { action: 'finding_action.updated', target: { type: 'finding_action', id }, before, after: input },
+        m,
+      );
     });
     return this.action(id);
   }
@@ -369,14 +574,21 @@ export class DeliberationService {
     return this.selectActions(null, { quarter, force }, null);
   }
 
-  private async selectActions(actor: Actor | null, filter: ActionFilter & { force?: string }, limit: number | null): Promise<ActionView[]> {
+  private async selectActions(
+    actor: Actor | null,
+    filter: ActionFilter & { force?: string },
+    limit: number | null,
+  ): Promise<ActionView[]> {
     const params: unknown[] = [];
     const where: string[] = [];
     if (actor && !isPoliceWide(actor)) {
-      where.push(`EXISTS (SELECT 1 FROM panel_sessions s JOIN panel_members pm ON pm.panel_id = s.panel_id WHERE s.id = ai.session_id AND pm.user_id = $${params.push(actor.id)} AND ${CURRENT_PANEL_MEMBERSHIP_SQL})`);
+      where.push(
+        `EXISTS (SELECT 1 FROM panel_sessions s JOIN panel_members pm ON pm.panel_id = s.panel_id WHERE s.id = ai.session_id AND pm.user_id = $${params.push(actor.id)} AND ${CURRENT_PANEL_MEMBERSHIP_SQL})`,
+      );
     }
     if (actor && !actor.permissions.has(Permission.THEMES_REVIEW)) where.push(`a.meeting_quarter IS NULL`);
-    if (filter.sessionId) where.push(`ai.session_id = $${params.push(isUuid(filter.sessionId) ? filter.sessionId : null)}::uuid`);
+    if (filter.sessionId)
+      where.push(`ai.session_id = $${params.push(isUuid(filter.sessionId) ? filter.sessionId : null)}::uuid`);
     if (filter.meetingQuarter) where.push(`a.meeting_quarter = $${params.push(filter.meetingQuarter)}::date`);
     if (filter.quarter) {
       const q = `$${params.push(filter.quarter)}::date`;
@@ -384,9 +596,12 @@ export class DeliberationService {
         OR (${RAISED_ON} < ${q} AND (a.status IN ('open', 'in_progress') OR (a.responded_at AT TIME ZONE 'Europe/London')::date >= ${q})))`);
     }
     if (filter.force) {
-      where.push(`(a.meeting_quarter IS NOT NULL OR EXISTS (SELECT 1 FROM (${caseColumnsSql('ai.case_kind', 'ai.case_id', 'force_code')}) c WHERE c.force_code = $${params.push(filter.force)}))`);
+      where.push(
+        `(a.meeting_quarter IS NOT NULL OR EXISTS (SELECT 1 FROM (${caseColumnsSql('ai.case_kind', 'ai.case_id', 'force_code')}) c WHERE c.force_code = $${params.push(filter.force)}))`,
+      );
     }
-    if (filter.overdue) where.push(`a.status IN ('open', 'in_progress') AND a.due_on < (now() AT TIME ZONE 'Europe/London')::date`);
+    if (filter.overdue)
+      where.push(`a.status IN ('open', 'in_progress') AND a.due_on < (now() AT TIME ZONE 'Europe/London')::date`);
     const rows = (await this.dataSource.query(
       `${ACTION_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY a.due_on, a.id${limit === null ? '' : ` LIMIT ${limit}`}`,
       params,
@@ -424,15 +639,49 @@ export class DeliberationService {
       items.push({
         position: item.position,
         case: record
-          ? { kind, id: record.id, period: record.period, areaCode: record.areaCode, occurredAt: record.occurredAt, officer: record.officer, pseudonymised: record.pseudonymised }
+          ? {
+              kind,
+              id: record.id,
+              period: record.period,
+              areaCode: record.areaCode,
+              occurredAt: record.occurredAt,
+              officer: record.officer,
+              pseudonymised: record.pseudonymised,
+            }
           : { kind, id: null, period: null, areaCode: null, occurredAt: null, officer: null, pseudonymised: true },
-        finding: finding ? { version: finding.version, status: finding.status, form: finding.form, correctionReason: finding.correctionReason } : null,
-        actions: actions.map((a) => ({ kind: a.kind, description: a.description, owner: a.owner, dueOn: a.dueOn, status: a.status, response: a.response, overdue: a.overdue })),
+        finding: finding
+          ? {
+              version: finding.version,
+              status: finding.status,
+              form: finding.form,
+              correctionReason: finding.correctionReason,
+            }
+          : null,
+        actions: actions.map((a) => ({
+          kind: a.kind,
+          description: a.description,
+          owner: a.owner,
+          dueOn: a.dueOn,
+          status: a.status,
+          response: a.response,
+          overdue: a.overdue,
+        })),
       });
     }
-    await this.audit.record(actor, { action: 'panel_session.reported', target: { type: 'panel_session', id: sessionId } });
+    await this.audit.record(actor, {
+      action: 'panel_session.reported',
+      target: { type: 'panel_session', id: sessionId },
+    });
     return {
-      session: { id: session.id, panel: session.panel.name, kind: session.panel.kind, scheduledAt: session.scheduledAt, status: session.status, closedAt: session.closedAt, minutes: session.minutes },
+      session: {
+        id: session.id,
+        panel: session.panel.name,
+        kind: session.panel.kind,
+        scheduledAt: session.scheduledAt,
+        status: session.status,
+        closedAt: session.closedAt,
+        minutes: session.minutes,
+      },
       items,
     };
   }
@@ -440,14 +689,49 @@ export class DeliberationService {
   /** The report as CSV: one line per action (or per case without actions). */
   async reportCsv(actor: Actor, sessionId: string): Promise<string> {
     const report = await this.report(actor, sessionId);
-    const header = ['position', 'case_kind', 'period', 'area', 'officer', 'rag', 'themes', 'outcome', 'learning_points', 'questions_for_force', 'action', 'action_owner', 'action_due', 'action_status', 'force_response'];
+    const header = [
+      'position',
+      'case_kind',
+      'period',
+      'area',
+      'officer',
+      'rag',
+      'themes',
+      'outcome',
+      'learning_points',
+      'questions_for_force',
+      'action',
+      'action_owner',
+      'action_due',
+      'action_status',
+      'force_response',
+    ];
     const lines = [csvLine(header)];
     for (const item of report.items) {
-      const form = (item.finding?.form ?? {}) as { assessment?: { rag?: string; themes?: string[]; learningPoints?: string | null; questionsForForce?: string | null }; outcome?: string };
-      const base = [String(item.position), item.case.kind, item.case.period ?? '', item.case.areaCode ?? '', item.case.officer ?? '', form.assessment?.rag ?? '', (form.assessment?.themes ?? []).join(';'),
-        form.outcome ?? '', form.assessment?.learningPoints ?? '', form.assessment?.questionsForForce ?? ''];
+      const form = (item.finding?.form ?? {}) as {
+        assessment?: {
+          rag?: string;
+          themes?: string[];
+          learningPoints?: string | null;
+          questionsForForce?: string | null;
+        };
+        outcome?: string;
+      };
+      const base = [
+        String(item.position),
+        item.case.kind,
+        item.case.period ?? '',
+        item.case.areaCode ?? '',
+        item.case.officer ?? '',
+        form.assessment?.rag ?? '',
+        (form.assessment?.themes ?? []).join(';'),
+        form.outcome ?? '',
+        form.assessment?.learningPoints ?? '',
+        form.assessment?.questionsForForce ?? '',
+      ];
       if (!item.actions.length) lines.push(csvLine([...base, '', '', '', '', '']));
-      for (const a of item.actions) lines.push(csvLine([...base, a.description, a.owner, a.dueOn, a.status, a.response ?? '']));
+      for (const a of item.actions)
+        lines.push(csvLine([...base, a.description, a.owner, a.dueOn, a.status, a.response ?? '']));
     }
     return `${lines.join('\n')}\n`;
   }
@@ -471,7 +755,11 @@ export class DeliberationService {
   }
 
   /** 409 unless the session's status is one of `allowed` (a fast check on the view; writes check again under lock). */
-  private requireStatus(session: SessionView, allowed: readonly SessionStatus[], refusal: (status: SessionStatus) => string): void {
+  private requireStatus(
+    session: SessionView,
+    allowed: readonly SessionStatus[],
+    refusal: (status: SessionStatus) => string,
+  ): void {
     if (!allowed.includes(session.status)) throw new DomainError('CONFLICT', refusal(session.status));
   }
 
@@ -486,15 +774,23 @@ export class DeliberationService {
   }
 
   private async findingSession(findingId: string): Promise<{ sessionId: string; itemId: string }> {
-    const [row] = (isUuid(findingId)
-      ? await this.dataSource.query(`SELECT ai.session_id, f.agenda_item_id FROM panel_findings f JOIN session_agenda_items ai ON ai.id = f.agenda_item_id WHERE f.id = $1`, [findingId])
-      : []) as { session_id: string; agenda_item_id: string }[];
+    const [row] = (
+      isUuid(findingId)
+        ? await this.dataSource.query(
+            `SELECT ai.session_id, f.agenda_item_id FROM panel_findings f JOIN session_agenda_items ai ON ai.id = f.agenda_item_id WHERE f.id = $1`,
+            [findingId],
+          )
+        : []
+    ) as { session_id: string; agenda_item_id: string }[];
     if (!row) throw DomainError.notFound('Finding', findingId);
     return { sessionId: row.session_id, itemId: row.agenda_item_id };
   }
 
   private async action(id: string): Promise<ActionView> {
-    const [row] = (isUuid(id) ? await this.dataSource.query(`${ACTION_SELECT} WHERE a.id = $1`, [id]) : []) as Record<string, unknown>[];
+    const [row] = (isUuid(id) ? await this.dataSource.query(`${ACTION_SELECT} WHERE a.id = $1`, [id]) : []) as Record<
+      string,
+      unknown
+    >[];
     if (!row) throw DomainError.notFound('Action', id);
     return toAction(row);
   }

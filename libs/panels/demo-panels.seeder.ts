@@ -25,32 +25,95 @@ export class DemoPanelsSeeder implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.demo.records) return;
-    const [panel] = (await this.dataSource.query(`SELECT id FROM panels WHERE name = 'Internal Stop and Search Review Panel (demo)'`)) as { id: string }[];
-    const [done] = (await this.dataSource.query(`SELECT 1 FROM panel_sessions s JOIN panels p ON p.id = s.panel_id WHERE p.name = 'Internal Stop and Search Review Panel (demo)' AND s.status = 'closed'`)) as unknown[];
+    const [panel] = (await this.dataSource.query(
+      `SELECT id FROM panels WHERE name = 'Internal Stop and Search Review Panel (demo)'`,
+    )) as { id: string }[];
+    const [done] = (await this.dataSource.query(
+      `SELECT 1 FROM panel_sessions s JOIN panels p ON p.id = s.panel_id WHERE p.name = 'Internal Stop and Search Review Panel (demo)' AND s.status = 'closed'`,
+    )) as unknown[];
     const chair = await this.actor('internal');
     const psd = await this.actor('psd');
     if (!panel || done || !chair || !psd) return;
-    const cases = (await this.dataSource.query(`SELECT id FROM stop_searches WHERE team_code = 'TEAM-A' ORDER BY occurred_at LIMIT 2`)) as { id: string }[];
-    let session = await this.panels.createSession(chair, panel.id, { scheduledAt: '2024-06-12T18:00:00+01:00', venue: 'Preston HQ, room 2' });
-    session = await this.panels.addToAgenda(psd, session.id, { cases: cases.map((c) => ({ kind: 'stop_search', id: c.id })) });
+    const cases = (await this.dataSource.query(
+      `SELECT id FROM stop_searches WHERE team_code = 'TEAM-A' ORDER BY occurred_at LIMIT 2`,
+    )) as { id: string }[];
+    let session = await this.panels.createSession(chair, panel.id, {
+      scheduledAt: '2024-06-12T18:00:00+01:00',
+      venue: 'Preston HQ, room 2',
+    });
+    session = await this.panels.addToAgenda(psd, session.id, {
+      cases: cases.map((c) => ({ kind: 'stop_search', id: c.id })),
+    });
     session = await this.panels.transition(chair, session.id, 'open', session.version);
     const form = {
       bwv: { availability: 'full', activatedBeforeContact: 'yes', gaps: null },
-      lawfulness: { powerApplicable: 'yes', grounds: 'insufficient_information', reason: 'The record says only "smell of cannabis"' },
-      gowisely: { grounds: 'given', object: 'given', warrantCard: 'not_applicable', identity: 'given', station: 'given', entitlementToRecord: 'not_given', legalPower: 'given', youAreDetained: 'given' },
-      recordQuality: { recordCompleted: 'yes', receiptOffered: 'no', selfDefinedEthnicityAsked: 'yes', outcomeRecorded: 'yes', outcomeLinkRecorded: 'yes' },
-      conduct: { communicationAndRespect: 'good', explanation: 'adequate', deEscalation: 'not_applicable', detentionKeptMinimal: 'good', dignity: 'good', safeguardingChildren: 'not_applicable' },
+      lawfulness: {
+        powerApplicable: 'yes',
+        grounds: 'insufficient_information',
+        reason: 'The record says only "smell of cannabis"',
+      },
+      gowisely: {
+        grounds: 'given',
+        object: 'given',
+        warrantCard: 'not_applicable',
+        identity: 'given',
+        station: 'given',
+        entitlementToRecord: 'not_given',
+        legalPower: 'given',
+        youAreDetained: 'given',
+      },
+      recordQuality: {
+        recordCompleted: 'yes',
+        receiptOffered: 'no',
+        selfDefinedEthnicityAsked: 'yes',
+        outcomeRecorded: 'yes',
+        outcomeLinkRecorded: 'yes',
+      },
+      conduct: {
+        communicationAndRespect: 'good',
+        explanation: 'adequate',
+        deEscalation: 'not_applicable',
+        detentionKeptMinimal: 'good',
+        dignity: 'good',
+        safeguardingChildren: 'not_applicable',
+      },
       useOfForce: null,
-      assessment: { rag: 'amber', goodPractice: 'Calm, polite throughout', learningPoints: 'Record the grounds in full; offer the receipt', questionsForForce: null, themes: ['smell_of_cannabis_only', 'record_quality'] },
+      assessment: {
+        rag: 'amber',
+        goodPractice: 'Calm, polite throughout',
+        learningPoints: 'Record the grounds in full; offer the receipt',
+        questionsForForce: null,
+        themes: ['smell_of_cannabis_only', 'record_quality'],
+      },
     };
     const [first, second] = session.agenda;
-    await this.deliberation.saveRating(chair, session.id, first.id, { form: { ...form, outcome: 'supervisor_debrief' }, submit: true });
-    const finding = await this.deliberation.saveFinding(chair, session.id, first.id, { form: { ...form, outcome: 'feedback_to_officer' } });
-    await this.deliberation.saveFinding(chair, session.id, second.id, { form: { ...form, outcome: 'no_action', assessment: { ...form.assessment, rag: 'green', themes: ['good_practice'] } } });
+    await this.deliberation.saveRating(chair, session.id, first.id, {
+      form: { ...form, outcome: 'supervisor_debrief' },
+      submit: true,
+    });
+    const finding = await this.deliberation.saveFinding(chair, session.id, first.id, {
+      form: { ...form, outcome: 'feedback_to_officer' },
+    });
+    await this.deliberation.saveFinding(chair, session.id, second.id, {
+      form: {
+        ...form,
+        outcome: 'no_action',
+        assessment: { ...form.assessment, rag: 'green', themes: ['good_practice'] },
+      },
+    });
     session = await this.panels.setAttendance(chair, session.id, [{ userId: chair.id, present: true }]);
     session = await this.panels.transition(chair, session.id, 'closed', session.version);
-    const action = await this.deliberation.createAction(chair, finding.id, { kind: 'feedback_to_officer', description: 'Feed back to the officer on recording grounds', owner: 'Sgt, TEAM-A', dueOn: '2024-07-12' });
-    await this.deliberation.updateAction(psd, action.id, { version: action.version, status: 'done', response: 'Officer debriefed by their sergeant on 20 June 2024' });
+    const action = await this.deliberation.createAction(chair, finding.id, {
+      kind: 'feedback_to_officer',
+      description: 'Feed back to the officer on recording grounds',
+      owner: 'Sgt, TEAM-A',
+      dueOn: '2024-07-12',
+    });
+    await this.deliberation.updateAction(psd, action.id, {
+      version: action.version,
+      status: 'done',
+      response: 'Officer debriefed by their sergeant on 20 June 2024',
+    });
     this.logger.info({ session: session.id }, 'demo panel session closed with findings and an answered action');
   }
 }

@@ -4,5 +4,9 @@ import { DeliberationService } from './deliberation.service';
 import { PanelsService } from './panels.service';
 import { DemoPanelsSeeder } from './demo-panels.seeder';
 
-@Module({ imports: [RecordsModule], providers: [PanelsService, DeliberationService, DemoPanelsSeeder], exports: [PanelsService, DeliberationService] })
+@Module({
+  imports: [RecordsModule],
+  providers: [PanelsService, DeliberationService, DemoPanelsSeeder],
+  exports: [PanelsService, DeliberationService],
+})
 export class PanelsModule {}

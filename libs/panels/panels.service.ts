@@ -15,7 +15,16 @@ export interface PanelView {
   bwvRedacted: boolean;
   quorum: number;
   version: number;
-  members: { userId: string; username: string; role: string; termStart: string; termEnd: string | null; vettedOn: string | null; confidentialitySignedOn: string | null; active: boolean }[];
+  members: {
+    userId: string;
+    username: string;
+    role: string;
+    termStart: string;
+    termEnd: string | null;
+    vettedOn: string | null;
+    confidentialitySignedOn: string | null;
+    active: boolean;
+  }[];
 }
 
 export interface PanelInput {
@@ -82,7 +91,12 @@ function toSummary(s: Record<string, unknown>): SessionSummary {
   const date = (v: unknown) => (v as Date | null)?.toISOString() ?? null;
   return {
     id: s.id as string,
-    panel: { id: s.panel_id as string, name: s.panel_name as string, kind: s.panel_kind as string, quorum: s.quorum as number },
+    panel: {
+      id: s.panel_id as string,
+      name: s.panel_name as string,
+      kind: s.panel_kind as string,
+      quorum: s.quorum as number,
+    },
     scheduledAt: (s.scheduled_at as Date).toISOString(),
     venue: s.venue as string | null,
     online: s.online as boolean,
@@ -120,7 +134,8 @@ export class PanelsService {
 
   async getPanel(actor: Actor, id: string): Promise<PanelView> {
     const panel = await this.panel(id);
-    if (!isPoliceWide(actor) && !panel.members.some((m) => m.userId === actor.id)) throw DomainError.notFound('Panel', id);
+    if (!isPoliceWide(actor) && !panel.members.some((m) => m.userId === actor.id))
+      throw DomainError.notFound('Panel', id);
     return panel;
   }
 
@@ -131,7 +146,11 @@ export class PanelsService {
         `INSERT INTO panels (name, kind, remit, show_grounds, bwv_redacted, quorum, version) VALUES ($1, $2, $3, $4, $5, $6, 1) RETURNING id`,
         [input.name, input.kind, input.remit, input.showGrounds ?? false, input.bwvRedacted ?? true, input.quorum ?? 3],
       )) as { id: string }[];
-      await this.audit.record(actor, { action: 'panel.created', target: { type: 'panel', id: row.id }, after: input }, m);
+      await this.audit.record(
+        actor,
+        { action: 'panel.created', target: { type: 'panel', id: row.id }, after: input },
+        m,
+      );
       return row.id;
     });
     return this.panel(id);
@@ -145,10 +164,22 @@ export class PanelsService {
       const [, changed] = (await m.query(
         `UPDATE panels SET name = coalesce($3, name), remit = coalesce($4, remit), show_grounds = coalesce($5, show_grounds), bwv_redacted = coalesce($6, bwv_redacted),
            quorum = coalesce($7, quorum), version = version + 1 WHERE id = $1 AND version = $2`,
-        [id, input.version, input.name ?? null, input.remit ?? null, input.showGrounds ?? null, input.bwvRedacted ?? null, input.quorum ?? null],
+        [
+          id,
+          input.version,
+          input.name ?? null,
+          input.remit ?? null,
+          input.showGrounds ?? null,
+          input.bwvRedacted ?? null,
+          input.quorum ?? null,
+        ],
       )) as [unknown, number];
       if (!changed) throw this.stale('Panel', id, before.version + 1, input.version);
-      await this.audit.record(actor, { action: 'panel.updated', target: { type: 'panel', id }, before, after: input }, m);
+      await this.audit.record(
+        actor,
+        { action: 'panel.updated', target: { type: 'panel', id }, before, after: input },
+        m,
+      );
     });
     return this.panel(id);
   }
@@ -157,28 +188,49 @@ export class PanelsService {
   async putMember(actor: Actor, panelId: string, userId: string, input: MemberInput): Promise<PanelView> {
     const panel = await this.panel(panelId);
     const errors: FieldError[] = [];
-    const [user] = (isUuid(userId) ? await this.dataSource.query(`SELECT roles FROM users WHERE id = $1 AND disabled_at IS NULL`, [userId]) : []) as { roles: string[] }[];
+    const [user] = (
+      isUuid(userId)
+        ? await this.dataSource.query(`SELECT roles FROM users WHERE id = $1 AND disabled_at IS NULL`, [userId])
+        : []
+    ) as { roles: string[] }[];
     const needed = panel.kind === 'external' ? 'external_panel' : 'internal_panel';
     if (!user) errors.push({ field: 'userId', message: 'is not an active user' });
-    else if (!user.roles.includes(needed) && !(panel.kind === 'internal' && user.roles.includes('professional_standards'))) {
+    else if (
+      !user.roles.includes(needed) &&
+      !(panel.kind === 'internal' && user.roles.includes('professional_standards'))
+    ) {
       errors.push({ field: 'userId', message: `must hold the ${needed} role to sit on this ${panel.kind} panel` });
     }
     if (!['chair', 'member'].includes(input.role)) errors.push({ field: 'role', message: 'must be chair or member' });
     for (const f of ['termStart', 'termEnd', 'vettedOn', 'confidentialitySignedOn'] as const) {
       const v = input[f];
-      if (v !== undefined && v !== null && !isIsoDate(v)) errors.push({ field: f, message: 'must be a date, YYYY-MM-DD' });
+      if (v !== undefined && v !== null && !isIsoDate(v))
+        errors.push({ field: f, message: 'must be a date, YYYY-MM-DD' });
     }
     if (!input.termStart) errors.push({ field: 'termStart', message: 'is required' });
-    if (input.termEnd && input.termStart && input.termEnd < input.termStart) errors.push({ field: 'termEnd', message: 'must not be before termStart' });
+    if (input.termEnd && input.termStart && input.termEnd < input.termStart)
+      errors.push({ field: 'termEnd', message: 'must not be before termStart' });
     if (errors.length) throw DomainError.validation(errors);
     await this.dataSource.transaction(async (m) => {
       await m.query(
         `INSERT INTO panel_members (panel_id, user_id, role, term_start, term_end, vetted_on, confidentiality_signed_on) VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT (panel_id, user_id) DO UPDATE SET role = EXCLUDED.role, term_start = EXCLUDED.term_start, term_end = EXCLUDED.term_end,
            vetted_on = EXCLUDED.vetted_on, confidentiality_signed_on = EXCLUDED.confidentiality_signed_on`,
-        [panelId, userId, input.role, input.termStart, input.termEnd ?? null, input.vettedOn ?? null, input.confidentialitySignedOn ?? null],
+        [
+          panelId,
+          userId,
+          input.role,
+          input.termStart,
+          input.termEnd ?? null,
+          input.vettedOn ?? null,
+          input.confidentialitySignedOn ?? null,
+        ],
       );
-      await this.audit.record(actor, { action: 'panel.member_set', target: { type: 'panel', id: panelId }, details: { userId, ...input } }, m);
+      await this.audit.record(
+        actor,
+        { action: 'panel.member_set', target: { type: 'panel', id: panelId }, details: { userId, ...input } },
+        m,
+      );
     });
     return this.panel(panelId);
   }
@@ -187,12 +239,16 @@ export class PanelsService {
 
   /** Sessions the actor may open (as `session`), newest first: one query. */
   async listSessions(actor: Actor, filter: { status?: string }): Promise<SessionSummary[]> {
-    if (filter.status && !(SESSION_STATUSES as readonly string[]).includes(filter.status)) throw DomainError.validation([{ field: 'status', message: `must be one of ${SESSION_STATUSES.join(', ')}` }]);
+    if (filter.status && !(SESSION_STATUSES as readonly string[]).includes(filter.status))
+      throw DomainError.validation([{ field: 'status', message: `must be one of ${SESSION_STATUSES.join(', ')}` }]);
     const params: unknown[] = [actor.id];
     const where: string[] = [];
     if (!isPoliceWide(actor)) where.push(`(${CURRENT_PANEL_MEMBERSHIP_SQL})`);
     if (filter.status) where.push(`s.status = $${params.push(filter.status)}`);
-    const rows = (await this.dataSource.query(`${SESSION_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY s.scheduled_at DESC, s.id LIMIT 200`, params)) as Record<string, unknown>[];
+    const rows = (await this.dataSource.query(
+      `${SESSION_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY s.scheduled_at DESC, s.id LIMIT 200`,
+      params,
+    )) as Record<string, unknown>[];
     return rows.map(toSummary);
   }
 
@@ -202,71 +258,135 @@ export class PanelsService {
     return view;
   }
 
-  async createSession(actor: Actor, panelId: string, input: { scheduledAt: string; venue?: string | null; online?: boolean }): Promise<SessionView> {
+  async createSession(
+    actor: Actor,
+    panelId: string,
+    input: { scheduledAt: string; venue?: string | null; online?: boolean },
+  ): Promise<SessionView> {
     await this.requireRunner(actor, panelId);
-    if (!isIsoInstant(input.scheduledAt)) throw DomainError.validation([{ field: 'scheduledAt', message: 'must be an ISO 8601 date-time with its offset' }]);
+    if (!isIsoInstant(input.scheduledAt))
+      throw DomainError.validation([
+        { field: 'scheduledAt', message: 'must be an ISO 8601 date-time with its offset' },
+      ]);
     const id = await this.dataSource.transaction(async (m) => {
       const [row] = (await m.query(
         `INSERT INTO panel_sessions (panel_id, scheduled_at, venue, online, status, version) VALUES ($1, $2, $3, $4, 'planned', 1) RETURNING id`,
         [panelId, input.scheduledAt, input.venue ?? null, input.online ?? false],
       )) as { id: string }[];
-      await this.audit.record(actor, { action: 'panel_session.created', target: { type: 'panel_session', id: row.id }, after: { panelId, ...input } }, m);
+      await this.audit.record(
+        actor,
+        {
+          action: 'panel_session.created',
+          target: { type: 'panel_session', id: row.id },
+          after: { panelId, ...input },
+        },
+        m,
+      );
       return row.id;
     });
     return this.session(actor, id);
   }
 
-  async updateSession(actor: Actor, id: string, input: { version: number; scheduledAt?: string; venue?: string | null; online?: boolean; minutes?: string | null }): Promise<SessionView> {
+  async updateSession(
+    actor: Actor,
+    id: string,
+    input: { version: number; scheduledAt?: string; venue?: string | null; online?: boolean; minutes?: string | null },
+  ): Promise<SessionView> {
     const session = await this.session(actor, id);
     this.requireChair(session);
     if (session.status === 'published') throw new DomainError('CONFLICT', 'A published session no longer changes');
-    if (input.scheduledAt !== undefined && !isIsoInstant(input.scheduledAt)) throw DomainError.validation([{ field: 'scheduledAt', message: 'must be an ISO 8601 date-time with its offset' }]);
+    if (input.scheduledAt !== undefined && !isIsoInstant(input.scheduledAt))
+      throw DomainError.validation([
+        { field: 'scheduledAt', message: 'must be an ISO 8601 date-time with its offset' },
+      ]);
     await this.dataSource.transaction(async (m) => {
       const [, changed] = (await m.query(
         `UPDATE panel_sessions SET scheduled_at = coalesce($3::timestamptz, scheduled_at), venue = CASE WHEN $4 THEN $5 ELSE venue END, online = coalesce($6, online),
            minutes = CASE WHEN $7 THEN $8 ELSE minutes END, version = version + 1 WHERE id = $1 AND version = $2`,
-        [id, input.version, input.scheduledAt ?? null, input.venue !== undefined, input.venue ?? null, input.online ?? null, input.minutes !== undefined, input.minutes ?? null],
+        [
+          id,
+          input.version,
+          input.scheduledAt ?? null,
+          input.venue !== undefined,
+          input.venue ?? null,
+          input.online ?? null,
+          input.minutes !== undefined,
+          input.minutes ?? null,
+        ],
       )) as [unknown, number];
       if (!changed) throw this.stale('Session', id, session.version, input.version);
-      await this.audit.record(actor, { action: 'panel_session.updated', target: { type: 'panel_session', id }, details: input }, m);
+      await this.audit.record(
+        actor,
+        { action: 'panel_session.updated', target: { type: 'panel_session', id }, details: input },
+        m,
+      );
     });
     return this.session(actor, id);
   }
 
   /** Adds cases to a planned or open session: chosen records, or a dip sample's items (kinds outside the panel's remit are refused). */
-  async addToAgenda(actor: Actor, id: string, input: { cases?: { kind: string; id: string }[]; dipSampleId?: string }): Promise<SessionView> {
+  async addToAgenda(
+    actor: Actor,
+    id: string,
+    input: { cases?: { kind: string; id: string }[]; dipSampleId?: string },
+  ): Promise<SessionView> {
     const session = await this.session(actor, id);
-    if (session.status !== 'planned' && session.status !== 'open') throw new DomainError('CONFLICT', `Cases cannot be added to a ${session.status} session`);
-    const [{ remit }] = (await this.dataSource.query(`SELECT remit FROM panels WHERE id = $1`, [session.panel.id])) as { remit: string[] }[];
-    const wanted: { kind: string; id: string; sampleItem: string | null }[] = (input.cases ?? []).map((c) => ({ ...c, sampleItem: null }));
+    if (session.status !== 'planned' && session.status !== 'open')
+      throw new DomainError('CONFLICT', `Cases cannot be added to a ${session.status} session`);
+    const [{ remit }] = (await this.dataSource.query(`SELECT remit FROM panels WHERE id = $1`, [session.panel.id])) as {
+      remit: string[];
+    }[];
+    const wanted: { kind: string; id: string; sampleItem: string | null }[] = (input.cases ?? []).map((c) => ({
+      ...c,
+      sampleItem: null,
+    }));
     const errors: FieldError[] = [];
     if (input.dipSampleId) {
-      const items = (isUuid(input.dipSampleId)
-        ? await this.dataSource.query(`SELECT i.id, i.case_kind, i.case_id FROM dip_sample_items i JOIN dip_samples s ON s.id = i.sample_id WHERE s.id = $1 AND s.status = 'issued' ORDER BY i.position`, [input.dipSampleId])
-        : []) as { id: string; case_kind: string; case_id: string }[];
+      const items = (
+        isUuid(input.dipSampleId)
+          ? await this.dataSource.query(
+              `SELECT i.id, i.case_kind, i.case_id FROM dip_sample_items i JOIN dip_samples s ON s.id = i.sample_id WHERE s.id = $1 AND s.status = 'issued' ORDER BY i.position`,
+              [input.dipSampleId],
+            )
+          : []
+      ) as { id: string; case_kind: string; case_id: string }[];
       if (!items.length) errors.push({ field: 'dipSampleId', message: 'is not an issued dip sample with items' });
       const fitting = items.filter((i) => remit.includes(i.case_kind));
       if (items.length && !fitting.length) {
-        errors.push({ field: 'dipSampleId', message: `none of the sample's ${items.length} item(s) is within the panel's remit (${remit.join(', ')})` });
+        errors.push({
+          field: 'dipSampleId',
+          message: `none of the sample's ${items.length} item(s) is within the panel's remit (${remit.join(', ')})`,
+        });
       }
       for (const i of fitting) wanted.push({ kind: i.case_kind, id: i.case_id, sampleItem: i.id });
     }
     if (!wanted.length && !errors.length) errors.push({ field: 'cases', message: 'give cases or a dip sample' });
     wanted.forEach((c, i) => {
-      if (!(CASE_KINDS as string[]).includes(c.kind)) errors.push({ field: `cases.${i}.kind`, message: `must be one of ${CASE_KINDS.join(', ')}` });
-      else if (!remit.includes(c.kind)) errors.push({ field: `cases.${i}.kind`, message: `is outside the panel's remit (${remit.join(', ')})` });
+      if (!(CASE_KINDS as string[]).includes(c.kind))
+        errors.push({ field: `cases.${i}.kind`, message: `must be one of ${CASE_KINDS.join(', ')}` });
+      else if (!remit.includes(c.kind))
+        errors.push({ field: `cases.${i}.kind`, message: `is outside the panel's remit (${remit.join(', ')})` });
       if (!isUuid(c.id)) errors.push({ field: `cases.${i}.id`, message: 'must be a case id' });
     });
     if (errors.length) throw DomainError.validation(errors);
     for (const kind of CASE_KINDS) {
       const ids = wanted.filter((c) => c.kind === kind).map((c) => c.id);
       if (!ids.length) continue;
-      const found = new Set(((await this.dataSource.query(`SELECT id FROM ${CASE_TABLES[kind]} WHERE id = ANY($1::uuid[])`, [ids])) as { id: string }[]).map((r) => r.id));
+      const found = new Set(
+        (
+          (await this.dataSource.query(`SELECT id FROM ${CASE_TABLES[kind]} WHERE id = ANY($1::uuid[])`, [ids])) as {
+            id: string;
+          }[]
+        ).map((r) => r.id),
+      );
       const missing = ids.find((x) => !found.has(x));
       if (missing) throw DomainError.notFound('Case', missing);
     }
     await this.dataSource.transaction(async (m) => {
-      const [{ next }] = (await m.query(`SELECT coalesce(max(position), 0) + 1 AS next FROM session_agenda_items WHERE session_id = $1`, [id])) as { next: number }[];
+      const [{ next }] = (await m.query(
+        `SELECT coalesce(max(position), 0) + 1 AS next FROM session_agenda_items WHERE session_id = $1`,
+        [id],
+      )) as { next: number }[];
       let position = next;
       for (const c of wanted) {
         const added = (await m.query(
@@ -275,7 +395,18 @@ export class PanelsService {
         )) as unknown[];
         if (added.length) position++;
       }
-      await this.audit.record(actor, { action: 'panel_session.agenda_added', target: { type: 'panel_session', id }, details: { cases: wanted.map(({ kind, id: caseId }) => ({ kind, id: caseId })), dipSampleId: input.dipSampleId } }, m);
+      await this.audit.record(
+        actor,
+        {
+          action: 'panel_session.agenda_added',
+          target: { type: 'panel_session', id },
+          details: {
+            cases: wanted.map(({ kind, id: caseId }) => ({ kind, id: caseId })),
+            dipSampleId: input.dipSampleId,
+          },
+        },
+        m,
+      );
     });
     return this.session(actor, id);
   }
@@ -284,8 +415,16 @@ export class PanelsService {
   async setAttendance(actor: Actor, id: string, entries: { userId: string; present: boolean }[]): Promise<SessionView> {
     const session = await this.session(actor, id);
     this.requireChair(session);
-    const members = new Set(((await this.dataSource.query(`SELECT user_id FROM panel_members WHERE panel_id = $1`, [session.panel.id])) as { user_id: string }[]).map((r) => r.user_id));
-    const errors = entries.flatMap((e, i) => (members.has(e.userId) ? [] : [{ field: `entries.${i}.userId`, message: 'is not a member of this panel' }]));
+    const members = new Set(
+      (
+        (await this.dataSource.query(`SELECT user_id FROM panel_members WHERE panel_id = $1`, [session.panel.id])) as {
+          user_id: string;
+        }[]
+      ).map((r) => r.user_id),
+    );
+    const errors = entries.flatMap((e, i) =>
+      members.has(e.userId) ? [] : [{ field: `entries.${i}.userId`, message: 'is not a member of this panel' }],
+    );
     if (errors.length) throw DomainError.validation(errors);
     await this.dataSource.transaction(async (m) => {
       for (const e of entries) {
@@ -294,7 +433,11 @@ export class PanelsService {
           [id, e.userId, e.present],
         );
       }
-      await this.audit.record(actor, { action: 'panel_session.attendance', target: { type: 'panel_session', id }, details: { entries } }, m);
+      await this.audit.record(
+        actor,
+        { action: 'panel_session.attendance', target: { type: 'panel_session', id }, details: { entries } },
+        m,
+      );
     });
     return this.session(actor, id);
   }
@@ -304,15 +447,32 @@ export class PanelsService {
     const session = await this.session(actor, id);
     const item = session.agenda.find((i) => i.id === itemId);
     if (!item) throw DomainError.notFound('Agenda item', itemId);
-    if (session.yourRole === 'manager') throw new DomainError('FORBIDDEN', 'Only members of the panel declare conflicts');
-    if (session.status !== 'planned' && session.status !== 'open') throw new DomainError('CONFLICT', `Conflicts are declared before or during the session, not once it is ${session.status}`);
+    if (session.yourRole === 'manager')
+      throw new DomainError('FORBIDDEN', 'Only members of the panel declare conflicts');
+    if (session.status !== 'planned' && session.status !== 'open')
+      throw new DomainError(
+        'CONFLICT',
+        `Conflicts are declared before or during the session, not once it is ${session.status}`,
+      );
     if (!reason?.trim()) throw DomainError.validation([{ field: 'reason', message: 'say what the conflict is' }]);
     await this.dataSource.transaction(async (m) => {
-      await m.query(`INSERT INTO conflict_declarations (session_id, case_kind, case_id, user_id, reason) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`, [
-        id, item.caseKind, item.caseId, actor.id, reason.trim(),
+      await m.query(
+        `INSERT INTO conflict_declarations (session_id, case_kind, case_id, user_id, reason) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
+        [id, item.caseKind, item.caseId, actor.id, reason.trim()],
+      );
+      await m.query(`DELETE FROM panel_ratings WHERE agenda_item_id = $1 AND user_id = $2 AND status = 'draft'`, [
+        itemId,
+        actor.id,
       ]);
-      await m.query(`DELETE FROM panel_ratings WHERE agenda_item_id = $1 AND user_id = $2 AND status = 'draft'`, [itemId, actor.id]);
-      await this.audit.record(actor, { action: 'panel_session.conflict_declared', target: { type: 'panel_session', id }, details: { itemId, reason: reason.trim() } }, m);
+      await this.audit.record(
+        actor,
+        {
+          action: 'panel_session.conflict_declared',
+          target: { type: 'panel_session', id },
+          details: { itemId, reason: reason.trim() },
+        },
+        m,
+      );
     });
     return this.session(actor, id);
   }
@@ -323,8 +483,15 @@ export class PanelsService {
     this.requireChair(session);
     if (!session.agenda.some((i) => i.id === itemId)) throw DomainError.notFound('Agenda item', itemId);
     await this.dataSource.transaction(async (m) => {
-      await m.query(`UPDATE session_agenda_items SET ratings_revealed_at = coalesce(ratings_revealed_at, now()) WHERE id = $1`, [itemId]);
-      await this.audit.record(actor, { action: 'panel_session.ratings_revealed', target: { type: 'panel_session', id }, details: { itemId } }, m);
+      await m.query(
+        `UPDATE session_agenda_items SET ratings_revealed_at = coalesce(ratings_revealed_at, now()) WHERE id = $1`,
+        [itemId],
+      );
+      await this.audit.record(
+        actor,
+        { action: 'panel_session.ratings_revealed', target: { type: 'panel_session', id }, details: { itemId } },
+        m,
+      );
     });
     return this.session(actor, id);
   }
@@ -333,13 +500,17 @@ export class PanelsService {
   async transition(actor: Actor, id: string, to: string, version: number): Promise<SessionView> {
     const session = await this.session(actor, id);
     this.requireChair(session);
-    if (!(SESSION_STATUSES as readonly string[]).includes(to)) throw DomainError.validation([{ field: 'status', message: `must be one of ${SESSION_STATUSES.join(', ')}` }]);
+    if (!(SESSION_STATUSES as readonly string[]).includes(to))
+      throw DomainError.validation([{ field: 'status', message: `must be one of ${SESSION_STATUSES.join(', ')}` }]);
     const problem = transitionProblem(session.status, to as SessionStatus, {
       agendaItems: session.agenda.length,
       present: session.attendance.filter((a) => a.present).length,
       quorum: session.panel.quorum,
     });
-    if (problem) throw new DomainError('CONFLICT', `The session cannot move on: ${problem}`, { extensions: { status: session.status } });
+    if (problem)
+      throw new DomainError('CONFLICT', `The session cannot move on: ${problem}`, {
+        extensions: { status: session.status },
+      });
     await this.dataSource.transaction(async (m: EntityManager) => {
       const [, changed] = (await m.query(
         `UPDATE panel_sessions SET status = $3, opened_at = CASE WHEN $3 = 'open' THEN now() ELSE opened_at END,
@@ -349,9 +520,16 @@ export class PanelsService {
       )) as [unknown, number];
       if (!changed) throw this.stale('Session', id, session.version, version);
       if (to === 'closed') {
-        await m.query(`UPDATE panel_findings f SET status = 'final', updated_at = now() FROM session_agenda_items a WHERE a.id = f.agenda_item_id AND a.session_id = $1 AND f.status = 'draft'`, [id]);
+        await m.query(
+          `UPDATE panel_findings f SET status = 'final', updated_at = now() FROM session_agenda_items a WHERE a.id = f.agenda_item_id AND a.session_id = $1 AND f.status = 'draft'`,
+          [id],
+        );
       }
-      await this.audit.record(actor, { action: `panel_session.${to}`, target: { type: 'panel_session', id }, details: { from: session.status } }, m);
+      await this.audit.record(
+        actor,
+        { action: `panel_session.${to}`, target: { type: 'panel_session', id }, details: { from: session.status } },
+        m,
+      );
     });
     return this.session(actor, id);
   }
@@ -364,13 +542,16 @@ export class PanelsService {
    */
   async session(actor: Actor, id: string): Promise<SessionView> {
     if (!isUuid(id)) throw DomainError.notFound('Panel session', id);
-    const [s] = (await this.dataSource.query(
-      `${SESSION_SELECT} WHERE s.id = $2`,
-      [actor.id, id],
-    )) as Record<string, unknown>[];
+    const [s] = (await this.dataSource.query(`${SESSION_SELECT} WHERE s.id = $2`, [actor.id, id])) as Record<
+      string,
+      unknown
+    >[];
     if (!s || (!s.my_role && !isPoliceWide(actor) && !s.listed)) throw DomainError.notFound('Panel session', id);
     if (!s.my_role && !isPoliceWide(actor)) {
-      throw new DomainError('FORBIDDEN', 'Your membership of this panel is not current: a term in force, vetting and a signed confidentiality agreement are needed');
+      throw new DomainError(
+        'FORBIDDEN',
+        'Your membership of this panel is not current: a term in force, vetting and a signed confidentiality agreement are needed',
+      );
     }
     const attendance = (await this.dataSource.query(
       `SELECT a.user_id, u.username, a.present FROM session_attendance a JOIN users u ON u.id = a.user_id WHERE a.session_id = $1 ORDER BY u.username`,
@@ -383,50 +564,86 @@ export class PanelsService {
          (SELECT json_build_object('id', f.id, 'version', f.finding_version, 'status', f.status) FROM panel_findings f WHERE f.agenda_item_id = a.id ORDER BY f.finding_version DESC LIMIT 1) AS finding
        FROM session_agenda_items a WHERE a.session_id = $1 ORDER BY a.position`,
       [id, actor.id],
-    )) as { id: string; position: number; case_kind: string; case_id: string; dip_sample_item_id: string | null; revealed: boolean; conflicted: boolean; submitted: number; finding: AgendaItemView['finding'] }[];
+    )) as {
+      id: string;
+      position: number;
+      case_kind: string;
+      case_id: string;
+      dip_sample_item_id: string | null;
+      revealed: boolean;
+      conflicted: boolean;
+      submitted: number;
+      finding: AgendaItemView['finding'];
+    }[];
     return {
       ...toSummary(s),
       attendance: attendance.map((a) => ({ userId: a.user_id, username: a.username, present: a.present })),
       // A member sees a conflicted case as a placeholder only: which case it is stays hidden from them.
       agenda: agenda.map((a) => ({
-        id: a.id, position: a.position, caseKind: a.case_kind, caseId: a.conflicted ? '' : a.case_id, dipSampleItemId: a.conflicted ? null : a.dip_sample_item_id,
-        ratingsRevealed: a.revealed, conflicted: a.conflicted, ratingsSubmitted: a.submitted, finding: a.finding,
+        id: a.id,
+        position: a.position,
+        caseKind: a.case_kind,
+        caseId: a.conflicted ? '' : a.case_id,
+        dipSampleItemId: a.conflicted ? null : a.dip_sample_item_id,
+        ratingsRevealed: a.revealed,
+        conflicted: a.conflicted,
+        ratingsSubmitted: a.submitted,
+        finding: a.finding,
       })),
     };
   }
 
   /** Managers, or the chair of the session's panel. */
   requireChair(session: SessionView): void {
-    if (session.yourRole !== 'chair' && session.yourRole !== 'manager') throw new DomainError('FORBIDDEN', "Only the panel's chair (or professional standards) runs the session");
+    if (session.yourRole !== 'chair' && session.yourRole !== 'manager')
+      throw new DomainError('FORBIDDEN', "Only the panel's chair (or professional standards) runs the session");
   }
 
   /**
    * Inside a write transaction: refuses (409) unless the session's status is one of `allowed`. The row is share-locked
    * until the write commits, so a transition (close freezes the findings) cannot slip in between check and write.
    */
-  async requireStatusIn(m: EntityManager, id: string, allowed: readonly SessionStatus[], refusal: (status: SessionStatus) => string): Promise<void> {
-    const [row] = (await m.query(`SELECT status FROM panel_sessions WHERE id = $1 FOR SHARE`, [id])) as { status: SessionStatus }[];
+  async requireStatusIn(
+    m: EntityManager,
+    id: string,
+    allowed: readonly SessionStatus[],
+    refusal: (status: SessionStatus) => string,
+  ): Promise<void> {
+    const [row] = (await m.query(`SELECT status FROM panel_sessions WHERE id = $1 FOR SHARE`, [id])) as {
+      status: SessionStatus;
+    }[];
     if (!row) throw DomainError.notFound('Panel session', id);
     if (!allowed.includes(row.status)) throw new DomainError('CONFLICT', refusal(row.status));
   }
 
   private async requireRunner(actor: Actor, panelId: string): Promise<void> {
     if (isPoliceWide(actor)) return;
-    const [row] = (await this.dataSource.query(`SELECT role FROM panel_members pm WHERE pm.panel_id = $1 AND pm.user_id = $2 AND ${CURRENT_PANEL_MEMBERSHIP_SQL}`, [panelId, actor.id])) as { role: string }[];
-    if (row?.role !== 'chair') throw new DomainError('FORBIDDEN', "Only the panel's chair (or professional standards) schedules its sessions");
+    const [row] = (await this.dataSource.query(
+      `SELECT role FROM panel_members pm WHERE pm.panel_id = $1 AND pm.user_id = $2 AND ${CURRENT_PANEL_MEMBERSHIP_SQL}`,
+      [panelId, actor.id],
+    )) as { role: string }[];
+    if (row?.role !== 'chair')
+      throw new DomainError('FORBIDDEN', "Only the panel's chair (or professional standards) schedules its sessions");
   }
 
   private checkPanel(input: Partial<PanelInput>): void {
     const errors: FieldError[] = [];
     if (!input.name?.trim()) errors.push({ field: 'name', message: 'is required' });
-    if (input.kind !== 'internal' && input.kind !== 'external') errors.push({ field: 'kind', message: 'must be internal or external' });
-    if (!input.remit?.length || input.remit.some((k) => !(CASE_KINDS as string[]).includes(k))) errors.push({ field: 'remit', message: `must list kinds from ${CASE_KINDS.join(', ')}` });
-    if (input.quorum !== undefined && (!Number.isInteger(input.quorum) || input.quorum < 1)) errors.push({ field: 'quorum', message: 'must be a whole number, at least 1' });
+    if (input.kind !== 'internal' && input.kind !== 'external')
+      errors.push({ field: 'kind', message: 'must be internal or external' });
+    if (!input.remit?.length || input.remit.some((k) => !(CASE_KINDS as string[]).includes(k)))
+      errors.push({ field: 'remit', message: `must list kinds from ${CASE_KINDS.join(', ')}` });
+    if (input.quorum !== undefined && (!Number.isInteger(input.quorum) || input.quorum < 1))
+      errors.push({ field: 'quorum', message: 'must be a whole number, at least 1' });
     if (errors.length) throw DomainError.validation(errors);
   }
 
   private stale(what: string, id: string, current: number, sent: number): DomainError {
-    return new DomainError('VERSION_CONFLICT', `${what} ${id} was changed by someone else (version ${current}, you sent ${sent}); reload and try again`, { extensions: { currentVersion: current } });
+    return new DomainError(
+      'VERSION_CONFLICT',
+      `${what} ${id} was changed by someone else (version ${current}, you sent ${sent}); reload and try again`,
+      { extensions: { currentVersion: current } },
+    );
   }
 
   private async panel(id: string): Promise<PanelView> {
@@ -438,13 +655,26 @@ export class PanelsService {
   /** Panels with their members, in the order of `ids` (missing ones left out): two queries however many. */
   private async loadPanels(ids: string[]): Promise<PanelView[]> {
     if (!ids.length) return [];
-    const panels = (await this.dataSource.query(`SELECT * FROM panels WHERE id = ANY($1::uuid[])`, [ids])) as Record<string, unknown>[];
+    const panels = (await this.dataSource.query(`SELECT * FROM panels WHERE id = ANY($1::uuid[])`, [ids])) as Record<
+      string,
+      unknown
+    >[];
     const members = (await this.dataSource.query(
       `SELECT pm.panel_id, pm.user_id, u.username, pm.role, to_char(pm.term_start, 'YYYY-MM-DD') AS term_start, to_char(pm.term_end, 'YYYY-MM-DD') AS term_end,
          to_char(pm.vetted_on, 'YYYY-MM-DD') AS vetted_on, to_char(pm.confidentiality_signed_on, 'YYYY-MM-DD') AS confidentiality_signed_on, (${CURRENT_PANEL_MEMBERSHIP_SQL}) AS active
        FROM panel_members pm JOIN users u ON u.id = pm.user_id WHERE pm.panel_id = ANY($1::uuid[]) ORDER BY pm.role, u.username`,
       [ids],
-    )) as { panel_id: string; user_id: string; username: string; role: string; term_start: string; term_end: string | null; vetted_on: string | null; confidentiality_signed_on: string | null; active: boolean }[];
+    )) as {
+      panel_id: string;
+      user_id: string;
+      username: string;
+      role: string;
+      term_start: string;
+      term_end: string | null;
+      vetted_on: string | null;
+      confidentiality_signed_on: string | null;
+      active: boolean;
+    }[];
     const byId = new Map(panels.map((p) => [p.id as string, p]));
     const membersOf = new Map<string, typeof members>();
     for (const m of members) {
@@ -455,14 +685,28 @@ export class PanelsService {
     return ids.flatMap((id) => {
       const p = byId.get(id);
       if (!p) return [];
-      return [{
-        id, name: p.name as string, kind: p.kind as 'internal' | 'external', remit: p.remit as string[], showGrounds: p.show_grounds as boolean,
-        bwvRedacted: p.bwv_redacted as boolean, quorum: p.quorum as number, version: p.version as number,
-        members: (membersOf.get(id) ?? []).map((m) => ({
-          userId: m.user_id, username: m.username, role: m.role, termStart: m.term_start, termEnd: m.term_end, vettedOn: m.vetted_on,
-          confidentialitySignedOn: m.confidentiality_signed_on, active: m.active,
-        })),
-      }];
+      return [
+        {
+          id,
+          name: p.name as string,
+          kind: p.kind as 'internal' | 'external',
+          remit: p.remit as string[],
+          showGrounds: p.show_grounds as boolean,
+          bwvRedacted: p.bwv_redacted as boolean,
+          quorum: p.quorum as number,
+          version: p.version as number,
+          members: (membersOf.get(id) ?? []).map((m) => ({
+            userId: m.user_id,
+            username: m.username,
+            role: m.role,
+            termStart: m.term_start,
+            termEnd: m.term_end,
+            vettedOn: m.vetted_on,
+            confidentialitySignedOn: m.confidentiality_signed_on,
+            active: m.active,
+          })),
+        },
+      ];
     });
   }
 }

@@ -9,12 +9,17 @@ const SESSION_TRANSITIONS: Record<SessionStatus, SessionStatus[]> = {
 };
 
 /** Why a transition is refused, or null when it is allowed. */
-export function transitionProblem(from: SessionStatus, to: SessionStatus, facts: { agendaItems: number; present: number; quorum: number }): string | null {
+export function transitionProblem(
+  from: SessionStatus,
+  to: SessionStatus,
+  facts: { agendaItems: number; present: number; quorum: number },
+): string | null {
   if (!SESSION_TRANSITIONS[from].includes(to)) {
     const allowed = SESSION_TRANSITIONS[from];
     return `a ${from} session cannot become ${to}${allowed.length ? ` (it can become: ${allowed.join(', ')})` : ' (it is final)'}`;
   }
   if (to === 'open' && facts.agendaItems === 0) return 'the agenda is empty';
-  if (to === 'closed' && facts.present < facts.quorum) return `no quorum: ${facts.present} member(s) recorded present, ${facts.quorum} needed`;
+  if (to === 'closed' && facts.present < facts.quorum)
+    return `no quorum: ${facts.present} member(s) recorded present, ${facts.quorum} needed`;
   return null;
 }

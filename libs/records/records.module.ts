@@ -6,5 +6,17 @@ import { DemoRecordsSeeder } from './demo/demo-records.seeder';
 import { BwvClipsService } from './bwv/bwv-clips.service';
 import { ImportRecovery } from './imports/import-recovery';
 
-@Module({ providers: [ImportsService, ImportFileHandler, LegacyPoliceUkImportHandler, CasesService, OfficersService, DemoRecordsSeeder, BwvClipsService, ImportRecovery], exports: [ImportsService, CasesService, OfficersService, BwvClipsService] })
+@Module({
+  providers: [
+    ImportsService,
+    ImportFileHandler,
+    LegacyPoliceUkImportHandler,
+    CasesService,
+    OfficersService,
+    DemoRecordsSeeder,
+    BwvClipsService,
+    ImportRecovery,
+  ],
+  exports: [ImportsService, CasesService, OfficersService, BwvClipsService],
+})
 export class RecordsModule {}

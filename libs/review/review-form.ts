@@ -11,7 +11,12 @@ const given = z.enum(['given', 'partly', 'not_given', 'cannot_tell', 'not_applic
 const conductRating = z.enum(['good', 'adequate', 'poor', 'not_applicable']);
 const text = (max: number) => z.string().trim().max(max).nullable().default(null);
 
-const REVIEW_OUTCOMES = ['no_action', 'supervisor_debrief', 'organisational_learning', 'referral_to_professional_standards'] as const;
+const REVIEW_OUTCOMES = [
+  'no_action',
+  'supervisor_debrief',
+  'organisational_learning',
+  'referral_to_professional_standards',
+] as const;
 const GROUNDS_JUDGEMENTS = ['reasonable', 'not_reasonable', 'insufficient_information'] as const;
 const RAG_RATINGS = ['green', 'amber', 'red'] as const;
 
@@ -68,23 +73,34 @@ const FORM_FIELDS = {
     learningPoints: text(4000),
     questionsForForce: text(4000),
     // Codes from the theme vocabulary (a database table admins manage); services check them against it.
-    themes: z.array(z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'must be a theme code')).max(30).default([]),
+    themes: z
+      .array(z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'must be a theme code'))
+      .max(30)
+      .default([]),
   }),
 };
 
 type FormFields = z.infer<z.ZodObject<typeof FORM_FIELDS>>;
 
 function refine(form: FormFields, ctx: z.RefinementCtx): void {
-    // A judgement against the grounds must say why; so must a red rating.
-    if (form.lawfulness.grounds !== 'reasonable' && !form.lawfulness.reason) {
-      ctx.addIssue({ code: 'custom', path: ['lawfulness', 'reason'], message: 'give the reason when the grounds are not judged reasonable' });
-    }
-    if (form.assessment.rag === 'red' && !form.assessment.learningPoints) {
-      ctx.addIssue({ code: 'custom', path: ['assessment', 'learningPoints'], message: 'a red rating needs learning points' });
-    }
-    if (new Set(form.assessment.themes).size !== form.assessment.themes.length) {
-      ctx.addIssue({ code: 'custom', path: ['assessment', 'themes'], message: 'lists a theme twice' });
-    }
+  // A judgement against the grounds must say why; so must a red rating.
+  if (form.lawfulness.grounds !== 'reasonable' && !form.lawfulness.reason) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['lawfulness', 'reason'],
+      message: 'give the reason when the grounds are not judged reasonable',
+    });
+  }
+  if (form.assessment.rag === 'red' && !form.assessment.learningPoints) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['assessment', 'learningPoints'],
+      message: 'a red rating needs learning points',
+    });
+  }
+  if (new Set(form.assessment.themes).size !== form.assessment.themes.length) {
+    ctx.addIssue({ code: 'custom', path: ['assessment', 'themes'], message: 'lists a theme twice' });
+  }
 }
 
 /** A supervisor's review, and a panel member's rating. */
@@ -92,14 +108,23 @@ const ReviewFormSchema = z.strictObject({ ...FORM_FIELDS, outcome: z.enum(REVIEW
 export type ReviewForm = z.infer<typeof ReviewFormSchema>;
 
 /** What a panel can decide for a case (domain §5, the consensus finding). */
-export const FINDING_OUTCOMES = ['no_action', 'feedback_to_officer', 'organisational_learning', 'referral_to_professional_standards'] as const;
+export const FINDING_OUTCOMES = [
+  'no_action',
+  'feedback_to_officer',
+  'organisational_learning',
+  'referral_to_professional_standards',
+] as const;
 
 /** A panel's consensus finding: the same form, with the panel's outcomes. */
 const FindingFormSchema = z.strictObject({ ...FORM_FIELDS, outcome: z.enum(FINDING_OUTCOMES) }).superRefine(refine);
 export type FindingForm = z.infer<typeof FindingFormSchema>;
 
 /** A form checked in full: the parsed form, or one error per failing field named by its dotted path under `prefix`. */
-function parseForm<S extends z.ZodType>(schema: S, input: unknown, prefix = 'form'): { form: z.infer<S> } | { errors: FieldError[] } {
+function parseForm<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  prefix = 'form',
+): { form: z.infer<S> } | { errors: FieldError[] } {
   const result = schema.safeParse(input);
   if (result.success) return { form: result.data };
   return {

@@ -9,9 +9,16 @@ interface Queryable {
  * not retired. Retired themes stay valid on forms saved before they were retired; new tags cannot use them.
  * A theme listed twice is the form schema's refusal (`parseReviewForm`, `parseFindingForm`), checked before this.
  */
-export async function themeProblems(q: Queryable, codes: readonly string[], field = 'form.assessment.themes'): Promise<FieldError[]> {
+export async function themeProblems(
+  q: Queryable,
+  codes: readonly string[],
+  field = 'form.assessment.themes',
+): Promise<FieldError[]> {
   if (!codes.length) return [];
-  const rows = (await q.query(`SELECT code, retired_at IS NOT NULL AS retired FROM themes WHERE code = ANY($1::text[])`, [codes])) as { code: string; retired: boolean }[];
+  const rows = (await q.query(
+    `SELECT code, retired_at IS NOT NULL AS retired FROM themes WHERE code = ANY($1::text[])`,
+    [codes],
+  )) as { code: string; retired: boolean }[];
   const known = new Map(rows.map((r) => [r.code, r.retired]));
   const problems: FieldError[] = [];
   for (const code of codes) {

@@ -2,7 +2,11 @@ import { caseColumnsSql } from '@scrutiny/auth';
 import type { Queryable } from '@scrutiny/records';
 
 /** Each item's record (whichever table holds it): its team, and the user accounts of its officer and the officer's supervisor. */
-export async function itemOwners(q: Queryable, sampleId: string, itemIds?: string[]): Promise<Map<string, { team: string | null; officerUser: string | null; officerSupervisor: string | null }>> {
+export async function itemOwners(
+  q: Queryable,
+  sampleId: string,
+  itemIds?: string[],
+): Promise<Map<string, { team: string | null; officerUser: string | null; officerSupervisor: string | null }>> {
   const rows = (await q.query(
     `SELECT i.id, c.team_code, o.user_id, o.supervisor_user_id
      FROM dip_sample_items i CROSS JOIN LATERAL (${caseColumnsSql('i.case_kind', 'i.case_id', 'team_code, officer_id')}) c
@@ -10,7 +14,9 @@ export async function itemOwners(q: Queryable, sampleId: string, itemIds?: strin
      WHERE i.sample_id = $1 ${itemIds ? 'AND i.id = ANY($2::uuid[])' : ''}`,
     itemIds ? [sampleId, itemIds] : [sampleId],
   )) as { id: string; team_code: string | null; user_id: string | null; supervisor_user_id: string | null }[];
-  return new Map(rows.map((r) => [r.id, { team: r.team_code, officerUser: r.user_id, officerSupervisor: r.supervisor_user_id }]));
+  return new Map(
+    rows.map((r) => [r.id, { team: r.team_code, officerUser: r.user_id, officerSupervisor: r.supervisor_user_id }]),
+  );
 }
 
 /**
@@ -19,18 +25,32 @@ export async function itemOwners(q: Queryable, sampleId: string, itemIds?: strin
  * the officer themself; an item nobody can take stays unassigned for a manager to assign. Answers items per assignee.
  */
 export async function assignReviews(q: Queryable, sampleId: string, dueDays: number): Promise<Map<string, number>> {
-  const supervisors = (await q.query(`SELECT id, username, teams FROM users WHERE 'supervisor' = ANY(roles) AND disabled_at IS NULL ORDER BY username`)) as {
-    id: string; username: string; teams: string[];
+  const supervisors = (await q.query(
+    `SELECT id, username, teams FROM users WHERE 'supervisor' = ANY(roles) AND disabled_at IS NULL ORDER BY username`,
+  )) as {
+    id: string;
+    username: string;
+    teams: string[];
   }[];
-  const items = (await q.query(`SELECT id FROM dip_sample_items WHERE sample_id = $1 ORDER BY position`, [sampleId])) as { id: string }[];
+  const items = (await q.query(`SELECT id FROM dip_sample_items WHERE sample_id = $1 ORDER BY position`, [
+    sampleId,
+  ])) as { id: string }[];
   const owners = await itemOwners(q, sampleId);
   const load = new Map<string, number>();
   const rows: { item: string; user: string | null }[] = [];
   for (const { id } of items) {
     const owner = owners.get(id);
-    const candidates = supervisors.filter((s) => owner?.team && s.teams.includes(owner.team) && s.id !== owner.officerUser);
+    const candidates = supervisors.filter(
+      (s) => owner?.team && s.teams.includes(owner.team) && s.id !== owner.officerUser,
+    );
     let chosen = candidates.sort((a, b) => (load.get(a.id) ?? 0) - (load.get(b.id) ?? 0))[0]?.id ?? null;
-    if (!chosen && owner?.officerSupervisor && owner.officerSupervisor !== owner.officerUser && supervisors.some((s) => s.id === owner.officerSupervisor)) chosen = owner.officerSupervisor;
+    if (
+      !chosen &&
+      owner?.officerSupervisor &&
+      owner.officerSupervisor !== owner.officerUser &&
+      supervisors.some((s) => s.id === owner.officerSupervisor)
+    )
+      chosen = owner.officerSupervisor;
     if (chosen) load.set(chosen, (load.get(chosen) ?? 0) + 1);
     rows.push({ item: id, user: chosen });
   }

@@ -25,18 +25,40 @@ export class DemoSamplesSeeder implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.demo.records) return;
-    const [existing] = (await this.dataSource.query(`SELECT 1 FROM sampling_plans WHERE name = $1`, [DEMO_PLAN])) as unknown[];
-    const [teamCases] = (await this.dataSource.query(`SELECT 1 FROM stop_searches WHERE team_code = 'TEAM-A' LIMIT 1`)) as unknown[];
+    const [existing] = (await this.dataSource.query(`SELECT 1 FROM sampling_plans WHERE name = $1`, [
+      DEMO_PLAN,
+    ])) as unknown[];
+    const [teamCases] = (await this.dataSource.query(
+      `SELECT 1 FROM stop_searches WHERE team_code = 'TEAM-A' LIMIT 1`,
+    )) as unknown[];
     if (existing || !teamCases) return;
     const actor = await loadActor(this.dataSource, { username: 'admin' });
     if (!actor) return;
     const plan = await this.plans.create(actor, {
       name: DEMO_PLAN,
-      spec: { kinds: ['stop_search', 'vehicle_stop', 'use_of_force'], teams: ['TEAM-A'], sampleSize: 3, strata: ['kind'], rules: [{ rule: 'under_18' }, { rule: 'suspicionless_powers' }, { rule: 'taser' }, { rule: 'ethnicity_mismatch' }], reviewDueDays: 14 },
+      spec: {
+        kinds: ['stop_search', 'vehicle_stop', 'use_of_force'],
+        teams: ['TEAM-A'],
+        sampleSize: 3,
+        strata: ['kind'],
+        rules: [
+          { rule: 'under_18' },
+          { rule: 'suspicionless_powers' },
+          { rule: 'taser' },
+          { rule: 'ethnicity_mismatch' },
+        ],
+        reviewDueDays: 14,
+      },
     });
-    const drawn = await this.samples.draw({ system: true }, { period: '2024-05', planId: plan.id, seed: 'demo-2024-05' });
+    const drawn = await this.samples.draw(
+      { system: true },
+      { period: '2024-05', planId: plan.id, seed: 'demo-2024-05' },
+    );
     const sample = await this.samples.issue({ system: true }, drawn.id, drawn.version);
-    const [hold] = (await this.dataSource.query(`SELECT id FROM bwv_hold_requests WHERE sample_id = $1 ORDER BY id LIMIT 1`, [sample.id])) as { id: string }[];
+    const [hold] = (await this.dataSource.query(
+      `SELECT id FROM bwv_hold_requests WHERE sample_id = $1 ORDER BY id LIMIT 1`,
+      [sample.id],
+    )) as { id: string }[];
     // The evidence system confirming the hold it placed, as the admin.
     if (hold) await this.retention.confirm(actor, hold.id);
     this.logger.info({ sample: sample.id, items: sample.items.length }, 'demo dip sample issued');

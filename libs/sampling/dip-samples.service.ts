@@ -30,7 +30,11 @@ export interface SampleEstimates {
   /** The random part, weighted by inclusion probability: speaks for the month's records no targeted rule selected. */
   random: { items: number; reviewed: number; indicators: Record<string, ProportionEstimate> };
   /** The targeted part, by rule: plain counts among reviewed items, never mixed into the estimate. */
-  targeted: { items: number; reviewed: number; byRule: Record<string, { items: number; reviewed: number; indicators: Record<string, number> }> };
+  targeted: {
+    items: number;
+    reviewed: number;
+    byRule: Record<string, { items: number; reviewed: number; indicators: Record<string, number> }>;
+  };
 }
 
 export type Footage = 'none' | 'pending' | 'held' | 'at_risk' | 'lost';
@@ -45,7 +49,13 @@ export interface SampleItemView {
   stratum: string;
   stratumSize: number;
   inclusionProbability: number;
-  review: { assignedTo: { id: string; username: string } | null; dueOn: string | null; status: string; completedAt: string | null; version: number } | null;
+  review: {
+    assignedTo: { id: string; username: string } | null;
+    dueOn: string | null;
+    status: string;
+    completedAt: string | null;
+    version: number;
+  } | null;
   footage: Footage;
 }
 
@@ -89,7 +99,9 @@ function auditActor(by: Drawer): AuditActor {
 
 /** A seed, when given, is 1 to 128 printable ASCII characters without spaces. */
 function checkSeed(seed: string | undefined): FieldError[] {
-  return seed !== undefined && !/^[\x21-\x7e]{1,128}$/.test(seed) ? [{ field: 'seed', message: 'must be 1 to 128 printable characters without spaces' }] : [];
+  return seed !== undefined && !/^[\x21-\x7e]{1,128}$/.test(seed)
+    ? [{ field: 'seed', message: 'must be 1 to 128 printable characters without spaces' }]
+    : [];
 }
 
 /** Police-wide roles, and supervisors of one of its teams, see a sample whole (items, estimates); others at most their own items. */
@@ -104,9 +116,22 @@ const SAMPLE_SELECT = `
   FROM dip_samples s JOIN sampling_plans p ON p.id = s.plan_id`;
 
 type SampleRow = {
-  id: string; plan_id: string; plan_name: string; plan_version: number; period: string; seed: string; algorithm_version: string; teams: string[];
-  eligible_count: number; population_fingerprint: string; status: 'draft' | 'issued'; scheduled: boolean; drawn_at: Date; issued_at: Date | null;
-  allocation: SampleView['allocation']; version: number;
+  id: string;
+  plan_id: string;
+  plan_name: string;
+  plan_version: number;
+  period: string;
+  seed: string;
+  algorithm_version: string;
+  teams: string[];
+  eligible_count: number;
+  population_fingerprint: string;
+  status: 'draft' | 'issued';
+  scheduled: boolean;
+  drawn_at: Date;
+  issued_at: Date | null;
+  allocation: SampleView['allocation'];
+  version: number;
 };
 
 function toSampleHeader(s: SampleRow): Omit<SampleView, 'items'> {
@@ -128,7 +153,15 @@ function toSampleHeader(s: SampleRow): Omit<SampleView, 'items'> {
   };
 }
 
-type LockedSample = { status: string; plan_id: string; plan_version: number; teams: string[]; period: string; seed: string; version: number };
+type LockedSample = {
+  status: string;
+  plan_id: string;
+  plan_version: number;
+  teams: string[];
+  period: string;
+  seed: string;
+  version: number;
+};
 
 /**
  * Monthly dip samples: draw (a pure, seeded function of the month's eligible population and a plan version),
@@ -149,16 +182,23 @@ export class DipSamplesService {
    * when the plan already has its scheduled sample of the month (one per plan and month, by a unique index) it answers
    * that sample, whatever its state, and draws nothing.
    */
-  async draw(by: Drawer, input: { period: string; planId?: string; seed?: string }, options: { scheduled?: boolean } = {}): Promise<SampleView> {
+  async draw(
+    by: Drawer,
+    input: { period: string; planId?: string; seed?: string },
+    options: { scheduled?: boolean } = {},
+  ): Promise<SampleView> {
     const errors: FieldError[] = [];
     if (!MONTH.test(input.period ?? '')) errors.push({ field: 'period', message: 'must be a month, YYYY-MM' });
-    else if (input.period > londonMonth(new Date())) errors.push({ field: 'period', message: 'must not be a future month' });
+    else if (input.period > londonMonth(new Date()))
+      errors.push({ field: 'period', message: 'must not be a future month' });
     errors.push(...checkSeed(input.seed));
-    if (input.planId !== undefined && !isUuid(input.planId)) errors.push({ field: 'planId', message: 'must be a plan id' });
+    if (input.planId !== undefined && !isUuid(input.planId))
+      errors.push({ field: 'planId', message: 'must be a plan id' });
     if (errors.length) throw DomainError.validation(errors);
     const planId = input.planId ?? (await this.plans.ensureDefault());
     const plan = await this.plans.get(planId).catch((error: unknown) => {
-      if (error instanceof DomainError && error.code === 'NOT_FOUND') throw DomainError.validation([{ field: 'planId', message: 'no such sampling plan' }]);
+      if (error instanceof DomainError && error.code === 'NOT_FOUND')
+        throw DomainError.validation([{ field: 'planId', message: 'no such sampling plan' }]);
       throw error;
     });
     const scheduled = options.scheduled ?? false;
@@ -170,27 +210,56 @@ export class DipSamplesService {
     const seed = input.seed ?? randomBytes(16).toString('hex');
     const id = await this.dataSource.transaction(async (m) => {
       const drawnAt = new Date();
-      const result = drawSample({ population: await readPopulation(m, { period: input.period, spec: plan.spec, teams, asOf: drawnAt }), spec: plan.spec, seed });
+      const result = drawSample({
+        population: await readPopulation(m, { period: input.period, spec: plan.spec, teams, asOf: drawnAt }),
+        spec: plan.spec,
+        seed,
+      });
       // Two scheduled draws of one plan and month may race: the second waits for the first to commit, inserts nothing, and answers the first's sample.
       const [sample] = (await m.query(
         `INSERT INTO dip_samples (plan_id, plan_version, period, seed, teams, algorithm_version, eligible_count, population_fingerprint, drawn_at, drawn_by,
            status, scheduled, allocation, version)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'draft', $11, $12, 1)
          ON CONFLICT (plan_id, period) WHERE scheduled DO NOTHING RETURNING id`,
-        [plan.id, plan.version, `${input.period}-01`, seed, teams, result.algorithmVersion, result.eligibleCount, result.fingerprint, drawnAt,
-          'actor' in by ? by.actor.id : null, scheduled, JSON.stringify(result.allocation)],
+        [
+          plan.id,
+          plan.version,
+          `${input.period}-01`,
+          seed,
+          teams,
+          result.algorithmVersion,
+          result.eligibleCount,
+          result.fingerprint,
+          drawnAt,
+          'actor' in by ? by.actor.id : null,
+          scheduled,
+          JSON.stringify(result.allocation),
+        ],
       )) as { id: string }[];
       if (!sample) {
         const existing = await this.scheduledSampleId(m, plan.id, input.period);
-        if (!existing) throw new Error(`The scheduled sample of plan ${plan.id} for ${input.period} conflicted but cannot be found`);
+        if (!existing)
+          throw new Error(`The scheduled sample of plan ${plan.id} for ${input.period} conflicted but cannot be found`);
         return existing;
       }
       await this.insertItems(m, sample.id, result.items);
-      await this.audit.record(auditActor(by), {
-        action: 'dip_sample.drawn',
-        target: { type: 'dip_sample', id: sample.id },
-        details: { period: input.period, plan: plan.id, planVersion: plan.version, seed, eligible: result.eligibleCount, items: result.items.length, scheduled },
-      }, m);
+      await this.audit.record(
+        auditActor(by),
+        {
+          action: 'dip_sample.drawn',
+          target: { type: 'dip_sample', id: sample.id },
+          details: {
+            period: input.period,
+            plan: plan.id,
+            planVersion: plan.version,
+            seed,
+            eligible: result.eligibleCount,
+            items: result.items.length,
+            scheduled,
+          },
+        },
+        m,
+      );
       return sample.id;
     });
     return this.read(id);
@@ -205,18 +274,40 @@ export class DipSamplesService {
     await this.dataSource.transaction(async (m) => {
       const row = await this.lock(m, id);
       this.checkVersion(id, row, input.version);
-      if (row.status !== 'draft') throw new DomainError('CONFLICT', 'An issued sample cannot be redrawn: it is the record of what was selected');
+      if (row.status !== 'draft')
+        throw new DomainError('CONFLICT', 'An issued sample cannot be redrawn: it is the record of what was selected');
       const spec = await this.plans.specAt(m, row.plan_id, row.plan_version);
       const drawnAt = new Date();
-      const result = drawSample({ population: await readPopulation(m, { period: row.period.slice(0, 7), spec, teams: row.teams, asOf: drawnAt }), spec, seed });
+      const result = drawSample({
+        population: await readPopulation(m, { period: row.period.slice(0, 7), spec, teams: row.teams, asOf: drawnAt }),
+        spec,
+        seed,
+      });
       await m.query(`DELETE FROM dip_sample_items WHERE sample_id = $1`, [id]);
       await this.insertItems(m, id, result.items);
       await m.query(
         `UPDATE dip_samples SET seed = $2, algorithm_version = $3, eligible_count = $4, population_fingerprint = $5, drawn_at = $6, drawn_by = $7,
            allocation = $8, version = version + 1 WHERE id = $1`,
-        [id, seed, result.algorithmVersion, result.eligibleCount, result.fingerprint, drawnAt, actor.id, JSON.stringify(result.allocation)],
+        [
+          id,
+          seed,
+          result.algorithmVersion,
+          result.eligibleCount,
+          result.fingerprint,
+          drawnAt,
+          actor.id,
+          JSON.stringify(result.allocation),
+        ],
       );
-      await this.audit.record(actor, { action: 'dip_sample.redrawn', target: { type: 'dip_sample', id }, details: { previousSeed: row.seed, seed, items: result.items.length } }, m);
+      await this.audit.record(
+        actor,
+        {
+          action: 'dip_sample.redrawn',
+          target: { type: 'dip_sample', id },
+          details: { previousSeed: row.seed, seed, items: result.items.length },
+        },
+        m,
+      );
     });
     return this.read(id);
   }
@@ -235,7 +326,10 @@ export class DipSamplesService {
       this.checkVersion(id, row, version);
       if (row.status !== 'draft') throw new DomainError('CONFLICT', 'The sample is already issued');
       const spec = await this.plans.specAt(m, row.plan_id, row.plan_version);
-      await m.query(`UPDATE dip_samples SET status = 'issued', issued_at = now(), issued_by = $2, version = version + 1 WHERE id = $1`, [id, 'actor' in by ? by.actor.id : null]);
+      await m.query(
+        `UPDATE dip_samples SET status = 'issued', issued_at = now(), issued_by = $2, version = version + 1 WHERE id = $1`,
+        [id, 'actor' in by ? by.actor.id : null],
+      );
       const [{ holds }] = (await m.query(
         `WITH inserted AS (
            INSERT INTO bwv_hold_requests (clip_id, sample_id, status)
@@ -246,12 +340,28 @@ export class DipSamplesService {
       )) as { holds: number }[];
       const assigned = await assignReviews(m, id, spec.reviewDueDays);
       const month = row.period.slice(0, 7);
-      await this.notifications.notifyEach(m, 'review_assigned', [...assigned].map(([userId, count]) => ({ userId, message: `${count} record(s) from the ${month} dip sample to review` })), { sampleId: id });
-      await this.audit.record(auditActor(by), {
-        action: 'dip_sample.issued',
-        target: { type: 'dip_sample', id },
-        details: { holdRequests: holds, assigned: Object.fromEntries(assigned), unassigned: (await this.unassignedCount(m, id)) },
-      }, m);
+      await this.notifications.notifyEach(
+        m,
+        'review_assigned',
+        [...assigned].map(([userId, count]) => ({
+          userId,
+          message: `${count} record(s) from the ${month} dip sample to review`,
+        })),
+        { sampleId: id },
+      );
+      await this.audit.record(
+        auditActor(by),
+        {
+          action: 'dip_sample.issued',
+          target: { type: 'dip_sample', id },
+          details: {
+            holdRequests: holds,
+            assigned: Object.fromEntries(assigned),
+            unassigned: await this.unassignedCount(m, id),
+          },
+        },
+        m,
+      );
     });
     return this.read(id);
   }
@@ -267,8 +377,10 @@ export class DipSamplesService {
 
   async list(actor: Actor, filter: { period?: string; status?: string }): Promise<Omit<SampleView, 'items'>[]> {
     const errors: FieldError[] = [];
-    if (filter.period && !MONTH.test(filter.period)) errors.push({ field: 'period', message: 'must be a month, YYYY-MM' });
-    if (filter.status && filter.status !== 'draft' && filter.status !== 'issued') errors.push({ field: 'status', message: 'must be draft or issued' });
+    if (filter.period && !MONTH.test(filter.period))
+      errors.push({ field: 'period', message: 'must be a month, YYYY-MM' });
+    if (filter.status && filter.status !== 'draft' && filter.status !== 'issued')
+      errors.push({ field: 'status', message: 'must be draft or issued' });
     if (errors.length) throw DomainError.validation(errors);
     const params: unknown[] = [];
     const where: string[] = [];
@@ -292,18 +404,21 @@ export class DipSamplesService {
     if (actor) await this.assertVisible(actor, id);
     const row = await this.readRow(id);
     const sample = toSampleHeader(row);
-    const verdict: VerifyResult = sample.algorithmVersion !== ALGORITHM_VERSION
-      ? {
-          verified: false,
-          sampleId: id,
-          algorithmVersion: sample.algorithmVersion,
-          eligibleCount: { stored: sample.eligibleCount, now: null },
-          populationFingerprint: { stored: sample.populationFingerprint, now: null },
-          missingItems: [],
-          unexpectedItems: [],
-          differences: [`drawn with algorithm ${sample.algorithmVersion}; this system runs ${ALGORITHM_VERSION}, so the draw cannot be recomputed`],
-        }
-      : await this.recompute(row);
+    const verdict: VerifyResult =
+      sample.algorithmVersion !== ALGORITHM_VERSION
+        ? {
+            verified: false,
+            sampleId: id,
+            algorithmVersion: sample.algorithmVersion,
+            eligibleCount: { stored: sample.eligibleCount, now: null },
+            populationFingerprint: { stored: sample.populationFingerprint, now: null },
+            missingItems: [],
+            unexpectedItems: [],
+            differences: [
+              `drawn with algorithm ${sample.algorithmVersion}; this system runs ${ALGORITHM_VERSION}, so the draw cannot be recomputed`,
+            ],
+          }
+        : await this.recompute(row);
     await this.audit.record(actor ?? { id: null, username: 'cli', roles: [] }, {
       action: 'dip_sample.verified',
       target: { type: 'dip_sample', id },
@@ -314,21 +429,41 @@ export class DipSamplesService {
 
   private async recompute(row: SampleRow): Promise<VerifyResult> {
     const spec = await this.plans.specAt(this.dataSource, row.plan_id, row.plan_version);
-    const population = await readPopulation(this.dataSource, { period: row.period, spec, teams: row.teams, asOf: row.drawn_at });
+    const population = await readPopulation(this.dataSource, {
+      period: row.period,
+      spec,
+      teams: row.teams,
+      asOf: row.drawn_at,
+    });
     const result = drawSample({ population, spec, seed: row.seed });
     const differences: string[] = [];
-    if (result.eligibleCount !== row.eligible_count) differences.push(`the population had ${row.eligible_count} eligible records; it now has ${result.eligibleCount}`);
-    if (result.fingerprint !== row.population_fingerprint) differences.push('the eligible population changed (records added, removed or moved since the draw)');
+    if (result.eligibleCount !== row.eligible_count)
+      differences.push(`the population had ${row.eligible_count} eligible records; it now has ${result.eligibleCount}`);
+    if (result.fingerprint !== row.population_fingerprint)
+      differences.push('the eligible population changed (records added, removed or moved since the draw)');
     const items = (await this.dataSource.query(
       `SELECT case_kind AS "recordKind", case_id AS "recordId", reason, inclusion_probability AS "inclusionProbability" FROM dip_sample_items WHERE sample_id = $1 ORDER BY position`,
       [row.id],
     )) as { recordKind: string; recordId: string; reason: string; inclusionProbability: number }[];
-    const key = (i: { recordKind: string; recordId: string; reason: string; inclusionProbability: number }) => `${i.recordKind}:${i.recordId}:${i.reason}:${i.inclusionProbability.toFixed(12)}`;
+    const key = (i: { recordKind: string; recordId: string; reason: string; inclusionProbability: number }) =>
+      `${i.recordKind}:${i.recordId}:${i.reason}:${i.inclusionProbability.toFixed(12)}`;
     const stored = new Map(items.map((i) => [key(i), i]));
-    const recomputed = new Map(result.items.map((i) => [key({ recordKind: i.kind, recordId: i.id, reason: i.reason, inclusionProbability: i.inclusionProbability }), i]));
-    const missingItems = [...recomputed].filter(([k]) => !stored.has(k)).map(([, i]) => ({ recordKind: i.kind, recordId: i.id, reason: i.reason }));
-    const unexpectedItems = [...stored].filter(([k]) => !recomputed.has(k)).map(([, i]) => ({ recordKind: i.recordKind, recordId: i.recordId, reason: i.reason }));
-    if (missingItems.length || unexpectedItems.length) differences.push(`${missingItems.length} item(s) the draw would select are not in the sample; ${unexpectedItems.length} item(s) in the sample it would not select`);
+    const recomputed = new Map(
+      result.items.map((i) => [
+        key({ recordKind: i.kind, recordId: i.id, reason: i.reason, inclusionProbability: i.inclusionProbability }),
+        i,
+      ]),
+    );
+    const missingItems = [...recomputed]
+      .filter(([k]) => !stored.has(k))
+      .map(([, i]) => ({ recordKind: i.kind, recordId: i.id, reason: i.reason }));
+    const unexpectedItems = [...stored]
+      .filter(([k]) => !recomputed.has(k))
+      .map(([, i]) => ({ recordKind: i.recordKind, recordId: i.recordId, reason: i.reason }));
+    if (missingItems.length || unexpectedItems.length)
+      differences.push(
+        `${missingItems.length} item(s) the draw would select are not in the sample; ${unexpectedItems.length} item(s) in the sample it would not select`,
+      );
     return {
       verified: differences.length === 0,
       sampleId: row.id,
@@ -354,7 +489,10 @@ export class DipSamplesService {
     )) as { period: string; teams: string[]; visible: boolean }[];
     if (!sample?.visible) throw DomainError.notFound('Dip sample', id);
     if (!seesWholeSample(actor, sample.teams)) {
-      throw new DomainError('FORBIDDEN', 'Estimates cover the whole sample: only professional standards, admins and supervisors of its teams can see them');
+      throw new DomainError(
+        'FORBIDDEN',
+        'Estimates cover the whole sample: only professional standards, admins and supervisors of its teams can see them',
+      );
     }
     const items = (await this.dataSource.query(
       `SELECT i.id, i.reason, i.stratum, i.stratum_size, r.form FROM dip_sample_items i LEFT JOIN sample_reviews r ON r.item_id = i.id AND r.status = 'completed'
@@ -366,12 +504,18 @@ export class DipSamplesService {
     const indicators = Object.fromEntries(
       Object.entries(INDICATORS).map(([name, test]) => [
         name,
-        estimateProportion(random.map((i) => ({ stratum: i.stratum, stratumSize: i.stratum_size, value: i.form ? test(i.form) : null }))),
+        estimateProportion(
+          random.map((i) => ({ stratum: i.stratum, stratumSize: i.stratum_size, value: i.form ? test(i.form) : null })),
+        ),
       ]),
     );
     const byRule: SampleEstimates['targeted']['byRule'] = {};
     for (const item of targeted) {
-      const entry = (byRule[item.reason] ??= { items: 0, reviewed: 0, indicators: Object.fromEntries(Object.keys(INDICATORS).map((k) => [k, 0])) });
+      const entry = (byRule[item.reason] ??= {
+        items: 0,
+        reviewed: 0,
+        indicators: Object.fromEntries(Object.keys(INDICATORS).map((k) => [k, 0])),
+      });
       entry.items++;
       if (!item.form) continue;
       entry.reviewed++;
@@ -391,9 +535,14 @@ export class DipSamplesService {
    */
   async assertVisible(actor: Actor, id: string): Promise<void> {
     if (!isUuid(id)) throw DomainError.notFound('Dip sample', id);
-    const [row] = (isPoliceWide(actor)
-      ? await this.dataSource.query(`SELECT 1 FROM dip_samples s WHERE s.id = $1`, [id])
-      : await this.dataSource.query(`SELECT 1 FROM dip_samples s WHERE s.id = $1 AND ${this.visibleSql('s', '$2', '$3')}`, [id, actor.teams, actor.id])) as unknown[];
+    const [row] = (
+      isPoliceWide(actor)
+        ? await this.dataSource.query(`SELECT 1 FROM dip_samples s WHERE s.id = $1`, [id])
+        : await this.dataSource.query(
+            `SELECT 1 FROM dip_samples s WHERE s.id = $1 AND ${this.visibleSql('s', '$2', '$3')}`,
+            [id, actor.teams, actor.id],
+          )
+    ) as unknown[];
     if (!row) throw DomainError.notFound('Dip sample', id);
   }
 
@@ -408,15 +557,24 @@ export class DipSamplesService {
     const { actor } = by;
     if (spec.teams.length) {
       const foreign = spec.teams.filter((t) => !actor.teams.includes(t));
-      if (foreign.length) throw DomainError.validation([{ field: 'planId', message: `the plan covers teams that are not yours (${foreign.join(', ')})` }]);
+      if (foreign.length)
+        throw DomainError.validation([
+          { field: 'planId', message: `the plan covers teams that are not yours (${foreign.join(', ')})` },
+        ]);
       return [...spec.teams].sort();
     }
-    if (!actor.teams.length) throw DomainError.validation([{ field: 'planId', message: 'you lead no team, so a plan over every team is not yours to draw' }]);
+    if (!actor.teams.length)
+      throw DomainError.validation([
+        { field: 'planId', message: 'you lead no team, so a plan over every team is not yours to draw' },
+      ]);
     return [...actor.teams].sort();
   }
 
   private async scheduledSampleId(m: EntityManager, planId: string, period: string): Promise<string | undefined> {
-    const [row] = (await m.query(`SELECT id FROM dip_samples WHERE plan_id = $1 AND period = $2::date AND scheduled`, [planId, `${period}-01`])) as { id: string }[];
+    const [row] = (await m.query(`SELECT id FROM dip_samples WHERE plan_id = $1 AND period = $2::date AND scheduled`, [
+      planId,
+      `${period}-01`,
+    ])) as { id: string }[];
     return row?.id;
   }
 
@@ -431,7 +589,11 @@ export class DipSamplesService {
 
   private checkVersion(id: string, row: LockedSample, version: number): void {
     if (row.version !== version) {
-      throw new DomainError('VERSION_CONFLICT', `Dip sample ${id} is at version ${row.version}, you sent ${version}; reload and try again`, { extensions: { currentVersion: row.version } });
+      throw new DomainError(
+        'VERSION_CONFLICT',
+        `Dip sample ${id} is at version ${row.version}, you sent ${version}; reload and try again`,
+        { extensions: { currentVersion: row.version } },
+      );
     }
   }
 
@@ -441,7 +603,21 @@ export class DipSamplesService {
       `INSERT INTO dip_sample_items (sample_id, position, case_kind, case_id, reason, matched_rules, stratum, stratum_size, inclusion_probability)
        SELECT $1, r.position, r.kind, r.id, r.reason, r.matched_rules, r.stratum, r.stratum_size, r.inclusion_probability
        FROM jsonb_to_recordset($2::jsonb) AS r(position int, kind text, id uuid, reason text, matched_rules text[], stratum text, stratum_size int, inclusion_probability float8)`,
-      [sampleId, JSON.stringify(items.map((i, n) => ({ position: n + 1, kind: i.kind, id: i.id, reason: i.reason, matched_rules: i.matchedRules, stratum: i.stratum, stratum_size: i.stratumSize, inclusion_probability: i.inclusionProbability })))],
+      [
+        sampleId,
+        JSON.stringify(
+          items.map((i, n) => ({
+            position: n + 1,
+            kind: i.kind,
+            id: i.id,
+            reason: i.reason,
+            matched_rules: i.matchedRules,
+            stratum: i.stratum,
+            stratum_size: i.stratumSize,
+            inclusion_probability: i.inclusionProbability,
+          })),
+        ),
+      ],
     );
   }
 
@@ -454,7 +630,9 @@ export class DipSamplesService {
   }
 
   private async readRow(id: string): Promise<SampleRow> {
-    const [row] = (isUuid(id) ? await this.dataSource.query(`${SAMPLE_SELECT} WHERE s.id = $1`, [id]) : []) as SampleRow[];
+    const [row] = (
+      isUuid(id) ? await this.dataSource.query(`${SAMPLE_SELECT} WHERE s.id = $1`, [id]) : []
+    ) as SampleRow[];
     if (!row) throw DomainError.notFound('Dip sample', id);
     return row;
   }
@@ -492,7 +670,9 @@ export class DipSamplesService {
         inclusionProbability: i.inclusion_probability as number,
         review: i.review_status
           ? {
-              assignedTo: i.assigned_to ? { id: i.assigned_to as string, username: i.assigned_username as string } : null,
+              assignedTo: i.assigned_to
+                ? { id: i.assigned_to as string, username: i.assigned_username as string }
+                : null,
               dueOn: i.due_on as string | null,
               status: i.review_status as string,
               completedAt: (i.completed_at as Date | null)?.toISOString() ?? null,

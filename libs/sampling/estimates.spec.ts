@@ -1,6 +1,7 @@
 import { estimateProportion, type EstimationUnit } from './estimates';
 
-const units = (stratum: string, size: number, values: (boolean | null)[]): EstimationUnit[] => values.map((value) => ({ stratum, stratumSize: size, value }));
+const units = (stratum: string, size: number, values: (boolean | null)[]): EstimationUnit[] =>
+  values.map((value) => ({ stratum, stratumSize: size, value }));
 
 describe('stratified proportion estimates', () => {
   it('matches a hand-worked two-stratum example', () => {
@@ -30,6 +31,12 @@ describe('stratified proportion estimates', () => {
     const result = estimateProportion([...units('A', 50, [true, null, null]), ...units('B', 150, [null, null])]);
     expect(result).toMatchObject({ estimate: 1, reviewed: 1, populationCovered: 50, populationTotal: 200 });
     expect(result.ci95![0]).toBeLessThan(1); // one review: the conservative variance, not certainty
-    expect(estimateProportion(units('A', 10, [null]))).toEqual({ estimate: null, ci95: null, reviewed: 0, populationCovered: 0, populationTotal: 10 });
+    expect(estimateProportion(units('A', 10, [null]))).toEqual({
+      estimate: null,
+      ci95: null,
+      reviewed: 0,
+      populationCovered: 0,
+      populationTotal: 10,
+    });
   });
 });

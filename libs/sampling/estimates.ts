@@ -52,5 +52,11 @@ export function estimateProportion(units: readonly EstimationUnit[]): Proportion
     variance += w * w * (1 - s.reviewed / s.size) * (s2 / s.reviewed);
   }
   const half = Z95 * Math.sqrt(variance);
-  return { estimate, ci95: [Math.max(0, estimate - half), Math.min(1, estimate + half)], reviewed, populationCovered, populationTotal };
+  return {
+    estimate,
+    ci95: [Math.max(0, estimate - half), Math.min(1, estimate + half)],
+    reviewed,
+    populationCovered,
+    populationTotal,
+  };
 }

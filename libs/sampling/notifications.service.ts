@@ -17,14 +17,28 @@ export interface NotificationView {
 export class NotificationsService {
   constructor(private readonly dataSource: DataSource) {}
 
-  async notify(q: Queryable, userIds: string[], kind: string, message: string, link: Record<string, unknown> = {}): Promise<void> {
+  async notify(
+    q: Queryable,
+    userIds: string[],
+    kind: string,
+    message: string,
+    link: Record<string, unknown> = {},
+  ): Promise<void> {
     const ids = [...new Set(userIds.filter(isUuid))];
     if (!ids.length) return;
-    await q.query(`INSERT INTO notifications (user_id, kind, message, link) SELECT u, $2, $3, $4 FROM unnest($1::uuid[]) AS u`, [ids, kind, message, JSON.stringify(link)]);
+    await q.query(
+      `INSERT INTO notifications (user_id, kind, message, link) SELECT u, $2, $3, $4 FROM unnest($1::uuid[]) AS u`,
+      [ids, kind, message, JSON.stringify(link)],
+    );
   }
 
   /** One notification per entry, each with its own message and link (default `link`), in one statement. */
-  async notifyEach(q: Queryable, kind: string, entries: { userId: string; message: string; link?: Record<string, unknown> }[], link: Record<string, unknown> = {}): Promise<void> {
+  async notifyEach(
+    q: Queryable,
+    kind: string,
+    entries: { userId: string; message: string; link?: Record<string, unknown> }[],
+    link: Record<string, unknown> = {},
+  ): Promise<void> {
     const valid = entries.filter((e) => isUuid(e.userId));
     if (!valid.length) return;
     await q.query(
@@ -37,13 +51,32 @@ export class NotificationsService {
     const rows = (await this.dataSource.query(
       `SELECT id, kind, message, link, created_at, read_at FROM notifications WHERE user_id = $1 ${unreadOnly ? 'AND read_at IS NULL' : ''} ORDER BY created_at DESC, id LIMIT 200`,
       [userId],
-    )) as { id: string; kind: string; message: string; link: Record<string, unknown>; created_at: Date; read_at: Date | null }[];
-    return rows.map((r) => ({ id: r.id, kind: r.kind, message: r.message, link: r.link, createdAt: r.created_at.toISOString(), readAt: r.read_at?.toISOString() ?? null }));
+    )) as {
+      id: string;
+      kind: string;
+      message: string;
+      link: Record<string, unknown>;
+      created_at: Date;
+      read_at: Date | null;
+    }[];
+    return rows.map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      message: r.message,
+      link: r.link,
+      createdAt: r.created_at.toISOString(),
+      readAt: r.read_at?.toISOString() ?? null,
+    }));
   }
 
   async markRead(userId: string, id: string): Promise<void> {
     // UPDATE answers [rows, count] through TypeORM.
-    const [, count] = isUuid(id) ? ((await this.dataSource.query(`UPDATE notifications SET read_at = coalesce(read_at, now()) WHERE id = $1 AND user_id = $2`, [id, userId])) as [unknown[], number]) : [[], 0];
+    const [, count] = isUuid(id)
+      ? ((await this.dataSource.query(
+          `UPDATE notifications SET read_at = coalesce(read_at, now()) WHERE id = $1 AND user_id = $2`,
+          [id, userId],
+        )) as [unknown[], number])
+      : [[], 0];
     if (!count) throw DomainError.notFound('Notification', id);
   }
 }

@@ -16,7 +16,20 @@ export interface PopulationQuery {
 }
 
 /** Per kind: its table, and SQL for what the targeted rules read (alias c). */
-const KIND_SQL: Record<CaseKind, { table: string; power: string; under18: string; clothing: string; tactics: string; injury: string; findNfa: string; bwvLate: string; mismatch: string }> = {
+const KIND_SQL: Record<
+  CaseKind,
+  {
+    table: string;
+    power: string;
+    under18: string;
+    clothing: string;
+    tactics: string;
+    injury: string;
+    findNfa: string;
+    bwvLate: string;
+    mismatch: string;
+  }
+> = {
   stop_search: {
     table: 'stop_searches',
     power: 'c.legislation',
@@ -57,8 +70,20 @@ const SUBJECTS = Object.values(KIND_SQL)
   .join(' UNION ALL ');
 
 type Row = {
-  kind: CaseKind; id: string; team: string | null; area: string | null; power: string | null; under18: boolean; clothing: boolean; tactics: string[];
-  injury: boolean; find_nfa: boolean; bwv_missing_or_late: boolean; subject_encounters: number; officer_flagged: boolean; mismatch: boolean;
+  kind: CaseKind;
+  id: string;
+  team: string | null;
+  area: string | null;
+  power: string | null;
+  under18: boolean;
+  clothing: boolean;
+  tactics: string[];
+  injury: boolean;
+  find_nfa: boolean;
+  bwv_missing_or_late: boolean;
+  subject_encounters: number;
+  officer_flagged: boolean;
+  mismatch: boolean;
 };
 
 /**
@@ -88,10 +113,12 @@ export async function readPopulation(q: Queryable, query: PopulationQuery): Prom
          ${k.power} AS power, coalesce(${k.under18}, false) AS under18, ${k.clothing} AS clothing, ${k.tactics} AS tactics,
          coalesce(${k.injury}, false) AS injury, coalesce(${k.findNfa}, false) AS find_nfa,
          (NOT ${hasClip} OR coalesce(${k.bwvLate}, false)) AS bwv_missing_or_late,
-         ${repeat
-           ? `CASE WHEN c.subject_reference IS NULL THEN 0 ELSE (SELECT count(*)::int FROM (${SUBJECTS}) x
+         ${
+           repeat
+             ? `CASE WHEN c.subject_reference IS NULL THEN 0 ELSE (SELECT count(*)::int FROM (${SUBJECTS}) x
                WHERE x.subject_reference = c.subject_reference AND x.occurred_at BETWEEN c.occurred_at - make_interval(days => ${p(lookbackDays)}::int) AND c.occurred_at) END`
-           : '0'} AS subject_encounters,
+             : '0'
+         } AS subject_encounters,
          coalesce(o.flagged_at <= $2 AND (o.flag_cleared_at IS NULL OR o.flag_cleared_at > $2), false) AS officer_flagged,
          ${k.mismatch} AS mismatch
        FROM ${k.table} c
@@ -109,8 +136,15 @@ export async function readPopulation(q: Queryable, query: PopulationQuery): Prom
         area: r.area,
         power: r.power,
         features: {
-          under18: r.under18, clothingRemoved: r.clothing, tactics: r.tactics, injury: r.injury, findNoFurtherAction: r.find_nfa,
-          bwvMissingOrLate: r.bwv_missing_or_late, subjectEncounters: r.subject_encounters, officerFlagged: r.officer_flagged, ethnicityMismatch: r.mismatch,
+          under18: r.under18,
+          clothingRemoved: r.clothing,
+          tactics: r.tactics,
+          injury: r.injury,
+          findNoFurtherAction: r.find_nfa,
+          bwvMissingOrLate: r.bwv_missing_or_late,
+          subjectEncounters: r.subject_encounters,
+          officerFlagged: r.officer_flagged,
+          ethnicityMismatch: r.mismatch,
         },
       });
     }

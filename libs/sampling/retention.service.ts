@@ -31,15 +31,38 @@ const SELECT = `
   FROM bwv_hold_requests h JOIN bwv_clips c ON c.id = h.clip_id JOIN dip_samples s ON s.id = h.sample_id`;
 
 type Row = {
-  id: string; status: string; sample_id: string; period: string; clip_id: string; reference: string; force_code: string; clip_status: string;
-  retention_expires_at: Date; requested_at: Date; confirmed_at: Date | null; warned_at: Date | null; at_risk: boolean;
+  id: string;
+  status: string;
+  sample_id: string;
+  period: string;
+  clip_id: string;
+  reference: string;
+  force_code: string;
+  clip_status: string;
+  retention_expires_at: Date;
+  requested_at: Date;
+  confirmed_at: Date | null;
+  warned_at: Date | null;
+  at_risk: boolean;
 };
 
 function toView(r: Row): HoldRequestView {
   return {
-    id: r.id, status: r.status, sampleId: r.sample_id, period: r.period,
-    clip: { id: r.clip_id, reference: r.reference, forceCode: r.force_code, status: r.clip_status, retentionExpiresAt: r.retention_expires_at.toISOString() },
-    requestedAt: r.requested_at.toISOString(), confirmedAt: r.confirmed_at?.toISOString() ?? null, warnedAt: r.warned_at?.toISOString() ?? null, atRisk: r.at_risk,
+    id: r.id,
+    status: r.status,
+    sampleId: r.sample_id,
+    period: r.period,
+    clip: {
+      id: r.clip_id,
+      reference: r.reference,
+      forceCode: r.force_code,
+      status: r.clip_status,
+      retentionExpiresAt: r.retention_expires_at.toISOString(),
+    },
+    requestedAt: r.requested_at.toISOString(),
+    confirmedAt: r.confirmed_at?.toISOString() ?? null,
+    warnedAt: r.warned_at?.toISOString() ?? null,
+    atRisk: r.at_risk,
   };
 }
 
@@ -63,12 +86,16 @@ export class RetentionService {
 
   /** Hold requests by status (the evidence system's feed is `pending`), soonest expiry first; `atRisk` only those in the warning window. */
   async list(filter: { status?: string; atRisk?: boolean }): Promise<HoldRequestView[]> {
-    if (filter.status && !['pending', 'confirmed', 'lost'].includes(filter.status)) throw DomainError.validation([{ field: 'status', message: 'must be pending, confirmed or lost' }]);
+    if (filter.status && !['pending', 'confirmed', 'lost'].includes(filter.status))
+      throw DomainError.validation([{ field: 'status', message: 'must be pending, confirmed or lost' }]);
     const where: string[] = [];
     const params: unknown[] = [this.warnBefore()];
     if (filter.status) where.push(`h.status = $${params.push(filter.status)}`);
     if (filter.atRisk) where.push(`h.status = 'pending' AND c.retention_expires_at <= $1`);
-    const rows = (await this.dataSource.query(`${SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY c.retention_expires_at, h.id LIMIT 1000`, params)) as Row[];
+    const rows = (await this.dataSource.query(
+      `${SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY c.retention_expires_at, h.id LIMIT 1000`,
+      params,
+    )) as Row[];
     return rows.map(toView);
   }
 
@@ -76,17 +103,33 @@ export class RetentionService {
   async confirm(actor: Actor, id: string): Promise<HoldRequestView> {
     if (!isUuid(id)) throw DomainError.notFound('Hold request', id);
     await this.dataSource.transaction(async (m) => {
-      const [hold] = (await m.query(`SELECT h.status, h.clip_id, c.status AS clip_status FROM bwv_hold_requests h JOIN bwv_clips c ON c.id = h.clip_id WHERE h.id = $1 FOR UPDATE OF h`, [id])) as {
-        status: string; clip_id: string; clip_status: string;
+      const [hold] = (await m.query(
+        `SELECT h.status, h.clip_id, c.status AS clip_status FROM bwv_hold_requests h JOIN bwv_clips c ON c.id = h.clip_id WHERE h.id = $1 FOR UPDATE OF h`,
+        [id],
+      )) as {
+        status: string;
+        clip_id: string;
+        clip_status: string;
       }[];
       if (!hold) throw DomainError.notFound('Hold request', id);
-      if (hold.status === 'lost') throw new DomainError('CONFLICT', 'The footage is already gone: the hold came too late');
+      if (hold.status === 'lost')
+        throw new DomainError('CONFLICT', 'The footage is already gone: the hold came too late');
       if (hold.status === 'confirmed') return;
-      await m.query(`UPDATE bwv_hold_requests SET status = 'confirmed', confirmed_at = now(), confirmed_by = $2 WHERE id = $1`, [id, actor.id]);
+      await m.query(
+        `UPDATE bwv_hold_requests SET status = 'confirmed', confirmed_at = now(), confirmed_by = $2 WHERE id = $1`,
+        [id, actor.id],
+      );
       // Evidential footage is kept anyway; anything else goes on hold for scrutiny.
-      await m.query(`UPDATE bwv_clips SET status = CASE WHEN status = 'evidential' THEN status ELSE 'on_hold' END, hold_placed_at = coalesce(hold_placed_at, now()),
-        hold_placed_by = coalesce(hold_placed_by, $2), version = version + 1 WHERE id = $1`, [hold.clip_id, actor.id]);
-      await this.audit.record(actor, { action: 'bwv.hold_confirmed', target: { type: 'bwv_clip', id: hold.clip_id }, details: { holdRequest: id } }, m);
+      await m.query(
+        `UPDATE bwv_clips SET status = CASE WHEN status = 'evidential' THEN status ELSE 'on_hold' END, hold_placed_at = coalesce(hold_placed_at, now()),
+        hold_placed_by = coalesce(hold_placed_by, $2), version = version + 1 WHERE id = $1`,
+        [hold.clip_id, actor.id],
+      );
+      await this.audit.record(
+        actor,
+        { action: 'bwv.hold_confirmed', target: { type: 'bwv_clip', id: hold.clip_id }, details: { holdRequest: id } },
+        m,
+      );
     });
     const [row] = (await this.dataSource.query(`${SELECT} WHERE h.id = $2`, [this.warnBefore(), id])) as Row[];
     return toView(row);
@@ -119,13 +162,22 @@ export class RetentionService {
           [[...bySample.keys()]],
         )) as { sample_id: string; user_id: string }[];
         const days = this.config.sampling.holdWarningDays;
-        await this.notifications.notifyEach(m, 'footage_at_risk', people.map(({ sample_id: sampleId, user_id: userId }) => {
-          const clips = bySample.get(sampleId)!;
-          return { userId, message: `${clips.length} selected clip(s) will be deleted within ${days} days without a confirmed hold: ${clips.slice(0, 5).join(', ')}`, link: { sampleId } };
-        }));
+        await this.notifications.notifyEach(
+          m,
+          'footage_at_risk',
+          people.map(({ sample_id: sampleId, user_id: userId }) => {
+            const clips = bySample.get(sampleId)!;
+            return {
+              userId,
+              message: `${clips.length} selected clip(s) will be deleted within ${days} days without a confirmed hold: ${clips.slice(0, 5).join(', ')}`,
+              link: { sampleId },
+            };
+          }),
+        );
       }
       const result = { warned: warned.length, lost };
-      if (result.warned || result.lost) await this.audit.record(SYSTEM_ACTOR, { action: 'bwv.retention_checked', details: { ...result } }, m);
+      if (result.warned || result.lost)
+        await this.audit.record(SYSTEM_ACTOR, { action: 'bwv.retention_checked', details: { ...result } }, m);
       return result;
     });
   }

@@ -31,15 +31,37 @@ const SELECT = `
   FROM sample_reviews r JOIN dip_sample_items i ON i.id = r.item_id JOIN dip_samples s ON s.id = i.sample_id LEFT JOIN users u ON u.id = r.assigned_to`;
 
 type Row = {
-  item_id: string; sample_id: string; period: string; case_kind: string; case_id: string; reason: string; assigned_to: string | null; username: string | null;
-  due_on: string | null; overdue: boolean; status: string; form: ReviewForm | null; completed_at: Date | null; version: number;
+  item_id: string;
+  sample_id: string;
+  period: string;
+  case_kind: string;
+  case_id: string;
+  reason: string;
+  assigned_to: string | null;
+  username: string | null;
+  due_on: string | null;
+  overdue: boolean;
+  status: string;
+  form: ReviewForm | null;
+  completed_at: Date | null;
+  version: number;
 };
 
 function toView(r: Row): ReviewView {
   return {
-    itemId: r.item_id, sampleId: r.sample_id, period: r.period, recordKind: r.case_kind, recordId: r.case_id, reason: r.reason,
-    assignedTo: r.assigned_to ? { id: r.assigned_to, username: r.username! } : null, dueOn: r.due_on, overdue: r.overdue, status: r.status,
-    form: r.form, completedAt: r.completed_at?.toISOString() ?? null, version: r.version,
+    itemId: r.item_id,
+    sampleId: r.sample_id,
+    period: r.period,
+    recordKind: r.case_kind,
+    recordId: r.case_id,
+    reason: r.reason,
+    assignedTo: r.assigned_to ? { id: r.assigned_to, username: r.username! } : null,
+    dueOn: r.due_on,
+    overdue: r.overdue,
+    status: r.status,
+    form: r.form,
+    completedAt: r.completed_at?.toISOString() ?? null,
+    version: r.version,
   };
 }
 
@@ -59,7 +81,10 @@ export class SampleReviewsService {
     const params: unknown[] = [];
     if (!(filter.all && isPoliceWide(actor))) where.push(`r.assigned_to = $${params.push(actor.id)}`);
     if (filter.overdue) where.push(`r.status <> 'completed' AND r.due_on < (now() AT TIME ZONE 'Europe/London')::date`);
-    const rows = (await this.dataSource.query(`${SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY r.due_on NULLS LAST, i.position LIMIT 500`, params)) as Row[];
+    const rows = (await this.dataSource.query(
+      `${SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY r.due_on NULLS LAST, i.position LIMIT 500`,
+      params,
+    )) as Row[];
     return rows.map(toView);
   }
 
@@ -70,32 +95,53 @@ export class SampleReviewsService {
   }
 
   /** (Re)assigns an item's review to a supervisor, who must not be the record's officer. */
-  async assign(actor: Actor, sampleId: string, itemId: string, input: { assignedTo: string; dueOn?: string }): Promise<ReviewView> {
+  async assign(
+    actor: Actor,
+    sampleId: string,
+    itemId: string,
+    input: { assignedTo: string; dueOn?: string },
+  ): Promise<ReviewView> {
     await this.samples.assertVisible(actor, sampleId);
     const before = await this.find(sampleId, itemId);
     const errors: FieldError[] = [];
-    const [user] = (isUuid(input.assignedTo)
-      ? await this.dataSource.query(`SELECT id, roles FROM users WHERE id = $1 AND disabled_at IS NULL`, [input.assignedTo])
-      : []) as { id: string; roles: string[] }[];
-    if (!user?.roles.includes('supervisor')) errors.push({ field: 'assignedTo', message: 'must be an active user with the supervisor role' });
+    const [user] = (
+      isUuid(input.assignedTo)
+        ? await this.dataSource.query(`SELECT id, roles FROM users WHERE id = $1 AND disabled_at IS NULL`, [
+            input.assignedTo,
+          ])
+        : []
+    ) as { id: string; roles: string[] }[];
+    if (!user?.roles.includes('supervisor'))
+      errors.push({ field: 'assignedTo', message: 'must be an active user with the supervisor role' });
     const owner = (await itemOwners(this.dataSource, sampleId, [itemId])).get(itemId);
-    if (user && owner?.officerUser === user.id) errors.push({ field: 'assignedTo', message: 'is the officer of this record: nobody reviews their own records' });
-    if (input.dueOn !== undefined && !isIsoDate(input.dueOn)) errors.push({ field: 'dueOn', message: 'must be a date, YYYY-MM-DD' });
+    if (user && owner?.officerUser === user.id)
+      errors.push({ field: 'assignedTo', message: 'is the officer of this record: nobody reviews their own records' });
+    if (input.dueOn !== undefined && !isIsoDate(input.dueOn))
+      errors.push({ field: 'dueOn', message: 'must be a date, YYYY-MM-DD' });
     if (before.status === 'completed') errors.push({ field: 'assignedTo', message: 'the review is completed' });
     if (errors.length) throw DomainError.validation(errors);
     await this.dataSource.transaction(async (m) => {
-      await m.query(`UPDATE sample_reviews SET assigned_to = $2, due_on = coalesce($3::date, due_on), updated_at = now(), version = version + 1 WHERE item_id = $1`, [
-        itemId,
-        user.id,
-        input.dueOn ?? null,
-      ]);
-      await this.notifications.notify(m, [user.id], 'review_assigned', `A record from the ${before.period} dip sample to review`, { sampleId, itemId });
-      await this.audit.record(actor, {
-        action: 'sample_review.assigned',
-        target: { type: 'dip_sample_item', id: itemId },
-        before: { assignedTo: before.assignedTo?.id ?? null, dueOn: before.dueOn },
-        after: { assignedTo: user.id, dueOn: input.dueOn ?? before.dueOn },
-      }, m);
+      await m.query(
+        `UPDATE sample_reviews SET assigned_to = $2, due_on = coalesce($3::date, due_on), updated_at = now(), version = version + 1 WHERE item_id = $1`,
+        [itemId, user.id, input.dueOn ?? null],
+      );
+      await this.notifications.notify(
+        m,
+        [user.id],
+        'review_assigned',
+        `A record from the ${before.period} dip sample to review`,
+        { sampleId, itemId },
+      );
+      await this.audit.record(
+        actor,
+        {
+          action: 'sample_review.assigned',
+          target: { type: 'dip_sample_item', id: itemId },
+          before: { assignedTo: before.assignedTo?.id ?? null, dueOn: before.dueOn },
+          after: { assignedTo: user.id, dueOn: input.dueOn ?? before.dueOn },
+        },
+        m,
+      );
     });
     return this.find(sampleId, itemId);
   }
@@ -104,40 +150,66 @@ export class SampleReviewsService {
    * Saves the assigned supervisor's review form, checked in full, if `version` is still current; `submit` completes
    * it, after which it no longer changes.
    */
-  async save(actor: Actor, sampleId: string, itemId: string, input: { version: number; form: unknown; submit?: boolean }): Promise<ReviewView> {
+  async save(
+    actor: Actor,
+    sampleId: string,
+    itemId: string,
+    input: { version: number; form: unknown; submit?: boolean },
+  ): Promise<ReviewView> {
     const before = await this.find(sampleId, itemId);
-    if (before.assignedTo?.id !== actor.id) throw new DomainError('FORBIDDEN', 'Only the supervisor this review is assigned to can write it');
-    if (before.status === 'completed') throw new DomainError('CONFLICT', 'The review is completed and can no longer change');
+    if (before.assignedTo?.id !== actor.id)
+      throw new DomainError('FORBIDDEN', 'Only the supervisor this review is assigned to can write it');
+    if (before.status === 'completed')
+      throw new DomainError('CONFLICT', 'The review is completed and can no longer change');
     const parsed = parseReviewForm(input.form);
     if ('errors' in parsed) throw DomainError.validation(parsed.errors);
     const themeErrors = await themeProblems(this.dataSource, parsed.form.assessment.themes);
     if (themeErrors.length) throw DomainError.validation(themeErrors);
     await this.dataSource.transaction(async (m) => {
-      const [row] = (await m.query(`SELECT version FROM sample_reviews WHERE item_id = $1 FOR UPDATE`, [itemId])) as { version: number }[];
+      const [row] = (await m.query(`SELECT version FROM sample_reviews WHERE item_id = $1 FOR UPDATE`, [itemId])) as {
+        version: number;
+      }[];
       if (row.version !== input.version) {
-        throw new DomainError('VERSION_CONFLICT', `The review was changed by someone else (version ${row.version}, you sent ${input.version}); reload and try again`, {
-          extensions: { currentVersion: row.version },
-        });
+        throw new DomainError(
+          'VERSION_CONFLICT',
+          `The review was changed by someone else (version ${row.version}, you sent ${input.version}); reload and try again`,
+          {
+            extensions: { currentVersion: row.version },
+          },
+        );
       }
       await m.query(
         `UPDATE sample_reviews SET form = $2, status = $3, completed_at = CASE WHEN $4 THEN now() END, completed_by = CASE WHEN $4 THEN $5::uuid END,
            updated_at = now(), version = version + 1 WHERE item_id = $1`,
-        [itemId, JSON.stringify(parsed.form), input.submit ? 'completed' : 'in_progress', input.submit === true, actor.id],
+        [
+          itemId,
+          JSON.stringify(parsed.form),
+          input.submit ? 'completed' : 'in_progress',
+          input.submit === true,
+          actor.id,
+        ],
       );
-      await this.audit.record(actor, {
-        action: input.submit ? 'sample_review.completed' : 'sample_review.saved',
-        target: { type: before.recordKind, id: before.recordId },
-        before: before.form ?? undefined,
-        after: parsed.form,
-        details: { sampleId, itemId },
-      }, m);
+      await this.audit.record(
+        actor,
+        {
+          action: input.submit ? 'sample_review.completed' : 'sample_review.saved',
+          target: { type: before.recordKind, id: before.recordId },
+          before: before.form ?? undefined,
+          after: parsed.form,
+          details: { sampleId, itemId },
+        },
+        m,
+      );
     });
     return this.find(sampleId, itemId);
   }
 
   private async find(sampleId: string, itemId: string): Promise<ReviewView> {
     if (!isUuid(sampleId) || !isUuid(itemId)) throw DomainError.notFound('Review', itemId);
-    const [row] = (await this.dataSource.query(`${SELECT} WHERE r.item_id = $1 AND i.sample_id = $2`, [itemId, sampleId])) as Row[];
+    const [row] = (await this.dataSource.query(`${SELECT} WHERE r.item_id = $1 AND i.sample_id = $2`, [
+      itemId,
+      sampleId,
+    ])) as Row[];
     if (!row) throw DomainError.notFound('Review', itemId);
     return toView(row);
   }

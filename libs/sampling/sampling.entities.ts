@@ -1,5 +1,16 @@
 import { BwvClip } from '@scrutiny/records';
-import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn, VersionColumn } from 'typeorm';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryColumn,
+  PrimaryGeneratedColumn,
+  VersionColumn,
+} from 'typeorm';
 
 /** A sampling plan; its rules live in versions, so a sample can always say exactly which rules drew it. */
 @Entity('sampling_plans')

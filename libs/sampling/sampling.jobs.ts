@@ -9,7 +9,12 @@ import { RetentionService } from './retention.service';
 /** Looks for active plans whose month just ended has no scheduled sample yet, and queues each draw once. */
 export const SamplingScheduleTickJob = defineJob('sampling', 'schedule-tick', 1, z.object({}).strict());
 /** Draws and issues one plan's sample for one month; its job id and a unique index make it happen at most once. */
-export const ScheduledDrawJob = defineJob('sampling', 'scheduled-draw', 1, z.object({ planId: z.string().uuid(), period: z.string().regex(MONTH) }).strict());
+export const ScheduledDrawJob = defineJob(
+  'sampling',
+  'scheduled-draw',
+  1,
+  z.object({ planId: z.string().uuid(), period: z.string().regex(MONTH) }).strict(),
+);
 /** The daily BWV retention check. */
 export const RetentionCheckJob = defineJob('sampling', 'retention-check', 1, z.object({}).strict());
 
@@ -33,7 +38,8 @@ export class SamplingScheduleTickHandler implements JobHandler<Record<string, ne
          AND NOT EXISTS (SELECT 1 FROM dip_samples s WHERE s.plan_id = p.id AND s.scheduled AND s.period = $1::date AND s.status = 'issued')`,
       [`${period}-01`],
     )) as { id: string }[];
-    for (const { id } of due) await this.queue.enqueue(ScheduledDrawJob, { planId: id, period }, { jobId: scheduledDrawJobId(id, period) });
+    for (const { id } of due)
+      await this.queue.enqueue(ScheduledDrawJob, { planId: id, period }, { jobId: scheduledDrawJobId(id, period) });
   }
 }
 

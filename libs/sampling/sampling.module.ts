@@ -7,7 +7,13 @@ import { RetentionService } from './retention.service';
 import { SampleReviewsService } from './reviews.service';
 import { RetentionCheckHandler, SamplingScheduleTickHandler, ScheduledDrawHandler } from './sampling.jobs';
 
-const SERVICES = [SamplingPlansService, DipSamplesService, SampleReviewsService, RetentionService, NotificationsService];
+const SERVICES = [
+  SamplingPlansService,
+  DipSamplesService,
+  SampleReviewsService,
+  RetentionService,
+  NotificationsService,
+];
 
 @Module({
   providers: [...SERVICES, DemoSamplesSeeder, SamplingScheduleTickHandler, ScheduledDrawHandler, RetentionCheckHandler],

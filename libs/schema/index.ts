@@ -2,9 +2,40 @@ import type { SchemaDefinition } from '@scrutiny/database';
 import { AuditEvent } from '@scrutiny/audit';
 import { RefreshToken, User } from '@scrutiny/auth';
 import { JobFailure, MaintenanceHeartbeat } from '@scrutiny/jobs';
-import { Area, BwvClip, BwvClipLink, Import, ImportFileChunk, ImportRejection, Officer, PopulationBenchmark, seedBuiltInReferenceData, StopSearch, UseOfForceReport, VehicleStop } from '@scrutiny/records';
-import { ConflictDeclaration, FindingAction, Panel, PanelFinding, PanelMember, PanelRating, PanelSession, SessionAgendaItem, SessionAttendance } from '@scrutiny/panels';
-import { BwvHoldRequest, DipSample, DipSampleItem, Notification, SampleReview, SamplingPlan, SamplingPlanVersion } from '@scrutiny/sampling';
+import {
+  Area,
+  BwvClip,
+  BwvClipLink,
+  Import,
+  ImportFileChunk,
+  ImportRejection,
+  Officer,
+  PopulationBenchmark,
+  seedBuiltInReferenceData,
+  StopSearch,
+  UseOfForceReport,
+  VehicleStop,
+} from '@scrutiny/records';
+import {
+  ConflictDeclaration,
+  FindingAction,
+  Panel,
+  PanelFinding,
+  PanelMember,
+  PanelRating,
+  PanelSession,
+  SessionAgendaItem,
+  SessionAttendance,
+} from '@scrutiny/panels';
+import {
+  BwvHoldRequest,
+  DipSample,
+  DipSampleItem,
+  Notification,
+  SampleReview,
+  SamplingPlan,
+  SamplingPlanVersion,
+} from '@scrutiny/sampling';
 import { DisproportionalityFinding, DisproportionalityRollup } from '@scrutiny/statistics';
 import { QuarterlyMeeting, ReportPack, Theme } from '@scrutiny/themes';
 import { MIGRATIONS } from '../../migrations';
@@ -14,7 +45,45 @@ import { MIGRATIONS } from '../../migrations';
  * and tests open the database with this; feature libs never need to know each other's tables.
  */
 export const SCHEMA: SchemaDefinition = {
-  entities: [JobFailure, MaintenanceHeartbeat, User, RefreshToken, AuditEvent, Area, PopulationBenchmark, Officer, StopSearch, Import, ImportFileChunk, ImportRejection, Panel, PanelMember, PanelSession, SessionAgendaItem, BwvClip, BwvClipLink, VehicleStop, UseOfForceReport, SamplingPlan, SamplingPlanVersion, DipSample, DipSampleItem, SampleReview, BwvHoldRequest, Notification, SessionAttendance, ConflictDeclaration, PanelRating, PanelFinding, FindingAction, DisproportionalityRollup, DisproportionalityFinding, Theme, QuarterlyMeeting, ReportPack],
+  entities: [
+    JobFailure,
+    MaintenanceHeartbeat,
+    User,
+    RefreshToken,
+    AuditEvent,
+    Area,
+    PopulationBenchmark,
+    Officer,
+    StopSearch,
+    Import,
+    ImportFileChunk,
+    ImportRejection,
+    Panel,
+    PanelMember,
+    PanelSession,
+    SessionAgendaItem,
+    BwvClip,
+    BwvClipLink,
+    VehicleStop,
+    UseOfForceReport,
+    SamplingPlan,
+    SamplingPlanVersion,
+    DipSample,
+    DipSampleItem,
+    SampleReview,
+    BwvHoldRequest,
+    Notification,
+    SessionAttendance,
+    ConflictDeclaration,
+    PanelRating,
+    PanelFinding,
+    FindingAction,
+    DisproportionalityRollup,
+    DisproportionalityFinding,
+    Theme,
+    QuarterlyMeeting,
+    ReportPack,
+  ],
   migrations: MIGRATIONS,
   seeds: [seedBuiltInReferenceData],
 };

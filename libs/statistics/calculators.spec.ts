@@ -1,6 +1,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { clopperPearson, funnelLimits, notStatedBounds, proportionRatio, ratePer1000, rateRatio, wilson, Z95 } from './calculators';
+import {
+  clopperPearson,
+  funnelLimits,
+  notStatedBounds,
+  proportionRatio,
+  ratePer1000,
+  rateRatio,
+  wilson,
+  Z95,
+} from './calculators';
 
 describe('disproportionality calculators', () => {
   it('rates per 1,000 and the log-method ratio: the 2018/19 national figures (domain §6)', () => {
@@ -53,12 +62,24 @@ describe('disproportionality calculators', () => {
   });
 
   it('reproduces every published national rate per 1,000 (GOV.UK, 2009/10 to 2019/20) to 2 decimal places', () => {
-    const file = fs.readFileSync(path.join(__dirname, '../../test/fixtures/reference/eff_national_stop_search_rate_per_1000_by_ethnicity_2009-2020.csv'), 'utf8');
-    const rows = file.trim().split(/\r?\n/).slice(1).map((l) => l.split(','));
+    const file = fs.readFileSync(
+      path.join(
+        __dirname,
+        '../../test/fixtures/reference/eff_national_stop_search_rate_per_1000_by_ethnicity_2009-2020.csv',
+      ),
+      'utf8',
+    );
+    const rows = file
+      .trim()
+      .split(/\r?\n/)
+      .slice(1)
+      .map((l) => l.split(','));
     let checked = 0;
     for (const [time, ethnicity, searches, population, rate] of rows) {
       if (!searches || !population || !rate) continue;
-      expect(`${time} ${ethnicity} ${ratePer1000(Number(searches), Number(population))!.toFixed(2)}`).toBe(`${time} ${ethnicity} ${Number(rate).toFixed(2)}`);
+      expect(`${time} ${ethnicity} ${ratePer1000(Number(searches), Number(population))!.toFixed(2)}`).toBe(
+        `${time} ${ethnicity} ${Number(rate).toFixed(2)}`,
+      );
       checked++;
     }
     expect(checked).toBe(244); // every row of the file that has figures

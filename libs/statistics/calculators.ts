@@ -22,7 +22,10 @@ export function ratePer1000(count: number, population: number): number | null {
 /** ln Γ(x) (Lanczos approximation), for the incomplete beta function. */
 function logGamma(x: number): number {
   const g = 7;
-  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  const c = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  ];
   if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
   x -= 1;
   let a = c[0];
@@ -66,7 +69,9 @@ function incompleteBeta(x: number, a: number, b: number): number {
   if (x <= 0) return 0;
   if (x >= 1) return 1;
   const front = Math.exp(logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log(1 - x));
-  return x < (a + 1) / (a + b + 2) ? (front * betaContinuedFraction(x, a, b)) / a : 1 - (front * betaContinuedFraction(1 - x, b, a)) / b;
+  return x < (a + 1) / (a + b + 2)
+    ? (front * betaContinuedFraction(x, a, b)) / a
+    : 1 - (front * betaContinuedFraction(1 - x, b, a)) / b;
 }
 
 /** The p-quantile of Beta(a, b), by bisection (monotone, so exact to the tolerance). */
@@ -132,7 +137,12 @@ export function rateRatio(sg: number, pg: number, sc: number, pc: number): RateR
 }
 
 /** Ratio of two proportions (e.g. find rates) with the Katz log interval; null when either is zero. */
-export function proportionRatio(x1: number, n1: number, x2: number, n2: number): { ratio: number | null; ci95: Interval | null; significant: boolean } {
+export function proportionRatio(
+  x1: number,
+  n1: number,
+  x2: number,
+  n2: number,
+): { ratio: number | null; ci95: Interval | null; significant: boolean } {
   if (!n1 || !n2 || !x1 || !x2) return { ratio: null, ci95: null, significant: false };
   const ratio = x1 / n1 / (x2 / n2);
   const se = Math.sqrt(1 / x1 - 1 / n1 + 1 / x2 - 1 / n2);

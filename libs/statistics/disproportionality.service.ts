@@ -3,7 +3,16 @@ import { DataSource } from 'typeorm';
 import { Permission, type Actor } from '@scrutiny/auth';
 import { AuditService } from '@scrutiny/audit';
 import { DomainError, type FieldError, isUuid, MONTH, parseQuarter, quarterName, quarterStart } from '@scrutiny/core';
-import { areaAndDescendantsSql, ETHNIC_GROUPS, ETHNIC_GROUP_LABEL, findArea, inAreaSql, LEGISLATION, UOF_TACTICS, type EthnicGroup } from '@scrutiny/records';
+import {
+  areaAndDescendantsSql,
+  ETHNIC_GROUPS,
+  ETHNIC_GROUP_LABEL,
+  findArea,
+  inAreaSql,
+  LEGISLATION,
+  UOF_TACTICS,
+  type EthnicGroup,
+} from '@scrutiny/records';
 import { DISPROPORTIONALITY_FINDING_STATUSES, type DisproportionalityFindingStatus } from './statistics.entities';
 import { periodBuckets, type TrendInterval, TREND_INTERVALS } from './periods';
 import {
@@ -63,14 +72,23 @@ export interface DisproportionalityResult {
   query: Resolved;
   comparator: string;
   groups: GroupFigures[];
-  notStated: { count: number | null; suppressed: boolean; rateRatioBounds: Partial<Record<EthnicGroup, Interval | null>> };
+  notStated: {
+    count: number | null;
+    suppressed: boolean;
+    rateRatioBounds: Partial<Record<EthnicGroup, Interval | null>>;
+  };
   total: number | null;
   populationSource: { censusYear: number; source: string; area: string } | null;
   /** Figures under 10 are withheld (external panels, analysts); under 20 flagged. */
   suppression: 'applied' | 'flags only';
 }
 
-const KIND_OF: Record<StatKind, string> = { 'stop-search': 'stop_search', 'strip-search': 'stop_search', 'vehicle-stop': 'vehicle_stop', 'use-of-force': 'use_of_force' };
+const KIND_OF: Record<StatKind, string> = {
+  'stop-search': 'stop_search',
+  'strip-search': 'stop_search',
+  'vehicle-stop': 'vehicle_stop',
+  'use-of-force': 'use_of_force',
+};
 
 /** Those without `stats:unsuppressed` (external panel members, analysts) see figures only with small counts withheld (domain §6, §7). */
 export function suppressionApplies(actor: Pick<Actor, 'permissions'>): boolean {
@@ -115,7 +133,6 @@ function toFinding(r: Record<string, unknown>): DisproportionalityFindingView {
 
 /** At most this many findings are listed (newest first). */
 export const FINDINGS_LIST_LIMIT = 200;
-
 
 /**
  * Disproportionality from the rollup (domain §6): rates per 1,000 of the area's census population, ratios to the
@@ -166,17 +183,30 @@ export class DisproportionalityService {
       notStated: {
         count: suppress && isSuppressed(notStated) ? null : notStated,
         suppressed: isSuppressed(notStated),
-        rateRatioBounds: suppress && (isSuppressed(notStated) || isSuppressed(comparatorCount))
-          ? {}
-          : Object.fromEntries(
-              ETHNIC_GROUPS.filter((g) => g !== query.comparator).map((g) => [
-                g,
-                suppress && isSuppressed(measure(g)) ? null : notStatedBounds(measure(g), population?.groups[g] ?? 0, comparatorCount, comparatorPop, notStated),
-              ]),
-            ),
+        rateRatioBounds:
+          suppress && (isSuppressed(notStated) || isSuppressed(comparatorCount))
+            ? {}
+            : Object.fromEntries(
+                ETHNIC_GROUPS.filter((g) => g !== query.comparator).map((g) => [
+                  g,
+                  suppress && isSuppressed(measure(g))
+                    ? null
+                    : notStatedBounds(
+                        measure(g),
+                        population?.groups[g] ?? 0,
+                        comparatorCount,
+                        comparatorPop,
+                        notStated,
+                      ),
+                ]),
+              ),
       },
       total: anyHidden ? null : total,
-      populationSource: population && { censusYear: population.censusYear, source: population.source, area: query.area.name },
+      populationSource: population && {
+        censusYear: population.censusYear,
+        source: population.source,
+        area: query.area.name,
+      },
       suppression: suppress ? 'applied' : 'flags only',
     };
   }
@@ -184,7 +214,10 @@ export class DisproportionalityService {
   /** Find rates: searches whose outcome was linked to their object, per group, with Wilson intervals and ratios to the comparator. */
   async outcomes(actor: Actor, q: DisproportionalityQuery) {
     // The rollup counts finds over all stop searches only: refuse what it cannot answer rather than answer something else.
-    const errors: FieldError[] = q.kind !== undefined && q.kind !== 'stop-search' ? [{ field: 'kind', message: 'find rates are for stop searches only (kind=stop-search)' }] : [];
+    const errors: FieldError[] =
+      q.kind !== undefined && q.kind !== 'stop-search'
+        ? [{ field: 'kind', message: 'find rates are for stop searches only (kind=stop-search)' }]
+        : [];
     const query = await this.resolve({ ...q, kind: 'stop-search' }, errors);
     const counts = await this.counts(query);
     const suppress = suppressionApplies(actor);
@@ -218,7 +251,9 @@ export class DisproportionalityService {
   /** Rates per group by month, quarter or year across the range. */
   async trends(actor: Actor, q: DisproportionalityQuery & { interval?: string }) {
     const interval = (q.interval ?? 'month') as TrendInterval;
-    const errors: FieldError[] = (TREND_INTERVALS as readonly string[]).includes(interval) ? [] : [{ field: 'interval', message: `must be ${TREND_INTERVALS.join(', ')}` }];
+    const errors: FieldError[] = (TREND_INTERVALS as readonly string[]).includes(interval)
+      ? []
+      : [{ field: 'interval', message: `must be ${TREND_INTERVALS.join(', ')}` }];
     const query = await this.resolve(q, errors);
     const population = await this.population(query.area);
     const suppress = suppressionApplies(actor);
@@ -235,7 +270,9 @@ export class DisproportionalityService {
     // A group with any withheld period is withheld in every period: otherwise the total over the range gives it away.
     // A period with no records at all does not count: that it is empty was always visible (it used to be left out).
     const recorded = [...new Set(rows.filter((r) => r.n > 0).map((r) => r.bucket))];
-    const withheld = new Set([...ETHNIC_GROUPS, 'not_stated'].filter((g) => suppress && recorded.some((b) => isSuppressed(countOf(b, g)))));
+    const withheld = new Set(
+      [...ETHNIC_GROUPS, 'not_stated'].filter((g) => suppress && recorded.some((b) => isSuppressed(countOf(b, g)))),
+    );
     return {
       query,
       interval,
@@ -246,7 +283,12 @@ export class DisproportionalityService {
           const n = countOf(bucket, group);
           const pop = group === 'not_stated' ? 0 : (population?.groups[group] ?? 0);
           const hidden = withheld.has(group);
-          return { group, count: hidden ? null : n, ratePer1000: hidden || !pop ? null : ratePer1000(n, pop), suppressed: isSuppressed(n) };
+          return {
+            group,
+            count: hidden ? null : n,
+            ratePer1000: hidden || !pop ? null : ratePer1000(n, pop),
+            suppressed: isSuppressed(n),
+          };
         }),
       })),
     };
@@ -258,19 +300,37 @@ export class DisproportionalityService {
    */
   async funnel(actor: Actor, q: DisproportionalityQuery & { level?: string; group?: string }) {
     const level = q.level ?? 'team';
-    if (level !== 'team' && level !== 'officer') throw DomainError.validation([{ field: 'level', message: 'must be team or officer' }]);
-    if (level === 'officer' && !actor.permissions.has(Permission.STATS_OFFICER_LEVEL)) throw new DomainError('FORBIDDEN', 'Officer-level figures are for professional standards');
+    if (level !== 'team' && level !== 'officer')
+      throw DomainError.validation([{ field: 'level', message: 'must be team or officer' }]);
+    if (level === 'officer' && !actor.permissions.has(Permission.STATS_OFFICER_LEVEL))
+      throw new DomainError('FORBIDDEN', 'Officer-level figures are for professional standards');
     // The route requires stats:unsuppressed; this covers callers other than the API.
-    if (suppressionApplies(actor)) throw new DomainError('FORBIDDEN', 'Team and officer figures stay inside the force; area-level figures are available');
+    if (suppressionApplies(actor))
+      throw new DomainError(
+        'FORBIDDEN',
+        'Team and officer figures stay inside the force; area-level figures are available',
+      );
     const errors: FieldError[] = [];
     const group = (q.group ?? 'black') as EthnicGroup;
-    if (!(ETHNIC_GROUPS as readonly string[]).includes(group)) errors.push({ field: 'group', message: `must be one of ${ETHNIC_GROUPS.join(', ')}` });
+    if (!(ETHNIC_GROUPS as readonly string[]).includes(group))
+      errors.push({ field: 'group', message: `must be one of ${ETHNIC_GROUPS.join(', ')}` });
     // The funnel reads the stop searches themselves: it honours basis, power and strip-search, and refuses what it cannot.
-    if (q.kind !== undefined && q.kind !== 'stop-search' && q.kind !== 'strip-search') errors.push({ field: 'kind', message: 'the funnel covers stop searches only: stop-search or strip-search' });
-    if (q.comparator !== undefined) errors.push({ field: 'comparator', message: 'does not apply to the funnel: each unit is compared with the share of `group` across all units' });
-    const { comparator: _comparator, ...query } = await this.resolve({ ...q, kind: q.kind === 'strip-search' ? 'strip-search' : 'stop-search' }, errors);
+    if (q.kind !== undefined && q.kind !== 'stop-search' && q.kind !== 'strip-search')
+      errors.push({ field: 'kind', message: 'the funnel covers stop searches only: stop-search or strip-search' });
+    if (q.comparator !== undefined)
+      errors.push({
+        field: 'comparator',
+        message: 'does not apply to the funnel: each unit is compared with the share of `group` across all units',
+      });
+    const { comparator: _comparator, ...query } = await this.resolve(
+      { ...q, kind: q.kind === 'strip-search' ? 'strip-search' : 'stop-search' },
+      errors,
+    );
     const unit = level === 'team' ? `coalesce(s.team_code, '(no team)')` : `coalesce(o.reference, '(no officer)')`;
-    const groupSql = query.basis === 'self' ? `ethnic_group_of(s.self_defined_ethnicity)` : `coalesce(s.officer_defined_ethnicity, 'not_stated')`;
+    const groupSql =
+      query.basis === 'self'
+        ? `ethnic_group_of(s.self_defined_ethnicity)`
+        : `coalesce(s.officer_defined_ethnicity, 'not_stated')`;
     const areaSql = inAreaSql(query.area, '$3', { force: 's.force_code', area: 's.area_code' });
     const rows = (await this.dataSource.query(
       `SELECT ${unit} AS unit, count(*)::int AS n, (count(*) FILTER (WHERE ${groupSql} = $4))::int AS x
@@ -292,7 +352,16 @@ export class DisproportionalityService {
         const p = r.n ? r.x / r.n : 0;
         const l95 = funnelLimits(p0, r.n, Z95);
         const l998 = funnelLimits(p0, r.n, 3.090232306167813);
-        return { unit: r.unit, searches: r.n, ofGroup: r.x, share: p, limits95: l95, limits998: l998, outside95: p < l95.lower || p > l95.upper, outside998: p < l998.lower || p > l998.upper };
+        return {
+          unit: r.unit,
+          searches: r.n,
+          ofGroup: r.x,
+          share: p,
+          limits95: l95,
+          limits998: l998,
+          outside95: p < l95.lower || p > l95.upper,
+          outside998: p < l998.lower || p > l998.upper,
+        };
       }),
     };
   }
@@ -300,7 +369,16 @@ export class DisproportionalityService {
   // ---- recorded findings ----
 
   /** Records a finding from a query: the figures are computed now and frozen with it. */
-  async createFinding(actor: Actor, input: { title: string; query: DisproportionalityQuery; narrative: string; forceExplanation?: string | null; actions?: string[] }): Promise<DisproportionalityFindingView> {
+  async createFinding(
+    actor: Actor,
+    input: {
+      title: string;
+      query: DisproportionalityQuery;
+      narrative: string;
+      forceExplanation?: string | null;
+      actions?: string[];
+    },
+  ): Promise<DisproportionalityFindingView> {
     const errors: FieldError[] = [];
     if (!input.title?.trim()) errors.push({ field: 'title', message: 'is required' });
     if (!input.narrative?.trim()) errors.push({ field: 'narrative', message: 'say what the figures show' });
@@ -310,37 +388,98 @@ export class DisproportionalityService {
       const [row] = (await m.query(
         `INSERT INTO disproportionality_findings (title, query, snapshot, narrative, force_explanation, actions, status, quarter, created_by, version)
          VALUES ($1, $2, $3, $4, $5, $6, 'open', $7, $8, 1) RETURNING ${FINDING_COLUMNS}`,
-        [input.title.trim(), JSON.stringify(snapshot.query), JSON.stringify(snapshot), input.narrative.trim(), input.forceExplanation ?? null, JSON.stringify(input.actions ?? []), quarterStart(quarterName(snapshot.query.to)), actor.id],
+        [
+          input.title.trim(),
+          JSON.stringify(snapshot.query),
+          JSON.stringify(snapshot),
+          input.narrative.trim(),
+          input.forceExplanation ?? null,
+          JSON.stringify(input.actions ?? []),
+          quarterStart(quarterName(snapshot.query.to)),
+          actor.id,
+        ],
       )) as Record<string, unknown>[];
-      await this.audit.record(actor, { action: 'disproportionality_finding.recorded', target: { type: 'disproportionality_finding', id: row.id as string }, details: { title: input.title } }, m);
+      await this.audit.record(
+        actor,
+        {
+          action: 'disproportionality_finding.recorded',
+          target: { type: 'disproportionality_finding', id: row.id as string },
+          details: { title: input.title },
+        },
+        m,
+      );
       return toFinding(row);
     });
   }
 
-  async updateFinding(actor: Actor, id: string, input: { version: number; narrative?: string; forceExplanation?: string | null; actions?: string[]; status?: string }): Promise<DisproportionalityFindingView> {
-    if (input.status !== undefined && !(DISPROPORTIONALITY_FINDING_STATUSES as readonly string[]).includes(input.status)) {
-      throw DomainError.validation([{ field: 'status', message: `must be ${DISPROPORTIONALITY_FINDING_STATUSES.join(', ')}` }]);
+  async updateFinding(
+    actor: Actor,
+    id: string,
+    input: {
+      version: number;
+      narrative?: string;
+      forceExplanation?: string | null;
+      actions?: string[];
+      status?: string;
+    },
+  ): Promise<DisproportionalityFindingView> {
+    if (
+      input.status !== undefined &&
+      !(DISPROPORTIONALITY_FINDING_STATUSES as readonly string[]).includes(input.status)
+    ) {
+      throw DomainError.validation([
+        { field: 'status', message: `must be ${DISPROPORTIONALITY_FINDING_STATUSES.join(', ')}` },
+      ]);
     }
     if (!isUuid(id)) throw DomainError.notFound('Disproportionality finding', id);
     return this.dataSource.transaction(async (m) => {
-      const [before] = (await m.query(`SELECT version, status, force_explanation FROM disproportionality_findings WHERE id = $1 FOR UPDATE`, [id])) as { version: number; status: string; force_explanation: string | null }[];
+      const [before] = (await m.query(
+        `SELECT version, status, force_explanation FROM disproportionality_findings WHERE id = $1 FOR UPDATE`,
+        [id],
+      )) as { version: number; status: string; force_explanation: string | null }[];
       if (!before) throw DomainError.notFound('Disproportionality finding', id);
-      const conflict = () => new DomainError('VERSION_CONFLICT', `Finding ${id} was changed by someone else (version ${before.version}, you sent ${input.version}); reload and try again`, { extensions: { currentVersion: before.version } });
+      const conflict = () =>
+        new DomainError(
+          'VERSION_CONFLICT',
+          `Finding ${id} was changed by someone else (version ${before.version}, you sent ${input.version}); reload and try again`,
+          { extensions: { currentVersion: before.version } },
+        );
       if (before.version !== input.version) throw conflict();
       const [[row]] = (await m.query(
         `UPDATE disproportionality_findings SET narrative = coalesce($3, narrative), force_explanation = CASE WHEN $4 THEN $5 ELSE force_explanation END,
            actions = coalesce($6::jsonb, actions), status = coalesce($7, status), updated_at = now(), version = version + 1 WHERE id = $1 AND version = $2
          RETURNING ${FINDING_COLUMNS}`,
-        [id, input.version, input.narrative ?? null, input.forceExplanation !== undefined, input.forceExplanation ?? null, input.actions ? JSON.stringify(input.actions) : null, input.status ?? null],
+        [
+          id,
+          input.version,
+          input.narrative ?? null,
+          input.forceExplanation !== undefined,
+          input.forceExplanation ?? null,
+          input.actions ? JSON.stringify(input.actions) : null,
+          input.status ?? null,
+        ],
       )) as [Record<string, unknown>[], number];
       if (!row) throw conflict();
-      await this.audit.record(actor, { action: 'disproportionality_finding.updated', target: { type: 'disproportionality_finding', id }, before: { status: before.status, forceExplanation: before.force_explanation }, after: input }, m);
+      await this.audit.record(
+        actor,
+        {
+          action: 'disproportionality_finding.updated',
+          target: { type: 'disproportionality_finding', id },
+          before: { status: before.status, forceExplanation: before.force_explanation },
+          after: input,
+        },
+        m,
+      );
       return toFinding(row);
     });
   }
 
   /** Newest first, at most FINDINGS_LIST_LIMIT. `force` (ONS code): findings about that force or any area within it. */
-  async listFindings(filter: { status?: string; quarter?: string; force?: string }): Promise<DisproportionalityFindingView[]> {
+  async listFindings(filter: {
+    status?: string;
+    quarter?: string;
+    force?: string;
+  }): Promise<DisproportionalityFindingView[]> {
     const params: unknown[] = [];
     const where: string[] = [];
     if (filter.status) where.push(`status = $${params.push(filter.status)}`);
@@ -358,7 +497,11 @@ export class DisproportionalityService {
   }
 
   async getFinding(id: string): Promise<DisproportionalityFindingView> {
-    const [r] = (isUuid(id) ? await this.dataSource.query(`SELECT ${FINDING_COLUMNS} FROM disproportionality_findings WHERE id = $1`, [id]) : []) as Record<string, unknown>[];
+    const [r] = (
+      isUuid(id)
+        ? await this.dataSource.query(`SELECT ${FINDING_COLUMNS} FROM disproportionality_findings WHERE id = $1`, [id])
+        : []
+    ) as Record<string, unknown>[];
     if (!r) throw DomainError.notFound('Disproportionality finding', id);
     return toFinding(r);
   }
@@ -367,24 +510,47 @@ export class DisproportionalityService {
 
   /** Validates and resolves a query; `errors` are the caller's own, reported with these. */
   private async resolve(q: DisproportionalityQuery, errors: FieldError[] = []): Promise<Resolved> {
-    for (const f of ['from', 'to'] as const) if (!q[f] || !MONTH.test(q[f]!)) errors.push({ field: f, message: 'must be a month, YYYY-MM' });
+    for (const f of ['from', 'to'] as const)
+      if (!q[f] || !MONTH.test(q[f]!)) errors.push({ field: f, message: 'must be a month, YYYY-MM' });
     if (q.from && q.to && q.from > q.to) errors.push({ field: 'to', message: 'must not be before from' });
     const kind = (q.kind ?? 'stop-search') as StatKind;
-    if (!(STAT_KINDS as readonly string[]).includes(kind)) errors.push({ field: 'kind', message: `must be one of ${STAT_KINDS.join(', ')}` });
+    if (!(STAT_KINDS as readonly string[]).includes(kind))
+      errors.push({ field: 'kind', message: `must be one of ${STAT_KINDS.join(', ')}` });
     const basis = q.basis ?? (kind === 'use-of-force' ? 'officer' : 'self');
     if (basis !== 'self' && basis !== 'officer') errors.push({ field: 'basis', message: 'must be self or officer' });
-    else if (basis === 'self' && kind === 'use-of-force') errors.push({ field: 'basis', message: 'use-of-force reports record only the officer’s perception: use basis=officer' });
-    if (q.power && !(LEGISLATION as readonly string[]).includes(q.power)) errors.push({ field: 'power', message: 'is not a known power (legislation code)' });
-    if (q.power && kind !== 'stop-search' && kind !== 'strip-search') errors.push({ field: 'power', message: 'applies to stop searches only' });
+    else if (basis === 'self' && kind === 'use-of-force')
+      errors.push({
+        field: 'basis',
+        message: 'use-of-force reports record only the officer’s perception: use basis=officer',
+      });
+    if (q.power && !(LEGISLATION as readonly string[]).includes(q.power))
+      errors.push({ field: 'power', message: 'is not a known power (legislation code)' });
+    if (q.power && kind !== 'stop-search' && kind !== 'strip-search')
+      errors.push({ field: 'power', message: 'applies to stop searches only' });
     if (q.tactic && kind !== 'use-of-force') errors.push({ field: 'tactic', message: 'applies to use of force only' });
-    else if (q.tactic && !(UOF_TACTICS as readonly string[]).includes(q.tactic)) errors.push({ field: 'tactic', message: 'is not a known tactic' });
+    else if (q.tactic && !(UOF_TACTICS as readonly string[]).includes(q.tactic))
+      errors.push({ field: 'tactic', message: 'is not a known tactic' });
     const comparator = (q.comparator ?? 'white') as EthnicGroup;
-    if (!(ETHNIC_GROUPS as readonly string[]).includes(comparator)) errors.push({ field: 'comparator', message: `must be one of ${ETHNIC_GROUPS.join(', ')}` });
-    if (!q.area) errors.push({ field: 'area', message: 'is required: a force (police.uk id or ONS code), district or local authority' });
+    if (!(ETHNIC_GROUPS as readonly string[]).includes(comparator))
+      errors.push({ field: 'comparator', message: `must be one of ${ETHNIC_GROUPS.join(', ')}` });
+    if (!q.area)
+      errors.push({
+        field: 'area',
+        message: 'is required: a force (police.uk id or ONS code), district or local authority',
+      });
     const area = q.area ? await findArea(this.dataSource, q.area) : undefined;
     if (q.area && !area) errors.push({ field: 'area', message: `"${q.area}" is not a known area` });
     if (errors.length) throw DomainError.validation(errors);
-    return { from: q.from!, to: q.to!, area: { code: area!.code, name: area!.name, level: area!.level }, kind, basis: basis as 'self' | 'officer', power: q.power ?? null, tactic: q.tactic ?? null, comparator };
+    return {
+      from: q.from!,
+      to: q.to!,
+      area: { code: area!.code, name: area!.name, level: area!.level },
+      kind,
+      basis: basis as 'self' | 'officer',
+      power: q.power ?? null,
+      tactic: q.tactic ?? null,
+      comparator,
+    };
   }
 
   /** The rollup rows a query covers; placeholders $1–$7 are this.params(query). */
@@ -401,7 +567,15 @@ export class DisproportionalityService {
   }
 
   private params(query: Resolved): unknown[] {
-    return [KIND_OF[query.kind], query.basis, query.tactic ?? '', `${query.from}-01`, `${query.to}-01`, query.area.code, query.power];
+    return [
+      KIND_OF[query.kind],
+      query.basis,
+      query.tactic ?? '',
+      `${query.from}-01`,
+      `${query.to}-01`,
+      query.area.code,
+      query.power,
+    ];
   }
 
   private async counts(query: Resolved): Promise<Map<string, { n: number; finds: number; strips: number }>> {
@@ -413,7 +587,9 @@ export class DisproportionalityService {
   }
 
   /** The area's population by group from its latest census (a district: the sum of its local authorities). */
-  private async population(area: Resolved['area']): Promise<{ censusYear: number; source: string; groups: Record<string, number> } | null> {
+  private async population(
+    area: Resolved['area'],
+  ): Promise<{ censusYear: number; source: string; groups: Record<string, number> } | null> {
     const rows = (await this.dataSource.query(
       `WITH RECURSIVE d(code) AS (SELECT $1::text UNION ALL SELECT a.code FROM areas a JOIN d ON a.parent_code = d.code WHERE $2 = 'district'),
        covered AS (SELECT code FROM d WHERE $2 <> 'district' OR code <> $1),
@@ -424,6 +600,10 @@ export class DisproportionalityService {
       [area.code, area.level, ETHNIC_GROUPS],
     )) as { category: string; population: number; census_year: number; source: string }[];
     if (!rows.length) return null;
-    return { censusYear: rows[0].census_year, source: rows[0].source, groups: Object.fromEntries(rows.map((r) => [r.category, r.population])) };
+    return {
+      censusYear: rows[0].census_year,
+      source: rows[0].source,
+      groups: Object.fromEntries(rows.map((r) => [r.category, r.population])),
+    };
   }
 }

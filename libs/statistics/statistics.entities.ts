@@ -32,7 +32,10 @@ export type DisproportionalityFindingStatus = (typeof DISPROPORTIONALITY_FINDING
 
 /** A disproportionality finding: the figures as they were (frozen snapshot with its query), what the force says, and what it will do. */
 @Entity('disproportionality_findings')
-@Check('ck_disproportionality_findings_status', `"status" IN (${DISPROPORTIONALITY_FINDING_STATUSES.map((s) => `'${s}'`).join(', ')})`)
+@Check(
+  'ck_disproportionality_findings_status',
+  `"status" IN (${DISPROPORTIONALITY_FINDING_STATUSES.map((s) => `'${s}'`).join(', ')})`,
+)
 export class DisproportionalityFinding {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column('text') title: string;

@@ -36,7 +36,10 @@ export class MeetingsService {
   async view(actor: Actor, quarter: string): Promise<MeetingView> {
     const meeting = await this.get(actor, quarter);
     if (!meeting) throw DomainError.notFound('Meeting record', quarter);
-    await this.audit.record(actor, { action: 'quarterly_meeting.viewed', target: { type: 'quarterly_meeting', id: quarter } });
+    await this.audit.record(actor, {
+      action: 'quarterly_meeting.viewed',
+      target: { type: 'quarterly_meeting', id: quarter },
+    });
     return meeting;
   }
 
@@ -45,12 +48,24 @@ export class MeetingsService {
     const [row] = (await this.dataSource.query(
       `SELECT m.attendees, m.decisions, m.recorded_by, u.display_name, m.updated_at, m.version FROM quarterly_meetings m LEFT JOIN users u ON u.id = m.recorded_by WHERE m.quarter = $1::date`,
       [start],
-    )) as { attendees: string[]; decisions: string; recorded_by: string | null; display_name: string | null; updated_at: Date; version: number }[];
+    )) as {
+      attendees: string[];
+      decisions: string;
+      recorded_by: string | null;
+      display_name: string | null;
+      updated_at: Date;
+      version: number;
+    }[];
     if (!row) return null;
     const actions = await this.deliberation.listActions(actor, { meetingQuarter: start });
     return {
-      quarter, attendees: row.attendees, decisions: row.decisions, recordedBy: row.recorded_by ? { id: row.recorded_by, displayName: row.display_name ?? '' } : null,
-      updatedAt: row.updated_at.toISOString(), version: row.version, actions,
+      quarter,
+      attendees: row.attendees,
+      decisions: row.decisions,
+      recordedBy: row.recorded_by ? { id: row.recorded_by, displayName: row.display_name ?? '' } : null,
+      updatedAt: row.updated_at.toISOString(),
+      version: row.version,
+      actions,
     };
   }
 
@@ -59,12 +74,18 @@ export class MeetingsService {
     const errors: FieldError[] = [];
     const attendees = (input.attendees ?? []).map((a) => a?.trim()).filter(Boolean);
     if (!attendees.length) errors.push({ field: 'attendees', message: 'name at least one attendee' });
-    if (new Set(attendees).size !== attendees.length) errors.push({ field: 'attendees', message: 'lists someone twice' });
+    if (new Set(attendees).size !== attendees.length)
+      errors.push({ field: 'attendees', message: 'lists someone twice' });
     if (!input.decisions?.trim()) errors.push({ field: 'decisions', message: 'record what the meeting decided' });
     if (errors.length) throw DomainError.validation(errors);
     await this.dataSource.transaction(async (m) => {
-      const [current] = (await m.query(`SELECT attendees, decisions, version FROM quarterly_meetings WHERE quarter = $1::date FOR UPDATE`, [start])) as {
-        attendees: string[]; decisions: string; version: number;
+      const [current] = (await m.query(
+        `SELECT attendees, decisions, version FROM quarterly_meetings WHERE quarter = $1::date FOR UPDATE`,
+        [start],
+      )) as {
+        attendees: string[];
+        decisions: string;
+        version: number;
       }[];
       if (!current) {
         if (input.version !== undefined) throw DomainError.notFound('Meeting record', quarter);
@@ -73,23 +94,37 @@ export class MeetingsService {
           [start, attendees, input.decisions.trim(), actor.id],
         )) as unknown[];
         // Someone recorded it between our read and our insert: theirs stands until this one is sent with its version.
-        if (!inserted.length) throw new DomainError('VERSION_CONFLICT', `The ${quarter} meeting was recorded by someone else meanwhile; reload and try again`, { extensions: { currentVersion: 1 } });
+        if (!inserted.length)
+          throw new DomainError(
+            'VERSION_CONFLICT',
+            `The ${quarter} meeting was recorded by someone else meanwhile; reload and try again`,
+            { extensions: { currentVersion: 1 } },
+          );
       } else {
         if (current.version !== input.version) {
-          throw new DomainError('VERSION_CONFLICT', `The ${quarter} meeting record was changed by someone else (version ${current.version}, you sent ${input.version ?? 'none'}); reload and try again`, {
-            extensions: { currentVersion: current.version },
-          });
+          throw new DomainError(
+            'VERSION_CONFLICT',
+            `The ${quarter} meeting record was changed by someone else (version ${current.version}, you sent ${input.version ?? 'none'}); reload and try again`,
+            {
+              extensions: { currentVersion: current.version },
+            },
+          );
         }
-        await m.query(`UPDATE quarterly_meetings SET attendees = $2, decisions = $3, recorded_by = $4, updated_at = now(), version = version + 1 WHERE quarter = $1::date`, [
-          start, attendees, input.decisions.trim(), actor.id,
-        ]);
+        await m.query(
+          `UPDATE quarterly_meetings SET attendees = $2, decisions = $3, recorded_by = $4, updated_at = now(), version = version + 1 WHERE quarter = $1::date`,
+          [start, attendees, input.decisions.trim(), actor.id],
+        );
       }
-      await this.audit.record(actor, {
-        action: current ? 'quarterly_meeting.updated' : 'quarterly_meeting.recorded',
-        target: { type: 'quarterly_meeting', id: quarter },
-        before: current ? { attendees: current.attendees, decisions: current.decisions } : null,
-        after: { attendees, decisions: input.decisions.trim() },
-      }, m);
+      await this.audit.record(
+        actor,
+        {
+          action: current ? 'quarterly_meeting.updated' : 'quarterly_meeting.recorded',
+          target: { type: 'quarterly_meeting', id: quarter },
+          before: current ? { attendees: current.attendees, decisions: current.decisions } : null,
+          after: { attendees, decisions: input.decisions.trim() },
+        },
+        m,
+      );
     });
     return (await this.get(actor, quarter))!;
   }
@@ -97,8 +132,11 @@ export class MeetingsService {
   /** Raises an action at the quarter's recorded meeting. */
   async raiseAction(actor: Actor, quarter: string, input: ActionInput): Promise<ActionView> {
     const { start } = parseQuarter(quarter);
-    const [meeting] = (await this.dataSource.query(`SELECT 1 FROM quarterly_meetings WHERE quarter = $1::date`, [start])) as unknown[];
-    if (!meeting) throw new DomainError('CONFLICT', `Record the ${quarter} meeting (PUT …/meeting) before raising its actions`);
+    const [meeting] = (await this.dataSource.query(`SELECT 1 FROM quarterly_meetings WHERE quarter = $1::date`, [
+      start,
+    ])) as unknown[];
+    if (!meeting)
+      throw new DomainError('CONFLICT', `Record the ${quarter} meeting (PUT …/meeting) before raising its actions`);
     return this.deliberation.raiseMeetingAction(actor, start, input);
   }
 }

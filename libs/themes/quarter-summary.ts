@@ -63,7 +63,9 @@ export function countThemes(ratings: readonly Rating[]): Map<string, number> {
 }
 
 function ranked(counts: Map<string, number>): { theme: string; count: number }[] {
-  return [...counts].map(([theme, count]) => ({ theme, count })).sort((a, b) => b.count - a.count || (a.theme < b.theme ? -1 : 1));
+  return [...counts]
+    .map(([theme, count]) => ({ theme, count }))
+    .sort((a, b) => b.count - a.count || (a.theme < b.theme ? -1 : 1));
 }
 
 /** The quarter's ratings and the two it is compared with. */
@@ -87,7 +89,11 @@ export interface ThemeTrendRow extends ThemeTrend {
 }
 
 /** Theme counts in the quarter beside the previous quarter and the same quarter last year. */
-export function quarterThemeTrends(ratings: readonly Rating[], quarter: string, vocabulary: ReadonlyMap<string, ThemeInfo>): ThemeTrendRow[] {
+export function quarterThemeTrends(
+  ratings: readonly Rating[],
+  quarter: string,
+  vocabulary: ReadonlyMap<string, ThemeInfo>,
+): ThemeTrendRow[] {
   const w = quarterWindows(quarter);
   const current = ratings.filter((r) => inRange(r, w.current.from, w.current.to));
   const reviews = countThemes(current.filter((r) => r.source === 'review'));
@@ -106,7 +112,11 @@ export function quarterThemeTrends(ratings: readonly Rating[], quarter: string, 
 }
 
 /** Counts of the `themes` in each of the quarters, oldest first (for the themes-over-time chart). */
-export function themesOverTime(ratings: readonly Rating[], quarters: readonly string[], themes: readonly string[]): { quarter: string; counts: Record<string, number> }[] {
+export function themesOverTime(
+  ratings: readonly Rating[],
+  quarters: readonly string[],
+  themes: readonly string[],
+): { quarter: string; counts: Record<string, number> }[] {
   return quarters.map((quarter) => {
     const counts = countThemes(ratings.filter((r) => quarterName(r.ratedOn) === quarter));
     return { quarter, counts: Object.fromEntries(themes.map((t) => [t, counts.get(t) ?? 0])) };
@@ -124,7 +134,13 @@ export function breakdown(ratings: readonly Rating[], by: 'area' | 'team'): Brea
     groups.set(key, group);
   }
   return [...groups]
-    .map(([key, g]) => ({ key, name: g.name, ratings: g.rows.length, amberOrRed: g.rows.filter((r) => r.rag !== 'green').length, themes: ranked(countThemes(g.rows)) }))
+    .map(([key, g]) => ({
+      key,
+      name: g.name,
+      ratings: g.rows.length,
+      amberOrRed: g.rows.filter((r) => r.rag !== 'green').length,
+      themes: ranked(countThemes(g.rows)),
+    }))
     .sort((a, b) => b.ratings - a.ratings || (a.key < b.key ? -1 : 1));
 }
 
@@ -135,7 +151,13 @@ const RAG_ORDER = { green: 0, amber: 1, red: 2 } as const;
  * theirs were rated amber or red within the window. A case reviewed by a supervisor and again by a panel counts
  * once, at its worse rating, so one incident is never a "repeat".
  */
-export function repeatConcerns(ratings: readonly Rating[], by: 'officer' | 'team', window: { from: string; to: string }, quarter: { from: string; to: string }, threshold = 2): RepeatConcern[] {
+export function repeatConcerns(
+  ratings: readonly Rating[],
+  by: 'officer' | 'team',
+  window: { from: string; to: string },
+  quarter: { from: string; to: string },
+  threshold = 2,
+): RepeatConcern[] {
   const bySubject = new Map<string, Map<string, Rating>>();
   for (const r of ratings) {
     const subject = by === 'officer' ? r.officerRef : r.team;
@@ -143,7 +165,8 @@ export function repeatConcerns(ratings: readonly Rating[], by: 'officer' | 'team
     const cases = bySubject.get(subject) ?? new Map<string, Rating>();
     const key = `${r.caseKind}:${r.caseId}`;
     const seen = cases.get(key);
-    if (!seen || RAG_ORDER[r.rag] > RAG_ORDER[seen.rag] || (r.rag === seen.rag && r.ratedOn > seen.ratedOn)) cases.set(key, r);
+    if (!seen || RAG_ORDER[r.rag] > RAG_ORDER[seen.rag] || (r.rag === seen.rag && r.ratedOn > seen.ratedOn))
+      cases.set(key, r);
     bySubject.set(subject, cases);
   }
   const concerns: RepeatConcern[] = [];
@@ -158,7 +181,13 @@ export function repeatConcerns(ratings: readonly Rating[], by: 'officer' | 'team
       inQuarter: rows.filter((r) => inRange(r, quarter.from, quarter.to)).length,
       latest: rows[rows.length - 1].ratedOn,
       themes: ranked(countThemes(rows)),
-      ratings: rows.map((r) => ({ ratedOn: r.ratedOn, rag: r.rag, source: r.source, caseKind: r.caseKind, caseId: r.caseId })),
+      ratings: rows.map((r) => ({
+        ratedOn: r.ratedOn,
+        rag: r.rag,
+        source: r.source,
+        caseKind: r.caseKind,
+        caseId: r.caseId,
+      })),
     });
   }
   return concerns.sort((a, b) => b.cases - a.cases || b.red - a.red || (a.subject < b.subject ? -1 : 1));
@@ -199,7 +228,8 @@ export function ragSummary(ratings: readonly Rating[], quarter: string): RagSumm
 /** Outcomes chosen in the quarter's ratings (referral, debrief, learning …), by source. */
 export function outcomeCounts(ratings: readonly Rating[]): { source: string; outcome: string; count: number }[] {
   const counts = new Map<string, number>();
-  for (const r of ratings) counts.set(`${r.source}\u0000${r.outcome}`, (counts.get(`${r.source}\u0000${r.outcome}`) ?? 0) + 1);
+  for (const r of ratings)
+    counts.set(`${r.source}\u0000${r.outcome}`, (counts.get(`${r.source}\u0000${r.outcome}`) ?? 0) + 1);
   return [...counts]
     .map(([k, count]) => ({ source: k.split('\u0000')[0], outcome: k.split('\u0000')[1], count }))
     .sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : b.count - a.count));
@@ -232,13 +262,25 @@ export interface Referral {
  * panel referred is one referral), `items` has each referring review or finding with the actions its panel raised.
  * Actions belong to the agenda item, so they stay with a finding through its corrections.
  */
-export function referralSummary(ratings: readonly Rating[], actions: readonly ReferralAction[]): { count: number; items: Referral[] } {
+export function referralSummary(
+  ratings: readonly Rating[],
+  actions: readonly ReferralAction[],
+): { count: number; items: Referral[] } {
   const referred = ratings.filter((r) => r.outcome === REFERRAL_OUTCOME);
   return {
     count: new Set(referred.map((r) => `${r.caseKind}:${r.caseId}`)).size,
     items: referred.map((r) => ({
-      source: r.source, ratingId: r.ratingId, caseKind: r.caseKind, caseId: r.caseId, ratedOn: r.ratedOn, officer: r.officerRef, team: r.team, themes: r.themes,
-      actions: actions.filter((a) => r.agendaItemId !== null && a.agendaItemId === r.agendaItemId).map((a) => ({ id: a.id, status: a.status, overdue: a.overdue })),
+      source: r.source,
+      ratingId: r.ratingId,
+      caseKind: r.caseKind,
+      caseId: r.caseId,
+      ratedOn: r.ratedOn,
+      officer: r.officerRef,
+      team: r.team,
+      themes: r.themes,
+      actions: actions
+        .filter((a) => r.agendaItemId !== null && a.agendaItemId === r.agendaItemId)
+        .map((a) => ({ id: a.id, status: a.status, overdue: a.overdue })),
     })),
   };
 }

@@ -55,7 +55,10 @@ export interface KeyRatios {
   basis: string;
   comparator: string;
   total: number | null;
-  groups: Pick<DisproportionalityResult['groups'][number], 'group' | 'count' | 'ratePer1000' | 'rateRatio' | 'ci95' | 'method' | 'significant' | 'suppressed' | 'flagged'>[];
+  groups: Pick<
+    DisproportionalityResult['groups'][number],
+    'group' | 'count' | 'ratePer1000' | 'rateRatio' | 'ci95' | 'method' | 'significant' | 'suppressed' | 'flagged'
+  >[];
 }
 
 export interface QuarterlyReview {
@@ -70,14 +73,29 @@ export interface QuarterlyReview {
   ratings: RagSummary[];
   outcomes: { source: string; outcome: string; count: number }[];
   themes: ThemeTrendRow[];
-  themesOverTime: { quarters: string[]; themes: { code: string; label: string }[]; series: { quarter: string; counts: Record<string, number> }[] };
+  themesOverTime: {
+    quarters: string[];
+    themes: { code: string; label: string }[];
+    series: { quarter: string; counts: Record<string, number> }[];
+  };
   byArea: BreakdownRow[];
   byTeam: BreakdownRow[];
-  repeatConcerns: { rule: string; window: { from: string; to: string }; officers: RepeatConcern[]; teams: RepeatConcern[] } | null;
+  repeatConcerns: {
+    rule: string;
+    window: { from: string; to: string };
+    officers: RepeatConcern[];
+    teams: RepeatConcern[];
+  } | null;
   /** Distinct cases referred (count), and each referring review or finding (professional standards only). */
   referrals: { count: number; items: Referral[] | null };
   actions: { total: number; byStatus: Record<string, number>; overdue: number; items: ActionView[] | null };
-  disproportionality: { area: { code: string; name: string } | null; months: { from: string; to: string }; keyRatios: KeyRatios[]; findings: { id: string; title: string; status: string; narrative: string; forceExplanation: string | null }[] | null };
+  disproportionality: {
+    area: { code: string; name: string } | null;
+    months: { from: string; to: string };
+    keyRatios: KeyRatios[];
+    findings:
+      { id: string; title: string; status: string; narrative: string; forceExplanation: string | null }[] | null;
+  };
   meeting: MeetingView | null;
 }
 
@@ -100,11 +118,18 @@ export class QuarterlyReviewService {
   ) {}
 
   /** `audit: false` for a job that audits what it does with the review itself. */
-  async review(actor: Actor, quarter: string, options: { force?: string; audit?: boolean } = {}): Promise<QuarterlyReview> {
+  async review(
+    actor: Actor,
+    quarter: string,
+    options: { force?: string; audit?: boolean } = {},
+  ): Promise<QuarterlyReview> {
     const { start, end } = parseQuarter(quarter, { started: true });
     const full = actor.permissions.has(Permission.THEMES_REVIEW);
     const force = options.force ? await findArea(this.dataSource, options.force, { force: true }) : undefined;
-    if (options.force && !force) throw DomainError.validation([{ field: 'force', message: `"${options.force}" is not a police force area (police.uk id or ONS code)` }]);
+    if (options.force && !force)
+      throw DomainError.validation([
+        { field: 'force', message: `"${options.force}" is not a police force area (police.uk id or ONS code)` },
+      ]);
 
     const w = quarterWindows(quarter);
     const ratings = await this.ratings(w.history.from, w.history.to, force?.code ?? null);
@@ -127,7 +152,10 @@ export class QuarterlyReviewService {
       from: start,
       to: end,
       force: force ? { code: force.code, name: force.name } : null,
-      comparedWith: { previousQuarter: quarterName(w.previous.from), sameQuarterLastYear: quarterName(w.lastYear.from) },
+      comparedWith: {
+        previousQuarter: quarterName(w.previous.from),
+        sameQuarterLastYear: quarterName(w.lastYear.from),
+      },
       view: full ? 'full' : 'summary',
       ratings: ragSummary(ratings, quarter),
       outcomes: outcomeCounts(current),
@@ -148,34 +176,80 @@ export class QuarterlyReviewService {
           }
         : null,
       referrals: { count: referrals.count, items: full ? referrals.items : null },
-      actions: { total: actions.length, byStatus, overdue: actions.filter((a) => a.overdue).length, items: full ? actions : null },
+      actions: {
+        total: actions.length,
+        byStatus,
+        overdue: actions.filter((a) => a.overdue).length,
+        items: full ? actions : null,
+      },
       disproportionality: {
         area: statsArea ? { code: statsArea.code, name: statsArea.name } : null,
         months,
         keyRatios: statsArea ? await this.keyRatios(actor, statsArea.code, months) : [],
         findings: full
-          ? (await this.statistics.listFindings({ quarter, force: force?.code })).map((f) => ({ id: f.id, title: f.title, status: f.status, narrative: f.narrative, forceExplanation: f.forceExplanation }))
+          ? (await this.statistics.listFindings({ quarter, force: force?.code })).map((f) => ({
+              id: f.id,
+              title: f.title,
+              status: f.status,
+              narrative: f.narrative,
+              forceExplanation: f.forceExplanation,
+            }))
           : null,
       },
       meeting: full ? await this.meetings.get(actor, quarter) : null,
     };
-    if (options.audit !== false) await this.audit.record(actor, { action: 'themes_review.viewed', target: { type: 'quarterly_review', id: quarter }, details: { force: force?.code ?? null, view: review.view } });
+    if (options.audit !== false)
+      await this.audit.record(actor, {
+        action: 'themes_review.viewed',
+        target: { type: 'quarterly_review', id: quarter },
+        details: { force: force?.code ?? null, view: review.view },
+      });
     return review;
   }
 
   private async ratings(from: string, to: string, force: string | null): Promise<Rating[]> {
     const rows = (await this.dataSource.query(RATINGS_SQL, [from, to, force])) as {
-      source: 'review' | 'panel'; rating_id: string; agenda_item_id: string | null; case_kind: string; case_id: string; rated_on: string; rag: Rating['rag']; outcome: string; themes: string[];
-      force_code: string; area_code: string | null; area_name: string | null; team: string | null; officer_id: string | null; officer_ref: string | null;
+      source: 'review' | 'panel';
+      rating_id: string;
+      agenda_item_id: string | null;
+      case_kind: string;
+      case_id: string;
+      rated_on: string;
+      rag: Rating['rag'];
+      outcome: string;
+      themes: string[];
+      force_code: string;
+      area_code: string | null;
+      area_name: string | null;
+      team: string | null;
+      officer_id: string | null;
+      officer_ref: string | null;
     }[];
     return rows.map((r) => ({
-      source: r.source, ratingId: r.rating_id, agendaItemId: r.agenda_item_id, caseKind: r.case_kind, caseId: r.case_id, ratedOn: r.rated_on, rag: r.rag, outcome: r.outcome, themes: r.themes,
-      force: r.force_code, area: r.area_code, areaName: r.area_name, team: r.team, officerId: r.officer_id, officerRef: r.officer_ref,
+      source: r.source,
+      ratingId: r.rating_id,
+      agendaItemId: r.agenda_item_id,
+      caseKind: r.case_kind,
+      caseId: r.case_id,
+      ratedOn: r.rated_on,
+      rag: r.rag,
+      outcome: r.outcome,
+      themes: r.themes,
+      force: r.force_code,
+      area: r.area_code,
+      areaName: r.area_name,
+      team: r.team,
+      officerId: r.officer_id,
+      officerRef: r.officer_ref,
     }));
   }
 
   private async vocabulary(): Promise<Map<string, ThemeInfo>> {
-    const rows = (await this.dataSource.query(`SELECT code, label, parent_code FROM themes`)) as { code: string; label: string; parent_code: string | null }[];
+    const rows = (await this.dataSource.query(`SELECT code, label, parent_code FROM themes`)) as {
+      code: string;
+      label: string;
+      parent_code: string | null;
+    }[];
     return new Map(rows.map((r) => [r.code, { code: r.code, label: r.label, parentCode: r.parent_code }]));
   }
 
@@ -200,8 +274,21 @@ export class QuarterlyReviewService {
     for (const q of queries) {
       const result = await this.statistics.rates(actor, { ...months, area, kind: q.kind, basis: q.basis });
       out.push({
-        kind: q.kind, basis: q.basis, comparator: result.comparator, total: result.total,
-        groups: result.groups.map((g) => ({ group: g.group, count: g.count, ratePer1000: g.ratePer1000, rateRatio: g.rateRatio, ci95: g.ci95, method: g.method, significant: g.significant, suppressed: g.suppressed, flagged: g.flagged })),
+        kind: q.kind,
+        basis: q.basis,
+        comparator: result.comparator,
+        total: result.total,
+        groups: result.groups.map((g) => ({
+          group: g.group,
+          count: g.count,
+          ratePer1000: g.ratePer1000,
+          rateRatio: g.rateRatio,
+          ci95: g.ci95,
+          method: g.method,
+          significant: g.significant,
+          suppressed: g.suppressed,
+          flagged: g.flagged,
+        })),
       });
     }
     return out;

@@ -5,13 +5,27 @@ import { z } from 'zod';
 import { loadActor, Permission, type Actor } from '@scrutiny/auth';
 import { AuditService, SYSTEM_ACTOR } from '@scrutiny/audit';
 import { DomainError, isUuid, LOGGER, parseQuarter, quarterName, type Logger } from '@scrutiny/core';
-import { defineJob, HandlesJob, JOBS_PROCESSING, JobQueue, PermanentJobError, StrandedWorkRecovery, type JobContext, type JobHandler } from '@scrutiny/jobs';
+import {
+  defineJob,
+  HandlesJob,
+  JOBS_PROCESSING,
+  JobQueue,
+  PermanentJobError,
+  StrandedWorkRecovery,
+  type JobContext,
+  type JobHandler,
+} from '@scrutiny/jobs';
 import { findArea } from '@scrutiny/records';
 import { QuarterlyReviewService } from './quarterly-review.service';
 import { renderPack } from './report/pack';
 
 /** Renders one requested report pack. */
-export const GenerateReportPackJob = defineJob('reports', 'generate-pack', 1, z.object({ packId: z.string().uuid() }).strict());
+export const GenerateReportPackJob = defineJob(
+  'reports',
+  'generate-pack',
+  1,
+  z.object({ packId: z.string().uuid() }).strict(),
+);
 
 const packJobId = (packId: string) => `report-pack-${packId}`;
 
@@ -48,9 +62,22 @@ const SELECT = `SELECT id, to_char(quarter, 'YYYY-MM-DD') AS quarter, force_code
 function toView(r: PackRow): ReportPackView {
   const base = `/api/v1/report-packs/${r.id}`;
   return {
-    id: r.id, quarter: quarterName(r.quarter), force: r.force_code, status: r.status, error: r.error, requestedBy: r.requested_by,
-    createdAt: r.created_at.toISOString(), finishedAt: r.finished_at?.toISOString() ?? null,
-    downloads: r.status === 'ready' ? { pdf: `${base}/report.pdf`, html: `${base}/report.html`, csv: Object.fromEntries((r.tables ?? []).map((t) => [t, `${base}/tables/${t}.csv`])) } : null,
+    id: r.id,
+    quarter: quarterName(r.quarter),
+    force: r.force_code,
+    status: r.status,
+    error: r.error,
+    requestedBy: r.requested_by,
+    createdAt: r.created_at.toISOString(),
+    finishedAt: r.finished_at?.toISOString() ?? null,
+    downloads:
+      r.status === 'ready'
+        ? {
+            pdf: `${base}/report.pdf`,
+            html: `${base}/report.html`,
+            csv: Object.fromEntries((r.tables ?? []).map((t) => [t, `${base}/tables/${t}.csv`])),
+          }
+        : null,
   };
 }
 
@@ -70,17 +97,34 @@ export class ReportPacksService {
   async request(actor: Actor, quarter: string, options: { force?: string } = {}): Promise<ReportPackView> {
     const { start } = parseQuarter(quarter, { started: true });
     const force = options.force ? await findArea(this.dataSource, options.force, { force: true }) : undefined;
-    if (options.force && !force) throw DomainError.validation([{ field: 'force', message: `"${options.force}" is not a police force area (police.uk id or ONS code)` }]);
+    if (options.force && !force)
+      throw DomainError.validation([
+        { field: 'force', message: `"${options.force}" is not a police force area (police.uk id or ONS code)` },
+      ]);
     const id = await this.dataSource.transaction(async (m) => {
-      const [row] = (await m.query(`INSERT INTO report_packs (quarter, force_code, status, requested_by) VALUES ($1::date, $2, 'queued', $3) RETURNING id`, [start, force?.code ?? null, actor.id])) as { id: string }[];
-      await this.audit.record(actor, { action: 'report_pack.requested', target: { type: 'report_pack', id: row.id }, details: { quarter, force: force?.code ?? null } }, m);
+      const [row] = (await m.query(
+        `INSERT INTO report_packs (quarter, force_code, status, requested_by) VALUES ($1::date, $2, 'queued', $3) RETURNING id`,
+        [start, force?.code ?? null, actor.id],
+      )) as { id: string }[];
+      await this.audit.record(
+        actor,
+        {
+          action: 'report_pack.requested',
+          target: { type: 'report_pack', id: row.id },
+          details: { quarter, force: force?.code ?? null },
+        },
+        m,
+      );
       return row.id;
     });
     try {
       await this.queue.enqueue(GenerateReportPackJob, { packId: id }, { jobId: packJobId(id) });
     } catch (error) {
       // Nothing would ever run it: say so on the pack rather than leave it queued for ever.
-      await this.dataSource.query(`UPDATE report_packs SET status = 'failed', error = $2, finished_at = now() WHERE id = $1`, [id, 'The job system could not take the pack; request it again']);
+      await this.dataSource.query(
+        `UPDATE report_packs SET status = 'failed', error = $2, finished_at = now() WHERE id = $1`,
+        [id, 'The job system could not take the pack; request it again'],
+      );
       throw error;
     }
     return this.get(id);
@@ -94,19 +138,40 @@ export class ReportPacksService {
 
   async list(quarter: string): Promise<ReportPackView[]> {
     const { start } = parseQuarter(quarter);
-    return ((await this.dataSource.query(`${SELECT} WHERE quarter = $1::date ORDER BY created_at DESC LIMIT 50`, [start])) as PackRow[]).map(toView);
+    return (
+      (await this.dataSource.query(`${SELECT} WHERE quarter = $1::date ORDER BY created_at DESC LIMIT 50`, [
+        start,
+      ])) as PackRow[]
+    ).map(toView);
   }
 
   /** One part of a ready pack; every download is audited. */
-  async download(actor: Actor, id: string, format: PackFormat, table?: string): Promise<{ contentType: string; filename: string; body: Buffer | string }> {
+  async download(
+    actor: Actor,
+    id: string,
+    format: PackFormat,
+    table?: string,
+  ): Promise<{ contentType: string; filename: string; body: Buffer | string }> {
     const pack = await this.get(id);
-    if (pack.status !== 'ready') throw new DomainError('CONFLICT', `Report pack ${id} is ${pack.status}${pack.error ? ` (${pack.error})` : ''}; download it when it is ready`);
+    if (pack.status !== 'ready')
+      throw new DomainError(
+        'CONFLICT',
+        `Report pack ${id} is ${pack.status}${pack.error ? ` (${pack.error})` : ''}; download it when it is ready`,
+      );
     const [row] = (await this.dataSource.query(
-      format === 'pdf' ? `SELECT pdf AS body FROM report_packs WHERE id = $1` : format === 'html' ? `SELECT html AS body FROM report_packs WHERE id = $1` : `SELECT csv->>$2 AS body FROM report_packs WHERE id = $1`,
+      format === 'pdf'
+        ? `SELECT pdf AS body FROM report_packs WHERE id = $1`
+        : format === 'html'
+          ? `SELECT html AS body FROM report_packs WHERE id = $1`
+          : `SELECT csv->>$2 AS body FROM report_packs WHERE id = $1`,
       format === 'csv' ? [id, table ?? ''] : [id],
     )) as { body: Buffer | string | null }[];
     if (row?.body == null) throw DomainError.notFound('Report pack table', table ?? format);
-    await this.audit.record(actor, { action: 'report_pack.downloaded', target: { type: 'report_pack', id }, details: { format, table: table ?? null, quarter: pack.quarter } });
+    await this.audit.record(actor, {
+      action: 'report_pack.downloaded',
+      target: { type: 'report_pack', id },
+      details: { format, table: table ?? null, quarter: pack.quarter },
+    });
     const stem = `themes-review-${pack.quarter}${pack.force ? `-${pack.force}` : ''}`;
     if (format === 'pdf') return { contentType: 'application/pdf', filename: `${stem}.pdf`, body: row.body };
     if (format === 'html') return { contentType: 'text/html; charset=utf-8', filename: `${stem}.html`, body: row.body };
@@ -134,9 +199,13 @@ export class ReportPacksService {
     }
     try {
       const requester = claimed.requested_by ? await loadActor(this.dataSource, { id: claimed.requested_by }) : null;
-      if (!requester?.permissions.has(Permission.THEMES_REVIEW)) throw new PermanentJobError('The requester may no longer see the full quarterly review');
+      if (!requester?.permissions.has(Permission.THEMES_REVIEW))
+        throw new PermanentJobError('The requester may no longer see the full quarterly review');
       const generatedAt = new Date();
-      const review = await this.reviews.review(requester, quarterName(claimed.quarter), { force: claimed.force_code ?? undefined, audit: false });
+      const review = await this.reviews.review(requester, quarterName(claimed.quarter), {
+        force: claimed.force_code ?? undefined,
+        audit: false,
+      });
       const pack = await renderPack(review, generatedAt);
       await this.dataSource.transaction(async (m) => {
         const [, finished] = (await m.query(
@@ -144,16 +213,31 @@ export class ReportPacksService {
           [id, runId, pack.html, pack.pdf, JSON.stringify(pack.csv)],
         )) as [unknown, number];
         if (!finished) return; // a newer run took the pack over; its result stands
-        await this.audit.record(SYSTEM_ACTOR, { action: 'report_pack.generated', target: { type: 'report_pack', id }, details: { quarter: review.quarter, requestedBy: requester.id, pdfBytes: pack.pdf.length, tables: Object.keys(pack.csv) } }, m);
+        await this.audit.record(
+          SYSTEM_ACTOR,
+          {
+            action: 'report_pack.generated',
+            target: { type: 'report_pack', id },
+            details: {
+              quarter: review.quarter,
+              requestedBy: requester.id,
+              pdfBytes: pack.pdf.length,
+              tables: Object.keys(pack.csv),
+            },
+          },
+          m,
+        );
       });
     } catch (error) {
       const final = error instanceof PermanentJobError || context.attempt >= context.maxAttempts;
-      const reason = error instanceof PermanentJobError || error instanceof DomainError
-        ? error.message
-        : `Rendering failed on attempt ${context.attempt} of ${context.maxAttempts}${final ? '' : ' and will be retried'}; the worker's log has the details under job ${context.jobId}`;
-      await this.dataSource.query(`UPDATE report_packs SET status = $3, error = $4, finished_at = CASE WHEN $3 = 'failed' THEN now() END WHERE id = $1 AND run_id = $2`, [
-        id, runId, final ? 'failed' : 'queued', reason,
-      ]);
+      const reason =
+        error instanceof PermanentJobError || error instanceof DomainError
+          ? error.message
+          : `Rendering failed on attempt ${context.attempt} of ${context.maxAttempts}${final ? '' : ' and will be retried'}; the worker's log has the details under job ${context.jobId}`;
+      await this.dataSource.query(
+        `UPDATE report_packs SET status = $3, error = $4, finished_at = CASE WHEN $3 = 'failed' THEN now() END WHERE id = $1 AND run_id = $2`,
+        [id, runId, final ? 'failed' : 'queued', reason],
+      );
       throw error;
     }
   }
@@ -168,11 +252,18 @@ export class ReportPackRecovery extends StrandedWorkRecovery<{ packId: string }>
     @Inject(LOGGER) logger: Logger,
     @Inject(JOBS_PROCESSING) processing: boolean,
   ) {
-    super(queue, logger, processing, { label: 'report packs', job: GenerateReportPackJob, payload: (packId) => ({ packId }), jobId: packJobId });
+    super(queue, logger, processing, {
+      label: 'report packs',
+      job: GenerateReportPackJob,
+      payload: (packId) => ({ packId }),
+      jobId: packJobId,
+    });
   }
 
   protected async stranded(): Promise<string[]> {
-    const rows = (await this.dataSource.query(`SELECT id FROM report_packs WHERE status IN ('queued', 'running') ORDER BY created_at`)) as { id: string }[];
+    const rows = (await this.dataSource.query(
+      `SELECT id FROM report_packs WHERE status IN ('queued', 'running') ORDER BY created_at`,
+    )) as { id: string }[];
     return rows.map((r) => r.id);
   }
 }

@@ -11,5 +11,9 @@ import { ThemesService } from './themes.service';
 
 const SERVICES = [ThemesService, QuarterlyReviewService, MeetingsService, ReportPacksService];
 
-@Module({ imports: [RecordsModule, PanelsModule, SamplingModule, StatisticsModule], providers: [...SERVICES, GenerateReportPackHandler, ReportPackRecovery, DemoThemesSeeder], exports: SERVICES })
+@Module({
+  imports: [RecordsModule, PanelsModule, SamplingModule, StatisticsModule],
+  providers: [...SERVICES, GenerateReportPackHandler, ReportPackRecovery, DemoThemesSeeder],
+  exports: SERVICES,
+})
 export class ThemesModule {}

@@ -17,8 +17,22 @@ describe('quarterly trend arithmetic', () => {
   });
 
   it('lines up every theme seen in any of the three quarters, most frequent first', () => {
-    const trends = themeTrends(new Map([['a', 3], ['b', 5]]), new Map([['a', 1], ['c', 2]]), new Map([['b', 5]]));
-    expect(trends.map((t) => [t.theme, t.count, t.previousQuarter, t.sameQuarterLastYear])).toEqual([['b', 5, 0, 5], ['a', 3, 1, 0], ['c', 0, 2, 0]]);
+    const trends = themeTrends(
+      new Map([
+        ['a', 3],
+        ['b', 5],
+      ]),
+      new Map([
+        ['a', 1],
+        ['c', 2],
+      ]),
+      new Map([['b', 5]]),
+    );
+    expect(trends.map((t) => [t.theme, t.count, t.previousQuarter, t.sameQuarterLastYear])).toEqual([
+      ['b', 5, 0, 5],
+      ['a', 3, 1, 0],
+      ['c', 0, 2, 0],
+    ]);
     expect(trends[1].vsPreviousQuarter).toEqual({ change: 2, changePct: 200 });
     expect(trends[0].vsLastYear).toEqual({ change: 0, changePct: 0 });
   });

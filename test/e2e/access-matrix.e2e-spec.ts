@@ -22,7 +22,9 @@ describe('access matrix (every route × every role)', () => {
 
   it('finds the routes (the table is not empty)', () => {
     expect(routes.length).toBeGreaterThanOrEqual(14);
-    expect(routes.map((r) => `${r.method} ${r.path}`)).toEqual(expect.arrayContaining(['GET /health', 'POST /api/v1/auth/login', 'GET /api/v1/me']));
+    expect(routes.map((r) => `${r.method} ${r.path}`)).toEqual(
+      expect.arrayContaining(['GET /health', 'POST /api/v1/auth/login', 'GET /api/v1/me']),
+    );
   });
 
   it('every route states an access rule', () => {
@@ -42,7 +44,11 @@ describe('access matrix (every route × every role)', () => {
       if (route.rule?.kind === 'public') {
         expect([route.path, res.status]).not.toEqual([route.path, 401]);
       } else {
-        expect([`${route.method} ${route.path}`, res.status, res.body.code]).toEqual([`${route.method} ${route.path}`, 401, 'UNAUTHENTICATED']);
+        expect([`${route.method} ${route.path}`, res.status, res.body.code]).toEqual([
+          `${route.method} ${route.path}`,
+          401,
+          'UNAUTHENTICATED',
+        ]);
       }
     }
   });

@@ -11,15 +11,28 @@ describe('BWV clip references (e2e)', () => {
   let clipId: string;
   const auth = (token: string) => ({ authorization: `Bearer ${token}` });
   const clip = (over: Record<string, unknown> = {}) => ({
-    reference: 'EVD-2024-000123', force: 'lancashire', officerReference: 'PC-4471', deviceId: 'AXON-88213', recordedAt: '2024-05-03T21:46:30+01:00',
-    durationSeconds: 412, retentionExpiresAt: '2024-06-02T21:46:30+01:00', links: [{ kind: 'stop_search', id: caseId }], ...over,
+    reference: 'EVD-2024-000123',
+    force: 'lancashire',
+    officerReference: 'PC-4471',
+    deviceId: 'AXON-88213',
+    recordedAt: '2024-05-03T21:46:30+01:00',
+    durationSeconds: 412,
+    retentionExpiresAt: '2024-06-02T21:46:30+01:00',
+    links: [{ kind: 'stop_search', id: caseId }],
+    ...over,
   });
 
   beforeAll(async () => {
     t = await createTestApp({ LOGIN_RATE_LIMIT_PER_MINUTE: '1000' });
     supervisor = await tokenFor(t, 'supervisor');
     external = await tokenFor(t, 'external_panel');
-    const body = { force: 'lancashire', occurredAt: '2024-05-03T21:47:00+01:00', searchType: 'person', officerReference: 'PC-4471', teamCode: 'TEAM-A' };
+    const body = {
+      force: 'lancashire',
+      occurredAt: '2024-05-03T21:47:00+01:00',
+      searchType: 'person',
+      officerReference: 'PC-4471',
+      teamCode: 'TEAM-A',
+    };
     caseId = (await t.http().post('/api/v1/stop-searches').set(auth(supervisor)).send(body).expect(201)).body.id;
     otherCase = (await t.http().post('/api/v1/stop-searches').set(auth(supervisor)).send(body).expect(201)).body.id;
   });
@@ -28,12 +41,34 @@ describe('BWV clip references (e2e)', () => {
   it('records a clip against a case in scope, refuses a duplicate reference and a case out of scope', async () => {
     const res = await t.http().post('/api/v1/bwv-clips').set(auth(supervisor)).send(clip()).expect(201);
     clipId = res.body.id;
-    expect(res.body).toMatchObject({ reference: 'EVD-2024-000123', officer: 'PC-4471', status: 'available', links: [{ kind: 'stop_search', id: caseId }] });
+    expect(res.body).toMatchObject({
+      reference: 'EVD-2024-000123',
+      officer: 'PC-4471',
+      status: 'available',
+      links: [{ kind: 'stop_search', id: caseId }],
+    });
     const dup = await t.http().post('/api/v1/bwv-clips').set(auth(supervisor)).send(clip()).expect(409);
     expect(dup.body.errors).toEqual([{ field: 'reference', message: 'is already recorded' }]);
-    const psdCase = (await t.http().post('/api/v1/stop-searches').set(auth(await tokenFor(t, 'professional_standards'))).send({ force: 'kent', occurredAt: '2024-05-03T21:47:00Z', searchType: 'person' }).expect(201)).body.id;
-    await t.http().post('/api/v1/bwv-clips').set(auth(supervisor)).send(clip({ reference: 'EVD-X', links: [{ kind: 'stop_search', id: psdCase }] })).expect(404);
-    const bad = await t.http().post('/api/v1/bwv-clips').set(auth(supervisor)).send(clip({ reference: 'bad ref!', retentionExpiresAt: '2020-01-01T00:00:00Z', links: [] })).expect(400);
+    const psdCase = (
+      await t
+        .http()
+        .post('/api/v1/stop-searches')
+        .set(auth(await tokenFor(t, 'professional_standards')))
+        .send({ force: 'kent', occurredAt: '2024-05-03T21:47:00Z', searchType: 'person' })
+        .expect(201)
+    ).body.id;
+    await t
+      .http()
+      .post('/api/v1/bwv-clips')
+      .set(auth(supervisor))
+      .send(clip({ reference: 'EVD-X', links: [{ kind: 'stop_search', id: psdCase }] }))
+      .expect(404);
+    const bad = await t
+      .http()
+      .post('/api/v1/bwv-clips')
+      .set(auth(supervisor))
+      .send(clip({ reference: 'bad ref!', retentionExpiresAt: '2020-01-01T00:00:00Z', links: [] }))
+      .expect(400);
     expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['links', 'reference']);
   });
 
@@ -49,8 +84,14 @@ describe('BWV clip references (e2e)', () => {
     const list = await t.http().get(`/api/v1/stop-searches/${caseId}/bwv-clips`).set(auth(supervisor)).expect(200);
     expect(list.body.map((c: { id: string }) => c.id)).toEqual([clipId]);
     await t.http().get(`/api/v1/bwv-clips/${clipId}`).set(auth(supervisor)).expect(200);
-    const events = await t.dataSource.query(`SELECT actor_username, details->>'view' AS view FROM audit_events WHERE action = 'bwv.viewed' AND target_id = $1 ORDER BY seq`, [clipId]);
-    expect(events).toEqual([{ actor_username: 'supervisor', view: 'full' }, { actor_username: 'supervisor', view: 'full' }]);
+    const events = await t.dataSource.query(
+      `SELECT actor_username, details->>'view' AS view FROM audit_events WHERE action = 'bwv.viewed' AND target_id = $1 ORDER BY seq`,
+      [clipId],
+    );
+    expect(events).toEqual([
+      { actor_username: 'supervisor', view: 'full' },
+      { actor_username: 'supervisor', view: 'full' },
+    ]);
   });
 
   it('shows an external member a clip of an agenda case pseudonymised, and 404 otherwise', async () => {
@@ -61,7 +102,12 @@ describe('BWV clip references (e2e)', () => {
     await addMember(t.dataSource, panel, externalId);
     await addToAgenda(t.dataSource, await createSession(t.dataSource, panel, 'open'), caseId);
     const res = await t.http().get(`/api/v1/bwv-clips/${clipId}`).set(auth(external)).expect(200);
-    expect(res.body).toMatchObject({ pseudonymised: true, deviceId: null, recordedAt: '2024-05-03T20:00:00.000Z', reference: 'EVD-2024-000123' });
+    expect(res.body).toMatchObject({
+      pseudonymised: true,
+      deviceId: null,
+      recordedAt: '2024-05-03T20:00:00.000Z',
+      reference: 'EVD-2024-000123',
+    });
     expect(res.text).not.toContain('PC-4471');
   });
 });

@@ -20,7 +20,14 @@ describe('disproportionality: filters, periods, areas and findings (e2e)', () =>
 
   beforeAll(async () => {
     t = await createTestApp({ LOGIN_RATE_LIMIT_PER_MINUTE: '1000', RATE_LIMIT_PER_MINUTE: '10000' });
-    for (const [who, role] of [['supervisor', 'supervisor'], ['psd', 'professional_standards'], ['external', 'external_panel'], ['analyst', 'analyst'], ['internal', 'internal_panel'], ['admin', 'admin']] as const) {
+    for (const [who, role] of [
+      ['supervisor', 'supervisor'],
+      ['psd', 'professional_standards'],
+      ['external', 'external_panel'],
+      ['analyst', 'analyst'],
+      ['internal', 'internal_panel'],
+      ['admin', 'admin'],
+    ] as const) {
       token[who] = await tokenFor(t, role);
     }
     await t.app.get(ImportsService).importFile(FIXTURE, 'police-uk', 'city-of-london', SYSTEM_ACTOR);
@@ -38,10 +45,17 @@ describe('disproportionality: filters, periods, areas and findings (e2e)', () =>
 
   describe('funnel', () => {
     it('counts only the searches under the power asked for', async () => {
-      const all = (await t.http().get(`/api/v1/disproportionality/funnel${CITY}`).set(as('supervisor')).expect(200)).body;
+      const all = (await t.http().get(`/api/v1/disproportionality/funnel${CITY}`).set(as('supervisor')).expect(200))
+        .body;
       expect(searchesOf(all)).toBe(await rawCount('true'));
       for (const power of ['pace_s1', 'misuse_of_drugs_act_s23', 'firearms_act_s47']) {
-        const res = (await t.http().get(`/api/v1/disproportionality/funnel${CITY}&power=${power}`).set(as('supervisor')).expect(200)).body;
+        const res = (
+          await t
+            .http()
+            .get(`/api/v1/disproportionality/funnel${CITY}&power=${power}`)
+            .set(as('supervisor'))
+            .expect(200)
+        ).body;
         const expected = await rawCount('legislation = $1', [power]);
         expect([power, searchesOf(res)]).toEqual([power, expected]);
         expect(expected).toBeLessThan(searchesOf(all)); // the filter makes a difference on this data
@@ -50,30 +64,54 @@ describe('disproportionality: filters, periods, areas and findings (e2e)', () =>
       const [{ black }] = await t.dataSource.query(
         `SELECT count(*)::int AS black FROM stop_searches WHERE force_code = 'E23000034' AND period = '2017-12-01' AND legislation = 'pace_s1' AND ethnic_group_of(self_defined_ethnicity) = 'black'`,
       );
-      const s1 = (await t.http().get(`/api/v1/disproportionality/funnel${CITY}&power=pace_s1&group=black`).set(as('supervisor')).expect(200)).body;
+      const s1 = (
+        await t
+          .http()
+          .get(`/api/v1/disproportionality/funnel${CITY}&power=pace_s1&group=black`)
+          .set(as('supervisor'))
+          .expect(200)
+      ).body;
       expect(s1.units.reduce((n: number, u: Unit) => n + u.ofGroup, 0)).toBe(black);
     });
 
     it('counts only strip searches for kind=strip-search', async () => {
-      const res = (await t.http().get(`/api/v1/disproportionality/funnel${CITY}&kind=strip-search`).set(as('psd')).expect(200)).body;
+      const res = (
+        await t.http().get(`/api/v1/disproportionality/funnel${CITY}&kind=strip-search`).set(as('psd')).expect(200)
+      ).body;
       expect(searchesOf(res)).toBe(await rawCount('clothing_removed'));
       expect(res.query.kind).toBe('strip-search');
     });
 
     it('refuses, naming the field, the filters it cannot honour', async () => {
-      for (const [extra, field] of [['&kind=vehicle-stop', 'kind'], ['&kind=use-of-force&basis=officer', 'kind'], ['&comparator=asian', 'comparator'], ['&tactic=taser_red_dot', 'tactic']] as const) {
-        const res = await t.http().get(`/api/v1/disproportionality/funnel${CITY}${extra}`).set(as('supervisor')).expect(400);
+      for (const [extra, field] of [
+        ['&kind=vehicle-stop', 'kind'],
+        ['&kind=use-of-force&basis=officer', 'kind'],
+        ['&comparator=asian', 'comparator'],
+        ['&tactic=taser_red_dot', 'tactic'],
+      ] as const) {
+        const res = await t
+          .http()
+          .get(`/api/v1/disproportionality/funnel${CITY}${extra}`)
+          .set(as('supervisor'))
+          .expect(400);
         expect([extra, fields(res)]).toEqual([extra, [field]]);
       }
-      const both = await t.http().get(`/api/v1/disproportionality/funnel${CITY}&kind=vehicle-stop&comparator=asian&group=black`).set(as('supervisor')).expect(400);
+      const both = await t
+        .http()
+        .get(`/api/v1/disproportionality/funnel${CITY}&kind=vehicle-stop&comparator=asian&group=black`)
+        .set(as('supervisor'))
+        .expect(400);
       expect(fields(both)).toEqual(['comparator', 'kind']);
     });
 
     it('is for those who see unsuppressed figures: refused to external panel members and analysts by the route itself', async () => {
-      for (const who of ['supervisor', 'internal', 'admin', 'psd']) await t.http().get(`/api/v1/disproportionality/funnel${CITY}`).set(as(who)).expect(200);
+      for (const who of ['supervisor', 'internal', 'admin', 'psd'])
+        await t.http().get(`/api/v1/disproportionality/funnel${CITY}`).set(as(who)).expect(200);
       for (const who of ['external', 'analyst']) {
         // Refused even with an invalid query: the permission is checked before anything else.
-        expect((await t.http().get('/api/v1/disproportionality/funnel').set(as(who)).expect(403)).body.code).toBe('FORBIDDEN');
+        expect((await t.http().get('/api/v1/disproportionality/funnel').set(as(who)).expect(403)).body.code).toBe(
+          'FORBIDDEN',
+        );
       }
     });
   });
@@ -81,54 +119,122 @@ describe('disproportionality: filters, periods, areas and findings (e2e)', () =>
   describe('outcomes', () => {
     it('refuses kinds other than stop-search instead of answering for all stop searches', async () => {
       for (const kind of ['strip-search', 'use-of-force', 'vehicle-stop']) {
-        const res = await t.http().get(`/api/v1/disproportionality/outcomes${CITY}&kind=${kind}&basis=officer`).set(as('psd')).expect(400);
+        const res = await t
+          .http()
+          .get(`/api/v1/disproportionality/outcomes${CITY}&kind=${kind}&basis=officer`)
+          .set(as('psd'))
+          .expect(400);
         expect([kind, fields(res)]).toEqual([kind, ['kind']]);
       }
-      const ok = (await t.http().get(`/api/v1/disproportionality/outcomes${CITY}&kind=stop-search&power=pace_s1`).set(as('psd')).expect(200)).body;
+      const ok = (
+        await t
+          .http()
+          .get(`/api/v1/disproportionality/outcomes${CITY}&kind=stop-search&power=pace_s1`)
+          .set(as('psd'))
+          .expect(200)
+      ).body;
       const searches = ok.groups.reduce((n: number, g: { searches: number }) => n + g.searches, 0);
-      const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM stop_searches WHERE force_code = 'E23000034' AND legislation = 'pace_s1'`);
+      const [{ n }] = await t.dataSource.query(
+        `SELECT count(*)::int AS n FROM stop_searches WHERE force_code = 'E23000034' AND legislation = 'pace_s1'`,
+      );
       expect(searches).toBe(n);
     });
   });
 
   describe('trends', () => {
     it('lists every period of the range, the empty ones as zeros', async () => {
-      const res = (await t.http().get('/api/v1/disproportionality/trends?from=2017-10&to=2018-01&area=city-of-london').set(as('psd')).expect(200)).body;
+      const res = (
+        await t
+          .http()
+          .get('/api/v1/disproportionality/trends?from=2017-10&to=2018-01&area=city-of-london')
+          .set(as('psd'))
+          .expect(200)
+      ).body;
       expect(res.series.map((s: { period: string }) => s.period)).toEqual(['2017-10', '2017-11', '2017-12', '2018-01']);
       for (const s of res.series.filter((x: { period: string }) => x.period !== '2017-12')) {
         expect(s.groups.map((g: { count: number }) => g.count)).toEqual([0, 0, 0, 0, 0, 0]);
       }
       const december = res.series.find((s: { period: string }) => s.period === '2017-12');
       expect(december.groups.reduce((n: number, g: { count: number }) => n + g.count, 0)).toBe(101);
-      const quarters = (await t.http().get('/api/v1/disproportionality/trends?from=2017-11&to=2018-04&area=city-of-london&interval=quarter').set(as('psd')).expect(200)).body;
+      const quarters = (
+        await t
+          .http()
+          .get('/api/v1/disproportionality/trends?from=2017-11&to=2018-04&area=city-of-london&interval=quarter')
+          .set(as('psd'))
+          .expect(200)
+      ).body;
       expect(quarters.series.map((s: { period: string }) => s.period)).toEqual(['2017-10', '2018-01', '2018-04']);
     });
 
     it('for suppressed viewers, an empty period withholds nothing more than before', async () => {
-      const only = (await t.http().get(`/api/v1/disproportionality/trends${CITY}`).set(as('external')).expect(200)).body;
-      const wide = (await t.http().get('/api/v1/disproportionality/trends?from=2017-10&to=2018-01&area=city-of-london').set(as('external')).expect(200)).body;
-      const countsIn = (body: { series: { period: string; groups: { group: string; count: number | null }[] }[] }, period: string) =>
-        body.series.find((s) => s.period === period)!.groups.map((g) => [g.group, g.count]);
+      const only = (await t.http().get(`/api/v1/disproportionality/trends${CITY}`).set(as('external')).expect(200))
+        .body;
+      const wide = (
+        await t
+          .http()
+          .get('/api/v1/disproportionality/trends?from=2017-10&to=2018-01&area=city-of-london')
+          .set(as('external'))
+          .expect(200)
+      ).body;
+      const countsIn = (
+        body: { series: { period: string; groups: { group: string; count: number | null }[] }[] },
+        period: string,
+      ) => body.series.find((s) => s.period === period)!.groups.map((g) => [g.group, g.count]);
       expect(countsIn(wide, '2017-12')).toEqual(countsIn(only, '2017-12'));
       expect(countsIn(only, '2017-12').some(([, c]) => c !== null)).toBe(true);
-      for (const s of wide.series) for (const g of s.groups) if (g.count !== null) expect(g.count === 0 || g.count >= 10).toBe(true);
+      for (const s of wide.series)
+        for (const g of s.groups) if (g.count !== null) expect(g.count === 0 || g.count >= 10).toBe(true);
     });
   });
 
   describe('areas', () => {
     it('gives a district the population of its local authorities, and counts the records within them', async () => {
-      await t.dataSource.query(`INSERT INTO areas (code, name, level, parent_code) VALUES ('LANCS-EAST', 'East Lancashire', 'district', 'E23000003')`);
+      await t.dataSource.query(
+        `INSERT INTO areas (code, name, level, parent_code) VALUES ('LANCS-EAST', 'East Lancashire', 'district', 'E23000003')`,
+      );
       await t.dataSource.query(`UPDATE areas SET parent_code = 'LANCS-EAST' WHERE code IN ('E07000117', 'E07000118')`);
       const sums: { category: string; population: number }[] = await t.dataSource.query(
         `SELECT category, sum(population)::int AS population FROM population_benchmarks WHERE area_code IN ('E07000117', 'E07000118') AND census_year = 2021 GROUP BY 1`,
       );
       expect(sums).toHaveLength(5);
       // Nothing is stored for a district placed after the census was loaded: its population has to come from its authorities.
-      expect(await t.dataSource.query(`SELECT 1 FROM population_benchmarks WHERE area_code = 'LANCS-EAST'`)).toEqual([]);
-      await t.http().post('/api/v1/stop-searches').set(as('psd')).send({ force: 'lancashire', areaCode: 'E07000117', occurredAt: '2024-05-10T12:00:00Z', searchType: 'person', selfDefinedEthnicity: 'B1' }).expect(201);
-      await t.http().post('/api/v1/stop-searches').set(as('psd')).send({ force: 'lancashire', areaCode: 'E07000120', occurredAt: '2024-05-10T12:00:00Z', searchType: 'person', selfDefinedEthnicity: 'B1' }).expect(201);
-      const res = (await t.http().get('/api/v1/disproportionality?from=2024-05&to=2024-05&area=LANCS-EAST').set(as('psd')).expect(200)).body;
-      expect(Object.fromEntries(res.groups.map((g: { group: string; population: number }) => [g.group, g.population]))).toEqual(Object.fromEntries(sums.map((s) => [s.category, s.population])));
+      expect(await t.dataSource.query(`SELECT 1 FROM population_benchmarks WHERE area_code = 'LANCS-EAST'`)).toEqual(
+        [],
+      );
+      await t
+        .http()
+        .post('/api/v1/stop-searches')
+        .set(as('psd'))
+        .send({
+          force: 'lancashire',
+          areaCode: 'E07000117',
+          occurredAt: '2024-05-10T12:00:00Z',
+          searchType: 'person',
+          selfDefinedEthnicity: 'B1',
+        })
+        .expect(201);
+      await t
+        .http()
+        .post('/api/v1/stop-searches')
+        .set(as('psd'))
+        .send({
+          force: 'lancashire',
+          areaCode: 'E07000120',
+          occurredAt: '2024-05-10T12:00:00Z',
+          searchType: 'person',
+          selfDefinedEthnicity: 'B1',
+        })
+        .expect(201);
+      const res = (
+        await t
+          .http()
+          .get('/api/v1/disproportionality?from=2024-05&to=2024-05&area=LANCS-EAST')
+          .set(as('psd'))
+          .expect(200)
+      ).body;
+      expect(
+        Object.fromEntries(res.groups.map((g: { group: string; population: number }) => [g.group, g.population])),
+      ).toEqual(Object.fromEntries(sums.map((s) => [s.category, s.population])));
       expect(res.populationSource).toMatchObject({ censusYear: 2021, area: 'East Lancashire' });
       expect(res.query.area).toEqual({ code: 'LANCS-EAST', name: 'East Lancashire', level: 'district' });
       expect(res.groups.find((g: { group: string }) => g.group === 'black').count).toBe(1); // Burnley's, not Hyndburn's
@@ -138,30 +244,92 @@ describe('disproportionality: filters, periods, areas and findings (e2e)', () =>
   describe('findings', () => {
     it('lists findings exactly as each reads alone, newest first, and reviews them with the state read under lock', async () => {
       const make = (title: string) =>
-        t.http().post('/api/v1/disproportionality/findings').set(as('psd')).send({ title, query: { from: '2017-12', to: '2017-12', area: 'city-of-london' }, narrative: 'What the figures show' }).expect(201);
+        t
+          .http()
+          .post('/api/v1/disproportionality/findings')
+          .set(as('psd'))
+          .send({
+            title,
+            query: { from: '2017-12', to: '2017-12', area: 'city-of-london' },
+            narrative: 'What the figures show',
+          })
+          .expect(201);
       const first = (await make('First finding')).body;
       const second = (await make('Second finding')).body;
-      expect(first).toMatchObject({ title: 'First finding', quarter: '2017-Q4', status: 'open', version: 1, forceExplanation: null, actions: [] });
-      const listed = (await t.http().get('/api/v1/disproportionality/findings?quarter=2017-Q4').set(as('psd')).expect(200)).body;
+      expect(first).toMatchObject({
+        title: 'First finding',
+        quarter: '2017-Q4',
+        status: 'open',
+        version: 1,
+        forceExplanation: null,
+        actions: [],
+      });
+      const listed = (
+        await t.http().get('/api/v1/disproportionality/findings?quarter=2017-Q4').set(as('psd')).expect(200)
+      ).body;
       expect(listed.map((f: { id: string }) => f.id)).toEqual([second.id, first.id]);
-      for (const f of listed) expect(f).toEqual((await t.http().get(`/api/v1/disproportionality/findings/${f.id}`).set(as('psd')).expect(200)).body);
+      for (const f of listed)
+        expect(f).toEqual(
+          (await t.http().get(`/api/v1/disproportionality/findings/${f.id}`).set(as('psd')).expect(200)).body,
+        );
       expect(listed[1]).toEqual(first);
 
-      const reviewed = (await t.http().patch(`/api/v1/disproportionality/findings/${first.id}`).set(as('psd')).send({ version: 1, status: 'under_review', forceExplanation: 'Daytime population' }).expect(200)).body;
-      expect(reviewed).toMatchObject({ id: first.id, status: 'under_review', forceExplanation: 'Daytime population', narrative: 'What the figures show', version: 2 });
-      expect(reviewed).toEqual((await t.http().get(`/api/v1/disproportionality/findings/${first.id}`).set(as('psd')).expect(200)).body);
-      const [event] = await t.dataSource.query(`SELECT before, after FROM audit_events WHERE action = 'disproportionality_finding.updated' AND target_id = $1`, [first.id]);
+      const reviewed = (
+        await t
+          .http()
+          .patch(`/api/v1/disproportionality/findings/${first.id}`)
+          .set(as('psd'))
+          .send({ version: 1, status: 'under_review', forceExplanation: 'Daytime population' })
+          .expect(200)
+      ).body;
+      expect(reviewed).toMatchObject({
+        id: first.id,
+        status: 'under_review',
+        forceExplanation: 'Daytime population',
+        narrative: 'What the figures show',
+        version: 2,
+      });
+      expect(reviewed).toEqual(
+        (await t.http().get(`/api/v1/disproportionality/findings/${first.id}`).set(as('psd')).expect(200)).body,
+      );
+      const [event] = await t.dataSource.query(
+        `SELECT before, after FROM audit_events WHERE action = 'disproportionality_finding.updated' AND target_id = $1`,
+        [first.id],
+      );
       expect(event.before).toEqual({ status: 'open', forceExplanation: null });
-      const conflict = await t.http().patch(`/api/v1/disproportionality/findings/${first.id}`).set(as('psd')).send({ version: 1, status: 'closed' }).expect(409);
+      const conflict = await t
+        .http()
+        .patch(`/api/v1/disproportionality/findings/${first.id}`)
+        .set(as('psd'))
+        .send({ version: 1, status: 'closed' })
+        .expect(409);
       expect(conflict.body.code).toBe('VERSION_CONFLICT');
-      await t.http().patch('/api/v1/disproportionality/findings/7f0c1a52-0000-4000-8000-000000000000').set(as('psd')).send({ version: 1, status: 'closed' }).expect(404);
-      await t.http().patch('/api/v1/disproportionality/findings/not-a-uuid').set(as('psd')).send({ version: 1, status: 'closed' }).expect(404);
-      expect((await t.http().get('/api/v1/disproportionality/findings?status=under_review').set(as('psd')).expect(200)).body.map((f: { id: string }) => f.id)).toEqual([first.id]);
+      await t
+        .http()
+        .patch('/api/v1/disproportionality/findings/7f0c1a52-0000-4000-8000-000000000000')
+        .set(as('psd'))
+        .send({ version: 1, status: 'closed' })
+        .expect(404);
+      await t
+        .http()
+        .patch('/api/v1/disproportionality/findings/not-a-uuid')
+        .set(as('psd'))
+        .send({ version: 1, status: 'closed' })
+        .expect(404);
+      expect(
+        (
+          await t.http().get('/api/v1/disproportionality/findings?status=under_review').set(as('psd')).expect(200)
+        ).body.map((f: { id: string }) => f.id),
+      ).toEqual([first.id]);
     });
 
     it('the demo seeder records its own finding once, whatever other findings exist, and never as a disabled user', async () => {
-      const seeder = new DemoStatisticsSeeder(t.dataSource, t.app.get(DisproportionalityService), { ...t.config, demo: { ...t.config.demo, records: true } });
-      const demo = () => t.dataSource.query(`SELECT created_by FROM disproportionality_findings WHERE title LIKE '%(demo)'`);
+      const seeder = new DemoStatisticsSeeder(t.dataSource, t.app.get(DisproportionalityService), {
+        ...t.config,
+        demo: { ...t.config.demo, records: true },
+      });
+      const demo = () =>
+        t.dataSource.query(`SELECT created_by FROM disproportionality_findings WHERE title LIKE '%(demo)'`);
       expect((await t.dataSource.query(`SELECT 1 FROM disproportionality_findings`)).length).toBeGreaterThan(0); // others exist
       await t.dataSource.query(`UPDATE users SET disabled_at = now() WHERE username = 'psd'`);
       try {
@@ -179,8 +347,13 @@ describe('disproportionality: filters, periods, areas and findings (e2e)', () =>
 
   it('the migration’s ethnic_group_of(code) maps every self-defined code as groupOfSelfDefined does', async () => {
     const codes = [...SELF_DEFINED_CODES, 'ZZ', ''];
-    const rows: { code: string; grp: string }[] = await t.dataSource.query(`SELECT c AS code, ethnic_group_of(c) AS grp FROM unnest($1::text[]) AS c`, [codes]);
-    expect(Object.fromEntries(rows.map((r) => [r.code, r.grp]))).toEqual(Object.fromEntries(codes.map((c) => [c, groupOfSelfDefined(c) ?? 'not_stated'])));
+    const rows: { code: string; grp: string }[] = await t.dataSource.query(
+      `SELECT c AS code, ethnic_group_of(c) AS grp FROM unnest($1::text[]) AS c`,
+      [codes],
+    );
+    expect(Object.fromEntries(rows.map((r) => [r.code, r.grp]))).toEqual(
+      Object.fromEntries(codes.map((c) => [c, groupOfSelfDefined(c) ?? 'not_stated'])),
+    );
     const [{ grp }] = await t.dataSource.query(`SELECT ethnic_group_of(NULL) AS grp`);
     expect(grp).toBe(groupOfSelfDefined(null) ?? 'not_stated');
   });

@@ -16,7 +16,14 @@ describe('disproportionality (e2e)', () => {
 
   beforeAll(async () => {
     t = await createTestApp({ LOGIN_RATE_LIMIT_PER_MINUTE: '1000', RATE_LIMIT_PER_MINUTE: '10000' });
-    for (const [who, role] of [['admin', 'admin'], ['supervisor', 'supervisor'], ['psd', 'professional_standards'], ['external', 'external_panel'], ['analyst', 'analyst']] as const) token[who] = await tokenFor(t, role);
+    for (const [who, role] of [
+      ['admin', 'admin'],
+      ['supervisor', 'supervisor'],
+      ['psd', 'professional_standards'],
+      ['external', 'external_panel'],
+      ['analyst', 'analyst'],
+    ] as const)
+      token[who] = await tokenFor(t, role);
     const imports = t.app.get(ImportsService);
     await imports.importFile(FIXTURE, 'police-uk', 'city-of-london', SYSTEM_ACTOR);
     await imports.importFile(path.join(TEMPLATES, 'use-of-force.csv'), 'use-of-force', 'lancashire', SYSTEM_ACTOR);
@@ -25,23 +32,31 @@ describe('disproportionality (e2e)', () => {
 
   /** The same figures computed independently, straight from the raw rows. */
   async function raw(basis: 'self' | 'officer') {
-    const rows: { self_defined_ethnicity: string | null; officer_defined_ethnicity: string | null }[] = await t.dataSource.query(
-      `SELECT self_defined_ethnicity, officer_defined_ethnicity FROM stop_searches WHERE force_code = 'E23000034' AND period = '2017-12-01'`,
-    );
-    const group = (r: (typeof rows)[number]) => (basis === 'self' ? (SELF_DEFINED_CATEGORIES.find((c) => c.code === r.self_defined_ethnicity)?.group ?? 'not_stated') : (r.officer_defined_ethnicity ?? 'not_stated'));
+    const rows: { self_defined_ethnicity: string | null; officer_defined_ethnicity: string | null }[] =
+      await t.dataSource.query(
+        `SELECT self_defined_ethnicity, officer_defined_ethnicity FROM stop_searches WHERE force_code = 'E23000034' AND period = '2017-12-01'`,
+      );
+    const group = (r: (typeof rows)[number]) =>
+      basis === 'self'
+        ? (SELF_DEFINED_CATEGORIES.find((c) => c.code === r.self_defined_ethnicity)?.group ?? 'not_stated')
+        : (r.officer_defined_ethnicity ?? 'not_stated');
     const counts: Record<string, number> = {};
     for (const r of rows) counts[group(r)] = (counts[group(r)] ?? 0) + 1;
-    const pops: { category: string; population: number }[] = await t.dataSource.query(`SELECT category, population FROM population_benchmarks WHERE area_code = 'E23000034' AND census_year = 2021`);
+    const pops: { category: string; population: number }[] = await t.dataSource.query(
+      `SELECT category, population FROM population_benchmarks WHERE area_code = 'E23000034' AND census_year = 2021`,
+    );
     return { counts, pop: Object.fromEntries(pops.map((p) => [p.category, p.population])) as Record<string, number> };
   }
 
   async function expectMatchesRaw(basis: 'self' | 'officer') {
     const { counts, pop } = await raw(basis);
-    const res = (await t.http().get(`/api/v1/disproportionality${CITY}&basis=${basis}`).set(as('psd')).expect(200)).body;
+    const res = (await t.http().get(`/api/v1/disproportionality${CITY}&basis=${basis}`).set(as('psd')).expect(200))
+      .body;
     for (const g of res.groups) {
       expect([g.group, g.count, g.population]).toEqual([g.group, counts[g.group] ?? 0, pop[g.group]]);
       expect(g.ratePer1000).toBe((1000 * (counts[g.group] ?? 0)) / pop[g.group]);
-      if (g.group !== 'white' && counts.white) expect(g.rateRatio).toBe(((counts[g.group] ?? 0) / pop[g.group]) / (counts.white / pop.white));
+      if (g.group !== 'white' && counts.white)
+        expect(g.rateRatio).toBe((counts[g.group] ?? 0) / pop[g.group] / (counts.white / pop.white));
     }
     expect(res.notStated.count).toBe(counts.not_stated ?? 0);
     return res;
@@ -49,14 +64,42 @@ describe('disproportionality (e2e)', () => {
 
   it('matches an independent computation from the raw rows, to the last digit, on both bases', async () => {
     const self = await expectMatchesRaw('self');
-    expect(self).toMatchObject({ comparator: 'White', suppression: 'flags only', total: 101, populationSource: { censusYear: 2021, area: expect.stringMatching(/London/) } });
+    expect(self).toMatchObject({
+      comparator: 'White',
+      suppression: 'flags only',
+      total: 101,
+      populationSource: { censusYear: 2021, area: expect.stringMatching(/London/) },
+    });
     await expectMatchesRaw('officer');
   });
 
   it('stays current as records are created, changed and deleted (the rollup is never stale)', async () => {
-    const created = await t.http().post('/api/v1/stop-searches').set(as('psd')).send({ force: 'city-of-london', occurredAt: '2017-12-15T12:00:00Z', searchType: 'person', selfDefinedEthnicity: 'B1', officerDefinedEthnicity: 'black' }).expect(201);
+    const created = await t
+      .http()
+      .post('/api/v1/stop-searches')
+      .set(as('psd'))
+      .send({
+        force: 'city-of-london',
+        occurredAt: '2017-12-15T12:00:00Z',
+        searchType: 'person',
+        selfDefinedEthnicity: 'B1',
+        officerDefinedEthnicity: 'black',
+      })
+      .expect(201);
     await expectMatchesRaw('self');
-    await t.http().patch(`/api/v1/stop-searches/${created.body.id}`).set(as('psd')).send({ force: 'city-of-london', occurredAt: '2017-12-15T12:00:00Z', searchType: 'person', selfDefinedEthnicity: 'W1', officerDefinedEthnicity: 'white', version: 1 }).expect(200);
+    await t
+      .http()
+      .patch(`/api/v1/stop-searches/${created.body.id}`)
+      .set(as('psd'))
+      .send({
+        force: 'city-of-london',
+        occurredAt: '2017-12-15T12:00:00Z',
+        searchType: 'person',
+        selfDefinedEthnicity: 'W1',
+        officerDefinedEthnicity: 'white',
+        version: 1,
+      })
+      .expect(200);
     await expectMatchesRaw('self');
     await expectMatchesRaw('officer');
     await t.dataSource.query(`DELETE FROM stop_searches WHERE id = $1`, [created.body.id]);
@@ -75,13 +118,26 @@ describe('disproportionality (e2e)', () => {
       expect(res.groups.some((g: { suppressed: boolean }) => g.suppressed)).toBe(true); // mixed: 8
       // Nothing lets a withheld count be worked out by subtraction: no total, no bound for a withheld group.
       expect(res.total).toBeNull();
-      for (const g of res.groups.filter((x: { suppressed: boolean; group: string }) => x.suppressed && x.group !== 'white')) expect(res.notStated.rateRatioBounds[g.group] ?? null).toBeNull();
+      for (const g of res.groups.filter(
+        (x: { suppressed: boolean; group: string }) => x.suppressed && x.group !== 'white',
+      ))
+        expect(res.notStated.rateRatioBounds[g.group] ?? null).toBeNull();
       const outcomes = (await t.http().get(`/api/v1/disproportionality/outcomes${CITY}`).set(as(who)).expect(200)).body;
-      for (const g of outcomes.groups) if (g.searches !== null) expect(Math.min(g.searches, g.finds)).toBeGreaterThanOrEqual(10);
+      for (const g of outcomes.groups)
+        if (g.searches !== null) expect(Math.min(g.searches, g.finds)).toBeGreaterThanOrEqual(10);
       const trends = (await t.http().get(`/api/v1/disproportionality/trends${CITY}`).set(as(who)).expect(200)).body;
-      for (const g of trends.series.flatMap((s: { groups: unknown[] }) => s.groups) as { count: number | null }[]) if (g.count !== null) expect(g.count).toBeGreaterThanOrEqual(10);
-      const byYear = (await t.http().get('/api/v1/disproportionality/trends?from=2017-11&to=2017-12&area=city-of-london').set(as(who)).expect(200)).body;
-      const mixed = byYear.series.map((s: { groups: { group: string; count: number | null }[] }) => s.groups.find((g) => g.group === 'mixed')!.count);
+      for (const g of trends.series.flatMap((s: { groups: unknown[] }) => s.groups) as { count: number | null }[])
+        if (g.count !== null) expect(g.count).toBeGreaterThanOrEqual(10);
+      const byYear = (
+        await t
+          .http()
+          .get('/api/v1/disproportionality/trends?from=2017-11&to=2017-12&area=city-of-london')
+          .set(as(who))
+          .expect(200)
+      ).body;
+      const mixed = byYear.series.map(
+        (s: { groups: { group: string; count: number | null }[] }) => s.groups.find((g) => g.group === 'mixed')!.count,
+      );
       expect(mixed.every((c: number | null) => c === null)).toBe(true); // withheld in every period, not just the small one
       await t.http().get(`/api/v1/disproportionality/funnel${CITY}`).set(as(who)).expect(403);
       await t.http().get('/api/v1/disproportionality/findings').set(as(who)).expect(403);
@@ -90,39 +146,105 @@ describe('disproportionality (e2e)', () => {
 
   it('find rates with Wilson intervals, and funnels for teams (officers: professional standards only)', async () => {
     const outcomes = (await t.http().get(`/api/v1/disproportionality/outcomes${CITY}`).set(as('psd')).expect(200)).body;
-    const [{ finds }] = await t.dataSource.query(`SELECT count(*)::int AS finds FROM stop_searches WHERE force_code = 'E23000034' AND outcome_linked_to_object`);
+    const [{ finds }] = await t.dataSource.query(
+      `SELECT count(*)::int AS finds FROM stop_searches WHERE force_code = 'E23000034' AND outcome_linked_to_object`,
+    );
     expect(outcomes.groups.reduce((t2: number, g: { finds: number }) => t2 + g.finds, 0)).toBe(finds);
     const white = outcomes.groups.find((g: { group: string }) => g.group === 'white');
     expect(white.ci95.lower).toBeLessThanOrEqual(white.findRate);
-    expect((await t.http().get(`/api/v1/disproportionality/funnel${CITY}&level=team`).set(as('supervisor')).expect(200)).body.units.length).toBeGreaterThan(0);
+    expect(
+      (await t.http().get(`/api/v1/disproportionality/funnel${CITY}&level=team`).set(as('supervisor')).expect(200)).body
+        .units.length,
+    ).toBeGreaterThan(0);
     await t.http().get(`/api/v1/disproportionality/funnel${CITY}&level=officer`).set(as('supervisor')).expect(403);
-    const officers = (await t.http().get(`/api/v1/disproportionality/funnel${CITY}&level=officer`).set(as('psd')).expect(200)).body;
+    const officers = (
+      await t.http().get(`/api/v1/disproportionality/funnel${CITY}&level=officer`).set(as('psd')).expect(200)
+    ).body;
     expect(officers).toMatchObject({ level: 'officer', group: 'black' });
   });
 
   it('counts use-of-force tactics per 1,000 on the perceived basis, and names filters that do not apply', async () => {
-    const res = (await t.http().get('/api/v1/disproportionality?from=2024-05&to=2024-05&area=lancashire&kind=use-of-force&tactic=taser_red_dot').set(as('psd')).expect(200)).body;
+    const res = (
+      await t
+        .http()
+        .get(
+          '/api/v1/disproportionality?from=2024-05&to=2024-05&area=lancashire&kind=use-of-force&tactic=taser_red_dot',
+        )
+        .set(as('psd'))
+        .expect(200)
+    ).body;
     expect(res.groups.find((g: { group: string }) => g.group === 'white').count).toBe(1);
     expect(res.query.basis).toBe('officer');
-    const bad = await t.http().get('/api/v1/disproportionality?from=2024-05&to=2024-05&area=atlantis&kind=use-of-force&basis=self&power=pace_s1').set(as('psd')).expect(400);
+    const bad = await t
+      .http()
+      .get(
+        '/api/v1/disproportionality?from=2024-05&to=2024-05&area=atlantis&kind=use-of-force&basis=self&power=pace_s1',
+      )
+      .set(as('psd'))
+      .expect(400);
     expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['area', 'basis', 'power']);
-    const month = await t.http().get('/api/v1/disproportionality?from=2024-13&to=2024-05&area=lancashire').set(as('psd')).expect(400);
+    const month = await t
+      .http()
+      .get('/api/v1/disproportionality?from=2024-13&to=2024-05&area=lancashire')
+      .set(as('psd'))
+      .expect(400);
     expect(month.body.errors.map((e: { field: string }) => e.field)).toEqual(['from']);
   });
 
   it('records a finding with its figures frozen, reviews it with optimistic locking, and lists it by quarter', async () => {
-    const finding = (await t.http().post('/api/v1/disproportionality/findings').set(as('psd')).send({
-      title: 'Asian people searched more often in December 2017', query: { from: '2017-12', to: '2017-12', area: 'city-of-london', basis: 'officer' }, narrative: 'Rate ratio above 1 with the interval clear of 1',
-    }).expect(201)).body;
+    const finding = (
+      await t
+        .http()
+        .post('/api/v1/disproportionality/findings')
+        .set(as('psd'))
+        .send({
+          title: 'Asian people searched more often in December 2017',
+          query: { from: '2017-12', to: '2017-12', area: 'city-of-london', basis: 'officer' },
+          narrative: 'Rate ratio above 1 with the interval clear of 1',
+        })
+        .expect(201)
+    ).body;
     expect(finding).toMatchObject({ quarter: '2017-Q4', status: 'open', version: 1 });
     const frozen = finding.snapshot.groups.find((g: { group: string }) => g.group === 'asian').count;
-    await t.http().post('/api/v1/stop-searches').set(as('psd')).send({ force: 'city-of-london', occurredAt: '2017-12-20T12:00:00Z', searchType: 'person', officerDefinedEthnicity: 'asian' }).expect(201);
-    const again = (await t.http().get(`/api/v1/disproportionality/findings/${finding.id}`).set(as('psd')).expect(200)).body;
+    await t
+      .http()
+      .post('/api/v1/stop-searches')
+      .set(as('psd'))
+      .send({
+        force: 'city-of-london',
+        occurredAt: '2017-12-20T12:00:00Z',
+        searchType: 'person',
+        officerDefinedEthnicity: 'asian',
+      })
+      .expect(201);
+    const again = (await t.http().get(`/api/v1/disproportionality/findings/${finding.id}`).set(as('psd')).expect(200))
+      .body;
     expect(again.snapshot.groups.find((g: { group: string }) => g.group === 'asian').count).toBe(frozen);
-    const reviewed = (await t.http().patch(`/api/v1/disproportionality/findings/${finding.id}`).set(as('psd')).send({ version: 1, forceExplanation: 'City workers from elsewhere', status: 'under_review', actions: ['Review s1 grounds'] }).expect(200)).body;
+    const reviewed = (
+      await t
+        .http()
+        .patch(`/api/v1/disproportionality/findings/${finding.id}`)
+        .set(as('psd'))
+        .send({
+          version: 1,
+          forceExplanation: 'City workers from elsewhere',
+          status: 'under_review',
+          actions: ['Review s1 grounds'],
+        })
+        .expect(200)
+    ).body;
     expect(reviewed).toMatchObject({ status: 'under_review', version: 2, actions: ['Review s1 grounds'] });
-    await t.http().patch(`/api/v1/disproportionality/findings/${finding.id}`).set(as('psd')).send({ version: 1, status: 'closed' }).expect(409);
-    expect((await t.http().get('/api/v1/disproportionality/findings?quarter=2017-Q4').set(as('psd')).expect(200)).body.map((f: { id: string }) => f.id)).toEqual([finding.id]);
+    await t
+      .http()
+      .patch(`/api/v1/disproportionality/findings/${finding.id}`)
+      .set(as('psd'))
+      .send({ version: 1, status: 'closed' })
+      .expect(409);
+    expect(
+      (await t.http().get('/api/v1/disproportionality/findings?quarter=2017-Q4').set(as('psd')).expect(200)).body.map(
+        (f: { id: string }) => f.id,
+      ),
+    ).toEqual([finding.id]);
     expect(ETHNIC_GROUPS).toContain('asian');
     expect(fs.existsSync(FIXTURE)).toBe(true);
   });

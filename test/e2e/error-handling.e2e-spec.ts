@@ -26,7 +26,9 @@ class ProbeController {
   }
   @Get('domain')
   domain(): never {
-    throw new DomainError('VERSION_CONFLICT', 'Sample 42 was changed by someone else', { extensions: { currentVersion: 3 } });
+    throw new DomainError('VERSION_CONFLICT', 'Sample 42 was changed by someone else', {
+      extensions: { currentVersion: 3 },
+    });
   }
   @Post('draw')
   draw(@Body() body: DrawRequest): DrawRequest {
@@ -42,7 +44,10 @@ describe('error handling (e2e)', () => {
   beforeAll(async () => {
     const config = testConfig({ RATE_LIMIT_PER_MINUTE: '5' });
     const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) });
-    @Module({ imports: [CoreModule.forRoot(config, logger), HttpPlumbingModule.forRoot(config)], controllers: [ProbeController] })
+    @Module({
+      imports: [CoreModule.forRoot(config, logger), HttpPlumbingModule.forRoot(config)],
+      controllers: [ProbeController],
+    })
     class ProbeModule {}
     app = await NestFactory.create<NestExpressApplication>(ProbeModule, { bodyParser: false, logger: false });
     configureHttp(app, config, logger);
@@ -69,7 +74,11 @@ describe('error handling (e2e)', () => {
 
   it('maps a DomainError code to its status and keeps its extension members', async () => {
     const res = await request(app.getHttpServer()).get('/api/v1/probe/domain').expect(409);
-    expect(res.body).toMatchObject({ code: 'VERSION_CONFLICT', detail: 'Sample 42 was changed by someone else', currentVersion: 3 });
+    expect(res.body).toMatchObject({
+      code: 'VERSION_CONFLICT',
+      detail: 'Sample 42 was changed by someone else',
+      currentVersion: 3,
+    });
   });
 
   it('names every bad field, nested ones by their path, and refuses unknown fields', async () => {

@@ -27,22 +27,39 @@ describe('HTTP plumbing (e2e)', () => {
   it('answers an unknown route with problem+json carrying the request id', async () => {
     const res = await t.http().get('/api/v1/no-such-thing').expect(404);
     expect(res.headers['content-type']).toMatch(PROBLEM);
-    expect(res.body).toMatchObject({ status: 404, code: 'ROUTE_NOT_FOUND', type: 'urn:scrutiny:problem:route-not-found' });
+    expect(res.body).toMatchObject({
+      status: 404,
+      code: 'ROUTE_NOT_FOUND',
+      type: 'urn:scrutiny:problem:route-not-found',
+    });
     expect(res.body.requestId).toBe(res.headers['x-request-id']);
     expect(res.body.requestId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it.each(['/', '/nope', '/health/nope', '/docs-json/x', '/apix'])('answers %s, outside /api, with a problem too (not an HTML page)', async (path) => {
-    const res = await t.http().get(path).expect(404);
-    expect(res.headers['content-type']).toMatch(PROBLEM);
-    expect(res.body).toMatchObject({ code: 'ROUTE_NOT_FOUND', requestId: res.headers['x-request-id'] });
-  });
+  it.each(['/', '/nope', '/health/nope', '/docs-json/x', '/apix'])(
+    'answers %s, outside /api, with a problem too (not an HTML page)',
+    async (path) => {
+      const res = await t.http().get(path).expect(404);
+      expect(res.headers['content-type']).toMatch(PROBLEM);
+      expect(res.body).toMatchObject({ code: 'ROUTE_NOT_FOUND', requestId: res.headers['x-request-id'] });
+    },
+  );
 
   it('refuses a body that is not JSON with 415, instead of reporting every field missing', async () => {
-    const res = await t.http().post('/api/v1/auth/login').set('content-type', 'text/plain').send('username=admin&password=x').expect(415);
+    const res = await t
+      .http()
+      .post('/api/v1/auth/login')
+      .set('content-type', 'text/plain')
+      .send('username=admin&password=x')
+      .expect(415);
     expect(res.headers['content-type']).toMatch(PROBLEM);
     expect(res.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
-    const form = await t.http().post('/api/v1/auth/login').type('form').send({ username: 'admin', password: 'x' }).expect(415);
+    const form = await t
+      .http()
+      .post('/api/v1/auth/login')
+      .type('form')
+      .send({ username: 'admin', password: 'x' })
+      .expect(415);
     expect(form.body.detail).toMatch(/application\/x-www-form-urlencoded/);
   });
 

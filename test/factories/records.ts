@@ -47,12 +47,20 @@ export async function insertStopSearch(ds: DataSource, over: StopSearchRow = {})
 }
 
 /** A BWV clip covering a stop search, expiring `expiresInDays` from now. */
-export async function insertClip(ds: DataSource, caseId: string, expiresInDays: number, reference = `EVD-${Math.random().toString(36).slice(2, 10)}`): Promise<string> {
+export async function insertClip(
+  ds: DataSource,
+  caseId: string,
+  expiresInDays: number,
+  reference = `EVD-${Math.random().toString(36).slice(2, 10)}`,
+): Promise<string> {
   const [{ id }] = await ds.query(
     `INSERT INTO bwv_clips (reference, force_code, recorded_at, retention_expires_at, status, version)
      VALUES ($1, 'E23000003', now() - interval '1 day', now() + make_interval(days => $2::int), 'available', 1) RETURNING id`,
     [reference, expiresInDays],
   );
-  await ds.query(`INSERT INTO bwv_clip_links (clip_id, case_kind, case_id) VALUES ($1, 'stop_search', $2)`, [id, caseId]);
+  await ds.query(`INSERT INTO bwv_clip_links (clip_id, case_kind, case_id) VALUES ($1, 'stop_search', $2)`, [
+    id,
+    caseId,
+  ]);
   return id;
 }

@@ -2,7 +2,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DataSource } from 'typeorm';
-import { lockDataDir, migrate, openDatabase, pendingMigrations, postgresOptions, schemaDrift } from '@scrutiny/database';
+import {
+  lockDataDir,
+  migrate,
+  openDatabase,
+  pendingMigrations,
+  postgresOptions,
+  schemaDrift,
+} from '@scrutiny/database';
 import { SCHEMA } from '@scrutiny/schema';
 import { createTestDatabase, useTestDatabase, type TestDatabase } from '../setup/test-database';
 import { PGlite } from '@electric-sql/pglite';
@@ -49,12 +56,16 @@ onPostgres('migrations on a server', () => {
     // Start from nothing: drop what the template gave us.
     await setup.query('DROP SCHEMA public CASCADE');
     await setup.query('CREATE SCHEMA public');
-    const sources = await Promise.all([1, 2, 3].map(() => new DataSource(postgresOptions(url, 2, SCHEMA)).initialize()));
+    const sources = await Promise.all(
+      [1, 2, 3].map(() => new DataSource(postgresOptions(url, 2, SCHEMA)).initialize()),
+    );
     try {
       const applied = await Promise.all(sources.map((s) => migrate(s, { lock: true, seeds: SCHEMA.seeds })));
       expect(applied.flat()).toHaveLength(SCHEMA.migrations.length as number);
       expect(await schemaDrift(sources[0])).toEqual([]);
-      const [{ n }] = await sources[0].query(`SELECT count(*)::int AS n FROM population_benchmarks WHERE category = 'white'`);
+      const [{ n }] = await sources[0].query(
+        `SELECT count(*)::int AS n FROM population_benchmarks WHERE category = 'white'`,
+      );
       expect(n).toBe(331 + 43); // seeded once: every authority and every force, no duplicates
     } finally {
       await Promise.all(sources.map((s) => s.destroy()));

@@ -18,7 +18,12 @@ describeServices('BullMQ job queue (services mode, real Redis)', () => {
   let queue: JobQueue;
   let ds: DataSource;
   // Each run gets its own key prefix in Redis, so files and runs never see each other's jobs.
-  const env = { REDIS_URL: process.env.REDIS_URL ?? '', QUEUE_PREFIX: `test-${randomBytes(4).toString('hex')}`, JOB_ATTEMPTS: '3', JOB_BACKOFF_MS: '20' };
+  const env = {
+    REDIS_URL: process.env.REDIS_URL ?? '',
+    QUEUE_PREFIX: `test-${randomBytes(4).toString('hex')}`,
+    JOB_ATTEMPTS: '3',
+    JOB_BACKOFF_MS: '20',
+  };
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -73,7 +78,9 @@ describeServices('BullMQ job queue (services mode, real Redis)', () => {
 
   it('adds a job with a given id once, however often it is enqueued', async () => {
     const key = randomUUID();
-    const results = await Promise.all([1, 2, 3].map(() => queue.enqueue(SlowJob, { key, ms: 5 }, { jobId: `once-${key}` })));
+    const results = await Promise.all(
+      [1, 2, 3].map(() => queue.enqueue(SlowJob, { key, ms: 5 }, { jobId: `once-${key}` })),
+    );
     await waitFor(async () => completed.has(key));
     await new Promise((r) => setTimeout(r, 100));
     expect(calls.filter((c) => c.key === key)).toHaveLength(1);

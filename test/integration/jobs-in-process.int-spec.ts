@@ -49,7 +49,13 @@ describe('in-process job queue (embedded mode)', () => {
     await queue.idle();
     expect(calls.filter((c) => c.key === key)).toHaveLength(3);
     const [dead] = (await failed.list()).filter((f) => f.jobId === id);
-    expect(dead).toMatchObject({ queue: 'maintenance', name: 'test-flaky', attempts: 3, status: 'failed', error: 'flaky failure 3' });
+    expect(dead).toMatchObject({
+      queue: 'maintenance',
+      name: 'test-flaky',
+      attempts: 3,
+      status: 'failed',
+      error: 'flaky failure 3',
+    });
 
     // A retry is a new job with fresh attempts (this one fails all three again, which is fine: we count them).
     const { jobId } = await failed.retry(dead.id);
@@ -65,7 +71,10 @@ describe('in-process job queue (embedded mode)', () => {
     const { id } = await queue.enqueue(PermanentJob, { key });
     await queue.idle();
     expect(calls.filter((c) => c.key === key)).toHaveLength(1);
-    expect((await failed.list()).find((f) => f.jobId === id)).toMatchObject({ attempts: 1, error: 'this can never work' });
+    expect((await failed.list()).find((f) => f.jobId === id)).toMatchObject({
+      attempts: 1,
+      error: 'this can never work',
+    });
   });
 
   it('refuses an invalid payload or job id at enqueue time, naming the field', async () => {
@@ -113,7 +122,9 @@ describe('in-process job queue shutdown', () => {
     expect(completed.has(waiting)).toBe(false);
     const ds = await db.connect();
     const rows = await ds.query(`SELECT job_id, status, error FROM job_failures WHERE job_id = $1`, [waitingId]);
-    expect(rows).toEqual([{ job_id: waitingId, status: 'failed', error: 'Interrupted by shutdown before it could complete' }]);
+    expect(rows).toEqual([
+      { job_id: waitingId, status: 'failed', error: 'Interrupted by shutdown before it could complete' },
+    ]);
     await expect(queue.enqueue(SlowJob, { key: 'late', ms: 1 })).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
     await db.drop();
   });

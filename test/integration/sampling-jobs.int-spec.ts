@@ -1,10 +1,24 @@
 import { londonMonth, previousMonth, DomainError } from '@scrutiny/core';
 import { HeartbeatJob, HeartbeatReader, InProcessJobQueue, JobQueue, RecurringJobs } from '@scrutiny/jobs';
-import { DipSamplesService, RetentionCheckJob, SamplingPlansService, SamplingScheduleTickJob, ScheduledDrawHandler } from '@scrutiny/sampling';
+import {
+  DipSamplesService,
+  RetentionCheckJob,
+  SamplingPlansService,
+  SamplingScheduleTickJob,
+  ScheduledDrawHandler,
+} from '@scrutiny/sampling';
 import { insertClip, insertStopSearch } from '../factories/records';
 import { createTestApp, type TestApp } from '../setup/test-app';
 
-const ADMIN = { id: '00000000-0000-4000-8000-000000000000', username: 'test', displayName: 'test', roles: ['admin' as const], permissions: new Set<never>(), teams: [], areas: [] };
+const ADMIN = {
+  id: '00000000-0000-4000-8000-000000000000',
+  username: 'test',
+  displayName: 'test',
+  roles: ['admin' as const],
+  permissions: new Set<never>(),
+  teams: [],
+  areas: [],
+};
 
 describe('sampling jobs: schedules declared by the feature, and an idempotent scheduled draw', () => {
   let t: TestApp;
@@ -12,20 +26,35 @@ describe('sampling jobs: schedules declared by the feature, and an idempotent sc
 
   beforeAll(async () => {
     // The heartbeat and the sampling tick every hour; the retention check switched off.
-    t = await createTestApp({ HEARTBEAT_INTERVAL_MS: '3600000', SAMPLING_SCHEDULE_INTERVAL_MS: '3600000', RETENTION_CHECK_INTERVAL_MS: '0' });
+    t = await createTestApp({
+      HEARTBEAT_INTERVAL_MS: '3600000',
+      SAMPLING_SCHEDULE_INTERVAL_MS: '3600000',
+      RETENTION_CHECK_INTERVAL_MS: '0',
+    });
     for (let i = 0; i < 6; i++) {
-      const id = await insertStopSearch(t.dataSource, { occurredAt: `${period}-${String(i + 1).padStart(2, '0')}T12:00:00Z` });
+      const id = await insertStopSearch(t.dataSource, {
+        occurredAt: `${period}-${String(i + 1).padStart(2, '0')}T12:00:00Z`,
+      });
       await insertClip(t.dataSource, id, 30);
     }
   });
   afterAll(() => t.close());
 
   const plan = async (name: string) =>
-    (await t.app.get(SamplingPlansService).create(ADMIN, { name, spec: { kinds: ['stop_search'], teams: ['TEAM-A'], sampleSize: 2, strata: [] } })).id;
+    (
+      await t.app
+        .get(SamplingPlansService)
+        .create(ADMIN, { name, spec: { kinds: ['stop_search'], teams: ['TEAM-A'], sampleSize: 2, strata: [] } })
+    ).id;
 
   it('finds every declared schedule, the jobs module’s and the sampling feature’s, and installs those switched on', async () => {
     const recurring = t.app.get(RecurringJobs);
-    expect(recurring.schedules().map((s) => `${s.def.queue}/${s.def.name}`).sort()).toEqual(['maintenance/heartbeat', 'sampling/retention-check', 'sampling/schedule-tick']);
+    expect(
+      recurring
+        .schedules()
+        .map((s) => `${s.def.queue}/${s.def.name}`)
+        .sort(),
+    ).toEqual(['maintenance/heartbeat', 'sampling/retention-check', 'sampling/schedule-tick']);
     // Installed at start-up: the heartbeat has run once already.
     await t.app.get(InProcessJobQueue).idle();
     expect(await t.app.get(HeartbeatReader).latest()).not.toBeNull();
@@ -73,7 +102,10 @@ describe('sampling jobs: schedules declared by the feature, and an idempotent sc
     const issued = await samples.issue({ system: true }, drawn.id, drawn.version);
     const again = await samples.issue({ system: true }, drawn.id, drawn.version); // a stale version: still nothing to do
     expect(again).toMatchObject({ id: drawn.id, status: 'issued', version: issued.version, issuedAt: issued.issuedAt });
-    const [{ notes }] = await t.dataSource.query(`SELECT count(*)::int AS notes FROM notifications WHERE link->>'sampleId' = $1`, [drawn.id]);
+    const [{ notes }] = await t.dataSource.query(
+      `SELECT count(*)::int AS notes FROM notifications WHERE link->>'sampleId' = $1`,
+      [drawn.id],
+    );
     expect(notes).toBe(1);
     await expect(samples.issue({ actor: ADMIN }, drawn.id, issued.version)).rejects.toMatchObject({ code: 'CONFLICT' });
   });

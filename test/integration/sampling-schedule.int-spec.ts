@@ -12,16 +12,34 @@ describe('the monthly sampling schedule', () => {
   beforeAll(async () => {
     t = await createTestApp();
     for (let i = 0; i < 12; i++) {
-      const id = await insertStopSearch(t.dataSource, { occurredAt: `${period}-${String(i + 1).padStart(2, '0')}T12:00:00Z` });
+      const id = await insertStopSearch(t.dataSource, {
+        occurredAt: `${period}-${String(i + 1).padStart(2, '0')}T12:00:00Z`,
+      });
       await insertClip(t.dataSource, id, 30);
     }
-    const actor = { id: '00000000-0000-4000-8000-000000000000', username: 'test', displayName: 'test', roles: ['admin' as const], permissions: new Set<never>(), teams: [], areas: [] };
-    planId = (await t.app.get(SamplingPlansService).create(actor, { name: 'scheduled TEAM-A', spec: { kinds: ['stop_search'], teams: ['TEAM-A'], sampleSize: 4, strata: [] } })).id;
+    const actor = {
+      id: '00000000-0000-4000-8000-000000000000',
+      username: 'test',
+      displayName: 'test',
+      roles: ['admin' as const],
+      permissions: new Set<never>(),
+      teams: [],
+      areas: [],
+    };
+    planId = (
+      await t.app.get(SamplingPlansService).create(actor, {
+        name: 'scheduled TEAM-A',
+        spec: { kinds: ['stop_search'], teams: ['TEAM-A'], sampleSize: 4, strata: [] },
+      })
+    ).id;
   });
   afterAll(() => t.close());
 
   const samplesOf = async (id: string) =>
-    (await t.dataSource.query(`SELECT id, status, scheduled FROM dip_samples WHERE plan_id = $1 AND period = $2::date`, [id, `${period}-01`])) as { id: string; status: string }[];
+    (await t.dataSource.query(
+      `SELECT id, status, scheduled FROM dip_samples WHERE plan_id = $1 AND period = $2::date`,
+      [id, `${period}-01`],
+    )) as { id: string; status: string }[];
 
   it('draws and issues each active plan’s sample for the month just ended exactly once, however often it is asked', async () => {
     const draw = t.app.get(ScheduledDrawHandler);
@@ -40,13 +58,28 @@ describe('the monthly sampling schedule', () => {
       [samples[0].id],
     );
     expect({ items, holds, reviews }).toEqual({ items: 4, holds: 4, reviews: 4 });
-    const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM notifications n JOIN users u ON u.id = n.user_id WHERE u.username = 'supervisor' AND n.kind = 'review_assigned'`);
+    const [{ n }] = await t.dataSource.query(
+      `SELECT count(*)::int AS n FROM notifications n JOIN users u ON u.id = n.user_id WHERE u.username = 'supervisor' AND n.kind = 'review_assigned'`,
+    );
     expect(n).toBe(1);
   });
 
   it('finishes a scheduled sample left drafted by a worker that stopped between draw and issue', async () => {
-    const actor = { id: '00000000-0000-4000-8000-000000000000', username: 'test', displayName: 'test', roles: ['admin' as const], permissions: new Set<never>(), teams: [], areas: [] };
-    const other = (await t.app.get(SamplingPlansService).create(actor, { name: 'interrupted', spec: { kinds: ['stop_search'], teams: ['TEAM-A'], sampleSize: 2, strata: [] } })).id;
+    const actor = {
+      id: '00000000-0000-4000-8000-000000000000',
+      username: 'test',
+      displayName: 'test',
+      roles: ['admin' as const],
+      permissions: new Set<never>(),
+      teams: [],
+      areas: [],
+    };
+    const other = (
+      await t.app.get(SamplingPlansService).create(actor, {
+        name: 'interrupted',
+        spec: { kinds: ['stop_search'], teams: ['TEAM-A'], sampleSize: 2, strata: [] },
+      })
+    ).id;
     const { DipSamplesService } = await import('@scrutiny/sampling');
     await t.app.get(DipSamplesService).draw({ system: true }, { period, planId: other }, { scheduled: true });
     expect((await samplesOf(other)).map((s) => s.status)).toEqual(['draft']);

@@ -15,15 +15,23 @@ describe('worker (BackgroundModule)', () => {
     const db = await createTestDatabase();
     const services = Boolean(process.env.REDIS_URL && process.env.DATABASE_URL);
     const prefix = `test-${randomBytes(4).toString('hex')}`;
-    const config = { ...testConfig(services ? { REDIS_URL: process.env.REDIS_URL!, QUEUE_PREFIX: prefix } : {}), database: db.config };
-    const worker = await NestFactory.createApplicationContext(BackgroundModule.forRoot(config, createLogger('silent'), { processJobs: true, pglite: db.pglite }), { logger: false });
+    const config = {
+      ...testConfig(services ? { REDIS_URL: process.env.REDIS_URL!, QUEUE_PREFIX: prefix } : {}),
+      database: db.config,
+    };
+    const worker = await NestFactory.createApplicationContext(
+      BackgroundModule.forRoot(config, createLogger('silent'), { processJobs: true, pglite: db.pglite }),
+      { logger: false },
+    );
     try {
       await worker.init();
       expect(worker.get(ImportsService)).toBeDefined();
       expect(worker.get(CasesService)).toBeDefined();
       const { id } = await worker.get(JobQueue).enqueue(HeartbeatJob, { source: 'test' });
       const ds = await db.connect();
-      await waitFor(async () => (await ds.query(`SELECT 1 FROM maintenance_heartbeats WHERE job_id = $1`, [id])).length > 0);
+      await waitFor(
+        async () => (await ds.query(`SELECT 1 FROM maintenance_heartbeats WHERE job_id = $1`, [id])).length > 0,
+      );
     } finally {
       await worker.close();
       await db.drop();

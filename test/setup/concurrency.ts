@@ -8,7 +8,11 @@ export const itOnPostgres = process.env.DATABASE_URL ? it : it.skip;
  * entry before any of them commits: the widest window for a race between requests that each audit their change.
  * Releases the hold once `waiting` database sessions are blocked on a lock, then returns the requests' results.
  */
-export async function raceUpToAudit<T>(dataSource: DataSource, waiting: number, requests: () => Promise<T>): Promise<T> {
+export async function raceUpToAudit<T>(
+  dataSource: DataSource,
+  waiting: number,
+  requests: () => Promise<T>,
+): Promise<T> {
   const hold = dataSource.createQueryRunner();
   await hold.connect();
   try {
@@ -16,7 +20,9 @@ export async function raceUpToAudit<T>(dataSource: DataSource, waiting: number, 
     await hold.query('LOCK TABLE audit_events IN SHARE ROW EXCLUSIVE MODE');
     const running = requests();
     for (let i = 0; i < 200; i++) {
-      const [{ n }] = await dataSource.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+      const [{ n }] = await dataSource.query(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+      );
       if (n >= waiting) break;
       await new Promise((r) => setTimeout(r, 25));
     }

@@ -8,7 +8,12 @@ import { SCHEMA } from '@scrutiny/schema';
 import type { TestDatabase } from './test-database';
 
 /** Test-only jobs on the maintenance queue, each behaving badly in one way. */
-export const FlakyJob = defineJob('maintenance', 'test-flaky', 1, z.object({ key: z.string(), failTimes: z.number().int() }));
+export const FlakyJob = defineJob(
+  'maintenance',
+  'test-flaky',
+  1,
+  z.object({ key: z.string(), failTimes: z.number().int() }),
+);
 export const PermanentJob = defineJob('maintenance', 'test-permanent', 1, z.object({ key: z.string() }));
 export const SlowJob = defineJob('maintenance', 'test-slow', 1, z.object({ key: z.string(), ms: z.number().int() }));
 
@@ -60,8 +65,14 @@ class JobsTestModule {
 }
 
 /** A Nest context with the real jobs module, on the given database, that either enqueues or also processes. */
-export async function openJobsContext(config: AppConfig, db: TestDatabase, processJobs: boolean): Promise<INestApplicationContext> {
-  const app = await NestFactory.createApplicationContext(JobsTestModule.forRoot(config, db, processJobs), { logger: false });
+export async function openJobsContext(
+  config: AppConfig,
+  db: TestDatabase,
+  processJobs: boolean,
+): Promise<INestApplicationContext> {
+  const app = await NestFactory.createApplicationContext(JobsTestModule.forRoot(config, db, processJobs), {
+    logger: false,
+  });
   app.enableShutdownHooks([]);
   await app.init();
   return app;

@@ -11,7 +11,11 @@ export interface RouteInfo {
   rule: AccessRule | undefined;
 }
 
-const join = (...parts: string[]) => `/${parts.map((p) => p.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/')}`;
+const join = (...parts: string[]) =>
+  `/${parts
+    .map((p) => p.replace(/^\/+|\/+$/g, ''))
+    .filter(Boolean)
+    .join('/')}`;
 
 /** Every route the application serves, read from Nest's own metadata, with its access rule (if any). */
 export function listRoutes(app: INestApplication): RouteInfo[] {
@@ -30,7 +34,8 @@ export function listRoutes(app: INestApplication): RouteInfo[] {
       const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, fn) as number];
       const version = Reflect.getMetadata(VERSION_METADATA, fn) ?? classVersion;
       const prefix = version === VERSION_NEUTRAL ? '' : 'api/v1';
-      const rule = (Reflect.getMetadata(ACCESS_RULE, fn) ?? Reflect.getMetadata(ACCESS_RULE, type)) as AccessRule | undefined;
+      const rule = (Reflect.getMetadata(ACCESS_RULE, fn) ?? Reflect.getMetadata(ACCESS_RULE, type)) as
+        AccessRule | undefined;
       routes.push({ method, path: join(prefix, base, path), handler: `${type.name}.${name}`, rule });
     }
   }

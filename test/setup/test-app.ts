@@ -17,7 +17,16 @@ export interface TestApp {
 
 /** Test defaults: quiet logs, no scheduled heartbeat, jobs in-process, demo users but no demo records; `env` overrides any variable. */
 export function testConfig(env: Record<string, string> = {}): AppConfig {
-  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', HEARTBEAT_INTERVAL_MS: '0', SAMPLING_SCHEDULE_INTERVAL_MS: '0', RETENTION_CHECK_INTERVAL_MS: '0', JOB_BACKOFF_MS: '10', DEMO_RECORDS: 'false', ...env });
+  return loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    HEARTBEAT_INTERVAL_MS: '0',
+    SAMPLING_SCHEDULE_INTERVAL_MS: '0',
+    RETENTION_CHECK_INTERVAL_MS: '0',
+    JOB_BACKOFF_MS: '10',
+    DEMO_RECORDS: 'false',
+    ...env,
+  });
 }
 
 /** The real API on a database of this test file's own. */

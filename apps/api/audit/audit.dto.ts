@@ -10,10 +10,25 @@ export class AuditQuery {
   action?: string;
   @ApiPropertyOptional({ example: 'user' }) @IsOptional() @IsString() @MaxLength(64) targetType?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(128) targetId?: string;
-  @ApiPropertyOptional({ format: 'date-time', description: 'From (inclusive)' }) @IsOptional() @IsDateString() from?: string;
-  @ApiPropertyOptional({ format: 'date-time', description: 'To (exclusive)' }) @IsOptional() @IsDateString() to?: string;
-  @ApiPropertyOptional({ description: 'nextCursor from the previous page' }) @IsOptional() @Matches(/^\d{1,18}$/, { message: 'cursor must be a number from a previous page' }) cursor?: string;
-  @ApiPropertyOptional({ default: 50, maximum: 500 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
+  @ApiPropertyOptional({ format: 'date-time', description: 'From (inclusive)' })
+  @IsOptional()
+  @IsDateString()
+  from?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'To (exclusive)' })
+  @IsOptional()
+  @IsDateString()
+  to?: string;
+  @ApiPropertyOptional({ description: 'nextCursor from the previous page' })
+  @IsOptional()
+  @Matches(/^\d{1,18}$/, { message: 'cursor must be a number from a previous page' })
+  cursor?: string;
+  @ApiPropertyOptional({ default: 50, maximum: 500 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
 }
 
 export class AuditEventResponse {

@@ -28,7 +28,10 @@ export class AuthController {
   @HttpCode(200)
   @Public()
   @Throttle({ default: loginThrottle() })
-  @ApiOperation({ summary: 'Exchange a refresh token for a new pair', description: 'Each refresh token works once; presenting a used one ends every session from that sign-in.' })
+  @ApiOperation({
+    summary: 'Exchange a refresh token for a new pair',
+    description: 'Each refresh token works once; presenting a used one ends every session from that sign-in.',
+  })
   @ApiOkResponse({ type: TokenPairResponse })
   refresh(@Body() body: RefreshRequest): Promise<TokenPairResponse> {
     return this.auth.refresh(body.refreshToken);

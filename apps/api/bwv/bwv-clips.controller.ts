@@ -1,7 +1,27 @@
 import { Body, Controller, Get, Param, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, MaxLength, Min, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { Authorize, CASE_KINDS, CurrentActor, Permission, type Actor } from '@scrutiny/auth';
 import { BWV_STATUSES, BwvClipsService } from '@scrutiny/records';
 
@@ -16,16 +36,26 @@ class BwvClipRequest {
   @Matches(/^[A-Za-z0-9._:/-]{1,128}$/, { message: 'reference must be 1–128 of letters, digits and . _ : / -' })
   reference: string;
   @ApiProperty({ example: 'lancashire' }) @IsString() @MaxLength(40) force: string;
-  @ApiPropertyOptional({ example: 'PC-4471' }) @IsOptional() @IsString() @MaxLength(32) officerReference?: string | null;
+  @ApiPropertyOptional({ example: 'PC-4471' }) @IsOptional() @IsString() @MaxLength(32) officerReference?:
+    string | null;
   @ApiPropertyOptional({ example: 'AXON-88213' }) @IsOptional() @IsString() @MaxLength(64) deviceId?: string | null;
   @ApiProperty({ example: '2024-05-03T21:46:30+01:00' }) @IsString() recordedAt: string;
   @ApiPropertyOptional({ example: 412 }) @IsOptional() @IsInt() @Min(0) durationSeconds?: number | null;
-  @ApiPropertyOptional({ example: '2024-06-02T21:46:30+01:00', description: 'When the evidence system will delete it unless held (default: BWV_RETENTION_DAYS after recordedAt)' })
+  @ApiPropertyOptional({
+    example: '2024-06-02T21:46:30+01:00',
+    description: 'When the evidence system will delete it unless held (default: BWV_RETENTION_DAYS after recordedAt)',
+  })
   @IsOptional()
   @IsString()
   retentionExpiresAt?: string | null;
   @ApiPropertyOptional({ enum: BWV_STATUSES, default: 'available' }) @IsOptional() @IsIn(BWV_STATUSES) status?: string;
-  @ApiProperty({ type: [CaseLink] }) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => CaseLink) links: CaseLink[];
+  @ApiProperty({ type: [CaseLink] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => CaseLink)
+  links: CaseLink[];
 }
 
 class BwvOpenResponse {
@@ -38,7 +68,12 @@ class BwvClipResponse {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() reference: string;
   @ApiProperty() forceCode: string;
-  @ApiProperty({ nullable: true, type: String, description: 'Officer reference, or a per-panel token when pseudonymised' }) officer: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'Officer reference, or a per-panel token when pseudonymised',
+  })
+  officer: string | null;
   @ApiProperty({ nullable: true, type: String }) deviceId: string | null;
   @ApiProperty({ format: 'date-time' }) recordedAt: string;
   @ApiProperty({ nullable: true, type: Number }) durationSeconds: number | null;
@@ -56,7 +91,9 @@ export class BwvClipsController {
 
   @Post('bwv-clips')
   @Authorize(Permission.RECORDS_WRITE)
-  @ApiOperation({ summary: 'Record a BWV clip reference and the cases it covers (cases must be in your scope; audited)' })
+  @ApiOperation({
+    summary: 'Record a BWV clip reference and the cases it covers (cases must be in your scope; audited)',
+  })
   @ApiCreatedResponse({ type: BwvClipResponse })
   create(@CurrentActor() actor: Actor, @Body() body: BwvClipRequest): Promise<BwvClipResponse> {
     return this.clips.create(actor, body);
@@ -72,7 +109,10 @@ export class BwvClipsController {
 
   @Get('bwv-clips/:id/open')
   @Authorize(Permission.RECORDS_READ)
-  @ApiOperation({ summary: "Where the clip opens in the force's evidence system (BWV_LINK_TEMPLATE), redacted per the panel's policy; every open audited" })
+  @ApiOperation({
+    summary:
+      "Where the clip opens in the force's evidence system (BWV_LINK_TEMPLATE), redacted per the panel's policy; every open audited",
+  })
   @ApiOkResponse({ type: BwvOpenResponse })
   open(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<BwvOpenResponse> {
     return this.clips.open(actor, id);

@@ -1,13 +1,38 @@
 import { pipeline } from 'node:stream/promises';
 import { Body, Controller, Get, Param, Patch, Post, Query, Res, type Type } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, IntersectionType } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+  IntersectionType,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Authorize, CurrentActor, Permission, type Actor, type CaseKind } from '@scrutiny/auth';
 import { CASE_KIND_SPECS, CasesService, type CaseInput, type CaseRecordView, type CsvFormat } from '@scrutiny/records';
 import { CaseExportOptions } from './case.dto';
-import { StopSearchPageResponse, StopSearchQuery, StopSearchRequest, StopSearchResponse, StopSearchUpdateRequest } from './stop-searches.dto';
-import { VehicleStopPageResponse, VehicleStopQuery, VehicleStopRequest, VehicleStopResponse, VehicleStopUpdateRequest } from './vehicle-stops.dto';
-import { UseOfForcePageResponse, UseOfForceQuery, UseOfForceRequest, UseOfForceResponse, UseOfForceUpdateRequest } from './use-of-force.dto';
+import {
+  StopSearchPageResponse,
+  StopSearchQuery,
+  StopSearchRequest,
+  StopSearchResponse,
+  StopSearchUpdateRequest,
+} from './stop-searches.dto';
+import {
+  VehicleStopPageResponse,
+  VehicleStopQuery,
+  VehicleStopRequest,
+  VehicleStopResponse,
+  VehicleStopUpdateRequest,
+} from './vehicle-stops.dto';
+import {
+  UseOfForcePageResponse,
+  UseOfForceQuery,
+  UseOfForceRequest,
+  UseOfForceResponse,
+  UseOfForceUpdateRequest,
+} from './use-of-force.dto';
 
 interface CaseRoutes {
   kind: CaseKind;
@@ -37,9 +62,14 @@ function caseRecordsController(r: CaseRoutes): Type {
 
     @Get()
     @Authorize(Permission.RECORDS_READ)
-    @ApiOperation({ summary: `${r.plural[0].toUpperCase()}${r.plural.slice(1)} in your scope, newest first (filters; cursor paging; audited)` })
+    @ApiOperation({
+      summary: `${r.plural[0].toUpperCase()}${r.plural.slice(1)} in your scope, newest first (filters; cursor paging; audited)`,
+    })
     @ApiOkResponse({ type: r.PageResponse })
-    list(@CurrentActor() actor: Actor, @Query() q: object): Promise<{ items: CaseRecordView[]; nextCursor: string | null }> {
+    list(
+      @CurrentActor() actor: Actor,
+      @Query() q: object,
+    ): Promise<{ items: CaseRecordView[]; nextCursor: string | null }> {
       return this.cases.list(actor, r.kind, q);
     }
 
@@ -79,7 +109,9 @@ function caseRecordsController(r: CaseRoutes): Type {
 
     @Patch(':id')
     @Authorize(Permission.RECORDS_WRITE)
-    @ApiOperation({ summary: `Replace a ${noun}'s fields (optimistic locking by \`version\`; audited with before/after)` })
+    @ApiOperation({
+      summary: `Replace a ${noun}'s fields (optimistic locking by \`version\`; audited with before/after)`,
+    })
     @ApiOkResponse({ type: r.Response })
     update(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: object): Promise<CaseRecordView> {
       const { version, ...input } = body as CaseInput & { version: number };
@@ -94,22 +126,46 @@ function caseRecordsController(r: CaseRoutes): Type {
     create: [Object, r.Request],
     update: [Object, String, r.UpdateRequest],
   };
-  for (const [method, types] of Object.entries(paramTypes)) Reflect.defineMetadata('design:paramtypes', types, CaseRecordsController.prototype, method);
-  Object.defineProperty(CaseRecordsController, 'name', { value: `${r.Response.name.replace(/Response$/, '')}Controller` });
+  for (const [method, types] of Object.entries(paramTypes))
+    Reflect.defineMetadata('design:paramtypes', types, CaseRecordsController.prototype, method);
+  Object.defineProperty(CaseRecordsController, 'name', {
+    value: `${r.Response.name.replace(/Response$/, '')}Controller`,
+  });
   return CaseRecordsController;
 }
 
 export const StopSearchesController = caseRecordsController({
-  kind: 'stop_search', path: 'stop-searches', plural: 'stop searches', defaultExport: 'police-uk',
-  Query: StopSearchQuery, Request: StopSearchRequest, UpdateRequest: StopSearchUpdateRequest, Response: StopSearchResponse, PageResponse: StopSearchPageResponse,
+  kind: 'stop_search',
+  path: 'stop-searches',
+  plural: 'stop searches',
+  defaultExport: 'police-uk',
+  Query: StopSearchQuery,
+  Request: StopSearchRequest,
+  UpdateRequest: StopSearchUpdateRequest,
+  Response: StopSearchResponse,
+  PageResponse: StopSearchPageResponse,
 });
 
 export const VehicleStopsController = caseRecordsController({
-  kind: 'vehicle_stop', path: 'vehicle-stops', plural: 'vehicle stops', defaultExport: 'template',
-  Query: VehicleStopQuery, Request: VehicleStopRequest, UpdateRequest: VehicleStopUpdateRequest, Response: VehicleStopResponse, PageResponse: VehicleStopPageResponse,
+  kind: 'vehicle_stop',
+  path: 'vehicle-stops',
+  plural: 'vehicle stops',
+  defaultExport: 'template',
+  Query: VehicleStopQuery,
+  Request: VehicleStopRequest,
+  UpdateRequest: VehicleStopUpdateRequest,
+  Response: VehicleStopResponse,
+  PageResponse: VehicleStopPageResponse,
 });
 
 export const UseOfForceController = caseRecordsController({
-  kind: 'use_of_force', path: 'use-of-force', plural: 'use-of-force reports', defaultExport: 'template',
-  Query: UseOfForceQuery, Request: UseOfForceRequest, UpdateRequest: UseOfForceUpdateRequest, Response: UseOfForceResponse, PageResponse: UseOfForcePageResponse,
+  kind: 'use_of_force',
+  path: 'use-of-force',
+  plural: 'use-of-force reports',
+  defaultExport: 'template',
+  Query: UseOfForceQuery,
+  Request: UseOfForceRequest,
+  UpdateRequest: UseOfForceUpdateRequest,
+  Response: UseOfForceResponse,
+  PageResponse: UseOfForcePageResponse,
 });

@@ -1,17 +1,45 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsLatitude, IsLongitude, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsLatitude,
+  IsLongitude,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 import { CSV_FORMATS, ETHNIC_GROUPS } from '@scrutiny/records';
 import { MONTH } from '@scrutiny/core';
 
-
 /** Filters every case list shares. Periods are Europe/London calendar months; times on the wire are UTC. */
 export class CaseQuery {
-  @ApiPropertyOptional({ example: '2024-01', description: 'First Europe/London month, inclusive' }) @IsOptional() @Matches(MONTH, { message: 'from must be a month, YYYY-MM' }) from?: string;
-  @ApiPropertyOptional({ example: '2024-03', description: 'Last Europe/London month, inclusive' }) @IsOptional() @Matches(MONTH, { message: 'to must be a month, YYYY-MM' }) to?: string;
-  @ApiPropertyOptional({ example: 'lancashire', description: 'Any area: force (police.uk id or ONS code), district or local authority code' }) @IsOptional() @IsString() @MaxLength(40) area?: string;
+  @ApiPropertyOptional({ example: '2024-01', description: 'First Europe/London month, inclusive' })
+  @IsOptional()
+  @Matches(MONTH, { message: 'from must be a month, YYYY-MM' })
+  from?: string;
+  @ApiPropertyOptional({ example: '2024-03', description: 'Last Europe/London month, inclusive' })
+  @IsOptional()
+  @Matches(MONTH, { message: 'to must be a month, YYYY-MM' })
+  to?: string;
+  @ApiPropertyOptional({
+    example: 'lancashire',
+    description: 'Any area: force (police.uk id or ONS code), district or local authority code',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  area?: string;
   @ApiPropertyOptional({ enum: ETHNIC_GROUPS }) @IsOptional() @IsIn(ETHNIC_GROUPS) ethnicity?: string;
-  @ApiPropertyOptional({ enum: ['self', 'officer'], description: 'Which ethnicity the filter uses: self-defined (mapped to 5 groups; the default where recorded) or officer-defined/perceived' })
+  @ApiPropertyOptional({
+    enum: ['self', 'officer'],
+    description:
+      'Which ethnicity the filter uses: self-defined (mapped to 5 groups; the default where recorded) or officer-defined/perceived',
+  })
   @IsOptional()
   @IsIn(['self', 'officer'])
   basis?: 'self' | 'officer';
@@ -20,12 +48,26 @@ export class CaseQuery {
   @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean({ message: 'bwv must be true or false' })
   bwv?: boolean;
-  @ApiPropertyOptional({ description: 'nextCursor from the previous page' }) @IsOptional() @IsString() @MaxLength(200) cursor?: string;
-  @ApiPropertyOptional({ default: 50, maximum: 200 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
+  @ApiPropertyOptional({ description: 'nextCursor from the previous page' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  cursor?: string;
+  @ApiPropertyOptional({ default: 50, maximum: 200 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
 }
 
 export class CaseExportOptions {
-  @ApiPropertyOptional({ enum: CSV_FORMATS, description: 'police-uk (stop searches only; the default for them) or the kind’s CSV template (the default otherwise)' })
+  @ApiPropertyOptional({
+    enum: CSV_FORMATS,
+    description:
+      'police-uk (stop searches only; the default for them) or the kind’s CSV template (the default otherwise)',
+  })
   @IsOptional()
   @IsIn(CSV_FORMATS)
   format?: (typeof CSV_FORMATS)[number];
@@ -33,14 +75,29 @@ export class CaseExportOptions {
 
 /** Fields every case kind takes on create and replace. */
 export class CaseRequest {
-  @ApiProperty({ example: 'lancashire', description: 'Force: police.uk id or ONS code' }) @IsString() @MaxLength(40) force: string;
-  @ApiPropertyOptional({ example: 'UOF-2024-00042', description: "The force's own id for the record (unique within the force; makes CSV re-imports safe)" })
+  @ApiProperty({ example: 'lancashire', description: 'Force: police.uk id or ONS code' })
+  @IsString()
+  @MaxLength(40)
+  force: string;
+  @ApiPropertyOptional({
+    example: 'UOF-2024-00042',
+    description: "The force's own id for the record (unique within the force; makes CSV re-imports safe)",
+  })
   @IsOptional()
   @IsString()
   @MaxLength(64)
   reference?: string | null;
-  @ApiPropertyOptional({ example: 'E07000117', description: 'District or local authority code, within the force' }) @IsOptional() @IsString() @MaxLength(20) areaCode?: string | null;
-  @ApiProperty({ example: '2024-05-03T21:47:00+01:00', description: 'ISO 8601 with an offset; stored and answered in UTC' }) @IsString() occurredAt: string;
+  @ApiPropertyOptional({ example: 'E07000117', description: 'District or local authority code, within the force' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(20)
+  areaCode?: string | null;
+  @ApiProperty({
+    example: '2024-05-03T21:47:00+01:00',
+    description: 'ISO 8601 with an offset; stored and answered in UTC',
+  })
+  @IsString()
+  occurredAt: string;
   @ApiPropertyOptional() @IsOptional() @IsLatitude() latitude?: number | null;
   @ApiPropertyOptional() @IsOptional() @IsLongitude() longitude?: number | null;
   @ApiPropertyOptional({ example: 'PC-4471', description: 'Pseudonymous officer reference' })
@@ -64,13 +121,21 @@ export class Location {
 export class CaseResponse {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ enum: ['stop_search', 'vehicle_stop', 'use_of_force'] }) kind: string;
-  @ApiProperty({ nullable: true, type: String, description: "The force's own id (hidden when pseudonymised)" }) reference: string | null;
+  @ApiProperty({ nullable: true, type: String, description: "The force's own id (hidden when pseudonymised)" })
+  reference: string | null;
   @ApiProperty() forceCode: string;
-  @ApiProperty({ nullable: true, type: String, description: 'Area code; only the district when pseudonymised' }) areaCode: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Area code; only the district when pseudonymised' })
+  areaCode: string | null;
   @ApiProperty({ format: 'date-time', description: 'UTC; rounded to the hour when pseudonymised' }) occurredAt: string;
-  @ApiProperty({ example: '2024-05', description: 'Reporting period: the Europe/London calendar month of occurredAt' }) period: string;
+  @ApiProperty({ example: '2024-05', description: 'Reporting period: the Europe/London calendar month of occurredAt' })
+  period: string;
   @ApiProperty({ nullable: true, type: Location }) location: Location | null;
-  @ApiProperty({ nullable: true, type: String, description: 'Officer reference, or a per-panel token when pseudonymised' }) officer: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'Officer reference, or a per-panel token when pseudonymised',
+  })
+  officer: string | null;
   @ApiProperty({ nullable: true, type: String }) teamCode: string | null;
   @ApiProperty({ enum: ['police-uk', 'csv-template', 'manual'] }) source: string;
   @ApiProperty() version: number;

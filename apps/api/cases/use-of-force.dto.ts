@@ -1,6 +1,17 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUUID,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
 import {
   ETHNIC_GROUPS,
   GENDERS,
@@ -16,16 +27,23 @@ import {
 import { CaseQuery, CaseRequest, CaseResponse, VersionedRequest } from './case.dto';
 
 export class UseOfForceQuery extends CaseQuery {
-  @ApiPropertyOptional({ enum: UOF_OUTCOMES, description: 'Reports listing this outcome' }) @IsOptional() @IsIn(UOF_OUTCOMES) outcome?: string;
+  @ApiPropertyOptional({ enum: UOF_OUTCOMES, description: 'Reports listing this outcome' })
+  @IsOptional()
+  @IsIn(UOF_OUTCOMES)
+  outcome?: string;
 }
 
 export class TacticUse {
   @ApiProperty({ enum: UOF_TACTICS }) @IsIn(UOF_TACTICS) tactic: string;
-  @ApiProperty({ nullable: true, type: Boolean, description: 'Was it effective? null = not recorded' }) @IsOptional() @IsBoolean() effective: boolean | null;
+  @ApiProperty({ nullable: true, type: Boolean, description: 'Was it effective? null = not recorded' })
+  @IsOptional()
+  @IsBoolean()
+  effective: boolean | null;
 }
 
 export class UseOfForceRequest extends CaseRequest {
-  @ApiPropertyOptional({ enum: UOF_LOCATION_TYPES }) @IsOptional() @IsIn(UOF_LOCATION_TYPES) locationType?: string | null;
+  @ApiPropertyOptional({ enum: UOF_LOCATION_TYPES }) @IsOptional() @IsIn(UOF_LOCATION_TYPES) locationType?:
+    string | null;
   @ApiProperty({ type: [TacticUse], description: 'Each tactic used, once, with its effectiveness' })
   @IsArray()
   @ArrayMinSize(1)
@@ -33,18 +51,47 @@ export class UseOfForceRequest extends CaseRequest {
   @ValidateNested({ each: true })
   @Type(() => TacticUse)
   tactics: TacticUse[];
-  @ApiPropertyOptional({ enum: UOF_IMPACT_FACTORS, isArray: true }) @IsOptional() @IsArray() @IsIn(UOF_IMPACT_FACTORS, { each: true }) impactFactors?: string[] | null;
-  @ApiPropertyOptional({ enum: UOF_REASONS, isArray: true }) @IsOptional() @IsArray() @IsIn(UOF_REASONS, { each: true }) reasons?: string[] | null;
-  @ApiPropertyOptional({ enum: UOF_OUTCOMES, isArray: true }) @IsOptional() @IsArray() @IsIn(UOF_OUTCOMES, { each: true }) outcomes?: string[] | null;
+  @ApiPropertyOptional({ enum: UOF_IMPACT_FACTORS, isArray: true })
+  @IsOptional()
+  @IsArray()
+  @IsIn(UOF_IMPACT_FACTORS, { each: true })
+  impactFactors?: string[] | null;
+  @ApiPropertyOptional({ enum: UOF_REASONS, isArray: true })
+  @IsOptional()
+  @IsArray()
+  @IsIn(UOF_REASONS, { each: true })
+  reasons?: string[] | null;
+  @ApiPropertyOptional({ enum: UOF_OUTCOMES, isArray: true })
+  @IsOptional()
+  @IsArray()
+  @IsIn(UOF_OUTCOMES, { each: true })
+  outcomes?: string[] | null;
   @ApiPropertyOptional({ enum: UOF_INJURIES }) @IsOptional() @IsIn(UOF_INJURIES) subjectInjury?: string | null;
   @ApiPropertyOptional({ enum: UOF_INJURIES }) @IsOptional() @IsIn(UOF_INJURIES) officerInjury?: string | null;
   @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsBoolean() officerAssaulted?: boolean | null;
   @ApiPropertyOptional({ enum: GENDERS }) @IsOptional() @IsIn(GENDERS) gender?: string | null;
   @ApiPropertyOptional({ enum: UOF_AGE_RANGES }) @IsOptional() @IsIn(UOF_AGE_RANGES) ageRange?: string | null;
-  @ApiPropertyOptional({ enum: ETHNIC_GROUPS, description: "The officer's perception (the form records no self-defined ethnicity)" }) @IsOptional() @IsIn(ETHNIC_GROUPS) perceivedEthnicity?: string | null;
-  @ApiPropertyOptional({ enum: UOF_DISABILITIES }) @IsOptional() @IsIn(UOF_DISABILITIES) perceivedDisability?: string | null;
-  @ApiPropertyOptional({ example: 'SUBJ-0193', description: "The force's pseudonymous reference for the person (finds repeat encounters)" }) @IsOptional() @IsString() @MaxLength(64) subjectReference?: string | null;
-  @ApiPropertyOptional({ format: 'uuid', description: 'The stop search this force was used in, if any' }) @IsOptional() @IsUUID() linkedStopSearchId?: string | null;
+  @ApiPropertyOptional({
+    enum: ETHNIC_GROUPS,
+    description: "The officer's perception (the form records no self-defined ethnicity)",
+  })
+  @IsOptional()
+  @IsIn(ETHNIC_GROUPS)
+  perceivedEthnicity?: string | null;
+  @ApiPropertyOptional({ enum: UOF_DISABILITIES }) @IsOptional() @IsIn(UOF_DISABILITIES) perceivedDisability?:
+    string | null;
+  @ApiPropertyOptional({
+    example: 'SUBJ-0193',
+    description: "The force's pseudonymous reference for the person (finds repeat encounters)",
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  subjectReference?: string | null;
+  @ApiPropertyOptional({ format: 'uuid', description: 'The stop search this force was used in, if any' })
+  @IsOptional()
+  @IsUUID()
+  linkedStopSearchId?: string | null;
   @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsBoolean() bwvActivated?: boolean | null;
 }
 
@@ -61,7 +108,8 @@ class UofSubject {
   @ApiProperty({ nullable: true, type: String, enum: UOF_AGE_RANGES }) ageRange: string | null;
   @ApiProperty({ nullable: true, type: String, enum: ETHNIC_GROUPS }) perceivedEthnicity: string | null;
   @ApiProperty({ nullable: true, type: String, enum: UOF_DISABILITIES }) perceivedDisability: string | null;
-  @ApiProperty({ nullable: true, type: String, description: 'Hidden when pseudonymised' }) subjectReference: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Hidden when pseudonymised' }) subjectReference:
+    string | null;
 }
 
 export class UseOfForceResponse extends CaseResponse {

@@ -1,6 +1,26 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, UploadedFile, UseInterceptors, type NestInterceptor, type Type } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Post,
+  UploadedFile,
+  UseInterceptors,
+  type NestInterceptor,
+  type Type,
+} from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { ApiAcceptedResponse, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBody,
+  ApiConsumes,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiTags,
+} from '@nestjs/swagger';
 import { IsIn, IsString, MaxLength } from 'class-validator';
 import { Authorize, CurrentActor, Permission, type Actor } from '@scrutiny/auth';
 import { APP_CONFIG, DomainError, type AppConfig } from '@scrutiny/core';
@@ -70,7 +90,11 @@ export class ImportsController {
     schema: {
       type: 'object',
       required: ['file', 'format', 'force'],
-      properties: { file: { type: 'string', format: 'binary' }, format: { type: 'string', enum: [...IMPORT_FORMATS] }, force: { type: 'string', example: 'lancashire' } },
+      properties: {
+        file: { type: 'string', format: 'binary' },
+        format: { type: 'string', enum: [...IMPORT_FORMATS] },
+        force: { type: 'string', example: 'lancashire' },
+      },
     },
   })
   @ApiOperation({
@@ -79,9 +103,17 @@ export class ImportsController {
       'Answers 202 with the import id; poll GET /imports/{id}. An empty file or a wrong header is refused at once (400). Good rows are imported, bad rows reported by line; re-importing adds no duplicates. Dates in the file are UTC; records are filed under their Europe/London month.',
   })
   @ApiAcceptedResponse({ type: ImportResponse })
-  upload(@CurrentActor() actor: Actor, @Body() body: ImportRequest, @UploadedFile() file: { originalname: string; buffer: Buffer } | undefined): Promise<ImportView> {
-    if (!file) throw DomainError.validation([{ field: 'file', message: 'a CSV file is required (multipart field "file")' }]);
-    return this.imports.queueUpload({ format: body.format, force: body.force, filename: file.originalname, content: file.buffer }, actor);
+  upload(
+    @CurrentActor() actor: Actor,
+    @Body() body: ImportRequest,
+    @UploadedFile() file: { originalname: string; buffer: Buffer } | undefined,
+  ): Promise<ImportView> {
+    if (!file)
+      throw DomainError.validation([{ field: 'file', message: 'a CSV file is required (multipart field "file")' }]);
+    return this.imports.queueUpload(
+      { format: body.format, force: body.force, filename: file.originalname, content: file.buffer },
+      actor,
+    );
   }
 
   @Get(':id')

@@ -11,7 +11,13 @@ class FailedJobsQuery {
   @IsIn(['failed', 'retried', 'discarded'])
   status?: JobFailureStatus;
 
-  @ApiPropertyOptional({ default: 100, maximum: 1000 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit?: number;
+  @ApiPropertyOptional({ default: 100, maximum: 1000 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  limit?: number;
 }
 
 @ApiTags('jobs')

@@ -9,11 +9,38 @@ class OfficerQuery {
 }
 
 class OfficerChangeRequest {
-  @ApiPropertyOptional({ nullable: true, example: 'TEAM-B' }) @IsOptional() @IsString() @MaxLength(32) teamCode?: string | null;
-  @ApiPropertyOptional({ nullable: true, format: 'uuid', description: 'A user with the supervisor role; null to remove' }) @IsOptional() @IsUUID() supervisorUserId?: string | null;
-  @ApiPropertyOptional({ nullable: true, format: 'uuid', description: "The officer's own user account (they are never assigned their own records to review)" }) @IsOptional() @IsUUID() userId?: string | null;
-  @ApiPropertyOptional({ description: 'true flags the officer for closer scrutiny (reason required); false clears the flag' }) @IsOptional() @IsBoolean() flagged?: boolean;
-  @ApiPropertyOptional({ example: 'Three complaints this quarter', description: 'Required with flagged: true, and refused without it' }) @IsOptional() @IsString() @MaxLength(500) flagReason?: string | null;
+  @ApiPropertyOptional({ nullable: true, example: 'TEAM-B' }) @IsOptional() @IsString() @MaxLength(32) teamCode?:
+    string | null;
+  @ApiPropertyOptional({
+    nullable: true,
+    format: 'uuid',
+    description: 'A user with the supervisor role; null to remove',
+  })
+  @IsOptional()
+  @IsUUID()
+  supervisorUserId?: string | null;
+  @ApiPropertyOptional({
+    nullable: true,
+    format: 'uuid',
+    description: "The officer's own user account (they are never assigned their own records to review)",
+  })
+  @IsOptional()
+  @IsUUID()
+  userId?: string | null;
+  @ApiPropertyOptional({
+    description: 'true flags the officer for closer scrutiny (reason required); false clears the flag',
+  })
+  @IsOptional()
+  @IsBoolean()
+  flagged?: boolean;
+  @ApiPropertyOptional({
+    example: 'Three complaints this quarter',
+    description: 'Required with flagged: true, and refused without it',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  flagReason?: string | null;
 }
 
 class OfficerFlag {
@@ -62,9 +89,16 @@ export class OfficersController {
 
   @Patch(':id')
   @Authorize(Permission.OFFICERS_MANAGE)
-  @ApiOperation({ summary: 'Move an officer to a team or under a supervisor (decides supervisors’ scope), link their user account, flag or clear a flag (audited)' })
+  @ApiOperation({
+    summary:
+      'Move an officer to a team or under a supervisor (decides supervisors’ scope), link their user account, flag or clear a flag (audited)',
+  })
   @ApiOkResponse({ type: OfficerResponse })
-  update(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: OfficerChangeRequest): Promise<OfficerView> {
+  update(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Body() body: OfficerChangeRequest,
+  ): Promise<OfficerView> {
     return this.officers.update(actor, id, body);
   }
 }

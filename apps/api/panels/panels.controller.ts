@@ -68,7 +68,11 @@ export class PanelsController {
   @Authorize(Permission.PANELS_MANAGE)
   @ApiOperation({ summary: 'Change a panel (optimistic locking by `version`; audited)' })
   @ApiOkResponse({ type: PanelResponse })
-  update(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: PanelUpdateRequest): Promise<PanelResponse> {
+  update(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Body() body: PanelUpdateRequest,
+  ): Promise<PanelResponse> {
     return this.panels.updatePanel(actor, id, body);
   }
 
@@ -76,7 +80,12 @@ export class PanelsController {
   @Authorize(Permission.PANELS_MANAGE)
   @ApiOperation({ summary: 'Add a member or change their role, term, vetting and confidentiality dates (audited)' })
   @ApiOkResponse({ type: PanelResponse })
-  putMember(@CurrentActor() actor: Actor, @Param('id') id: string, @Param('userId') userId: string, @Body() body: MemberRequest): Promise<PanelResponse> {
+  putMember(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Param('userId') userId: string,
+    @Body() body: MemberRequest,
+  ): Promise<PanelResponse> {
     return this.panels.putMember(actor, id, userId, body);
   }
 
@@ -84,7 +93,11 @@ export class PanelsController {
   @Authorize(Permission.SELF)
   @ApiOperation({ summary: 'Schedule a session (the panel’s chair, or professional standards; audited)' })
   @ApiCreatedResponse({ type: SessionResponse })
-  createSession(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: SessionRequest): Promise<SessionResponse> {
+  createSession(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Body() body: SessionRequest,
+  ): Promise<SessionResponse> {
     return this.panels.createSession(actor, id, body);
   }
 }
@@ -101,13 +114,18 @@ export class PanelSessionsController {
   @Authorize(Permission.SELF)
   @ApiOperation({ summary: 'Sessions of your panels, newest first' })
   @ApiOkResponse({ type: [SessionResponse] })
-  list(@CurrentActor() actor: Actor, @Query() q: SessionQuery): Promise<Omit<SessionResponse, 'agenda' | 'attendance'>[]> {
+  list(
+    @CurrentActor() actor: Actor,
+    @Query() q: SessionQuery,
+  ): Promise<Omit<SessionResponse, 'agenda' | 'attendance'>[]> {
     return this.panels.listSessions(actor, q);
   }
 
   @Get(':id')
   @Authorize(Permission.SELF)
-  @ApiOperation({ summary: 'One session: agenda (cases you declared a conflict with are hidden), attendance, your role (audited)' })
+  @ApiOperation({
+    summary: 'One session: agenda (cases you declared a conflict with are hidden), attendance, your role (audited)',
+  })
   @ApiOkResponse({ type: SessionResponse })
   get(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<SessionResponse> {
     return this.panels.getSession(actor, id);
@@ -117,16 +135,26 @@ export class PanelSessionsController {
   @Authorize(Permission.SELF)
   @ApiOperation({ summary: 'Reschedule, venue, online, minutes (chair; optimistic locking)' })
   @ApiOkResponse({ type: SessionResponse })
-  update(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: SessionUpdateRequest): Promise<SessionResponse> {
+  update(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Body() body: SessionUpdateRequest,
+  ): Promise<SessionResponse> {
     return this.panels.updateSession(actor, id, body);
   }
 
   @Post(':id/agenda')
   @HttpCode(200)
   @Authorize(Permission.PANELS_MANAGE)
-  @ApiOperation({ summary: 'Add chosen records or an issued dip sample’s items to the agenda (within the panel’s remit; audited)' })
+  @ApiOperation({
+    summary: 'Add chosen records or an issued dip sample’s items to the agenda (within the panel’s remit; audited)',
+  })
   @ApiOkResponse({ type: SessionResponse })
-  addToAgenda(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: AgendaRequest): Promise<SessionResponse> {
+  addToAgenda(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Body() body: AgendaRequest,
+  ): Promise<SessionResponse> {
     return this.panels.addToAgenda(actor, id, body);
   }
 
@@ -134,25 +162,43 @@ export class PanelSessionsController {
   @Authorize(Permission.SELF)
   @ApiOperation({ summary: 'Record who is present (chair); quorum is counted from it' })
   @ApiOkResponse({ type: SessionResponse })
-  attendance(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: AttendanceRequest): Promise<SessionResponse> {
+  attendance(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Body() body: AttendanceRequest,
+  ): Promise<SessionResponse> {
     return this.panels.setAttendance(actor, id, body.entries);
   }
 
   @Post(':id/transitions')
   @HttpCode(200)
   @Authorize(Permission.SELF)
-  @ApiOperation({ summary: 'Move the session on: planned → open → closed (needs quorum; freezes findings) → published (chair; 409 names the reason)' })
+  @ApiOperation({
+    summary:
+      'Move the session on: planned → open → closed (needs quorum; freezes findings) → published (chair; 409 names the reason)',
+  })
   @ApiOkResponse({ type: SessionResponse })
-  transition(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: TransitionRequest): Promise<SessionResponse> {
+  transition(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Body() body: TransitionRequest,
+  ): Promise<SessionResponse> {
     return this.panels.transition(actor, id, body.status, body.version);
   }
 
   @Post(':id/agenda/:itemId/conflict')
   @HttpCode(200)
   @Authorize(Permission.PANELS_PARTICIPATE)
-  @ApiOperation({ summary: 'Declare a conflict of interest with a case: you can then neither see nor rate it (audited)' })
+  @ApiOperation({
+    summary: 'Declare a conflict of interest with a case: you can then neither see nor rate it (audited)',
+  })
   @ApiOkResponse({ type: SessionResponse })
-  conflict(@CurrentActor() actor: Actor, @Param('id') id: string, @Param('itemId') itemId: string, @Body() body: ConflictRequest): Promise<SessionResponse> {
+  conflict(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Param('itemId') itemId: string,
+    @Body() body: ConflictRequest,
+  ): Promise<SessionResponse> {
     return this.panels.declareConflict(actor, id, itemId, body.reason);
   }
 
@@ -161,23 +207,40 @@ export class PanelSessionsController {
   @Authorize(Permission.SELF)
   @ApiOperation({ summary: 'Show every member the submitted ratings of a case (chair)' })
   @ApiOkResponse({ type: SessionResponse })
-  reveal(@CurrentActor() actor: Actor, @Param('id') id: string, @Param('itemId') itemId: string): Promise<SessionResponse> {
+  reveal(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Param('itemId') itemId: string,
+  ): Promise<SessionResponse> {
     return this.panels.revealRatings(actor, id, itemId);
   }
 
   @Put(':id/agenda/:itemId/rating')
   @Authorize(Permission.PANELS_PARTICIPATE)
-  @ApiOperation({ summary: 'Your rating of a case (the review form), independently: draft, then submit (final); optimistic locking' })
+  @ApiOperation({
+    summary: 'Your rating of a case (the review form), independently: draft, then submit (final); optimistic locking',
+  })
   @ApiOkResponse({ type: RatingResponse })
-  rate(@CurrentActor() actor: Actor, @Param('id') id: string, @Param('itemId') itemId: string, @Body() body: RatingRequest): Promise<RatingResponse> {
+  rate(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Param('itemId') itemId: string,
+    @Body() body: RatingRequest,
+  ): Promise<RatingResponse> {
     return this.deliberation.saveRating(actor, id, itemId, body);
   }
 
   @Get(':id/agenda/:itemId/ratings')
   @Authorize(Permission.PANELS_PARTICIPATE)
-  @ApiOperation({ summary: 'Ratings of a case: yours; the others’ only once you have submitted yours or the chair revealed them' })
+  @ApiOperation({
+    summary: 'Ratings of a case: yours; the others’ only once you have submitted yours or the chair revealed them',
+  })
   @ApiOkResponse({ type: [RatingResponse] })
-  ratings(@CurrentActor() actor: Actor, @Param('id') id: string, @Param('itemId') itemId: string): Promise<RatingResponse[]> {
+  ratings(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Param('itemId') itemId: string,
+  ): Promise<RatingResponse[]> {
     return this.deliberation.ratings(actor, id, itemId);
   }
 
@@ -191,17 +254,32 @@ export class PanelSessionsController {
 
   @Put(':id/agenda/:itemId/finding')
   @Authorize(Permission.SELF)
-  @ApiOperation({ summary: 'The chair’s consensus finding on a case while the session is open (optimistic locking; audited)' })
+  @ApiOperation({
+    summary: 'The chair’s consensus finding on a case while the session is open (optimistic locking; audited)',
+  })
   @ApiOkResponse({ type: FindingResponse })
-  finding(@CurrentActor() actor: Actor, @Param('id') id: string, @Param('itemId') itemId: string, @Body() body: FindingRequest): Promise<FindingResponse> {
+  finding(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Param('itemId') itemId: string,
+    @Body() body: FindingRequest,
+  ): Promise<FindingResponse> {
     return this.deliberation.saveFinding(actor, id, itemId, body);
   }
 
   @Post(':id/agenda/:itemId/finding/corrections')
   @Authorize(Permission.SELF)
-  @ApiOperation({ summary: 'Correct a closed session’s finding: a new version, the old one kept (chair or professional standards; audited)' })
+  @ApiOperation({
+    summary:
+      'Correct a closed session’s finding: a new version, the old one kept (chair or professional standards; audited)',
+  })
   @ApiCreatedResponse({ type: FindingResponse })
-  correct(@CurrentActor() actor: Actor, @Param('id') id: string, @Param('itemId') itemId: string, @Body() body: CorrectionRequest): Promise<FindingResponse> {
+  correct(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Param('itemId') itemId: string,
+    @Body() body: CorrectionRequest,
+  ): Promise<FindingResponse> {
     return this.deliberation.correctFinding(actor, id, itemId, body);
   }
 
@@ -209,13 +287,20 @@ export class PanelSessionsController {
   @Authorize(Permission.SELF)
   @ApiOperation({ summary: 'Every version of a case’s finding, newest first' })
   @ApiOkResponse({ type: [FindingResponse] })
-  findings(@CurrentActor() actor: Actor, @Param('id') id: string, @Param('itemId') itemId: string): Promise<FindingResponse[]> {
+  findings(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Param('itemId') itemId: string,
+  ): Promise<FindingResponse[]> {
     return this.deliberation.findings(actor, id, itemId);
   }
 
   @Get(':id/report')
   @Authorize(Permission.SELF)
-  @ApiOperation({ summary: 'The session report: findings, actions and the force’s responses (pseudonymised for external panels; audited)' })
+  @ApiOperation({
+    summary:
+      'The session report: findings, actions and the force’s responses (pseudonymised for external panels; audited)',
+  })
   @ApiOkResponse({ type: ReportResponse })
   report(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<ReportResponse> {
     return this.deliberation.report(actor, id);
@@ -227,7 +312,11 @@ export class PanelSessionsController {
   @ApiOperation({ summary: 'The session report as CSV, one line per action' })
   async reportCsv(@CurrentActor() actor: Actor, @Param('id') id: string, @Res() res: Response): Promise<void> {
     const csv = await this.deliberation.reportCsv(actor, id);
-    res.status(200).type('text/csv').setHeader('content-disposition', `attachment; filename="session-${id}.csv"`).send(csv);
+    res
+      .status(200)
+      .type('text/csv')
+      .setHeader('content-disposition', `attachment; filename="session-${id}.csv"`)
+      .send(csv);
   }
 }
 
@@ -238,7 +327,9 @@ export class FindingActionsController {
 
   @Post('findings/:id/actions')
   @Authorize(Permission.SELF)
-  @ApiOperation({ summary: 'Raise an action from a finding: owner, due date (the session’s chair or professional standards; audited)' })
+  @ApiOperation({
+    summary: 'Raise an action from a finding: owner, due date (the session’s chair or professional standards; audited)',
+  })
   @ApiCreatedResponse({ type: ActionResponse })
   create(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: ActionRequest): Promise<ActionResponse> {
     return this.deliberation.createAction(actor, id, body);
@@ -246,7 +337,10 @@ export class FindingActionsController {
 
   @Get('finding-actions')
   @Authorize(Permission.SELF)
-  @ApiOperation({ summary: '"You said, we did": actions of your panels (all for professional standards), soonest due first; overdue=true' })
+  @ApiOperation({
+    summary:
+      '"You said, we did": actions of your panels (all for professional standards), soonest due first; overdue=true',
+  })
   @ApiOkResponse({ type: [ActionResponse] })
   list(@CurrentActor() actor: Actor, @Query() q: ActionQuery): Promise<ActionResponse[]> {
     return this.deliberation.listActions(actor, { overdue: q.overdue === 'true', sessionId: q.sessionId });
@@ -256,7 +350,11 @@ export class FindingActionsController {
   @Authorize(Permission.FINDINGS_WRITE)
   @ApiOperation({ summary: 'The force’s response: status, response, owner, due date (optimistic locking; audited)' })
   @ApiOkResponse({ type: ActionResponse })
-  update(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: ActionUpdateRequest): Promise<ActionResponse> {
+  update(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Body() body: ActionUpdateRequest,
+  ): Promise<ActionResponse> {
     return this.deliberation.updateAction(actor, id, body);
   }
 }

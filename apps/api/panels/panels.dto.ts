@@ -1,6 +1,22 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Matches, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
 import { CASE_KINDS } from '@scrutiny/auth';
 import { ACTION_KINDS, ACTION_STATUSES, SESSION_STATUSES } from '@scrutiny/panels';
 import { FINDING_OUTCOMES } from '@scrutiny/review';
@@ -8,18 +24,41 @@ import { FINDING_OUTCOMES } from '@scrutiny/review';
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export class PanelRequest {
-  @ApiProperty({ example: 'Lancashire Independent Scrutiny Panel' }) @IsString() @MinLength(1) @MaxLength(200) name: string;
+  @ApiProperty({ example: 'Lancashire Independent Scrutiny Panel' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  name: string;
   @ApiProperty({ enum: ['internal', 'external'] }) @IsIn(['internal', 'external']) kind: 'internal' | 'external';
-  @ApiProperty({ enum: CASE_KINDS, isArray: true }) @IsArray() @ArrayMinSize(1) @IsIn(CASE_KINDS, { each: true }) remit: string[];
-  @ApiPropertyOptional({ default: false, description: 'May members read the officer’s free-text grounds?' }) @IsOptional() @IsBoolean() showGrounds?: boolean;
-  @ApiPropertyOptional({ default: true, description: 'BWV opens redacted for members' }) @IsOptional() @IsBoolean() bwvRedacted?: boolean;
-  @ApiPropertyOptional({ default: 3, description: 'Members present (chair included) needed to close a session' }) @IsOptional() @IsInt() @Min(1) quorum?: number;
+  @ApiProperty({ enum: CASE_KINDS, isArray: true })
+  @IsArray()
+  @ArrayMinSize(1)
+  @IsIn(CASE_KINDS, { each: true })
+  remit: string[];
+  @ApiPropertyOptional({ default: false, description: 'May members read the officer’s free-text grounds?' })
+  @IsOptional()
+  @IsBoolean()
+  showGrounds?: boolean;
+  @ApiPropertyOptional({ default: true, description: 'BWV opens redacted for members' })
+  @IsOptional()
+  @IsBoolean()
+  bwvRedacted?: boolean;
+  @ApiPropertyOptional({ default: 3, description: 'Members present (chair included) needed to close a session' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  quorum?: number;
 }
 
 export class PanelUpdateRequest {
   @ApiProperty() @IsInt() @Min(1) version: number;
   @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(200) name?: string;
-  @ApiPropertyOptional({ enum: CASE_KINDS, isArray: true }) @IsOptional() @IsArray() @ArrayMinSize(1) @IsIn(CASE_KINDS, { each: true }) remit?: string[];
+  @ApiPropertyOptional({ enum: CASE_KINDS, isArray: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @IsIn(CASE_KINDS, { each: true })
+  remit?: string[];
   @ApiPropertyOptional() @IsOptional() @IsBoolean() showGrounds?: boolean;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() bwvRedacted?: boolean;
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) quorum?: number;
@@ -27,10 +66,22 @@ export class PanelUpdateRequest {
 
 export class MemberRequest {
   @ApiProperty({ enum: ['chair', 'member'] }) @IsIn(['chair', 'member']) role: 'chair' | 'member';
-  @ApiProperty({ format: 'date' }) @Matches(DATE, { message: 'termStart must be a date, YYYY-MM-DD' }) termStart: string;
-  @ApiPropertyOptional({ format: 'date', nullable: true }) @IsOptional() @Matches(DATE, { message: 'termEnd must be a date, YYYY-MM-DD' }) termEnd?: string | null;
-  @ApiPropertyOptional({ format: 'date', nullable: true, description: 'Without it the member cannot open cases' }) @IsOptional() @Matches(DATE, { message: 'vettedOn must be a date, YYYY-MM-DD' }) vettedOn?: string | null;
-  @ApiPropertyOptional({ format: 'date', nullable: true, description: 'Signed confidentiality agreement; without it the member cannot open cases' })
+  @ApiProperty({ format: 'date' })
+  @Matches(DATE, { message: 'termStart must be a date, YYYY-MM-DD' })
+  termStart: string;
+  @ApiPropertyOptional({ format: 'date', nullable: true })
+  @IsOptional()
+  @Matches(DATE, { message: 'termEnd must be a date, YYYY-MM-DD' })
+  termEnd?: string | null;
+  @ApiPropertyOptional({ format: 'date', nullable: true, description: 'Without it the member cannot open cases' })
+  @IsOptional()
+  @Matches(DATE, { message: 'vettedOn must be a date, YYYY-MM-DD' })
+  vettedOn?: string | null;
+  @ApiPropertyOptional({
+    format: 'date',
+    nullable: true,
+    description: 'Signed confidentiality agreement; without it the member cannot open cases',
+  })
   @IsOptional()
   @Matches(DATE, { message: 'confidentialitySignedOn must be a date, YYYY-MM-DD' })
   confidentialitySignedOn?: string | null;
@@ -45,12 +96,14 @@ export class PanelResponse {
   @ApiProperty() bwvRedacted: boolean;
   @ApiProperty() quorum: number;
   @ApiProperty() version: number;
-  @ApiProperty({ description: 'userId, username, role, termStart, termEnd, vettedOn, confidentialitySignedOn, active' }) members: object[];
+  @ApiProperty({ description: 'userId, username, role, termStart, termEnd, vettedOn, confidentialitySignedOn, active' })
+  members: object[];
 }
 
 export class SessionRequest {
   @ApiProperty({ example: '2024-06-20T18:30:00+01:00' }) @IsString() scheduledAt: string;
-  @ApiPropertyOptional({ example: 'Preston police HQ, room 2' }) @IsOptional() @IsString() @MaxLength(200) venue?: string | null;
+  @ApiPropertyOptional({ example: 'Preston police HQ, room 2' }) @IsOptional() @IsString() @MaxLength(200) venue?:
+    string | null;
   @ApiPropertyOptional({ default: false }) @IsOptional() @IsBoolean() online?: boolean;
 }
 
@@ -72,8 +125,20 @@ class CaseRef {
 }
 
 export class AgendaRequest {
-  @ApiPropertyOptional({ type: [CaseRef], description: 'Chosen records' }) @IsOptional() @IsArray() @ArrayMaxSize(200) @ValidateNested({ each: true }) @Type(() => CaseRef) cases?: CaseRef[];
-  @ApiPropertyOptional({ format: 'uuid', description: 'Or every item of an issued dip sample within the panel’s remit' }) @IsOptional() @IsUUID() dipSampleId?: string;
+  @ApiPropertyOptional({ type: [CaseRef], description: 'Chosen records' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(200)
+  @ValidateNested({ each: true })
+  @Type(() => CaseRef)
+  cases?: CaseRef[];
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'Or every item of an issued dip sample within the panel’s remit',
+  })
+  @IsOptional()
+  @IsUUID()
+  dipSampleId?: string;
 }
 
 class AttendanceEntry {
@@ -82,16 +147,28 @@ class AttendanceEntry {
 }
 
 export class AttendanceRequest {
-  @ApiProperty({ type: [AttendanceEntry] }) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => AttendanceEntry) entries: AttendanceEntry[];
+  @ApiProperty({ type: [AttendanceEntry] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => AttendanceEntry)
+  entries: AttendanceEntry[];
 }
 
 export class TransitionRequest {
-  @ApiProperty({ enum: SESSION_STATUSES, description: 'planned → open → closed → published' }) @IsIn(SESSION_STATUSES) status: string;
+  @ApiProperty({ enum: SESSION_STATUSES, description: 'planned → open → closed → published' })
+  @IsIn(SESSION_STATUSES)
+  status: string;
   @ApiProperty() @IsInt() @Min(1) version: number;
 }
 
 export class ConflictRequest {
-  @ApiProperty({ example: 'I know the family of the person searched' }) @IsString() @MinLength(1) @MaxLength(1000) reason: string;
+  @ApiProperty({ example: 'I know the family of the person searched' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(1000)
+  reason: string;
 }
 
 export class SessionResponse {
@@ -108,13 +185,27 @@ export class SessionResponse {
   @ApiProperty() version: number;
   @ApiProperty({ enum: ['chair', 'member', 'manager'] }) yourRole: string;
   @ApiProperty() attendance: { userId: string; username: string; present: boolean }[];
-  @ApiProperty({ description: 'id, position, caseKind, caseId (blank if you declared a conflict), ratingsRevealed, conflicted, ratingsSubmitted, finding' }) agenda: object[];
+  @ApiProperty({
+    description:
+      'id, position, caseKind, caseId (blank if you declared a conflict), ratingsRevealed, conflicted, ratingsSubmitted, finding',
+  })
+  agenda: object[];
 }
 
 export class RatingRequest {
   @ApiProperty({ description: 'The review form (domain §4)' }) @IsObject() form: Record<string, unknown>;
-  @ApiPropertyOptional({ default: false, description: 'true submits it: final, and it unlocks the others’ submitted ratings for you' }) @IsOptional() @IsBoolean() submit?: boolean;
-  @ApiPropertyOptional({ description: 'Required after the first save: the version you read' }) @IsOptional() @IsInt() @Min(1) version?: number;
+  @ApiPropertyOptional({
+    default: false,
+    description: 'true submits it: final, and it unlocks the others’ submitted ratings for you',
+  })
+  @IsOptional()
+  @IsBoolean()
+  submit?: boolean;
+  @ApiPropertyOptional({ description: 'Required after the first save: the version you read' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  version?: number;
 }
 
 export class RatingResponse {
@@ -129,19 +220,30 @@ export class RatingResponse {
 export class AgreementResponse {
   @ApiProperty({ format: 'uuid' }) sessionId: string;
   @ApiProperty() ratings: number;
-  @ApiProperty({ description: 'Per criterion: Krippendorff’s alpha (nominal) and how many cases had two or more ratings' }) criteria: { criterion: string; alpha: number | null; pairableCases: number }[];
+  @ApiProperty({
+    description: 'Per criterion: Krippendorff’s alpha (nominal) and how many cases had two or more ratings',
+  })
+  criteria: { criterion: string; alpha: number | null; pairableCases: number }[];
 }
 
 export class FindingRequest {
   @ApiProperty({ description: `The form, with the panel’s outcomes: ${FINDING_OUTCOMES.join(', ')}` })
   @IsObject()
   form: Record<string, unknown>;
-  @ApiPropertyOptional({ description: 'Required when revising: the finding’s rowVersion you read' }) @IsOptional() @IsInt() @Min(1) version?: number;
+  @ApiPropertyOptional({ description: 'Required when revising: the finding’s rowVersion you read' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  version?: number;
 }
 
 export class CorrectionRequest {
   @ApiProperty() @IsObject() form: Record<string, unknown>;
-  @ApiProperty({ example: 'The outcome was recorded against the wrong case' }) @IsString() @MinLength(1) @MaxLength(2000) reason: string;
+  @ApiProperty({ example: 'The outcome was recorded against the wrong case' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(2000)
+  reason: string;
 }
 
 export class FindingResponse {
@@ -158,7 +260,11 @@ export class FindingResponse {
 
 export class ActionRequest {
   @ApiProperty({ enum: ACTION_KINDS }) @IsIn(ACTION_KINDS) kind: string;
-  @ApiProperty({ example: 'Brief the team on recording self-defined ethnicity' }) @IsString() @MinLength(1) @MaxLength(2000) description: string;
+  @ApiProperty({ example: 'Brief the team on recording self-defined ethnicity' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(2000)
+  description: string;
   @ApiProperty({ example: 'Inspector, Burnley NPT' }) @IsString() @MinLength(1) @MaxLength(200) owner: string;
   @ApiProperty({ format: 'date' }) @Matches(DATE, { message: 'dueOn must be a date, YYYY-MM-DD' }) dueOn: string;
 }
@@ -166,9 +272,16 @@ export class ActionRequest {
 export class ActionUpdateRequest {
   @ApiProperty() @IsInt() @Min(1) version: number;
   @ApiPropertyOptional({ enum: ACTION_STATUSES }) @IsOptional() @IsIn(ACTION_STATUSES) status?: string;
-  @ApiPropertyOptional({ description: 'The force’s response ("we did")' }) @IsOptional() @IsString() @MaxLength(4000) response?: string | null;
+  @ApiPropertyOptional({ description: 'The force’s response ("we did")' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(4000)
+  response?: string | null;
   @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(200) owner?: string;
-  @ApiPropertyOptional({ format: 'date' }) @IsOptional() @Matches(DATE, { message: 'dueOn must be a date, YYYY-MM-DD' }) dueOn?: string;
+  @ApiPropertyOptional({ format: 'date' })
+  @IsOptional()
+  @Matches(DATE, { message: 'dueOn must be a date, YYYY-MM-DD' })
+  dueOn?: string;
 }
 
 export class ActionQuery {
@@ -178,14 +291,34 @@ export class ActionQuery {
 
 export class ActionResponse {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'The panel finding that raised it (null: a quarterly themes review)' }) findingId: string | null;
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'The panel finding that raised it (null: a quarterly themes review)',
+  })
+  findingId: string | null;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) sessionId: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'The agenda item (case in its session) whose finding raised it; unchanged when the finding is corrected' }) agendaItemId: string | null;
-  @ApiProperty({ nullable: true, type: String, example: '2024-Q2', description: 'The quarterly themes review that raised it' }) meetingQuarter: string | null;
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description:
+      'The agenda item (case in its session) whose finding raised it; unchanged when the finding is corrected',
+  })
+  agendaItemId: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: '2024-Q2',
+    description: 'The quarterly themes review that raised it',
+  })
+  meetingQuarter: string | null;
   @ApiProperty({ enum: ACTION_KINDS }) kind: string;
   @ApiProperty() description: string;
   @ApiProperty() owner: string;
-  @ApiProperty({ format: 'date', description: 'The day of the session or quarterly themes review that raised it' }) raisedOn: string;
+  @ApiProperty({ format: 'date', description: 'The day of the session or quarterly themes review that raised it' })
+  raisedOn: string;
   @ApiProperty({ format: 'date' }) dueOn: string;
   @ApiProperty() overdue: boolean;
   @ApiProperty({ enum: ACTION_STATUSES }) status: string;
@@ -196,5 +329,9 @@ export class ActionResponse {
 
 export class ReportResponse {
   @ApiProperty() session: object;
-  @ApiProperty({ description: 'Per case: position, case (pseudonymised for external panels), finding (latest version), actions with the force’s responses' }) items: object[];
+  @ApiProperty({
+    description:
+      'Per case: position, case (pseudonymised for external panels), finding (latest version), actions with the force’s responses',
+  })
+  items: object[];
 }

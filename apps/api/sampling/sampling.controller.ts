@@ -51,7 +51,12 @@ export class SamplingPlansController {
   @ApiOperation({ summary: 'The targeted-inclusion rules a plan can switch on, with their parameters’ defaults' })
   @ApiOkResponse({ type: [RuleResponse] })
   rules(): RuleResponse[] {
-    return TARGETED_RULES.map((r) => ({ name: r.name, description: r.description, kinds: RULE_KINDS[r.name as RuleName], defaults: r.params.parse({}) as Record<string, unknown> }));
+    return TARGETED_RULES.map((r) => ({
+      name: r.name,
+      description: r.description,
+      kinds: RULE_KINDS[r.name as RuleName],
+      defaults: r.params.parse({}) as Record<string, unknown>,
+    }));
   }
 
   @Get(':id')
@@ -72,9 +77,15 @@ export class SamplingPlansController {
 
   @Patch(':id')
   @Authorize(Permission.SAMPLING_PLANS_MANAGE)
-  @ApiOperation({ summary: 'Rename, (de)activate, or give new rules (a new version); optimistic locking by `version`; audited' })
+  @ApiOperation({
+    summary: 'Rename, (de)activate, or give new rules (a new version); optimistic locking by `version`; audited',
+  })
   @ApiOkResponse({ type: PlanResponse })
-  update(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: PlanUpdateRequest): Promise<PlanResponse> {
+  update(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Body() body: PlanUpdateRequest,
+  ): Promise<PlanResponse> {
     return this.plans.update(actor, id, body);
   }
 }
@@ -89,7 +100,10 @@ export class DipSamplesController {
 
   @Post('dip-samples')
   @Authorize(Permission.SAMPLES_DRAW)
-  @ApiOperation({ summary: 'Draw a draft sample of a month (default plan and a generated seed unless given; a supervisor samples their own teams; audited)' })
+  @ApiOperation({
+    summary:
+      'Draw a draft sample of a month (default plan and a generated seed unless given; a supervisor samples their own teams; audited)',
+  })
   @ApiCreatedResponse({ type: SampleResponse })
   draw(@CurrentActor() actor: Actor, @Body() body: DrawRequest): Promise<SampleResponse> {
     return this.samples.draw({ actor }, body);
@@ -123,7 +137,10 @@ export class DipSamplesController {
   @Post('dip-samples/:id/issue')
   @HttpCode(200)
   @Authorize(Permission.SAMPLES_DRAW)
-  @ApiOperation({ summary: 'Issue a draft: it becomes immutable; BWV hold requests are made, reviews assigned and supervisors notified' })
+  @ApiOperation({
+    summary:
+      'Issue a draft: it becomes immutable; BWV hold requests are made, reviews assigned and supervisors notified',
+  })
   @ApiOkResponse({ type: SampleResponse })
   issue(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: VersionRequest): Promise<SampleResponse> {
     return this.samples.issue({ actor }, id, body.version);
@@ -131,7 +148,9 @@ export class DipSamplesController {
 
   @Get('dip-samples/:id/verify')
   @Authorize(Permission.SAMPLES_DRAW)
-  @ApiOperation({ summary: 'Recompute the draw and compare: { verified, differences, missingItems, unexpectedItems } (audited)' })
+  @ApiOperation({
+    summary: 'Recompute the draw and compare: { verified, differences, missingItems, unexpectedItems } (audited)',
+  })
   @ApiOkResponse({ type: VerifyResponse })
   verify(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<VerifyResponse> {
     return this.samples.verify(id, actor);
@@ -139,7 +158,10 @@ export class DipSamplesController {
 
   @Get('dip-samples/:id/estimates')
   @Authorize(Permission.SAMPLES_DRAW)
-  @ApiOperation({ summary: 'Month-level estimates with 95% CIs from the random part’s completed reviews; the targeted part by rule, apart' })
+  @ApiOperation({
+    summary:
+      'Month-level estimates with 95% CIs from the random part’s completed reviews; the targeted part by rule, apart',
+  })
   @ApiOkResponse({ type: EstimatesResponse })
   estimates(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<EstimatesResponse> {
     return this.samples.estimates(actor, id) as unknown as Promise<EstimatesResponse>;
@@ -147,9 +169,17 @@ export class DipSamplesController {
 
   @Put('dip-samples/:id/items/:itemId/assignment')
   @Authorize(Permission.SAMPLES_DRAW)
-  @ApiOperation({ summary: 'Assign (or reassign) an item’s review to a supervisor who is not the record’s officer (audited; they are notified)' })
+  @ApiOperation({
+    summary:
+      'Assign (or reassign) an item’s review to a supervisor who is not the record’s officer (audited; they are notified)',
+  })
   @ApiOkResponse({ type: ReviewResponse })
-  assign(@CurrentActor() actor: Actor, @Param('id') id: string, @Param('itemId') itemId: string, @Body() body: AssignmentRequest): Promise<ReviewResponse> {
+  assign(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Param('itemId') itemId: string,
+    @Body() body: AssignmentRequest,
+  ): Promise<ReviewResponse> {
     return this.reviews.assign(actor, id, itemId, body) as Promise<ReviewResponse>;
   }
 
@@ -157,21 +187,36 @@ export class DipSamplesController {
   @Authorize(Permission.SAMPLES_REVIEW)
   @ApiOperation({ summary: 'An item’s review (yours, or in a sample you can see)' })
   @ApiOkResponse({ type: ReviewResponse })
-  review(@CurrentActor() actor: Actor, @Param('id') id: string, @Param('itemId') itemId: string): Promise<ReviewResponse> {
+  review(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Param('itemId') itemId: string,
+  ): Promise<ReviewResponse> {
     return this.reviews.get(actor, id, itemId) as Promise<ReviewResponse>;
   }
 
   @Put('dip-samples/:id/items/:itemId/review')
   @Authorize(Permission.SAMPLES_REVIEW)
-  @ApiOperation({ summary: 'Save your review form (every field checked; optimistic locking by `version`; `submit` completes it; audited)' })
+  @ApiOperation({
+    summary:
+      'Save your review form (every field checked; optimistic locking by `version`; `submit` completes it; audited)',
+  })
   @ApiOkResponse({ type: ReviewResponse })
-  saveReview(@CurrentActor() actor: Actor, @Param('id') id: string, @Param('itemId') itemId: string, @Body() body: ReviewRequest): Promise<ReviewResponse> {
+  saveReview(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Param('itemId') itemId: string,
+    @Body() body: ReviewRequest,
+  ): Promise<ReviewResponse> {
     return this.reviews.save(actor, id, itemId, body) as Promise<ReviewResponse>;
   }
 
   @Get('sample-reviews')
   @Authorize(Permission.SAMPLES_DRAW)
-  @ApiOperation({ summary: 'Your reviews (or everyone’s with all=true, for professional standards and admins); overdue=true for the overdue ones' })
+  @ApiOperation({
+    summary:
+      'Your reviews (or everyone’s with all=true, for professional standards and admins); overdue=true for the overdue ones',
+  })
   @ApiOkResponse({ type: [ReviewResponse] })
   listReviews(@CurrentActor() actor: Actor, @Query() q: ReviewQuery): Promise<ReviewResponse[]> {
     return this.reviews.list(actor, q) as Promise<ReviewResponse[]>;
@@ -185,7 +230,10 @@ export class BwvHoldsController {
 
   @Get()
   @Authorize(Permission.BWV_HOLDS_MANAGE)
-  @ApiOperation({ summary: 'Hold requests for selected footage: status=pending is the feed the evidence system reads; atRisk=true those about to expire' })
+  @ApiOperation({
+    summary:
+      'Hold requests for selected footage: status=pending is the feed the evidence system reads; atRisk=true those about to expire',
+  })
   @ApiOkResponse({ type: [HoldResponse] })
   list(@Query() q: HoldQuery): Promise<HoldResponse[]> {
     return this.retention.list(q);
@@ -194,7 +242,9 @@ export class BwvHoldsController {
   @Post(':id/confirm')
   @HttpCode(200)
   @Authorize(Permission.BWV_HOLDS_MANAGE)
-  @ApiOperation({ summary: 'Confirm a hold placed in the evidence system: the clip goes on hold for scrutiny (audited)' })
+  @ApiOperation({
+    summary: 'Confirm a hold placed in the evidence system: the clip goes on hold for scrutiny (audited)',
+  })
   @ApiOkResponse({ type: HoldResponse })
   confirm(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<HoldResponse> {
     return this.retention.confirm(actor, id);

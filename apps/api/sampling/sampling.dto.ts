@@ -1,17 +1,39 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Matches, MaxLength, Min, MinLength } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
 import { MONTH } from '@scrutiny/core';
 
 const booleanQuery = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
 export class PlanRequest {
   @ApiProperty({ example: 'TEAM-A monthly' }) @IsString() @MinLength(1) @MaxLength(120) name: string;
-  @ApiPropertyOptional({ default: true, description: 'Drawn by the monthly schedule when active' }) @IsOptional() @IsBoolean() active?: boolean;
+  @ApiPropertyOptional({ default: true, description: 'Drawn by the monthly schedule when active' })
+  @IsOptional()
+  @IsBoolean()
+  active?: boolean;
   @ApiPropertyOptional({
     description:
       'The rules: kinds, sampleSize, strata (area, power, kind), rules [{ rule, enabled, max, params }], exclusions { alreadyReviewed, noBwv }, teamQuota, areaFloor, reviewDueDays, teams. Missing parts take their defaults; every field is checked and named when wrong.',
-    example: { kinds: ['stop_search'], sampleSize: 20, strata: ['area', 'power'], rules: [{ rule: 'under_18' }, { rule: 'taser', max: 5 }], areaFloor: 3, teams: ['TEAM-A'] },
+    example: {
+      kinds: ['stop_search'],
+      sampleSize: 20,
+      strata: ['area', 'power'],
+      rules: [{ rule: 'under_18' }, { rule: 'taser', max: 5 }],
+      areaFloor: 3,
+      teams: ['TEAM-A'],
+    },
   })
   @IsOptional()
   @IsObject()
@@ -22,7 +44,12 @@ export class PlanUpdateRequest {
   @ApiProperty({ description: 'The plan version you read: a stale one answers 409' }) @IsInt() @Min(1) version: number;
   @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(120) name?: string;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() active?: boolean;
-  @ApiPropertyOptional({ description: 'New rules: saved as a new version (samples keep pointing at the version that drew them)' }) @IsOptional() @IsObject() spec?: Record<string, unknown>;
+  @ApiPropertyOptional({
+    description: 'New rules: saved as a new version (samples keep pointing at the version that drew them)',
+  })
+  @IsOptional()
+  @IsObject()
+  spec?: Record<string, unknown>;
 }
 
 export class PlanResponse {
@@ -43,14 +70,27 @@ export class RuleResponse {
 }
 
 export class DrawRequest {
-  @ApiProperty({ example: '2024-05', description: 'The Europe/London month to sample' }) @Matches(MONTH, { message: 'period must be a month, YYYY-MM' }) period: string;
-  @ApiPropertyOptional({ format: 'uuid', description: 'Default: the built-in default plan' }) @IsOptional() @IsUUID() planId?: string;
-  @ApiPropertyOptional({ description: 'Default: a random seed, stored with the sample' }) @IsOptional() @IsString() @MaxLength(128) seed?: string;
+  @ApiProperty({ example: '2024-05', description: 'The Europe/London month to sample' })
+  @Matches(MONTH, { message: 'period must be a month, YYYY-MM' })
+  period: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'Default: the built-in default plan' })
+  @IsOptional()
+  @IsUUID()
+  planId?: string;
+  @ApiPropertyOptional({ description: 'Default: a random seed, stored with the sample' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(128)
+  seed?: string;
 }
 
 export class RedrawRequest {
   @ApiProperty() @IsInt() @Min(1) version: number;
-  @ApiPropertyOptional({ description: 'Default: a new random seed' }) @IsOptional() @IsString() @MaxLength(128) seed?: string;
+  @ApiPropertyOptional({ description: 'Default: a new random seed' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(128)
+  seed?: string;
 }
 
 export class VersionRequest {
@@ -58,7 +98,10 @@ export class VersionRequest {
 }
 
 export class SampleQuery {
-  @ApiPropertyOptional({ example: '2024-05' }) @IsOptional() @Matches(MONTH, { message: 'period must be a month, YYYY-MM' }) period?: string;
+  @ApiPropertyOptional({ example: '2024-05' })
+  @IsOptional()
+  @Matches(MONTH, { message: 'period must be a month, YYYY-MM' })
+  period?: string;
   @ApiPropertyOptional({ enum: ['draft', 'issued'] }) @IsOptional() @IsIn(['draft', 'issued']) status?: string;
 }
 
@@ -81,7 +124,11 @@ export class SampleItemResponse {
   @ApiProperty() stratumSize: number;
   @ApiProperty({ example: 0.125 }) inclusionProbability: number;
   @ApiProperty({ nullable: true, type: SampleReviewSummary }) review: SampleReviewSummary | null;
-  @ApiProperty({ enum: ['none', 'pending', 'held', 'at_risk', 'lost'], description: 'The state of the record’s footage' }) footage: string;
+  @ApiProperty({
+    enum: ['none', 'pending', 'held', 'at_risk', 'lost'],
+    description: 'The state of the record’s footage',
+  })
+  footage: string;
 }
 
 export class SampleResponse {
@@ -117,19 +164,39 @@ export class VerifyResponse {
 export class EstimatesResponse {
   @ApiProperty({ format: 'uuid' }) sampleId: string;
   @ApiProperty() period: string;
-  @ApiProperty({ description: 'Random part: per indicator { estimate, ci95, reviewed, populationCovered, populationTotal }' }) random: Record<string, unknown>;
-  @ApiProperty({ description: 'Targeted part by rule: counts among reviewed items (never mixed into the estimate)' }) targeted: Record<string, unknown>;
+  @ApiProperty({
+    description: 'Random part: per indicator { estimate, ci95, reviewed, populationCovered, populationTotal }',
+  })
+  random: Record<string, unknown>;
+  @ApiProperty({ description: 'Targeted part by rule: counts among reviewed items (never mixed into the estimate)' })
+  targeted: Record<string, unknown>;
 }
 
 export class AssignmentRequest {
-  @ApiProperty({ format: 'uuid', description: 'A supervisor who is not the record’s officer' }) @IsUUID() assignedTo: string;
-  @ApiPropertyOptional({ format: 'date', example: '2024-06-20' }) @IsOptional() @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'dueOn must be a date, YYYY-MM-DD' }) dueOn?: string;
+  @ApiProperty({ format: 'uuid', description: 'A supervisor who is not the record’s officer' })
+  @IsUUID()
+  assignedTo: string;
+  @ApiPropertyOptional({ format: 'date', example: '2024-06-20' })
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'dueOn must be a date, YYYY-MM-DD' })
+  dueOn?: string;
 }
 
 export class ReviewRequest {
-  @ApiProperty({ description: 'The review version you read: a stale one answers 409' }) @IsInt() @Min(1) version: number;
-  @ApiProperty({ description: 'The review form (domain §4): bwv, lawfulness, gowisely, recordQuality, conduct, useOfForce, assessment, outcome' }) @IsObject() form: Record<string, unknown>;
-  @ApiPropertyOptional({ default: false, description: 'true completes the review; it then no longer changes' }) @IsOptional() @IsBoolean() submit?: boolean;
+  @ApiProperty({ description: 'The review version you read: a stale one answers 409' })
+  @IsInt()
+  @Min(1)
+  version: number;
+  @ApiProperty({
+    description:
+      'The review form (domain §4): bwv, lawfulness, gowisely, recordQuality, conduct, useOfForce, assessment, outcome',
+  })
+  @IsObject()
+  form: Record<string, unknown>;
+  @ApiPropertyOptional({ default: false, description: 'true completes the review; it then no longer changes' })
+  @IsOptional()
+  @IsBoolean()
+  submit?: boolean;
 }
 
 export class ReviewResponse {
@@ -149,7 +216,11 @@ export class ReviewResponse {
 }
 
 export class ReviewQuery {
-  @ApiPropertyOptional({ description: 'Only reviews past their due date' }) @IsOptional() @Transform(booleanQuery) @IsBoolean({ message: 'overdue must be true or false' }) overdue?: boolean;
+  @ApiPropertyOptional({ description: 'Only reviews past their due date' })
+  @IsOptional()
+  @Transform(booleanQuery)
+  @IsBoolean({ message: 'overdue must be true or false' })
+  overdue?: boolean;
   @ApiPropertyOptional({ description: 'Everyone’s reviews (professional standards and admins); otherwise your own' })
   @IsOptional()
   @Transform(booleanQuery)
@@ -158,7 +229,13 @@ export class ReviewQuery {
 }
 
 export class HoldQuery {
-  @ApiPropertyOptional({ enum: ['pending', 'confirmed', 'lost'], description: 'pending: the feed for the evidence system' }) @IsOptional() @IsIn(['pending', 'confirmed', 'lost']) status?: string;
+  @ApiPropertyOptional({
+    enum: ['pending', 'confirmed', 'lost'],
+    description: 'pending: the feed for the evidence system',
+  })
+  @IsOptional()
+  @IsIn(['pending', 'confirmed', 'lost'])
+  status?: string;
   @ApiPropertyOptional({ description: 'Only pending holds on clips expiring within BWV_HOLD_WARNING_DAYS' })
   @IsOptional()
   @Transform(booleanQuery)
@@ -179,7 +256,11 @@ export class HoldResponse {
 }
 
 export class NotificationQuery {
-  @ApiPropertyOptional() @IsOptional() @Transform(booleanQuery) @IsBoolean({ message: 'unread must be true or false' }) unread?: boolean;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Transform(booleanQuery)
+  @IsBoolean({ message: 'unread must be true or false' })
+  unread?: boolean;
 }
 
 export class NotificationResponse {

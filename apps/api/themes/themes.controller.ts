@@ -1,8 +1,21 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Authorize, CurrentActor, Permission, type Actor } from '@scrutiny/auth';
-import { MeetingsService, QuarterlyReviewService, ReportPacksService, ThemesService, type PackFormat } from '@scrutiny/themes';
+import {
+  MeetingsService,
+  QuarterlyReviewService,
+  ReportPacksService,
+  ThemesService,
+  type PackFormat,
+} from '@scrutiny/themes';
 import { ActionRequest, ActionResponse } from '../panels/panels.dto';
 import {
   MeetingRequest,
@@ -28,10 +41,15 @@ export class ThemesController {
 
   @Get()
   @Authorize(Permission.SELF)
-  @ApiOperation({ summary: 'The theme vocabulary in tree order (parents first); reviewers tag forms with its codes. Use counts for those who manage or read the themes review' })
+  @ApiOperation({
+    summary:
+      'The theme vocabulary in tree order (parents first); reviewers tag forms with its codes. Use counts for those who manage or read the themes review',
+  })
   @ApiOkResponse({ type: [ThemeResponse] })
   list(@CurrentActor() actor: Actor, @Query() q: ThemeListQuery) {
-    const withUses = [Permission.THEMES_MANAGE, Permission.THEMES_READ, Permission.THEMES_REVIEW].some((p) => actor.permissions.has(p));
+    const withUses = [Permission.THEMES_MANAGE, Permission.THEMES_READ, Permission.THEMES_REVIEW].some((p) =>
+      actor.permissions.has(p),
+    );
     return this.themes.list({ includeRetired: q.includeRetired === 'true', withUses });
   }
 
@@ -54,7 +72,8 @@ export class ThemesController {
   @Get('quarters/:quarter')
   @Authorize(Permission.THEMES_READ)
   @ApiOperation({
-    summary: 'The quarterly themes review (e.g. 2024-Q2): themes from supervisor reviews and panel findings against the previous quarter and a year before, by area and team, RAG, referrals, actions and key rate ratios. Repeat concerns, referral and action detail, findings and the meeting record for professional standards only (audited)',
+    summary:
+      'The quarterly themes review (e.g. 2024-Q2): themes from supervisor reviews and panel findings against the previous quarter and a year before, by area and team, RAG, referrals, actions and key rate ratios. Repeat concerns, referral and action detail, findings and the meeting record for professional standards only (audited)',
   })
   @ApiOkResponse({ type: QuarterlyReviewResponse })
   review(@CurrentActor() actor: Actor, @Param('quarter') quarter: string, @Query() q: QuarterQuery) {
@@ -63,7 +82,9 @@ export class ThemesController {
 
   @Get('quarters/:quarter/meeting')
   @Authorize(Permission.THEMES_REVIEW)
-  @ApiOperation({ summary: 'The quarter’s review meeting record: attendees, decisions and the actions raised (audited)' })
+  @ApiOperation({
+    summary: 'The quarter’s review meeting record: attendees, decisions and the actions raised (audited)',
+  })
   meeting(@CurrentActor() actor: Actor, @Param('quarter') quarter: string) {
     return this.meetings.view(actor, quarter);
   }
@@ -77,7 +98,10 @@ export class ThemesController {
 
   @Post('quarters/:quarter/meeting/actions')
   @Authorize(Permission.THEMES_REVIEW)
-  @ApiOperation({ summary: 'Raise an action at the quarter’s meeting; it joins panel actions in the “you said, we did” tracker (/finding-actions)' })
+  @ApiOperation({
+    summary:
+      'Raise an action at the quarter’s meeting; it joins panel actions in the “you said, we did” tracker (/finding-actions)',
+  })
   @ApiCreatedResponse({ type: ActionResponse })
   raiseAction(@CurrentActor() actor: Actor, @Param('quarter') quarter: string, @Body() body: ActionRequest) {
     return this.meetings.raiseAction(actor, quarter, body);
@@ -86,7 +110,10 @@ export class ThemesController {
   @Post('quarters/:quarter/packs')
   @HttpCode(202)
   @Authorize(Permission.THEMES_REVIEW)
-  @ApiOperation({ summary: 'Generate the quarter’s report pack (HTML, PDF with charts, a CSV per table) as a job; poll GET /report-packs/:id' })
+  @ApiOperation({
+    summary:
+      'Generate the quarter’s report pack (HTML, PDF with charts, a CSV per table) as a job; poll GET /report-packs/:id',
+  })
   @ApiAcceptedResponse({ type: ReportPackResponse })
   requestPack(@CurrentActor() actor: Actor, @Param('quarter') quarter: string, @Body() body: PackRequest) {
     return this.packs.request(actor, quarter, { force: body.force });
@@ -134,14 +161,24 @@ export class ReportPacksController {
   @Authorize(Permission.THEMES_REVIEW)
   @ApiProduces('text/csv')
   @ApiOperation({ summary: 'One table of the pack as CSV, e.g. themes.csv (names in the pack’s downloads) (audited)' })
-  csv(@CurrentActor() actor: Actor, @Param('id') id: string, @Param('table') table: string, @Res() res: Response): Promise<void> {
+  csv(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Param('table') table: string,
+    @Res() res: Response,
+  ): Promise<void> {
     return this.send(actor, id, 'csv', res, table.replace(/\.csv$/, ''));
   }
 
   private async send(actor: Actor, id: string, format: PackFormat, res: Response, table?: string): Promise<void> {
     const file = await this.packs.download(actor, id, format, table);
     // The HTML is a document to save or print, not a page of this API: no scripts, no framing.
-    if (format === 'html') res.setHeader('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:");
-    res.status(200).type(file.contentType).setHeader('content-disposition', `attachment; filename="${file.filename}"`).send(file.body);
+    if (format === 'html')
+      res.setHeader('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:");
+    res
+      .status(200)
+      .type(file.contentType)
+      .setHeader('content-disposition', `attachment; filename="${file.filename}"`)
+      .send(file.body);
   }
 }

@@ -1,7 +1,14 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authorize, CurrentActor, Permission, UsersService, type Actor } from '@scrutiny/auth';
-import { CreateUserRequest, ResetPasswordRequest, SetDisabledRequest, UpdateUserRequest, UserResponse, UserWithPasswordResponse } from './users.dto';
+import {
+  CreateUserRequest,
+  ResetPasswordRequest,
+  SetDisabledRequest,
+  UpdateUserRequest,
+  UserResponse,
+  UserWithPasswordResponse,
+} from './users.dto';
 
 @ApiTags('users')
 @Controller('users')
@@ -36,7 +43,11 @@ export class UsersController {
   @Authorize(Permission.USERS_MANAGE)
   @ApiOperation({ summary: 'Change name, roles or scope (optimistic locking by `version`; audited)' })
   @ApiOkResponse({ type: UserResponse })
-  update(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: UpdateUserRequest): Promise<UserResponse> {
+  update(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Body() body: UpdateUserRequest,
+  ): Promise<UserResponse> {
     return this.users.update(id, body, actor);
   }
 
@@ -45,16 +56,26 @@ export class UsersController {
   @Authorize(Permission.USERS_MANAGE)
   @ApiOperation({ summary: 'Disable or re-enable a user; disabling ends their sessions at once (audited)' })
   @ApiOkResponse({ type: UserResponse })
-  setDisabled(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: SetDisabledRequest): Promise<UserResponse> {
+  setDisabled(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Body() body: SetDisabledRequest,
+  ): Promise<UserResponse> {
     return this.users.setDisabled(id, body.disabled, actor);
   }
 
   @Post(':id/password')
   @HttpCode(200)
   @Authorize(Permission.USERS_MANAGE)
-  @ApiOperation({ summary: 'Reset a password (given or generated); ends their sessions and clears a lockout (audited)' })
+  @ApiOperation({
+    summary: 'Reset a password (given or generated); ends their sessions and clears a lockout (audited)',
+  })
   @ApiOkResponse({ type: UserWithPasswordResponse })
-  resetPassword(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: ResetPasswordRequest): Promise<UserWithPasswordResponse> {
+  resetPassword(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Body() body: ResetPasswordRequest,
+  ): Promise<UserWithPasswordResponse> {
     return this.users.resetPassword(id, body.password, actor);
   }
 }

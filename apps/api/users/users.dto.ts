@@ -1,5 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, MaxLength, Min } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  Min,
+} from 'class-validator';
 import { ROLES } from '@scrutiny/auth';
 
 const CODE = /^[A-Za-z0-9_-]{1,32}$/;
@@ -36,7 +47,10 @@ export class CreateUserRequest {
   @Matches(CODE, { each: true, message: 'each area must be a code of letters, digits, "_" or "-"' })
   areas?: string[];
 
-  @ApiPropertyOptional({ description: 'At least 12 characters. Omit to have a strong one generated and returned once.', format: 'password' })
+  @ApiPropertyOptional({
+    description: 'At least 12 characters. Omit to have a strong one generated and returned once.',
+    format: 'password',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(256)
@@ -100,5 +114,6 @@ export class UserResponse {
 
 export class UserWithPasswordResponse {
   @ApiProperty({ type: UserResponse }) user: UserResponse;
-  @ApiPropertyOptional({ description: 'Present only when the password was generated: shown this once' }) generatedPassword?: string;
+  @ApiPropertyOptional({ description: 'Present only when the password was generated: shown this once' })
+  generatedPassword?: string;
 }

@@ -11,7 +11,9 @@ export const healthCommand: CliCommand = {
     withCliContext(config, logger, async (app) => {
       await app.get(DataSource).query('SELECT 1');
       const queue = await app.get(JobQueue).health();
-      out(`database: up (${config.database.kind}); queue: ${queue.ok ? 'up' : 'down'} (${queue.kind})${queue.detail ? ` ${queue.detail}` : ''}`);
+      out(
+        `database: up (${config.database.kind}); queue: ${queue.ok ? 'up' : 'down'} (${queue.kind})${queue.detail ? ` ${queue.detail}` : ''}`,
+      );
       return queue.ok ? 0 : 1;
     }),
 };

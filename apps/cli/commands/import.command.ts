@@ -12,21 +12,47 @@ function readFile(path: string, what: string): string {
 }
 
 async function importCensusFile(args: string[], env: CommandEnv): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { lookup: { type: 'string' }, year: { type: 'string' } } });
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { lookup: { type: 'string' }, year: { type: 'string' } },
+  });
   if (positionals.length !== 1) throw new UsageError('give one population CSV file');
   const year = Number(values.year);
-  if (!Number.isInteger(year) || year < 1801 || year > 2100) throw new UsageError('--year must be the census year, e.g. --year 2021');
+  if (!Number.isInteger(year) || year < 1801 || year > 2100)
+    throw new UsageError('--year must be the census year, e.g. --year 2021');
   const populationCsv = readFile(positionals[0], 'population file');
   const lookupCsv = values.lookup ? readFile(values.lookup, 'lookup file') : undefined;
   return withCliContext(env.config, env.logger, async (app) => {
     const result = await app.get(DataSource).transaction(async (m) => {
-      const r = await importCensus(m, { populationCsv, lookupCsv, censusYear: year, source: `import: ${positionals[0].split('/').pop()}` });
-      await app.get(AuditService).record(SYSTEM_ACTOR, { action: 'reference.census_imported', details: { file: positionals[0], year, authorities: r.authorities, problems: r.problems.length, unassigned: r.unassigned.length } }, m);
+      const r = await importCensus(m, {
+        populationCsv,
+        lookupCsv,
+        censusYear: year,
+        source: `import: ${positionals[0].split('/').pop()}`,
+      });
+      await app.get(AuditService).record(
+        SYSTEM_ACTOR,
+        {
+          action: 'reference.census_imported',
+          details: {
+            file: positionals[0],
+            year,
+            authorities: r.authorities,
+            problems: r.problems.length,
+            unassigned: r.unassigned.length,
+          },
+        },
+        m,
+      );
       return r;
     });
-    env.out(`Census ${year} (${result.layout}): ${result.authorities} local authorities, ${result.forces} force totals recomputed; categories ${result.categories.join(', ')}`);
+    env.out(
+      `Census ${year} (${result.layout}): ${result.authorities} local authorities, ${result.forces} force totals recomputed; categories ${result.categories.join(', ')}`,
+    );
     for (const p of result.problems) env.out(`  line ${p.line}: ${p.message}`);
-    for (const u of result.unassigned) env.out(`  line ${u.line}: ${u.areaCode} ${u.areaName} is in no known force (give --lookup)`);
+    for (const u of result.unassigned)
+      env.out(`  line ${u.line}: ${u.areaCode} ${u.areaName} is in no known force (give --lookup)`);
     return result.problems.length || result.unassigned.length ? 1 : 0;
   });
 }
@@ -40,7 +66,9 @@ function progressBar(label: string, totalBytes: number, stream: NodeJS.WriteStre
     const width = 30;
     const filled = Math.round(share * width);
     const rate = Math.round(rows / Math.max(0.001, (Date.now() - started) / 1000));
-    stream.write(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(share * 100).toFixed(0).padStart(3)}%  ${rows.toLocaleString('en-GB')} rows  ${rate.toLocaleString('en-GB')} rows/s `);
+    stream.write(
+      `\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(share * 100).toFixed(0).padStart(3)}%  ${rows.toLocaleString('en-GB')} rows  ${rate.toLocaleString('en-GB')} rows/s `,
+    );
   };
 }
 
@@ -64,7 +92,8 @@ async function importRecordFiles(format: ImportFormat, args: string[], env: Comm
       );
       if (result.error) env.out(`  ${result.error}`);
       for (const r of result.rejected.slice(0, 20)) env.out(`  line ${r.line}: ${r.field}: ${r.reason}`);
-      if (result.rejected.length > 20 || result.rejectedTruncated) env.out(`  … see GET /api/v1/imports/${result.id} for every rejected row`);
+      if (result.rejected.length > 20 || result.rejectedTruncated)
+        env.out(`  … see GET /api/v1/imports/${result.id} for every rejected row`);
       worst = Math.max(worst, result.status === 'failed' ? 2 : result.rowsRejected ? 1 : 0);
     }
     return worst;
@@ -80,7 +109,8 @@ const FORMATS: Record<string, (args: string[], env: CommandEnv) => Promise<numbe
 
 export const importCommand: CliCommand = {
   name: 'import',
-  usage: 'import police-uk|vehicle-stops|use-of-force <files…> --force <id> | import census <file> --year YYYY [--lookup <LAD→PFA lookup.csv>]',
+  usage:
+    'import police-uk|vehicle-stops|use-of-force <files…> --force <id> | import census <file> --year YYYY [--lookup <LAD→PFA lookup.csv>]',
   summary:
     'Import data.police.uk stop-and-search CSVs or the vehicle-stop / use-of-force CSV templates (exit 1 if rows were rejected, 2 if a file failed), or census population benchmarks (5 groups, or 18 categories from Nomis QS201EW)',
   async run(args, env) {

@@ -20,7 +20,10 @@ export const jobsFailedCommand: CliCommand = {
   usage: 'jobs:failed [--status failed|retried|discarded] [--limit N] [--json]',
   summary: 'The dead letters: jobs that exhausted their retries or could not run',
   async run(args, env) {
-    const { values } = parseArgs({ args, options: { status: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' } } });
+    const { values } = parseArgs({
+      args,
+      options: { status: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' } },
+    });
     const status = (values.status ?? 'failed') as JobFailureStatus;
     if (!STATUSES.includes(status)) throw new UsageError(`--status must be one of ${STATUSES.join(', ')}`);
     const limit = values.limit ? Number(values.limit) : 50;
@@ -29,7 +32,9 @@ export const jobsFailedCommand: CliCommand = {
       const rows = await app.get(FailedJobsService).list({ status, limit });
       if (values.json) env.out(JSON.stringify(rows, null, 2));
       else if (!rows.length) env.out(`No ${status} jobs.`);
-      else for (const r of rows) env.out(`${r.id}  ${r.failedAt}  ${r.queue}/${r.name}  attempts=${r.attempts}  ${r.error}`);
+      else
+        for (const r of rows)
+          env.out(`${r.id}  ${r.failedAt}  ${r.queue}/${r.name}  attempts=${r.attempts}  ${r.error}`);
       return 0;
     });
   },

@@ -4,7 +4,10 @@ import { SCHEMA } from '@scrutiny/schema';
 import type { CliCommand, CommandEnv } from '../command';
 
 /** Opens the configured database, applies pending migrations, runs `fn`, and closes it. */
-async function withMigratedDatabase(env: CommandEnv, fn: (ds: DataSource, applied: string[]) => Promise<number>): Promise<number> {
+async function withMigratedDatabase(
+  env: CommandEnv,
+  fn: (ds: DataSource, applied: string[]) => Promise<number>,
+): Promise<number> {
   const db = await openDatabase(env.config.database, SCHEMA, { logger: env.logger });
   try {
     return await fn(db.dataSource, await migrate(db.dataSource, { lock: db.kind === 'postgres', seeds: SCHEMA.seeds }));
@@ -19,7 +22,11 @@ export const migrateCommand: CliCommand = {
   summary: 'Apply pending database migrations (safe to run from several places at once)',
   run: (_args, env) =>
     withMigratedDatabase(env, async (_ds, applied) => {
-      env.out(applied.length ? `Applied ${applied.length} migration(s):\n${applied.map((m) => `  ${m}`).join('\n')}` : 'Database is up to date.');
+      env.out(
+        applied.length
+          ? `Applied ${applied.length} migration(s):\n${applied.map((m) => `  ${m}`).join('\n')}`
+          : 'Database is up to date.',
+      );
       return 0;
     }),
 };

@@ -12,7 +12,12 @@ const DEFAULT_FILE = 'openapi.json';
 export async function renderOpenApi(config: AppConfig, logger: Logger): Promise<string> {
   const pglite = new PGlite();
   const app = await createApiApp(
-    { ...config, database: { kind: 'embedded', dataDir: 'memory://' }, jobs: { ...config.jobs, kind: 'in-process' } as AppConfig['jobs'], heartbeatIntervalMs: 0 },
+    {
+      ...config,
+      database: { kind: 'embedded', dataDir: 'memory://' },
+      jobs: { ...config.jobs, kind: 'in-process' } as AppConfig['jobs'],
+      heartbeatIntervalMs: 0,
+    },
     logger,
     { pglite },
   );

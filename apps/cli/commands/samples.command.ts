@@ -7,7 +7,8 @@ import { UsageError, type CliCommand } from '../command';
 export const samplesVerifyCommand: CliCommand = {
   name: 'samples:verify',
   usage: 'samples:verify <sample id> [--json]',
-  summary: 'Recompute a dip sample from its period, plan version and seed; exit 1 naming each difference if it does not match',
+  summary:
+    'Recompute a dip sample from its period, plan version and seed; exit 1 naming each difference if it does not match',
   async run(args, env) {
     const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' } } });
     if (positionals.length !== 1 || !isUuid(positionals[0])) throw new UsageError('give one sample id');
@@ -16,7 +17,9 @@ export const samplesVerifyCommand: CliCommand = {
       if (values.json) env.out(JSON.stringify(result, null, 2));
       else {
         const now = result.eligibleCount.now === null ? 'not recomputed' : `${result.eligibleCount.now} now`;
-        env.out(`${result.verified ? 'Verified' : 'NOT VERIFIED'}: sample ${result.sampleId} (${result.algorithmVersion}); ${result.eligibleCount.stored} eligible then, ${now}`);
+        env.out(
+          `${result.verified ? 'Verified' : 'NOT VERIFIED'}: sample ${result.sampleId} (${result.algorithmVersion}); ${result.eligibleCount.stored} eligible then, ${now}`,
+        );
         for (const d of result.differences) env.out(`  - ${d}`);
         for (const i of result.missingItems) env.out(`  missing: ${i.recordKind} ${i.recordId} (${i.reason})`);
         for (const i of result.unexpectedItems) env.out(`  unexpected: ${i.recordKind} ${i.recordId} (${i.reason})`);
@@ -31,14 +34,29 @@ export const samplesDrawCommand: CliCommand = {
   usage: 'samples:draw --period YYYY-MM [--plan <id>] [--seed S] [--issue]',
   summary: 'Draw a dip sample as the scheduler does (every team of the plan); --issue issues it at once',
   async run(args, env) {
-    const { values } = parseArgs({ args, options: { period: { type: 'string' }, plan: { type: 'string' }, seed: { type: 'string' }, issue: { type: 'boolean' } } });
+    const { values } = parseArgs({
+      args,
+      options: {
+        period: { type: 'string' },
+        plan: { type: 'string' },
+        seed: { type: 'string' },
+        issue: { type: 'boolean' },
+      },
+    });
     if (!values.period) throw new UsageError('--period is required, e.g. --period 2024-05');
     return withCliContext(env.config, env.logger, async (app) => {
       const samples = app.get(DipSamplesService);
-      let sample = await samples.draw({ system: true }, { period: values.period!, planId: values.plan, seed: values.seed });
+      let sample = await samples.draw(
+        { system: true },
+        { period: values.period!, planId: values.plan, seed: values.seed },
+      );
       if (values.issue) sample = await samples.issue({ system: true }, sample.id, sample.version);
-      env.out(`${sample.status} sample ${sample.id}: ${sample.period}, plan "${sample.plan.name}" v${sample.plan.version}, seed ${sample.seed}`);
-      env.out(`  ${sample.eligibleCount} eligible; ${sample.items.length} selected (${sample.items.filter((i) => i.reason !== 'random').length} targeted); fingerprint ${sample.populationFingerprint}`);
+      env.out(
+        `${sample.status} sample ${sample.id}: ${sample.period}, plan "${sample.plan.name}" v${sample.plan.version}, seed ${sample.seed}`,
+      );
+      env.out(
+        `  ${sample.eligibleCount} eligible; ${sample.items.length} selected (${sample.items.filter((i) => i.reason !== 'random').length} targeted); fingerprint ${sample.populationFingerprint}`,
+      );
       return 0;
     });
   },
@@ -47,7 +65,8 @@ export const samplesDrawCommand: CliCommand = {
 export const retentionCheckCommand: CliCommand = {
   name: 'retention:check',
   usage: 'retention:check',
-  summary: 'Run the BWV retention check now: warn about selected footage expiring without a confirmed hold; mark footage already gone',
+  summary:
+    'Run the BWV retention check now: warn about selected footage expiring without a confirmed hold; mark footage already gone',
   async run(_args, env) {
     return withCliContext(env.config, env.logger, async (app) => {
       const result = await app.get(RetentionService).check();

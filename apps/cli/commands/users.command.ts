@@ -7,7 +7,9 @@ import { UsageError, type CliCommand } from '../command';
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 export const usersCreateCommand: CliCommand = {
@@ -32,7 +34,14 @@ export const usersCreateCommand: CliCommand = {
     const password = values['password-stdin'] || !process.stdin.isTTY ? await readStdin() : undefined;
     return withCliContext(env.config, env.logger, async (app) => {
       const { user, generatedPassword } = await app.get(UsersService).create(
-        { username: values.username!, displayName: values.name, roles: values.role!, teams: values.team, areas: values.area, password: password || undefined },
+        {
+          username: values.username!,
+          displayName: values.name,
+          roles: values.role!,
+          teams: values.team,
+          areas: values.area,
+          password: password || undefined,
+        },
         SYSTEM_ACTOR,
       );
       env.out(`Created ${user.username} (${user.roles.join(', ')}) id=${user.id}`);
@@ -71,7 +80,10 @@ export const auditVerifyCommand: CliCommand = {
       const result = await app.get(AuditService).verify();
       if (values.json) env.out(JSON.stringify(result, null, 2));
       else if (result.verified) env.out(`Audit trail verified: ${result.checked} events, chain intact.`);
-      else env.out(`Audit trail BROKEN at event seq=${result.firstBreak!.seq} id=${result.firstBreak!.id}: ${result.firstBreak!.reason}`);
+      else
+        env.out(
+          `Audit trail BROKEN at event seq=${result.firstBreak!.seq} id=${result.firstBreak!.id}: ${result.firstBreak!.reason}`,
+        );
       return result.verified ? 0 : 1;
     });
   },

@@ -4,7 +4,11 @@ import { APP_CONFIG, DomainError, isUuid, type AppConfig } from '@scrutiny/core'
 import { isPoliceWide, type Actor } from '../actor';
 
 /** Kinds of case a user can be scoped to, and the table each lives in. */
-export const CASE_TABLES = { stop_search: 'stop_searches', vehicle_stop: 'vehicle_stops', use_of_force: 'use_of_force_reports' } as const;
+export const CASE_TABLES = {
+  stop_search: 'stop_searches',
+  vehicle_stop: 'vehicle_stops',
+  use_of_force: 'use_of_force_reports',
+} as const;
 export const CASE_KINDS = Object.keys(CASE_TABLES) as CaseKind[];
 export type CaseKind = keyof typeof CASE_TABLES;
 
@@ -13,7 +17,9 @@ export type CaseKind = keyof typeof CASE_TABLES;
  * for a LATERAL join or an EXISTS over rows that point at a case by kind and id.
  */
 export function caseColumnsSql(kindExpr: string, idExpr: string, columns: string): string {
-  return Object.entries(CASE_TABLES).map(([kind, table]) => `SELECT ${columns} FROM ${table} WHERE ${kindExpr} = '${kind}' AND id = ${idExpr}`).join(' UNION ALL ');
+  return Object.entries(CASE_TABLES)
+    .map(([kind, table]) => `SELECT ${columns} FROM ${table} WHERE ${kindExpr} = '${kind}' AND id = ${idExpr}`)
+    .join(' UNION ALL ');
 }
 
 /** A predicate to AND into a query over a case table aliased `alias`, or "all"/"none". */
@@ -99,29 +105,48 @@ export class AccessService {
     if (!valid.length) return views;
     const table = CASE_TABLES[kind];
     if (isPoliceWide(actor)) {
-      const rows = (await this.dataSource.query(`SELECT id FROM ${table} WHERE id = ANY($1::uuid[])`, [valid])) as { id: string }[];
+      const rows = (await this.dataSource.query(`SELECT id FROM ${table} WHERE id = ANY($1::uuid[])`, [valid])) as {
+        id: string;
+      }[];
       for (const r of rows) views.set(r.id, { kind: 'full' });
       return views;
     }
     const panelMember = actor.roles.includes('internal_panel') || actor.roles.includes('external_panel');
     const params: unknown[] = [valid];
     if (panelMember) params.push(actor.id);
-    const police = this.scope({ ...actor, roles: actor.roles.filter((r) => r === 'supervisor') }, 'c', params.length + 1, kind);
+    const police = this.scope(
+      { ...actor, roles: actor.roles.filter((r) => r === 'supervisor') },
+      'c',
+      params.length + 1,
+      kind,
+    );
     if (police.kind === 'where') params.push(...police.params);
     const rows = (await this.dataSource.query(
       `SELECT c.id,
          ${police.kind === 'where' ? police.sql : 'false'} AS via_police,
-         ${panelMember
-           ? `(SELECT json_build_object('panelId', p.id, 'kind', p.kind, 'showGrounds', p.show_grounds)
+         ${
+           panelMember
+             ? `(SELECT json_build_object('panelId', p.id, 'kind', p.kind, 'showGrounds', p.show_grounds)
                FROM ${this.memberAgenda(kind, 'c.id', '$2::uuid')}
                ORDER BY (p.kind = 'internal') DESC, p.id LIMIT 1)`
-           : 'NULL'} AS via_panel
+             : 'NULL'
+         } AS via_panel
        FROM ${table} c WHERE c.id = ANY($1::uuid[])`,
       params,
-    )) as { id: string; via_police: boolean; via_panel: { panelId: string; kind: string; showGrounds: boolean } | null }[];
+    )) as {
+      id: string;
+      via_police: boolean;
+      via_panel: { panelId: string; kind: string; showGrounds: boolean } | null;
+    }[];
     for (const r of rows) {
       if (r.via_police || r.via_panel?.kind === 'internal') views.set(r.id, { kind: 'full' });
-      else if (r.via_panel) views.set(r.id, { kind: 'pseudonymised', panelId: r.via_panel.panelId, key: this.config.pseudonymKey, showGrounds: r.via_panel.showGrounds });
+      else if (r.via_panel)
+        views.set(r.id, {
+          kind: 'pseudonymised',
+          panelId: r.via_panel.panelId,
+          key: this.config.pseudonymKey,
+          showGrounds: r.via_panel.showGrounds,
+        });
     }
     return views;
   }

@@ -11,7 +11,10 @@ export type AccessRule = { kind: 'public' } | { kind: 'permission'; permission: 
 
 /** No authentication: probes, sign-in, token refresh. */
 export const Public = () =>
-  applyDecorators(SetMetadata(ACCESS_RULE, { kind: 'public' } satisfies AccessRule), ApiExtension('x-access', { public: true }));
+  applyDecorators(
+    SetMetadata(ACCESS_RULE, { kind: 'public' } satisfies AccessRule),
+    ApiExtension('x-access', { public: true }),
+  );
 
 /**
  * The permission a route needs (Permission.SELF: any signed-in user). Sets the guard's rule and documents it
@@ -23,7 +26,9 @@ export const Authorize = (permission: Permission) =>
     ApiBearerAuth(),
     ApiExtension('x-access', { permission }),
     ApiUnauthorizedResponse({ description: 'Missing, invalid or expired access token (problem+json)' }),
-    ...(permission === Permission.SELF ? [] : [ApiForbiddenResponse({ description: `Requires permission \`${permission}\` (problem+json)` })]),
+    ...(permission === Permission.SELF
+      ? []
+      : [ApiForbiddenResponse({ description: `Requires permission \`${permission}\` (problem+json)` })]),
   );
 
 /** The signed-in actor (set by the access guard). */

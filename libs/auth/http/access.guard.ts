@@ -38,9 +38,15 @@ export class AccessGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_RULE, [context.getHandler(), context.getClass()]);
+    const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_RULE, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
     if (!rule) {
-      this.logger.error({ handler: `${context.getClass().name}.${context.getHandler().name}` }, 'route has no access rule: refused');
+      this.logger.error(
+        { handler: `${context.getClass().name}.${context.getHandler().name}` },
+        'route has no access rule: refused',
+      );
       throw new DomainError('FORBIDDEN', 'This route has no access rule');
     }
     if (rule.kind === 'public') return true;

@@ -24,7 +24,11 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
 
   async validate(claims: AccessTokenClaims): Promise<Actor> {
     const actor = await this.auth.actorFor(claims);
-    if (!actor) throw new DomainError('UNAUTHENTICATED', 'This session has ended (account disabled or password reset); sign in again');
+    if (!actor)
+      throw new DomainError(
+        'UNAUTHENTICATED',
+        'This session has ended (account disabled or password reset); sign in again',
+      );
     return actor;
   }
 }

@@ -50,12 +50,19 @@ export class AuthService {
     const user = await this.dataSource.getRepository(User).findOneBy({ username });
     if (!user) {
       await dummyVerify(password);
-      await this.audit.record(SYSTEM_ACTOR, { action: 'auth.login.failed', details: { username, reason: 'unknown user' } });
+      await this.audit.record(SYSTEM_ACTOR, {
+        action: 'auth.login.failed',
+        details: { username, reason: 'unknown user' },
+      });
       throw new DomainError('UNAUTHENTICATED', INVALID_CREDENTIALS);
     }
     const now = this.clock.now();
     if (user.lockedUntil && user.lockedUntil > now) {
-      await this.audit.record(actorOf(user), { action: 'auth.login.failed', target: { type: 'user', id: user.id }, details: { reason: 'locked' } });
+      await this.audit.record(actorOf(user), {
+        action: 'auth.login.failed',
+        target: { type: 'user', id: user.id },
+        details: { reason: 'locked' },
+      });
       throw this.locked(user.lockedUntil);
     }
     if (!(await verifyPassword(user.passwordHash, password))) {
@@ -64,12 +71,20 @@ export class AuthService {
       throw new DomainError('UNAUTHENTICATED', INVALID_CREDENTIALS);
     }
     if (user.disabledAt) {
-      await this.audit.record(actorOf(user), { action: 'auth.login.failed', target: { type: 'user', id: user.id }, details: { reason: 'disabled' } });
+      await this.audit.record(actorOf(user), {
+        action: 'auth.login.failed',
+        target: { type: 'user', id: user.id },
+        details: { reason: 'disabled' },
+      });
       throw new DomainError('UNAUTHENTICATED', 'This account is disabled; ask an administrator');
     }
     return this.dataSource.transaction(async (m) => {
       await m.getRepository(User).update({ id: user.id }, { failedLoginCount: 0, lockedUntil: null });
-      await this.audit.record(actorOf(user), { action: 'auth.login.succeeded', target: { type: 'user', id: user.id } }, m);
+      await this.audit.record(
+        actorOf(user),
+        { action: 'auth.login.succeeded', target: { type: 'user', id: user.id } },
+        m,
+      );
       return this.issue(m, user, randomUUID());
     });
   }
@@ -78,18 +93,26 @@ export class AuthService {
   async refresh(presented: string): Promise<TokenPair> {
     const now = this.clock.now();
     const outcome = await this.dataSource.transaction(async (m) => {
-      const token = await m.getRepository(RefreshToken).findOne({ where: { tokenHash: sha256(presented) }, lock: { mode: 'pessimistic_write' } });
+      const token = await m
+        .getRepository(RefreshToken)
+        .findOne({ where: { tokenHash: sha256(presented) }, lock: { mode: 'pessimistic_write' } });
       if (!token || token.revokedAt || token.expiresAt <= now) return { error: INVALID_REFRESH } as const;
       const user = await m.getRepository(User).findOneBy({ id: token.userId });
       if (!user || user.disabledAt) return { error: INVALID_REFRESH } as const;
       if (token.usedAt) {
         await this.revokeFamily(m, token.familyId);
-        await this.audit.record(actorOf(user), {
-          action: 'auth.refresh.reuse_detected',
-          target: { type: 'user', id: user.id },
-          details: { familyId: token.familyId, tokenId: token.id },
-        }, m);
-        return { error: 'This refresh token was already used; every session from that sign-in has been ended. Sign in again.' } as const;
+        await this.audit.record(
+          actorOf(user),
+          {
+            action: 'auth.refresh.reuse_detected',
+            target: { type: 'user', id: user.id },
+            details: { familyId: token.familyId, tokenId: token.id },
+          },
+          m,
+        );
+        return {
+          error: 'This refresh token was already used; every session from that sign-in has been ended. Sign in again.',
+        } as const;
       }
       await m.getRepository(RefreshToken).update({ id: token.id }, { usedAt: now });
       return { pair: await this.issue(m, user, token.familyId) } as const;
@@ -132,7 +155,12 @@ export class AuthService {
       tokenHash: sha256(refreshToken),
       expiresAt: new Date(this.clock.now().getTime() + this.config.auth.refreshTokenTtlSeconds * 1000),
     });
-    const claims: AccessTokenClaims = { sub: user.id, username: user.username, roles: user.roles, sv: user.sessionVersion };
+    const claims: AccessTokenClaims = {
+      sub: user.id,
+      username: user.username,
+      roles: user.roles,
+      sv: user.sessionVersion,
+    };
     const accessToken = await this.jwt.signAsync(claims, {
       algorithm: 'HS256',
       expiresIn: this.config.auth.accessTokenTtlSeconds,
@@ -158,11 +186,19 @@ export class AuthService {
         lockedUntil = new Date(now.getTime() + this.config.auth.loginLockoutSeconds * 1000);
         await m.getRepository(User).update({ id: user.id }, { failedLoginCount: 0, lockedUntil });
       }
-      await this.audit.record(actorOf(user), {
-        action: 'auth.login.failed',
-        target: { type: 'user', id: user.id },
-        details: { reason: 'wrong password', failures, ...(lockedUntil ? { lockedUntil: lockedUntil.toISOString() } : {}) },
-      }, m);
+      await this.audit.record(
+        actorOf(user),
+        {
+          action: 'auth.login.failed',
+          target: { type: 'user', id: user.id },
+          details: {
+            reason: 'wrong password',
+            failures,
+            ...(lockedUntil ? { lockedUntil: lockedUntil.toISOString() } : {}),
+          },
+        },
+        m,
+      );
       return lockedUntil;
     });
   }
@@ -176,6 +212,11 @@ export class AuthService {
   }
 
   private async revokeFamily(m: EntityManager, familyId: string): Promise<void> {
-    await m.createQueryBuilder().update(RefreshToken).set({ revokedAt: () => 'now()' }).where('family_id = :familyId AND revoked_at IS NULL', { familyId }).execute();
+    await m
+      .createQueryBuilder()
+      .update(RefreshToken)
+      .set({ revokedAt: () => 'now()' })
+      .where('family_id = :familyId AND revoked_at IS NULL', { familyId })
+      .execute();
   }
 }

@@ -22,8 +22,18 @@ export function dummyVerify(password: string): Promise<boolean> {
 }
 
 const COMMON = new Set([
-  'password1234', 'password12345', 'password123456', '123456789012', 'qwertyuiop12', 'letmein12345',
-  'iloveyou1234', 'welcome12345', 'administrator', 'changeme1234', 'passw0rd1234', 'police123456',
+  'password1234',
+  'password12345',
+  'password123456',
+  '123456789012',
+  'qwertyuiop12',
+  'letmein12345',
+  'iloveyou1234',
+  'welcome12345',
+  'administrator',
+  'changeme1234',
+  'passw0rd1234',
+  'police123456',
 ]);
 
 export const PASSWORD_MIN_LENGTH = 12;

@@ -51,7 +51,8 @@ export class UsersService {
   async create(command: CreateUserCommand, actor: AuditActor): Promise<{ user: UserView; generatedPassword?: string }> {
     const username = command.username.trim().toLowerCase();
     const errors: FieldError[] = [];
-    if (!USERNAME_PATTERN.test(username)) errors.push({ field: 'username', message: '3–64 of a-z, 0-9, ".", "_", "-", starting with a letter or digit' });
+    if (!USERNAME_PATTERN.test(username))
+      errors.push({ field: 'username', message: '3–64 of a-z, 0-9, ".", "_", "-", starting with a letter or digit' });
     const roles = checkRoles(command.roles, errors);
     const password = command.password ?? generatePassword();
     if (command.password !== undefined) errors.push(...passwordProblems(command.password, username));
@@ -59,7 +60,9 @@ export class UsersService {
     const passwordHash = await hashPassword(password);
     return this.dataSource.transaction(async (m) => {
       if (await m.getRepository(User).existsBy({ username })) {
-        throw new DomainError('CONFLICT', `A user named "${username}" already exists`, { errors: [{ field: 'username', message: 'is taken' }] });
+        throw new DomainError('CONFLICT', `A user named "${username}" already exists`, {
+          errors: [{ field: 'username', message: 'is taken' }],
+        });
       }
       const user = await m.getRepository(User).save(
         m.getRepository(User).create({
@@ -71,7 +74,11 @@ export class UsersService {
           areas: command.areas ?? [],
         }),
       );
-      await this.audit.record(actor, { action: 'user.created', target: { type: 'user', id: user.id }, after: auditSnapshot(user) }, m);
+      await this.audit.record(
+        actor,
+        { action: 'user.created', target: { type: 'user', id: user.id }, after: auditSnapshot(user) },
+        m,
+      );
       return { user: toUserView(user), ...(command.password === undefined ? { generatedPassword: password } : {}) };
     });
   }
@@ -98,14 +105,25 @@ export class UsersService {
 
   async setDisabled(id: string, disabled: boolean, actor: AuditActor): Promise<UserView> {
     if (disabled && actor.id === id) throw new DomainError('CONFLICT', 'You cannot disable your own account');
-    return this.change(id, undefined, actor, disabled ? 'user.disabled' : 'user.enabled', (user) => {
-      user.disabledAt = disabled ? (user.disabledAt ?? new Date()) : null;
-      if (disabled) user.sessionVersion += 1;
-    }, (m) => (disabled ? this.revokeAllRefreshTokens(m, id) : Promise.resolve()));
+    return this.change(
+      id,
+      undefined,
+      actor,
+      disabled ? 'user.disabled' : 'user.enabled',
+      (user) => {
+        user.disabledAt = disabled ? (user.disabledAt ?? new Date()) : null;
+        if (disabled) user.sessionVersion += 1;
+      },
+      (m) => (disabled ? this.revokeAllRefreshTokens(m, id) : Promise.resolve()),
+    );
   }
 
   /** Sets a new password (or generates one), ends every session, and clears any lockout. */
-  async resetPassword(id: string, password: string | undefined, actor: AuditActor): Promise<{ user: UserView; generatedPassword?: string }> {
+  async resetPassword(
+    id: string,
+    password: string | undefined,
+    actor: AuditActor,
+  ): Promise<{ user: UserView; generatedPassword?: string }> {
     const user = await this.load(this.dataSource.manager, id);
     const next = password ?? generatePassword();
     if (password !== undefined) {
@@ -113,13 +131,20 @@ export class UsersService {
       if (problems.length) throw DomainError.validation(problems);
     }
     const passwordHash = await hashPassword(next);
-    const view = await this.change(id, undefined, actor, 'user.password_reset', (u) => {
-      u.passwordHash = passwordHash;
-      u.passwordChangedAt = new Date();
-      u.sessionVersion += 1;
-      u.failedLoginCount = 0;
-      u.lockedUntil = null;
-    }, (m) => this.revokeAllRefreshTokens(m, id));
+    const view = await this.change(
+      id,
+      undefined,
+      actor,
+      'user.password_reset',
+      (u) => {
+        u.passwordHash = passwordHash;
+        u.passwordChangedAt = new Date();
+        u.sessionVersion += 1;
+        u.failedLoginCount = 0;
+        u.lockedUntil = null;
+      },
+      (m) => this.revokeAllRefreshTokens(m, id),
+    );
     return { user: view, ...(password === undefined ? { generatedPassword: next } : {}) };
   }
 
@@ -134,9 +159,13 @@ export class UsersService {
     return this.dataSource.transaction(async (m) => {
       const user = await this.load(m, id, true);
       if (expectedVersion !== undefined && user.version !== expectedVersion) {
-        throw new DomainError('VERSION_CONFLICT', `User ${id} was changed by someone else (version ${user.version}, you sent ${expectedVersion}); reload and try again`, {
-          extensions: { currentVersion: user.version },
-        });
+        throw new DomainError(
+          'VERSION_CONFLICT',
+          `User ${id} was changed by someone else (version ${user.version}, you sent ${expectedVersion}); reload and try again`,
+          {
+            extensions: { currentVersion: user.version },
+          },
+        );
       }
       const before = auditSnapshot(user);
       mutate(user);
@@ -149,12 +178,19 @@ export class UsersService {
 
   private async load(m: EntityManager, id: string, lock = false): Promise<User> {
     if (!isUuid(id)) throw DomainError.notFound('User', id);
-    const user = await m.getRepository(User).findOne({ where: { id }, ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
+    const user = await m
+      .getRepository(User)
+      .findOne({ where: { id }, ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
     if (!user) throw DomainError.notFound('User', id);
     return user;
   }
 
   private async revokeAllRefreshTokens(m: EntityManager, userId: string): Promise<void> {
-    await m.createQueryBuilder().update(RefreshToken).set({ revokedAt: () => 'now()' }).where('user_id = :userId AND revoked_at IS NULL', { userId }).execute();
+    await m
+      .createQueryBuilder()
+      .update(RefreshToken)
+      .set({ revokedAt: () => 'now()' })
+      .where('user_id = :userId AND revoked_at IS NULL', { userId })
+      .execute();
   }
 }

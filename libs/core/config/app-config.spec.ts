@@ -42,10 +42,20 @@ describe('loadConfig', () => {
 
   it('in production requires the JWT secret and refuses the embedded database', () => {
     expect(problemsOf({ NODE_ENV: 'production' }).sort()).toEqual(['DATABASE_URL', 'JWT_SECRET', 'PSEUDONYM_KEY']);
-    expect(problemsOf({ NODE_ENV: 'production', JWT_SECRET: 'short', DATABASE_URL: 'postgres://x/y', PSEUDONYM_KEY: 'k'.repeat(32) })).toEqual([
-      'JWT_SECRET',
-    ]);
-    const ok = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), DATABASE_URL: 'postgres://x/y', PSEUDONYM_KEY: 'k'.repeat(32) });
+    expect(
+      problemsOf({
+        NODE_ENV: 'production',
+        JWT_SECRET: 'short',
+        DATABASE_URL: 'postgres://x/y',
+        PSEUDONYM_KEY: 'k'.repeat(32),
+      }),
+    ).toEqual(['JWT_SECRET']);
+    const ok = loadConfig({
+      NODE_ENV: 'production',
+      JWT_SECRET: 'x'.repeat(32),
+      DATABASE_URL: 'postgres://x/y',
+      PSEUDONYM_KEY: 'k'.repeat(32),
+    });
     expect(ok.jwtSecretIsEphemeral).toBe(false);
   });
 
@@ -53,9 +63,15 @@ describe('loadConfig', () => {
     expect(loadConfig({}).demo.enabled).toBe(true);
     expect(loadConfig({ DATABASE_URL: 'postgres://x/y' }).demo.enabled).toBe(false);
     expect(loadConfig({ DATABASE_URL: 'postgres://x/y', DEMO_DATA: 'true' }).demo.enabled).toBe(true);
-    expect(problemsOf({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), DATABASE_URL: 'postgres://x/y', PSEUDONYM_KEY: 'k'.repeat(32), DEMO_DATA: 'true' })).toEqual([
-      'DEMO_DATA',
-    ]);
+    expect(
+      problemsOf({
+        NODE_ENV: 'production',
+        JWT_SECRET: 'x'.repeat(32),
+        DATABASE_URL: 'postgres://x/y',
+        PSEUDONYM_KEY: 'k'.repeat(32),
+        DEMO_DATA: 'true',
+      }),
+    ).toEqual(['DEMO_DATA']);
     expect(problemsOf({ DEMO_PASSWORD: 'short' })).toEqual(['DEMO_PASSWORD']);
     expect(loadConfig({}).demo.records).toBe(true);
     expect(loadConfig({ DEMO_RECORDS: 'false' }).demo).toMatchObject({ enabled: true, records: false });

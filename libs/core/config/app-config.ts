@@ -3,8 +3,7 @@ import * as path from 'node:path';
 import { envSchema, type Env } from './env.schema';
 
 export type DatabaseConfig =
-  | { kind: 'postgres'; url: string; poolSize: number }
-  | { kind: 'embedded'; dataDir: string };
+  { kind: 'postgres'; url: string; poolSize: number } | { kind: 'embedded'; dataDir: string };
 
 export type JobsConfig =
   | { kind: 'bullmq'; redisUrl: string; prefix: string; attempts: number; backoffMs: number; concurrency: number }
@@ -27,7 +26,12 @@ export interface AppConfig {
   jobs: JobsConfig;
   heartbeatIntervalMs: number;
   shutdownTimeoutMs: number;
-  sampling: { bwvRetentionDays: number; holdWarningDays: number; scheduleIntervalMs: number; retentionCheckIntervalMs: number };
+  sampling: {
+    bwvRetentionDays: number;
+    holdWarningDays: number;
+    scheduleIntervalMs: number;
+    retentionCheckIntervalMs: number;
+  };
   bwvLinkTemplate: string;
   /** Present in production (required there); generated per process elsewhere so tokens die with it. */
   jwtSecret: string;
@@ -48,9 +52,7 @@ export interface AppConfig {
 
 export class ConfigError extends Error {
   constructor(readonly problems: { variable: string; message: string }[]) {
-    super(
-      'Invalid configuration:\n' + problems.map((p) => `  - ${p.variable}: ${p.message}`).join('\n'),
-    );
+    super('Invalid configuration:\n' + problems.map((p) => `  - ${p.variable}: ${p.message}`).join('\n'));
     this.name = 'ConfigError';
   }
 }
@@ -78,7 +80,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     );
   }
   const env = parsed.data;
-  const origins = env.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
+  const origins = env.CORS_ORIGINS.split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
   const jobDefaults = { attempts: env.JOB_ATTEMPTS, backoffMs: env.JOB_BACKOFF_MS, concurrency: env.JOB_CONCURRENCY };
   return {
     env: env.NODE_ENV,

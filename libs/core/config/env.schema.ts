@@ -6,13 +6,16 @@ const url = (protocols: string[]) =>
   z
     .string()
     .min(1)
-    .refine((value) => {
-      try {
-        return protocols.includes(new URL(value).protocol);
-      } catch {
-        return false;
-      }
-    }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+    .refine(
+      (value) => {
+        try {
+          return protocols.includes(new URL(value).protocol);
+        } catch {
+          return false;
+        }
+      },
+      `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`,
+    );
 
 /**
  * Every environment variable the system reads, in one place. Empty strings count as "not set" so that
@@ -28,7 +31,10 @@ export const envSchema = z
     DATA_DIR: z.string().min(1).default('./data'),
     DATABASE_POOL_SIZE: positiveInt.max(100).default(10),
     REDIS_URL: url(['redis:', 'rediss:']).optional(),
-    QUEUE_PREFIX: z.string().regex(/^[a-zA-Z0-9:_-]+$/, 'letters, digits, ":", "_" and "-" only').default('scrutiny'),
+    QUEUE_PREFIX: z
+      .string()
+      .regex(/^[a-zA-Z0-9:_-]+$/, 'letters, digits, ":", "_" and "-" only')
+      .default('scrutiny'),
     JOB_ATTEMPTS: positiveInt.max(25).default(5),
     JOB_BACKOFF_MS: positiveInt.default(2000),
     JOB_CONCURRENCY: positiveInt.max(64).default(4),
@@ -38,7 +44,10 @@ export const envSchema = z
     /** Where a clip reference opens in the force's evidence system: {reference} and {redacted} are filled in. */
     BWV_LINK_TEMPLATE: z
       .string()
-      .refine((v) => v.includes('{reference}') && /^https?:\/\//.test(v), 'must be an http(s) URL containing {reference}')
+      .refine(
+        (v) => v.includes('{reference}') && /^https?:\/\//.test(v),
+        'must be an http(s) URL containing {reference}',
+      )
       .default('https://evidence.example.invalid/clips/{reference}?redacted={redacted}'),
     /** Warn this many days before a selected clip expires without a confirmed hold. */
     BWV_HOLD_WARNING_DAYS: z.coerce.number().int().min(1).max(365).default(7),
@@ -60,7 +69,10 @@ export const envSchema = z
     CORS_ORIGINS: z.string().default(''),
     RATE_LIMIT_PER_MINUTE: positiveInt.default(300),
     IMPORT_MAX_MB: positiveInt.max(2048).default(50),
-    BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'a size such as 1mb or 512kb').default('1mb'),
+    BODY_LIMIT: z
+      .string()
+      .regex(/^\d+(b|kb|mb)$/i, 'a size such as 1mb or 512kb')
+      .default('1mb'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
   })
@@ -70,10 +82,18 @@ export const envSchema = z
       ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required when NODE_ENV=production' });
     }
     if (!env.PSEUDONYM_KEY) {
-      ctx.addIssue({ code: 'custom', path: ['PSEUDONYM_KEY'], message: 'is required when NODE_ENV=production (it keys the officer tokens external panels see)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['PSEUDONYM_KEY'],
+        message: 'is required when NODE_ENV=production (it keys the officer tokens external panels see)',
+      });
     }
     if (env.DEMO_DATA === 'true') {
-      ctx.addIssue({ code: 'custom', path: ['DEMO_DATA'], message: 'demo users and data are refused when NODE_ENV=production' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DEMO_DATA'],
+        message: 'demo users and data are refused when NODE_ENV=production',
+      });
     }
     if (!env.DATABASE_URL) {
       ctx.addIssue({

@@ -22,10 +22,8 @@ export class DomainError extends Error {
   }
 
   static validation(errors: FieldError[], detail?: string): DomainError {
-    return new DomainError(
-      'VALIDATION_FAILED',
-      detail ?? errors.map((e) => `${e.field}: ${e.message}`).join('; '),
-      { errors },
-    );
+    return new DomainError('VALIDATION_FAILED', detail ?? errors.map((e) => `${e.field}: ${e.message}`).join('; '), {
+      errors,
+    });
   }
 }

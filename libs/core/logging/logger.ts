@@ -9,15 +9,18 @@ import { executionContext } from '../context/request-context';
 export function createLogger(level: string, base: Record<string, unknown> = {}, fd: 1 | 2 = 1): Logger {
   return pino(
     {
-    level,
-    base: { service: 'scrutiny', ...base },
-    timestamp: pino.stdTimeFunctions.isoTime,
-    formatters: { level: (label) => ({ level: label }) },
-    mixin: () => {
-      const ctx = executionContext.current();
-      return ctx ? { ...ctx } : {};
-    },
-    redact: { paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.token'], censor: '[redacted]' },
+      level,
+      base: { service: 'scrutiny', ...base },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      mixin: () => {
+        const ctx = executionContext.current();
+        return ctx ? { ...ctx } : {};
+      },
+      redact: {
+        paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.token'],
+        censor: '[redacted]',
+      },
     },
     pino.destination({ fd, sync: fd === 2 }),
   );

@@ -2,7 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
-import { QUEUE_NAMES, type EnqueuedJob, type EnqueueOptions, type JobDefinition, type QueueName } from '../job-definition';
+import {
+  QUEUE_NAMES,
+  type EnqueuedJob,
+  type EnqueueOptions,
+  type JobDefinition,
+  type QueueName,
+} from '../job-definition';
 import { JobQueue, type QueueHealth } from '../job-queue';
 import { prepareEnqueue } from './validate-enqueue';
 
@@ -37,7 +43,11 @@ export class BullMqJobQueue extends JobQueue {
 
   async schedule<P>(def: JobDefinition<P>, everyMs: number, payload: P): Promise<void> {
     const { envelope } = prepareEnqueue(def, payload, {});
-    await this.queue(def.queue).upsertJobScheduler(`${def.queue}.${def.name}`, { every: everyMs }, { name: def.name, data: envelope });
+    await this.queue(def.queue).upsertJobScheduler(
+      `${def.queue}.${def.name}`,
+      { every: everyMs },
+      { name: def.name, data: envelope },
+    );
   }
 
   async health(): Promise<QueueHealth> {
@@ -45,7 +55,10 @@ export class BullMqJobQueue extends JobQueue {
       const counts: Record<string, number> = {};
       for (const name of QUEUE_NAMES) {
         // With Redis down, commands wait in the client's offline queue: bound the wait.
-        const c = await withTimeout(this.queue(name).getJobCounts('waiting', 'active', 'delayed', 'failed'), HEALTH_TIMEOUT_MS);
+        const c = await withTimeout(
+          this.queue(name).getJobCounts('waiting', 'active', 'delayed', 'failed'),
+          HEALTH_TIMEOUT_MS,
+        );
         for (const [state, n] of Object.entries(c)) counts[state] = (counts[state] ?? 0) + n;
       }
       return { ok: true, kind: 'bullmq', counts };

@@ -103,7 +103,8 @@ export class InProcessJobQueue extends JobQueue implements BeforeApplicationShut
         .record(job, 'Interrupted by shutdown before it could complete', job.attempt)
         .catch((error: unknown) => this.logger.error({ err: error, jobId: job.id }, 'could not save interrupted job'));
     }
-    if (unfinished.length) this.logger.warn({ count: unfinished.length }, 'jobs interrupted by shutdown were moved to the dead letters');
+    if (unfinished.length)
+      this.logger.warn({ count: unfinished.length }, 'jobs interrupted by shutdown were moved to the dead letters');
   }
 
   private isKnown(id: string): boolean {

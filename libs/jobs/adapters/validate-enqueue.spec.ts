@@ -12,10 +12,12 @@ describe('prepareEnqueue', () => {
   });
 
   it('keeps a caller-chosen id (idempotent enqueue) and refuses unsafe ones', () => {
-    expect(prepareEnqueue(Job, { sampleId: '6f1c1a39-3c47-4f8e-9d55-3f2b9f4d1c11' }, { jobId: 'draw.plan-1.2024-05' }).id).toBe(
-      'draw.plan-1.2024-05',
+    expect(
+      prepareEnqueue(Job, { sampleId: '6f1c1a39-3c47-4f8e-9d55-3f2b9f4d1c11' }, { jobId: 'draw.plan-1.2024-05' }).id,
+    ).toBe('draw.plan-1.2024-05');
+    expect(() => prepareEnqueue(Job, { sampleId: '6f1c1a39-3c47-4f8e-9d55-3f2b9f4d1c11' }, { jobId: 'a:b' })).toThrow(
+      /jobId/,
     );
-    expect(() => prepareEnqueue(Job, { sampleId: '6f1c1a39-3c47-4f8e-9d55-3f2b9f4d1c11' }, { jobId: 'a:b' })).toThrow(/jobId/);
   });
 
   it('names the bad payload field', () => {

@@ -22,7 +22,8 @@ export class FailedJobsService {
   async retry(id: string): Promise<{ jobId: string }> {
     this.assertId(id);
     const failure = await this.store.get(id);
-    if (failure.status !== 'failed') throw new DomainError('CONFLICT', `Failed job ${id} was already ${failure.status}`);
+    if (failure.status !== 'failed')
+      throw new DomainError('CONFLICT', `Failed job ${id} was already ${failure.status}`);
     const registered = this.registry.find(failure.queue, failure.name);
     if (!registered) throw new DomainError('UNPROCESSABLE', `No handler for ${failure.queue}/${failure.name} any more`);
     const payload = registered.def.schema.parse(failure.envelope.data);

@@ -27,7 +27,11 @@ export class HeartbeatHandler implements JobHandler<HeartbeatPayload> {
   async handle(_payload: HeartbeatPayload, context: JobContext): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       const repo = manager.getRepository(MaintenanceHeartbeat);
-      await repo.insert({ jobId: context.jobId, processedBy: `${os.hostname()}:${process.pid}`, enqueuedAt: context.enqueuedAt });
+      await repo.insert({
+        jobId: context.jobId,
+        processedBy: `${os.hostname()}:${process.pid}`,
+        enqueuedAt: context.enqueuedAt,
+      });
       await repo.delete({ ranAt: LessThan(new Date(Date.now() - KEEP_DAYS * 86_400_000)) });
     });
   }
@@ -40,7 +44,12 @@ export class HeartbeatReader {
   async latest(): Promise<{ jobId: string; processedBy: string; ranAt: Date; lagMs: number } | null> {
     const [row] = await this.dataSource.getRepository(MaintenanceHeartbeat).find({ order: { ranAt: 'DESC' }, take: 1 });
     return row
-      ? { jobId: row.jobId, processedBy: row.processedBy, ranAt: row.ranAt, lagMs: row.ranAt.getTime() - row.enqueuedAt.getTime() }
+      ? {
+          jobId: row.jobId,
+          processedBy: row.processedBy,
+          ranAt: row.ranAt,
+          lagMs: row.ranAt.getTime() - row.enqueuedAt.getTime(),
+        }
       : null;
   }
 }

@@ -11,7 +11,11 @@ export interface AreaRef {
 }
 
 /** An area by ONS code or (for forces) data.police.uk id; `force` restricts it to police force areas. */
-export async function findArea(q: Queryable, key: string, options: { force?: boolean } = {}): Promise<AreaRef | undefined> {
+export async function findArea(
+  q: Queryable,
+  key: string,
+  options: { force?: boolean } = {},
+): Promise<AreaRef | undefined> {
   const [row] = (await q.query(
     `SELECT code, name, level, police_uk_id FROM areas WHERE (code = $1 OR police_uk_id = $1)${options.force ? ` AND level = 'force'` : ''}`,
     [key.trim()],
@@ -56,7 +60,10 @@ export async function ensureOfficers(q: Queryable, officers: readonly OfficerRef
   const merged = new Map<string, { forceCode: string; teamCode: string | null }>();
   for (const o of officers) {
     const seen = merged.get(o.reference);
-    merged.set(o.reference, { forceCode: seen?.forceCode ?? o.forceCode, teamCode: o.teamCode ?? seen?.teamCode ?? null });
+    merged.set(o.reference, {
+      forceCode: seen?.forceCode ?? o.forceCode,
+      teamCode: o.teamCode ?? seen?.teamCode ?? null,
+    });
   }
   if (!merged.size) return new Map();
   // One row per reference (ON CONFLICT DO UPDATE cannot touch a row twice), in a fixed order so concurrent writers lock alike.

@@ -29,7 +29,11 @@ export async function ensurePoliceForceAreas(m: EntityManager): Promise<void> {
     `INSERT INTO areas (code, name, level, parent_code, police_uk_id)
      SELECT code, name, 'force', NULL, police_uk_id FROM unnest($1::text[], $2::text[], $3::text[]) AS t(code, name, police_uk_id)
      ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, police_uk_id = EXCLUDED.police_uk_id`,
-    [POLICE_FORCE_AREAS.map((f) => f.code), POLICE_FORCE_AREAS.map((f) => f.name), POLICE_FORCE_AREAS.map((f) => f.policeUkId)],
+    [
+      POLICE_FORCE_AREAS.map((f) => f.code),
+      POLICE_FORCE_AREAS.map((f) => f.name),
+      POLICE_FORCE_AREAS.map((f) => f.policeUkId),
+    ],
   );
 }
 
@@ -44,7 +48,12 @@ export async function importCensus(m: EntityManager, input: CensusImportInput): 
   await ensurePoliceForceAreas(m);
   const forces = new Set<string>(POLICE_FORCE_AREAS.map((f) => f.code));
   const known = new Map<string, string>(
-    ((await m.query(`SELECT code, parent_code FROM areas WHERE level = 'local_authority'`)) as { code: string; parent_code: string }[]).map((r) => [r.code, r.parent_code]),
+    (
+      (await m.query(`SELECT code, parent_code FROM areas WHERE level = 'local_authority'`)) as {
+        code: string;
+        parent_code: string;
+      }[]
+    ).map((r) => [r.code, r.parent_code]),
   );
   const forceOf = (code: string): string | undefined => {
     const direct = lookup.get(code);
@@ -132,7 +141,9 @@ export async function recomputeAggregates(m: EntityManager, censusYear: number):
 
 /** The built-in Census 2021 populations for every authority and force; skipped when already present. */
 export async function seedBuiltInReferenceData(dataSource: DataSource): Promise<void> {
-  const [present] = (await dataSource.query(`SELECT 1 FROM population_benchmarks WHERE source = $1 LIMIT 1`, [BUILT_IN_SOURCE])) as unknown[];
+  const [present] = (await dataSource.query(`SELECT 1 FROM population_benchmarks WHERE source = $1 LIMIT 1`, [
+    BUILT_IN_SOURCE,
+  ])) as unknown[];
   if (present) return;
   await dataSource.transaction(async (m) => {
     const result = await importCensus(m, {
@@ -142,7 +153,9 @@ export async function seedBuiltInReferenceData(dataSource: DataSource): Promise<
       source: BUILT_IN_SOURCE,
     });
     if (result.unassigned.length || result.problems.length) {
-      throw new Error(`Built-in reference data is inconsistent: ${JSON.stringify({ unassigned: result.unassigned, problems: result.problems })}`);
+      throw new Error(
+        `Built-in reference data is inconsistent: ${JSON.stringify({ unassigned: result.unassigned, problems: result.problems })}`,
+      );
     }
   });
 }

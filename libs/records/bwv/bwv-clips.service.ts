@@ -1,6 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AccessService, CASE_KINDS, isPoliceWide, officerToken, roundToHour, type Actor, type CaseKind, type CaseView } from '@scrutiny/auth';
+import {
+  AccessService,
+  CASE_KINDS,
+  isPoliceWide,
+  officerToken,
+  roundToHour,
+  type Actor,
+  type CaseKind,
+  type CaseView,
+} from '@scrutiny/auth';
 import { AuditService } from '@scrutiny/audit';
 import { APP_CONFIG, DomainError, isUuid, uuidv7, type AppConfig, type FieldError } from '@scrutiny/core';
 import { BWV_STATUSES } from './bwv-clip.entity';
@@ -92,17 +101,29 @@ export class BwvClipsService {
 
   async create(actor: Actor, input: BwvClipInput): Promise<BwvClipView> {
     const errors: FieldError[] = [];
-    if (!/^[A-Za-z0-9._:/-]{1,128}$/.test(input.reference ?? '')) errors.push({ field: 'reference', message: '1–128 of letters, digits and . _ : / -' });
-    input = { ...input, retentionExpiresAt: input.retentionExpiresAt ?? (Date.parse(input.recordedAt) ? new Date(Date.parse(input.recordedAt) + this.config.sampling.bwvRetentionDays * 86_400_000).toISOString() : null) };
+    if (!/^[A-Za-z0-9._:/-]{1,128}$/.test(input.reference ?? ''))
+      errors.push({ field: 'reference', message: '1–128 of letters, digits and . _ : / -' });
+    input = {
+      ...input,
+      retentionExpiresAt:
+        input.retentionExpiresAt ??
+        (Date.parse(input.recordedAt)
+          ? new Date(Date.parse(input.recordedAt) + this.config.sampling.bwvRetentionDays * 86_400_000).toISOString()
+          : null),
+    };
     for (const f of ['recordedAt', 'retentionExpiresAt'] as const) {
-      if (!input[f] || Number.isNaN(Date.parse(input[f]))) errors.push({ field: f, message: 'must be an ISO 8601 date-time' });
+      if (!input[f] || Number.isNaN(Date.parse(input[f])))
+        errors.push({ field: f, message: 'must be an ISO 8601 date-time' });
     }
-    if (!errors.length && Date.parse(input.retentionExpiresAt!) < Date.parse(input.recordedAt)) errors.push({ field: 'retentionExpiresAt', message: 'must not be before recordedAt' });
+    if (!errors.length && Date.parse(input.retentionExpiresAt!) < Date.parse(input.recordedAt))
+      errors.push({ field: 'retentionExpiresAt', message: 'must not be before recordedAt' });
     const status = input.status ?? 'available';
-    if (!(BWV_STATUSES as readonly string[]).includes(status)) errors.push({ field: 'status', message: `must be one of ${BWV_STATUSES.join(', ')}` });
+    if (!(BWV_STATUSES as readonly string[]).includes(status))
+      errors.push({ field: 'status', message: `must be one of ${BWV_STATUSES.join(', ')}` });
     if (!input.links?.length) errors.push({ field: 'links', message: 'a clip must cover at least one case' });
     input.links?.forEach((l, i) => {
-      if (!(CASE_KINDS as string[]).includes(l.kind)) errors.push({ field: `links.${i}.kind`, message: `must be one of ${CASE_KINDS.join(', ')}` });
+      if (!(CASE_KINDS as string[]).includes(l.kind))
+        errors.push({ field: `links.${i}.kind`, message: `must be one of ${CASE_KINDS.join(', ')}` });
       if (!isUuid(l.id)) errors.push({ field: `links.${i}.id`, message: 'must be a case id' });
     });
     const force = await findArea(this.dataSource, input.force ?? '', { force: true });
@@ -118,18 +139,43 @@ export class BwvClipsService {
     const id = uuidv7();
     await this.dataSource.transaction(async (m) => {
       if (((await m.query(`SELECT 1 FROM bwv_clips WHERE reference = $1`, [input.reference])) as unknown[]).length) {
-        throw new DomainError('CONFLICT', `A clip with reference ${input.reference} is already recorded`, { errors: [{ field: 'reference', message: 'is already recorded' }] });
+        throw new DomainError('CONFLICT', `A clip with reference ${input.reference} is already recorded`, {
+          errors: [{ field: 'reference', message: 'is already recorded' }],
+        });
       }
-      const officerId = input.officerReference ? await ensureOfficer(m, { reference: input.officerReference, forceCode: force!.code }) : null;
+      const officerId = input.officerReference
+        ? await ensureOfficer(m, { reference: input.officerReference, forceCode: force!.code })
+        : null;
       await m.query(
         `INSERT INTO bwv_clips (id, reference, force_code, officer_id, device_id, recorded_at, duration_seconds, retention_expires_at, status, version)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1)`,
-        [id, input.reference, force!.code, officerId, input.deviceId ?? null, input.recordedAt, input.durationSeconds ?? null, input.retentionExpiresAt, status],
+        [
+          id,
+          input.reference,
+          force!.code,
+          officerId,
+          input.deviceId ?? null,
+          input.recordedAt,
+          input.durationSeconds ?? null,
+          input.retentionExpiresAt,
+          status,
+        ],
       );
       for (const l of input.links) {
-        await m.query(`INSERT INTO bwv_clip_links (clip_id, case_kind, case_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [id, l.kind, l.id]);
+        await m.query(
+          `INSERT INTO bwv_clip_links (clip_id, case_kind, case_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+          [id, l.kind, l.id],
+        );
       }
-      await this.audit.record(actor, { action: 'bwv.created', target: { type: 'bwv_clip', id }, after: { reference: input.reference, links: input.links, status } }, m);
+      await this.audit.record(
+        actor,
+        {
+          action: 'bwv.created',
+          target: { type: 'bwv_clip', id },
+          after: { reference: input.reference, links: input.links, status },
+        },
+        m,
+      );
     });
     const [row] = (await this.dataSource.query(`${SELECT} WHERE b.id = $1`, [id])) as ClipRow[];
     return toView(row, { kind: 'full' });
@@ -141,7 +187,11 @@ export class BwvClipsService {
     const [row] = (await this.dataSource.query(`${SELECT} WHERE b.id = $1`, [id])) as ClipRow[];
     const view = row ? await this.bestView(actor, row.links) : null;
     if (!row || !view) throw DomainError.notFound('BWV clip', id);
-    await this.audit.record(actor, { action: 'bwv.viewed', target: { type: 'bwv_clip', id }, details: { reference: row.reference, view: view.kind } });
+    await this.audit.record(actor, {
+      action: 'bwv.viewed',
+      target: { type: 'bwv_clip', id },
+      details: { reference: row.reference, view: view.kind },
+    });
     return toView(row, view);
   }
 
@@ -165,8 +215,14 @@ export class BwvClipsService {
       )) as { redacted: boolean }[];
       redacted = policy?.redacted ?? true;
     }
-    const url = this.config.bwvLinkTemplate.replaceAll('{reference}', encodeURIComponent(row.reference)).replaceAll('{redacted}', String(redacted));
-    await this.audit.record(actor, { action: 'bwv.opened', target: { type: 'bwv_clip', id }, details: { reference: row.reference, redacted, view: view.kind } });
+    const url = this.config.bwvLinkTemplate
+      .replaceAll('{reference}', encodeURIComponent(row.reference))
+      .replaceAll('{redacted}', String(redacted));
+    await this.audit.record(actor, {
+      action: 'bwv.opened',
+      target: { type: 'bwv_clip', id },
+      details: { reference: row.reference, redacted, view: view.kind },
+    });
     return { url, redacted, reference: row.reference };
   }
 
@@ -190,7 +246,15 @@ export class BwvClipsService {
     )) as ClipRow[];
     await this.dataSource.transaction(async (m) => {
       for (const r of rows) {
-        await this.audit.record(actor, { action: 'bwv.viewed', target: { type: 'bwv_clip', id: r.id }, details: { reference: r.reference, via: { kind, id: caseId }, view: view.kind } }, m);
+        await this.audit.record(
+          actor,
+          {
+            action: 'bwv.viewed',
+            target: { type: 'bwv_clip', id: r.id },
+            details: { reference: r.reference, via: { kind, id: caseId }, view: view.kind },
+          },
+          m,
+        );
       }
     });
     return rows.map((r) => toView(r, view));
@@ -199,7 +263,11 @@ export class BwvClipsService {
   private async bestView(actor: Actor, links: { kind: string; id: string }[]): Promise<CaseView | null> {
     let best: CaseView | null = null;
     for (const kind of CASE_KINDS) {
-      const views = await this.access.viewsFor(actor, kind, links.filter((l) => l.kind === kind).map((l) => l.id));
+      const views = await this.access.viewsFor(
+        actor,
+        kind,
+        links.filter((l) => l.kind === kind).map((l) => l.id),
+      );
       for (const v of views.values()) if (!best || v.kind === 'full') best = v;
     }
     return best;

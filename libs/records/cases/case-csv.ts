@@ -22,7 +22,12 @@ export function templateColumns(spec: CaseKindSpec): string[] {
 /** Refuses a header that lacks a required column or has one the template does not know (columns may be in any order). */
 export function checkTemplateHeader(spec: CaseKindSpec, cells: string[]): string | null {
   const known = templateColumns(spec);
-  const got = cells.map((c) => c.replace(/^\uFEFF/, '').trim().toLowerCase());
+  const got = cells.map((c) =>
+    c
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .toLowerCase(),
+  );
   const unknown = got.filter((c) => !known.includes(c));
   const required = ['reference', 'occurred_at', ...spec.fields.filter((f) => f.required).map((f) => f.column)];
   const missing = required.filter((c) => !got.includes(c));
@@ -34,7 +39,9 @@ export function checkTemplateHeader(spec: CaseKindSpec, cells: string[]): string
     unknown.length ? `unknown column(s) ${unknown.map((c) => `"${c.slice(0, 40)}"`).join(', ')};` : '',
     repeated.length ? `repeated column(s) ${repeated.join(', ')};` : '',
     `the template's columns are ${known.join(', ')}`,
-  ].filter(Boolean).join(' ');
+  ]
+    .filter(Boolean)
+    .join(' ');
 }
 
 const NUMBER = /^-?\d+(\.\d+)?$/;
@@ -51,7 +58,12 @@ export interface TemplateHeader {
 
 /** The header row of a template file, indexed (a checked header: checkTemplateHeader refuses repeated columns). */
 export function templateHeader(cells: readonly string[]): TemplateHeader {
-  const names = cells.map((c) => c.replace(/^\uFEFF/, '').trim().toLowerCase());
+  const names = cells.map((c) =>
+    c
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .toLowerCase(),
+  );
   const index = new Map<string, number>();
   names.forEach((name, i) => {
     if (!index.has(name)) index.set(name, i);
@@ -64,9 +76,16 @@ export function templateHeader(cells: readonly string[]): TemplateHeader {
  * header (lower-cased names, or templateHeader's index of it, which an importer builds once per file); the force
  * comes from the import, not the file.
  */
-export function parseTemplateRow(spec: CaseKindSpec, header: readonly string[] | TemplateHeader, cells: string[], force: string, now = Date.now()): { input: CaseInput } | { rejections: RowRejection[] } {
+export function parseTemplateRow(
+  spec: CaseKindSpec,
+  header: readonly string[] | TemplateHeader,
+  cells: string[],
+  force: string,
+  now = Date.now(),
+): { input: CaseInput } | { rejections: RowRejection[] } {
   const { width, index } = 'width' in header ? header : templateHeader(header);
-  if (cells.length !== width) return { rejections: [{ field: '(row)', reason: `expected ${width} columns, found ${cells.length}` }] };
+  if (cells.length !== width)
+    return { rejections: [{ field: '(row)', reason: `expected ${width} columns, found ${cells.length}` }] };
   const rejections: RowRejection[] = [];
   const cell = (column: string) => {
     const i = index.get(column);
@@ -88,14 +107,19 @@ export function parseTemplateRow(spec: CaseKindSpec, header: readonly string[] |
     officerReference: cell('officer_reference') || null,
     teamCode: cell('team_code') || null,
   };
-  if (!input.reference) rejections.push({ field: 'reference', reason: 'is required (the force’s own id for the record, which makes re-imports safe)' });
+  if (!input.reference)
+    rejections.push({
+      field: 'reference',
+      reason: 'is required (the force’s own id for the record, which makes re-imports safe)',
+    });
   for (const f of spec.fields) {
     const parsed = parseCell(f, cell(f.column));
     if ('problem' in parsed) rejections.push({ field: f.column, reason: parsed.problem });
     else input[f.name] = parsed.value;
   }
   const problemColumns = new Set(rejections.map((r) => r.field));
-  for (const e of checkCaseInput(spec, input, 'column', now)) if (!problemColumns.has(e.field)) rejections.push({ field: e.field, reason: e.message });
+  for (const e of checkCaseInput(spec, input, 'column', now))
+    if (!problemColumns.has(e.field)) rejections.push({ field: e.field, reason: e.message });
   return rejections.length ? { rejections } : { input };
 }
 
@@ -116,7 +140,12 @@ export function renderTemplateRow(spec: CaseKindSpec, v: CaseRecordView): string
 
 /** A stop search view as a data.police.uk row. */
 export function renderStopSearchAsPoliceUk(v: CaseRecordView): string[] {
-  const s = v.subject as { gender: string | null; ageRange: string | null; selfDefinedEthnicity: string | null; officerDefinedEthnicity: string | null };
+  const s = v.subject as {
+    gender: string | null;
+    ageRange: string | null;
+    selfDefinedEthnicity: string | null;
+    officerDefinedEthnicity: string | null;
+  };
   const text = (name: string) => v[name] as string | null;
   const bool = (name: string) => v[name] as boolean | null;
   return renderPoliceUkRow({

@@ -62,13 +62,21 @@ export function bindValue(field: CaseField, value: unknown): unknown {
 }
 
 /** Problems with the kind-specific values of one record, each naming its field (API name, or column for the CSV). */
-export function checkFields(fields: readonly CaseField[], input: Record<string, unknown>, naming: 'name' | 'column' = 'name'): FieldError[] {
+export function checkFields(
+  fields: readonly CaseField[],
+  input: Record<string, unknown>,
+  naming: 'name' | 'column' = 'name',
+): FieldError[] {
   const errors: FieldError[] = [];
   for (const f of fields) {
     const field = f[naming];
     const value = input[f.name];
     const oneOf = () => `must be one of ${f.vocabulary!.join(', ')}`;
-    if (value === undefined || value === null || (f.type === 'codes' && Array.isArray(value) && !value.length && f.required)) {
+    if (
+      value === undefined ||
+      value === null ||
+      (f.type === 'codes' && Array.isArray(value) && !value.length && f.required)
+    ) {
       if (f.required) errors.push({ field, message: 'is required' });
       continue;
     }
@@ -82,7 +90,11 @@ export function checkFields(fields: readonly CaseField[], input: Record<string, 
           break;
         }
         const bad = value.filter((v) => typeof v !== 'string' || !f.vocabulary!.includes(v));
-        if (bad.length) errors.push({ field, message: `unknown value${bad.length > 1 ? 's' : ''} ${bad.map((b) => `"${String(b).slice(0, 40)}"`).join(', ')}: ${oneOf()}` });
+        if (bad.length)
+          errors.push({
+            field,
+            message: `unknown value${bad.length > 1 ? 's' : ''} ${bad.map((b) => `"${String(b).slice(0, 40)}"`).join(', ')}: ${oneOf()}`,
+          });
         else if (new Set(value).size !== value.length) errors.push({ field, message: 'lists a value twice' });
         break;
       }
@@ -91,7 +103,8 @@ export function checkFields(fields: readonly CaseField[], input: Record<string, 
         break;
       case 'text':
         if (typeof value !== 'string') errors.push({ field, message: 'must be text' });
-        else if (f.maxLength && value.length > f.maxLength) errors.push({ field, message: `must be at most ${f.maxLength} characters` });
+        else if (f.maxLength && value.length > f.maxLength)
+          errors.push({ field, message: `must be at most ${f.maxLength} characters` });
         break;
       case 'case-link':
         if (typeof value !== 'string' || !isUuid(value)) errors.push({ field, message: 'must be a case id (uuid)' });
@@ -105,13 +118,30 @@ export function checkFields(fields: readonly CaseField[], input: Record<string, 
         value.forEach((t: unknown, i) => {
           const use = t as Partial<TacticUse> | null;
           const at = naming === 'name' ? `${field}.${i}` : field;
-          if (!use || typeof use !== 'object' || typeof use.tactic !== 'string' || !f.vocabulary!.includes(use.tactic)) {
-            errors.push({ field: naming === 'name' ? `${at}.tactic` : at, message: `unknown tactic "${String(use?.tactic ?? '').slice(0, 40)}": ${oneOf()}` });
+          if (
+            !use ||
+            typeof use !== 'object' ||
+            typeof use.tactic !== 'string' ||
+            !f.vocabulary!.includes(use.tactic)
+          ) {
+            errors.push({
+              field: naming === 'name' ? `${at}.tactic` : at,
+              message: `unknown tactic "${String(use?.tactic ?? '').slice(0, 40)}": ${oneOf()}`,
+            });
           } else if (seen.has(use.tactic)) {
             errors.push({ field: naming === 'name' ? `${at}.tactic` : at, message: `"${use.tactic}" is listed twice` });
           } else seen.add(use.tactic);
-          if (use && typeof use === 'object' && use.effective !== null && use.effective !== undefined && typeof use.effective !== 'boolean') {
-            errors.push({ field: naming === 'name' ? `${at}.effective` : at, message: 'effective must be true, false or null (not recorded)' });
+          if (
+            use &&
+            typeof use === 'object' &&
+            use.effective !== null &&
+            use.effective !== undefined &&
+            typeof use.effective !== 'boolean'
+          ) {
+            errors.push({
+              field: naming === 'name' ? `${at}.effective` : at,
+              message: 'effective must be true, false or null (not recorded)',
+            });
           }
         });
         break;
@@ -139,7 +169,15 @@ export function parseCell(f: CaseField, raw: string): { value: unknown } | { pro
     case 'case-link':
       return { value: cell === '' ? null : cell };
     case 'codes':
-      return { value: cell === '' ? [] : cell.split(';').map((c) => c.trim()).filter(Boolean) };
+      return {
+        value:
+          cell === ''
+            ? []
+            : cell
+                .split(';')
+                .map((c) => c.trim())
+                .filter(Boolean),
+      };
     case 'boolean': {
       const value = parseYesNo(cell);
       return value === undefined ? { problem: `"${cell.slice(0, 40)}" is not yes, no or blank` } : { value };
@@ -147,10 +185,14 @@ export function parseCell(f: CaseField, raw: string): { value: unknown } | { pro
     case 'tactics': {
       if (cell === '') return { value: [] };
       const uses: TacticUse[] = [];
-      for (const part of cell.split(';').map((p) => p.trim()).filter(Boolean)) {
+      for (const part of cell
+        .split(';')
+        .map((p) => p.trim())
+        .filter(Boolean)) {
         const [tactic, effective = ''] = part.split(':');
         const parsed = parseYesNo(effective);
-        if (parsed === undefined) return { problem: `"${part.slice(0, 60)}": effectiveness must be yes, no or blank (tactic:yes)` };
+        if (parsed === undefined)
+          return { problem: `"${part.slice(0, 60)}": effectiveness must be yes, no or blank (tactic:yes)` };
         uses.push({ tactic: tactic.trim(), effective: parsed });
       }
       return { value: uses };
@@ -167,7 +209,9 @@ export function renderCell(f: CaseField, value: unknown): string {
     case 'boolean':
       return value ? 'yes' : 'no';
     case 'tactics':
-      return (value as TacticUse[]).map((t) => `${t.tactic}:${t.effective === null ? '' : t.effective ? 'yes' : 'no'}`).join(';');
+      return (value as TacticUse[])
+        .map((t) => `${t.tactic}:${t.effective === null ? '' : t.effective ? 'yes' : 'no'}`)
+        .join(';');
     default:
       return String(value);
   }

@@ -34,15 +34,34 @@ export interface CaseKindSpec {
 }
 
 /** The force's pseudonymous reference for the person (finds repeat encounters); never shown to external panels. */
-const SUBJECT_REFERENCE = (group: string): CaseField => ({ name: 'subjectReference', column: 'subject_reference', type: 'text', maxLength: 64, group, pseudonymised: 'hide' });
+const SUBJECT_REFERENCE = (group: string): CaseField => ({
+  name: 'subjectReference',
+  column: 'subject_reference',
+  type: 'text',
+  maxLength: 64,
+  group,
+  pseudonymised: 'hide',
+});
 
 /** The person stopped as stop searches and vehicle stops record them: both ethnicities, nested under `group`. */
 function personFields(group: string): CaseField[] {
   return [
     { name: 'gender', column: 'gender', type: 'code', vocabulary: GENDERS, group },
     { name: 'ageRange', column: 'age_range', type: 'code', vocabulary: AGE_RANGES, group },
-    { name: 'selfDefinedEthnicity', column: 'self_defined_ethnicity', type: 'code', vocabulary: SELF_DEFINED_CODES, group },
-    { name: 'officerDefinedEthnicity', column: 'officer_defined_ethnicity', type: 'code', vocabulary: OFFICER_DEFINED, group },
+    {
+      name: 'selfDefinedEthnicity',
+      column: 'self_defined_ethnicity',
+      type: 'code',
+      vocabulary: SELF_DEFINED_CODES,
+      group,
+    },
+    {
+      name: 'officerDefinedEthnicity',
+      column: 'officer_defined_ethnicity',
+      type: 'code',
+      vocabulary: OFFICER_DEFINED,
+      group,
+    },
     SUBJECT_REFERENCE(group),
   ];
 }
@@ -83,7 +102,13 @@ export const VEHICLE_STOP: CaseKindSpec = {
     { name: 'reasonDetail', column: 'reason_detail', type: 'text', maxLength: 4000, pseudonymised: 'grounds' },
     { name: 'outcome', column: 'outcome', type: 'code', vocabulary: VEHICLE_STOP_OUTCOMES },
     ...personFields('driver'),
-    { name: 'linkedStopSearchId', column: 'linked_stop_search_id', type: 'case-link', links: 'stop_search', pseudonymised: 'hide' },
+    {
+      name: 'linkedStopSearchId',
+      column: 'linked_stop_search_id',
+      type: 'case-link',
+      links: 'stop_search',
+      pseudonymised: 'hide',
+    },
     { name: 'bwvActivatedBeforeEncounter', column: 'bwv_activated_before_encounter', type: 'boolean' },
   ],
   filters: {
@@ -107,10 +132,28 @@ export const USE_OF_FORCE: CaseKindSpec = {
     { name: 'officerAssaulted', column: 'officer_assaulted', type: 'boolean', group: 'injuries' },
     { name: 'gender', column: 'gender', type: 'code', vocabulary: GENDERS, group: 'subject' },
     { name: 'ageRange', column: 'age_range', type: 'code', vocabulary: UOF_AGE_RANGES, group: 'subject' },
-    { name: 'perceivedEthnicity', column: 'perceived_ethnicity', type: 'code', vocabulary: ETHNIC_GROUPS, group: 'subject' },
-    { name: 'perceivedDisability', column: 'perceived_disability', type: 'code', vocabulary: UOF_DISABILITIES, group: 'subject' },
+    {
+      name: 'perceivedEthnicity',
+      column: 'perceived_ethnicity',
+      type: 'code',
+      vocabulary: ETHNIC_GROUPS,
+      group: 'subject',
+    },
+    {
+      name: 'perceivedDisability',
+      column: 'perceived_disability',
+      type: 'code',
+      vocabulary: UOF_DISABILITIES,
+      group: 'subject',
+    },
     SUBJECT_REFERENCE('subject'),
-    { name: 'linkedStopSearchId', column: 'linked_stop_search_id', type: 'case-link', links: 'stop_search', pseudonymised: 'hide' },
+    {
+      name: 'linkedStopSearchId',
+      column: 'linked_stop_search_id',
+      type: 'case-link',
+      links: 'stop_search',
+      pseudonymised: 'hide',
+    },
     { name: 'bwvActivated', column: 'bwv_activated', type: 'boolean' },
   ],
   filters: {

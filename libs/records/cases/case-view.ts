@@ -53,8 +53,14 @@ export function toCaseView(spec: CaseKindSpec, r: CaseRow, view: CaseView): Case
     areaCode: pseudonymised ? r.district_code : r.area_code,
     occurredAt: pseudonymised ? roundToHour(r.occurred_at) : r.occurred_at.toISOString(),
     period: r.period.slice(0, 7),
-    location: !pseudonymised && r.latitude !== null && r.longitude !== null ? { latitude: r.latitude, longitude: r.longitude } : null,
-    officer: r.officer_reference && view.kind === 'pseudonymised' ? officerToken(view.key, view.panelId, r.officer_reference) : r.officer_reference,
+    location:
+      !pseudonymised && r.latitude !== null && r.longitude !== null
+        ? { latitude: r.latitude, longitude: r.longitude }
+        : null,
+    officer:
+      r.officer_reference && view.kind === 'pseudonymised'
+        ? officerToken(view.key, view.panelId, r.officer_reference)
+        : r.officer_reference,
     teamCode: pseudonymised ? null : r.team_code,
     source: r.source,
     version: r.version,
@@ -62,7 +68,11 @@ export function toCaseView(spec: CaseKindSpec, r: CaseRow, view: CaseView): Case
   };
   for (const f of spec.fields) {
     let value = r[f.column] ?? (f.type === 'codes' || f.type === 'tactics' ? [] : null);
-    if (view.kind === 'pseudonymised' && (f.pseudonymised === 'hide' || (f.pseudonymised === 'grounds' && !view.showGrounds))) value = null;
+    if (
+      view.kind === 'pseudonymised' &&
+      (f.pseudonymised === 'hide' || (f.pseudonymised === 'grounds' && !view.showGrounds))
+    )
+      value = null;
     if (f.group) ((out[f.group] ??= {}) as Record<string, unknown>)[f.name] = value;
     else out[f.name] = value;
   }

@@ -78,7 +78,6 @@ function decodeCursor(cursor: string): [string, string] {
   throw DomainError.validation([{ field: 'cursor', message: 'is not a cursor from a previous page' }]);
 }
 
-
 /**
  * Case records of every kind (stop searches, vehicle stops, use-of-force reports), driven by each kind's spec:
  * scoped lists and reads (every one audited), create and replace with optimistic locking, and the filtered set in
@@ -108,9 +107,16 @@ export class CasesService {
       params,
     )) as CaseRow[];
     const page = rows.slice(0, limit);
-    const views = await this.access.viewsFor(actor, kind, page.map((r) => r.id));
+    const views = await this.access.viewsFor(
+      actor,
+      kind,
+      page.map((r) => r.id),
+    );
     const shown = page.filter((r) => views.has(r.id));
-    await this.audit.record(actor, { action: `${kind}.listed`, details: { filter: { ...filter, cursor: undefined }, ids: shown.map((r) => r.id) } });
+    await this.audit.record(actor, {
+      action: `${kind}.listed`,
+      details: { filter: { ...filter, cursor: undefined }, ids: shown.map((r) => r.id) },
+    });
     return {
       items: shown.map((r) => toCaseView(spec, r, views.get(r.id)!)),
       nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]) : null,
@@ -122,7 +128,11 @@ export class CasesService {
     const view = await caseViewOf(this.access, actor, kind, id);
     const row = await this.read(this.dataSource, spec, id);
     if (!row) throw caseNotFound(kind, id);
-    await this.audit.record(actor, { action: `${kind}.viewed`, target: { type: kind, id }, details: { view: view.kind } });
+    await this.audit.record(actor, {
+      action: `${kind}.viewed`,
+      target: { type: kind, id },
+      details: { view: view.kind },
+    });
     return toCaseView(spec, row, view);
   }
 
@@ -140,7 +150,11 @@ export class CasesService {
         [id, ...values],
       );
       const row = (await this.read(m, spec, id))!;
-      await this.audit.record(actor, { action: `${kind}.created`, target: { type: kind, id }, after: toCaseView(spec, row, { kind: 'full' }) }, m);
+      await this.audit.record(
+        actor,
+        { action: `${kind}.created`, target: { type: kind, id }, after: toCaseView(spec, row, { kind: 'full' }) },
+        m,
+      );
     });
     return toCaseView(spec, (await this.read(this.dataSource, spec, id))!, { kind: 'full' });
   }
@@ -156,9 +170,13 @@ export class CasesService {
       const before = await this.read(m, spec, id, true);
       if (!before) throw caseNotFound(kind, id);
       if (before.version !== version) {
-        throw new DomainError('VERSION_CONFLICT', `${spec.noun} ${id} was changed by someone else (version ${before.version}, you sent ${version}); reload and try again`, {
-          extensions: { currentVersion: before.version },
-        });
+        throw new DomainError(
+          'VERSION_CONFLICT',
+          `${spec.noun} ${id} was changed by someone else (version ${before.version}, you sent ${version}); reload and try again`,
+          {
+            extensions: { currentVersion: before.version },
+          },
+        );
       }
       const values = await this.bind(m, spec, forceCode, input);
       await m.query(
@@ -168,12 +186,16 @@ export class CasesService {
         [id, ...values],
       );
       const after = (await this.read(m, spec, id))!;
-      await this.audit.record(actor, {
-        action: `${kind}.updated`,
-        target: { type: kind, id },
-        before: toCaseView(spec, before, { kind: 'full' }),
-        after: toCaseView(spec, after, { kind: 'full' }),
-      }, m);
+      await this.audit.record(
+        actor,
+        {
+          action: `${kind}.updated`,
+          target: { type: kind, id },
+          before: toCaseView(spec, before, { kind: 'full' }),
+          after: toCaseView(spec, after, { kind: 'full' }),
+        },
+        m,
+      );
     });
     return toCaseView(spec, (await this.read(this.dataSource, spec, id))!, { kind: 'full' });
   }
@@ -188,11 +210,20 @@ export class CasesService {
    * and `completed` (false when the client went away or the stream failed part-way). So a consumer must end it by
    * reading it to the end or by calling `return()` (a `for await` loop or `stream.pipeline` does either).
    */
-  async exportCsv(actor: Actor, kind: CaseKind, filter: CaseFilter, format: CsvFormat): Promise<AsyncGenerator<string>> {
+  async exportCsv(
+    actor: Actor,
+    kind: CaseKind,
+    filter: CaseFilter,
+    format: CsvFormat,
+  ): Promise<AsyncGenerator<string>> {
     const spec = CASE_KIND_SPECS[kind];
-    if (format === 'police-uk' && kind !== 'stop_search') throw DomainError.validation([{ field: 'format', message: 'police-uk is a stop-and-search format: use template' }]);
+    if (format === 'police-uk' && kind !== 'stop_search')
+      throw DomainError.validation([
+        { field: 'format', message: 'police-uk is a stop-and-search format: use template' },
+      ]);
     const header = format === 'police-uk' ? POLICE_UK_COLUMNS : templateColumns(spec);
-    const render = format === 'police-uk' ? renderStopSearchAsPoliceUk : (v: CaseRecordView) => renderTemplateRow(spec, v);
+    const render =
+      format === 'police-uk' ? renderStopSearchAsPoliceUk : (v: CaseRecordView) => renderTemplateRow(spec, v);
     const pages = await this.pages(actor, spec, filter);
     const { audit } = this;
     return (async function* () {
@@ -237,7 +268,9 @@ export class CasesService {
   }
 
   private read(q: Queryable, spec: CaseKindSpec, id: string, lock = false): Promise<CaseRow | undefined> {
-    return (q.query(`${selectFrom(spec)} WHERE c.id = $1${lock ? ' FOR UPDATE OF c' : ''}`, [id]) as Promise<CaseRow[]>).then((rows) => rows[0]);
+    return (
+      q.query(`${selectFrom(spec)} WHERE c.id = $1${lock ? ' FOR UPDATE OF c' : ''}`, [id]) as Promise<CaseRow[]>
+    ).then((rows) => rows[0]);
   }
 
   /** Runs a create or replace in one transaction; a reference the force already uses answers 409 naming the field. */
@@ -246,15 +279,21 @@ export class CasesService {
       await this.dataSource.transaction(work);
     } catch (error) {
       if (!isUniqueViolation(error, `uq_${spec.table}_reference`)) throw error;
-      throw new DomainError('CONFLICT', `Another ${spec.noun.toLowerCase()} of this force already has reference "${input.reference}"`, {
-        errors: [{ field: 'reference', message: 'is already used by another record of this force' }],
-      });
+      throw new DomainError(
+        'CONFLICT',
+        `Another ${spec.noun.toLowerCase()} of this force already has reference "${input.reference}"`,
+        {
+          errors: [{ field: 'reference', message: 'is already used by another record of this force' }],
+        },
+      );
     }
   }
 
   /** The values for writableColumns, in order (the officer is created if new). */
   private async bind(m: EntityManager, spec: CaseKindSpec, forceCode: string, input: CaseInput): Promise<unknown[]> {
-    const officerId = input.officerReference ? await ensureOfficer(m, { reference: input.officerReference, forceCode, teamCode: input.teamCode }) : null;
+    const officerId = input.officerReference
+      ? await ensureOfficer(m, { reference: input.officerReference, forceCode, teamCode: input.teamCode })
+      : null;
     return [
       forceCode,
       input.areaCode ?? null,
@@ -269,17 +308,32 @@ export class CasesService {
   }
 
   /** WHERE clauses for a filter within the actor's scope; `where: null` when the scope is empty. */
-  private async whereClause(actor: Actor, spec: CaseKindSpec, filter: CaseFilter): Promise<{ where: string[] | null; params: unknown[] }> {
+  private async whereClause(
+    actor: Actor,
+    spec: CaseKindSpec,
+    filter: CaseFilter,
+  ): Promise<{ where: string[] | null; params: unknown[] }> {
     const errors: FieldError[] = [];
     const { power, outcome, ethnicity } = spec.filters;
-    for (const f of ['from', 'to'] as const) if (filter[f] && !MONTH.test(filter[f])) errors.push({ field: f, message: 'must be a month, YYYY-MM' });
-    if (filter.from && filter.to && filter.from > filter.to) errors.push({ field: 'to', message: 'must not be before from' });
-    if (filter.ethnicity && !(ETHNIC_GROUPS as readonly string[]).includes(filter.ethnicity)) errors.push({ field: 'ethnicity', message: `must be one of ${ETHNIC_GROUPS.join(', ')}` });
-    if (filter.basis && filter.basis !== 'self' && filter.basis !== 'officer') errors.push({ field: 'basis', message: 'must be self or officer' });
-    if (filter.basis === 'self' && !ethnicity.self) errors.push({ field: 'basis', message: `${spec.noun.toLowerCase()}s record only the officer's perception of ethnicity: use basis=officer` });
-    if (filter.power && !power) errors.push({ field: 'power', message: `does not apply to ${spec.noun.toLowerCase()}s` });
-    else if (filter.power && !power!.vocabulary.includes(filter.power)) errors.push({ field: 'power', message: 'is not a known power (legislation code)' });
-    if (filter.outcome && !outcome.vocabulary.includes(filter.outcome)) errors.push({ field: 'outcome', message: `must be one of ${outcome.vocabulary.join(', ')}` });
+    for (const f of ['from', 'to'] as const)
+      if (filter[f] && !MONTH.test(filter[f])) errors.push({ field: f, message: 'must be a month, YYYY-MM' });
+    if (filter.from && filter.to && filter.from > filter.to)
+      errors.push({ field: 'to', message: 'must not be before from' });
+    if (filter.ethnicity && !(ETHNIC_GROUPS as readonly string[]).includes(filter.ethnicity))
+      errors.push({ field: 'ethnicity', message: `must be one of ${ETHNIC_GROUPS.join(', ')}` });
+    if (filter.basis && filter.basis !== 'self' && filter.basis !== 'officer')
+      errors.push({ field: 'basis', message: 'must be self or officer' });
+    if (filter.basis === 'self' && !ethnicity.self)
+      errors.push({
+        field: 'basis',
+        message: `${spec.noun.toLowerCase()}s record only the officer's perception of ethnicity: use basis=officer`,
+      });
+    if (filter.power && !power)
+      errors.push({ field: 'power', message: `does not apply to ${spec.noun.toLowerCase()}s` });
+    else if (filter.power && !power!.vocabulary.includes(filter.power))
+      errors.push({ field: 'power', message: 'is not a known power (legislation code)' });
+    if (filter.outcome && !outcome.vocabulary.includes(filter.outcome))
+      errors.push({ field: 'outcome', message: `must be one of ${outcome.vocabulary.join(', ')}` });
     if (errors.length) throw DomainError.validation(errors);
 
     const scope = this.access.scope(actor, 'c', 1, spec.kind);
@@ -295,17 +349,27 @@ export class CasesService {
     if (filter.to) where.push(`c.period <= ${p(`${filter.to}-01`)}::date`);
     if (filter.area) {
       const area = await findArea(this.dataSource, filter.area);
-      if (!area) throw DomainError.validation([{ field: 'area', message: `"${filter.area}" is not a known area code or force id` }]);
+      if (!area)
+        throw DomainError.validation([
+          { field: 'area', message: `"${filter.area}" is not a known area code or force id` },
+        ]);
       where.push(inAreaSql(area, p(area.code), { force: 'c.force_code', area: 'c.area_code' }));
     }
     if (filter.power) where.push(`c.${power!.column} = ${p(filter.power)}`);
-    if (filter.outcome) where.push(outcome.many ? `${p(filter.outcome)} = ANY(c.${outcome.column})` : `c.${outcome.column} = ${p(filter.outcome)}`);
+    if (filter.outcome)
+      where.push(
+        outcome.many ? `${p(filter.outcome)} = ANY(c.${outcome.column})` : `c.${outcome.column} = ${p(filter.outcome)}`,
+      );
     if (filter.bwv !== undefined) {
-      where.push(`${filter.bwv ? '' : 'NOT '}EXISTS (SELECT 1 FROM bwv_clip_links l WHERE l.case_kind = '${spec.kind}' AND l.case_id = c.id)`);
+      where.push(
+        `${filter.bwv ? '' : 'NOT '}EXISTS (SELECT 1 FROM bwv_clip_links l WHERE l.case_kind = '${spec.kind}' AND l.case_id = c.id)`,
+      );
     }
     if (filter.ethnicity) {
       if ((filter.basis ?? (ethnicity.self ? 'self' : 'officer')) === 'self') {
-        where.push(`c.${ethnicity.self} = ANY(${p(SELF_DEFINED_CATEGORIES.filter((c) => c.group === filter.ethnicity).map((c) => c.code))}::text[])`);
+        where.push(
+          `c.${ethnicity.self} = ANY(${p(SELF_DEFINED_CATEGORIES.filter((c) => c.group === filter.ethnicity).map((c) => c.code))}::text[])`,
+        );
       } else {
         where.push(`c.${ethnicity.officer} = ${p(filter.ethnicity)}`);
       }
@@ -320,18 +384,31 @@ export class CasesService {
     if (!force) errors.push({ field: 'force', message: 'is not a police force area (police.uk id or ONS code)' });
     if (input.areaCode) {
       const forceOfArea = (await areaForces(this.dataSource, [input.areaCode])).get(input.areaCode);
-      if (forceOfArea === undefined) errors.push({ field: 'areaCode', message: 'is not a known district or local authority code' });
-      else if (force && forceOfArea !== force.code) errors.push({ field: 'areaCode', message: `is not in ${force.name}` });
+      if (forceOfArea === undefined)
+        errors.push({ field: 'areaCode', message: 'is not a known district or local authority code' });
+      else if (force && forceOfArea !== force.code)
+        errors.push({ field: 'areaCode', message: `is not in ${force.name}` });
     }
     for (const link of caseLinks(spec)) {
       const id = input[link.name];
       if (typeof id !== 'string' || !isUuid(id)) continue;
       const view = (await this.access.viewsFor(actor, link.links!, [id])).get(id);
-      if (view?.kind !== 'full') errors.push({ field: link.name, message: `no ${CASE_KIND_SPECS[link.links!].noun.toLowerCase()} ${id} in your scope` });
+      if (view?.kind !== 'full')
+        errors.push({
+          field: link.name,
+          message: `no ${CASE_KIND_SPECS[link.links!].noun.toLowerCase()} ${id} in your scope`,
+        });
     }
     // A supervisor records cases for their own teams or areas only (or a case they could not then see would be created).
-    if (!isPoliceWide(actor) && !(input.teamCode && actor.teams.includes(input.teamCode)) && !(input.areaCode && actor.areas.includes(input.areaCode))) {
-      errors.push({ field: 'teamCode', message: `must be one of your teams (${actor.teams.join(', ') || 'none'}) or give one of your areas` });
+    if (
+      !isPoliceWide(actor) &&
+      !(input.teamCode && actor.teams.includes(input.teamCode)) &&
+      !(input.areaCode && actor.areas.includes(input.areaCode))
+    ) {
+      errors.push({
+        field: 'teamCode',
+        message: `must be one of your teams (${actor.teams.join(', ') || 'none'}) or give one of your areas`,
+      });
     }
     if (errors.length) throw DomainError.validation(errors);
     return force!.code;

@@ -11,7 +11,10 @@ import { CaseRecord } from './case-record.entity';
 @Index('ix_use_of_force_reports_team_code', ['teamCode'], { where: '"team_code" IS NOT NULL' })
 @Index('ix_use_of_force_reports_officer_id', ['officerId'], { where: '"officer_id" IS NOT NULL' })
 @Index('ix_use_of_force_reports_subject_reference', ['subjectReference'], { where: '"subject_reference" IS NOT NULL' })
-@Index('uq_use_of_force_reports_reference', ['forceCode', 'sourceReference'], { unique: true, where: '"source_reference" IS NOT NULL' })
+@Index('uq_use_of_force_reports_reference', ['forceCode', 'sourceReference'], {
+  unique: true,
+  where: '"source_reference" IS NOT NULL',
+})
 export class UseOfForceReport extends CaseRecord {
   @Column('text', { nullable: true }) locationType: string | null;
   /** Each tactic used, with whether it was effective: [{ tactic, effective }]. */

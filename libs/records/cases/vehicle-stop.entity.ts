@@ -10,7 +10,10 @@ import { CaseRecord } from './case-record.entity';
 @Index('ix_vehicle_stops_team_code', ['teamCode'], { where: '"team_code" IS NOT NULL' })
 @Index('ix_vehicle_stops_officer_id', ['officerId'], { where: '"officer_id" IS NOT NULL' })
 @Index('ix_vehicle_stops_subject_reference', ['subjectReference'], { where: '"subject_reference" IS NOT NULL' })
-@Index('uq_vehicle_stops_reference', ['forceCode', 'sourceReference'], { unique: true, where: '"source_reference" IS NOT NULL' })
+@Index('uq_vehicle_stops_reference', ['forceCode', 'sourceReference'], {
+  unique: true,
+  where: '"source_reference" IS NOT NULL',
+})
 export class VehicleStop extends CaseRecord {
   @Column('text') reason: string;
   @Column('text', { nullable: true }) reasonDetail: string | null;

@@ -18,12 +18,19 @@ export interface ParseProblem {
 const AREA_CODE = /^[EWSN]\d{8}$/;
 
 function records(text: string): { header: string[]; rows: { line: number; cells: string[] }[] } {
-  const all = parse(text.replace(/^\uFEFF/, ''), { relax_column_count: true, skip_empty_lines: true, info: true }) as unknown as {
+  const all = parse(text.replace(/^\uFEFF/, ''), {
+    relax_column_count: true,
+    skip_empty_lines: true,
+    info: true,
+  }) as unknown as {
     record: string[];
     info: { lines: number };
   }[];
   if (!all.length) throw new DomainError('UNPROCESSABLE', 'the file is empty');
-  return { header: all[0].record.map((h) => h.trim()), rows: all.slice(1).map((r) => ({ line: r.info.lines, cells: r.record })) };
+  return {
+    header: all[0].record.map((h) => h.trim()),
+    rows: all.slice(1).map((r) => ({ line: r.info.lines, cells: r.record })),
+  };
 }
 
 function toCount(raw: string | undefined): number | null {
@@ -37,12 +44,21 @@ function toCount(raw: string | undefined): number | null {
  * 5 groups (`LAD_code,Asian,Black,Mixed,Other,White`, as published collapsed from TS021) and Nomis QS201EW
  * (`geography code` plus one `Ethnic Group: …; measures: Value` column per group and category).
  */
-export function parseCensusPopulation(text: string): { rows: CensusRow[]; problems: ParseProblem[]; layout: '5-groups' | 'nomis-18' } {
+export function parseCensusPopulation(text: string): {
+  rows: CensusRow[];
+  problems: ParseProblem[];
+  layout: '5-groups' | 'nomis-18';
+} {
   const { header, rows } = records(text);
   const lower = header.map((h) => h.toLowerCase());
-  const codeIndex = lower.findIndex((h) => h === 'lad_code' || h === 'geography code' || /^lad\d{2}cd$/.test(h) || h === 'area_code');
-  const nameIndex = lower.findIndex((h) => h === 'lad' || h === 'geography' || /^lad\d{2}nm$/.test(h) || h === 'area_name');
-  if (codeIndex < 0) throw new DomainError('UNPROCESSABLE', 'no area code column (expected LAD_code, LADyyCD or "geography code")');
+  const codeIndex = lower.findIndex(
+    (h) => h === 'lad_code' || h === 'geography code' || /^lad\d{2}cd$/.test(h) || h === 'area_code',
+  );
+  const nameIndex = lower.findIndex(
+    (h) => h === 'lad' || h === 'geography' || /^lad\d{2}nm$/.test(h) || h === 'area_name',
+  );
+  if (codeIndex < 0)
+    throw new DomainError('UNPROCESSABLE', 'no area code column (expected LAD_code, LADyyCD or "geography code")');
 
   const columns = new Map<string, number>();
   let layout: '5-groups' | 'nomis-18';
@@ -71,7 +87,8 @@ export function parseCensusPopulation(text: string): { rows: CensusRow[]; proble
     }
   }
   const missingGroups = ETHNIC_GROUPS.filter((g) => !columns.has(g));
-  if (missingGroups.length) throw new DomainError('UNPROCESSABLE', `no column for group(s): ${missingGroups.join(', ')}`);
+  if (missingGroups.length)
+    throw new DomainError('UNPROCESSABLE', `no column for group(s): ${missingGroups.join(', ')}`);
 
   const out: CensusRow[] = [];
   const problems: ParseProblem[] = [];

@@ -13,7 +13,12 @@ export class ImportRecovery extends StrandedWorkRecovery<{ importId: string }> {
     @Inject(LOGGER) logger: Logger,
     @Inject(JOBS_PROCESSING) processing: boolean,
   ) {
-    super(queue, logger, processing, { label: 'imports', job: ImportFileJob, payload: (importId) => ({ importId }), jobId: (id) => `import-${id}` });
+    super(queue, logger, processing, {
+      label: 'imports',
+      job: ImportFileJob,
+      payload: (importId) => ({ importId }),
+      jobId: (id) => `import-${id}`,
+    });
   }
 
   protected async stranded(): Promise<string[]> {

@@ -20,7 +20,10 @@ import { USE_OF_FORCE, VEHICLE_STOP, type CaseKindSpec } from '../cases/case-kin
 /** police.uk stop-and-search CSVs, and the CSV templates of the other record kinds. */
 export const IMPORT_FORMATS = ['police-uk', 'vehicle-stops', 'use-of-force'] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
-const TEMPLATES: Record<Exclude<ImportFormat, 'police-uk'>, CaseKindSpec> = { 'vehicle-stops': VEHICLE_STOP, 'use-of-force': USE_OF_FORCE };
+const TEMPLATES: Record<Exclude<ImportFormat, 'police-uk'>, CaseKindSpec> = {
+  'vehicle-stops': VEHICLE_STOP,
+  'use-of-force': USE_OF_FORCE,
+};
 
 const importPayload = z.object({ importId: z.string().uuid() });
 
@@ -82,17 +85,27 @@ export class ImportsService {
   /** A force by data.police.uk id (`lancashire`) or ONS code (`E23000003`). */
   async resolveForce(force: string, field = 'force'): Promise<AreaRef> {
     const area = await findArea(this.dataSource, force, { force: true });
-    if (!area) throw DomainError.validation([{ field, message: `"${force}" is not a police force area (give its data.police.uk id, e.g. lancashire, or ONS code)` }]);
+    if (!area)
+      throw DomainError.validation([
+        {
+          field,
+          message: `"${force}" is not a police force area (give its data.police.uk id, e.g. lancashire, or ONS code)`,
+        },
+      ]);
     return area;
   }
 
   /** Stores an uploaded file and queues its import. Refuses at once an unknown format, an empty file or a wrong header. */
-  async queueUpload(input: { format: string; force: string; filename: string; content: Buffer }, actor: AuditActor): Promise<ImportView> {
+  async queueUpload(
+    input: { format: string; force: string; filename: string; content: Buffer },
+    actor: AuditActor,
+  ): Promise<ImportView> {
     if (!(IMPORT_FORMATS as readonly string[]).includes(input.format)) {
       throw DomainError.validation([{ field: 'format', message: `must be one of: ${IMPORT_FORMATS.join(', ')}` }]);
     }
     const force = await this.resolveForce(input.force);
-    if (!input.content.length || !firstLine(input.content).trim()) throw DomainError.validation([{ field: 'file', message: 'the file is empty' }]);
+    if (!input.content.length || !firstLine(input.content).trim())
+      throw DomainError.validation([{ field: 'file', message: 'the file is empty' }]);
     const format = input.format as ImportFormat;
     const problem = headerProblem(format, firstLine(input.content).split(','));
     if (problem) throw DomainError.validation([{ field: 'file', message: problem }]);
@@ -114,7 +127,15 @@ export class ImportsService {
           input.content.subarray(seq * CHUNK_BYTES, (seq + 1) * CHUNK_BYTES),
         ]);
       }
-      await this.audit.record(actor, { action: 'import.queued', target: { type: 'import', id: created.id }, details: { filename: created.filename, bytes: input.content.length, force: force.code } }, m);
+      await this.audit.record(
+        actor,
+        {
+          action: 'import.queued',
+          target: { type: 'import', id: created.id },
+          details: { filename: created.filename, bytes: input.content.length, force: force.code },
+        },
+        m,
+      );
       return created.id;
     });
     await this.queue.enqueue(ImportFileJob, { importId: id }, { jobId: `import-${id}` });
@@ -126,20 +147,45 @@ export class ImportsService {
     const job = await this.dataSource.getRepository(Import).findOneBy({ id: importId });
     if (!job) throw new PermanentJobError(`Import ${importId} does not exist`);
     if (job.status === 'completed') return;
-    await this.execute(job, (reader) => Readable.from(this.storedChunks(reader, importId)), { id: job.createdBy, username: null, roles: [] });
+    await this.execute(job, (reader) => Readable.from(this.storedChunks(reader, importId)), {
+      id: job.createdBy,
+      username: null,
+      roles: [],
+    });
   }
 
   /** Imports a file from disk now, without the queue (the CLI). */
-  async importFile(filePath: string, format: ImportFormat, force: string, actor: AuditActor, onProgress?: (rowsRead: number, bytesRead: number) => void): Promise<ImportView> {
+  async importFile(
+    filePath: string,
+    format: ImportFormat,
+    force: string,
+    actor: AuditActor,
+    onProgress?: (rowsRead: number, bytesRead: number) => void,
+  ): Promise<ImportView> {
     let bytesRead = 0;
     // Opened only when the import starts reading: a stream with a 'data' listener flows at once and would lose data.
     const open = () => fs.createReadStream(filePath).on('data', (chunk) => (bytesRead += chunk.length));
-    return this.importReadable(open, path.basename(filePath), format, force, actor, onProgress && ((rows) => onProgress(rows, bytesRead)));
+    return this.importReadable(
+      open,
+      path.basename(filePath),
+      format,
+      force,
+      actor,
+      onProgress && ((rows) => onProgress(rows, bytesRead)),
+    );
   }
 
   /** Imports a stream now, without the queue (CLI, demo data). A failed file is reported in the view, not thrown. */
-  async importReadable(open: () => Readable, filename: string, format: ImportFormat, force: string, actor: AuditActor, onProgress?: (rowsRead: number) => void): Promise<ImportView> {
-    if (!(IMPORT_FORMATS as readonly string[]).includes(format)) throw DomainError.validation([{ field: 'format', message: `must be one of: ${IMPORT_FORMATS.join(', ')}` }]);
+  async importReadable(
+    open: () => Readable,
+    filename: string,
+    format: ImportFormat,
+    force: string,
+    actor: AuditActor,
+    onProgress?: (rowsRead: number) => void,
+  ): Promise<ImportView> {
+    if (!(IMPORT_FORMATS as readonly string[]).includes(format))
+      throw DomainError.validation([{ field: 'format', message: `must be one of: ${IMPORT_FORMATS.join(', ')}` }]);
     const area = await this.resolveForce(force);
     const created = await this.dataSource.getRepository(Import).save(
       this.dataSource.getRepository(Import).create({
@@ -191,7 +237,9 @@ export class ImportsService {
     actor: AuditActor,
     onProgress?: (rowsRead: number) => void,
   ): Promise<ImportCounts> {
-    await this.dataSource.getRepository(Import).update({ id: job.id }, { status: 'running', startedAt: new Date(), error: null });
+    await this.dataSource
+      .getRepository(Import)
+      .update({ id: job.id }, { status: 'running', startedAt: new Date(), error: null });
     const common = {
       importId: job.id,
       forceCode: job.forceCode,
@@ -199,28 +247,51 @@ export class ImportsService {
       onProgress,
       beforeCommit: async (runner: QueryRunner, counts: ImportCounts) => {
         await runner.query(`DELETE FROM import_file_chunks WHERE import_id = $1`, [job.id]);
-        await this.audit.record(actor, { action: 'import.completed', target: { type: 'import', id: job.id }, details: { ...counts, format: job.format, filename: job.filename } }, runner.manager);
+        await this.audit.record(
+          actor,
+          {
+            action: 'import.completed',
+            target: { type: 'import', id: job.id },
+            details: { ...counts, format: job.format, filename: job.filename },
+          },
+          runner.manager,
+        );
       },
     };
     try {
       const format = job.format as ImportFormat;
-      if (format === 'police-uk') return await importPoliceUkCsv(this.dataSource, { ...common, sourceMonth: job.sourceMonth, engine: this.db.kind });
+      if (format === 'police-uk')
+        return await importPoliceUkCsv(this.dataSource, {
+          ...common,
+          sourceMonth: job.sourceMonth,
+          engine: this.db.kind,
+        });
       if (!(format in TEMPLATES)) throw new ImportFileError(`unknown import format "${job.format}"`);
       return await importTemplateCsv(this.dataSource, { ...common, spec: TEMPLATES[format] });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       await this.dataSource.getRepository(Import).update(
         { id: job.id },
-        { status: 'failed', error: error instanceof ImportFileError ? message : `Import failed and was rolled back: ${message}`, finishedAt: new Date() },
+        {
+          status: 'failed',
+          error: error instanceof ImportFileError ? message : `Import failed and was rolled back: ${message}`,
+          finishedAt: new Date(),
+        },
       );
       if (error instanceof ImportFileError) throw new PermanentJobError(message);
       throw error;
     }
   }
 
-  private async *storedChunks(reader: { query: (sql: string, params?: unknown[]) => Promise<unknown> }, importId: string): AsyncGenerator<Buffer> {
+  private async *storedChunks(
+    reader: { query: (sql: string, params?: unknown[]) => Promise<unknown> },
+    importId: string,
+  ): AsyncGenerator<Buffer> {
     for (let seq = 0; ; seq++) {
-      const rows = (await reader.query(`SELECT data FROM import_file_chunks WHERE import_id = $1 AND seq = $2`, [importId, seq])) as { data: Buffer }[];
+      const rows = (await reader.query(`SELECT data FROM import_file_chunks WHERE import_id = $1 AND seq = $2`, [
+        importId,
+        seq,
+      ])) as { data: Buffer }[];
       if (!rows.length) return;
       yield rows[0].data;
     }

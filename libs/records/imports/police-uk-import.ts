@@ -54,8 +54,13 @@ function contentHash(forceCode: string, month: string, r: MappedStopSearch): str
  */
 export async function importPoliceUkCsv(dataSource: DataSource, options: PoliceUkImportOptions): Promise<ImportCounts> {
   return inImportTransaction(dataSource, options, async ({ runner, reject }) => {
-    await runner.query(`CREATE TEMP TABLE ${STAGING_TABLE} (${STAGING_COLUMNS.map(([n, t]) => `${n} ${t}`).join(', ')}) ON COMMIT DROP`);
-    const staging = options.engine === 'postgres' ? await copyStagingWriter(runner, STAGING_TABLE) : insertStagingWriter(runner, STAGING_TABLE);
+    await runner.query(
+      `CREATE TEMP TABLE ${STAGING_TABLE} (${STAGING_COLUMNS.map(([n, t]) => `${n} ${t}`).join(', ')}) ON COMMIT DROP`,
+    );
+    const staging =
+      options.engine === 'postgres'
+        ? await copyStagingWriter(runner, STAGING_TABLE)
+        : insertStagingWriter(runner, STAGING_TABLE);
     let rowsRead = 0;
     let rowsStaged = 0;
     try {
@@ -79,9 +84,24 @@ export async function importPoliceUkCsv(dataSource: DataSource, options: PoliceU
           const r = mapped.record;
           const month = options.sourceMonth ?? r.occurredAt.slice(0, 7);
           const row: StagedRow = [
-            line, uuidv7(), contentHash(options.forceCode, month, r), r.searchType, r.occurredAt, r.partOfOperation, r.operationName, r.latitude,
-            r.longitude, r.gender, r.ageRange, r.selfDefinedEthnicity, r.officerDefinedEthnicity, r.legislation, r.objectOfSearch, r.outcome,
-            r.outcomeLinkedToObject, r.clothingRemoved,
+            line,
+            uuidv7(),
+            contentHash(options.forceCode, month, r),
+            r.searchType,
+            r.occurredAt,
+            r.partOfOperation,
+            r.operationName,
+            r.latitude,
+            r.longitude,
+            r.gender,
+            r.ageRange,
+            r.selfDefinedEthnicity,
+            r.officerDefinedEthnicity,
+            r.legislation,
+            r.objectOfSearch,
+            r.outcome,
+            r.outcomeLinkedToObject,
+            r.clothingRemoved,
           ];
           const full = staging.write(row);
           if (full) await full;

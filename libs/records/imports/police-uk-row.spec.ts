@@ -58,17 +58,42 @@ describe('police.uk row mapping', () => {
   });
 
   it('reads TRUE/True/true, treats blank as unknown, and undoes Excel dates in age ranges', () => {
-    const { record } = mapPoliceUkRow(row({ 'Outcome linked to object of search': 'TRUE', 'Removal of more than just outer clothing': '', 'Age range': 'Oct-17', Gender: '' })) as unknown as { record: Record<string, unknown> };
-    expect(record).toMatchObject({ outcomeLinkedToObject: true, clothingRemoved: null, ageRange: '10_17', gender: null });
+    const { record } = mapPoliceUkRow(
+      row({
+        'Outcome linked to object of search': 'TRUE',
+        'Removal of more than just outer clothing': '',
+        'Age range': 'Oct-17',
+        Gender: '',
+      }),
+    ) as unknown as { record: Record<string, unknown> };
+    expect(record).toMatchObject({
+      outcomeLinkedToObject: true,
+      clothingRemoved: null,
+      ageRange: '10_17',
+      gender: null,
+    });
   });
 
   it('keeps "not stated" apart from blank', () => {
-    expect(mapPoliceUkRow(row({ 'Self-defined ethnicity': 'Other ethnic group - Not stated' }))).toMatchObject({ record: { selfDefinedEthnicity: 'NS' } });
-    expect(mapPoliceUkRow(row({ 'Self-defined ethnicity': '' }))).toMatchObject({ record: { selfDefinedEthnicity: null } });
+    expect(mapPoliceUkRow(row({ 'Self-defined ethnicity': 'Other ethnic group - Not stated' }))).toMatchObject({
+      record: { selfDefinedEthnicity: 'NS' },
+    });
+    expect(mapPoliceUkRow(row({ 'Self-defined ethnicity': '' }))).toMatchObject({
+      record: { selfDefinedEthnicity: null },
+    });
   });
 
   it('rejects with every problem named by column', () => {
-    expect(mapPoliceUkRow(row({ Date: '31/03/2018', Outcome: 'Sent to the moon', 'Removal of more than just outer clothing': 'Yes', Latitude: '' }))).toEqual({
+    expect(
+      mapPoliceUkRow(
+        row({
+          Date: '31/03/2018',
+          Outcome: 'Sent to the moon',
+          'Removal of more than just outer clothing': 'Yes',
+          Latitude: '',
+        }),
+      ),
+    ).toEqual({
       rejections: [
         { field: 'Date', reason: '"31/03/2018" is not an ISO 8601 date-time with offset' },
         { field: 'Latitude', reason: 'latitude and longitude must both be given or both be blank' },
@@ -80,8 +105,12 @@ describe('police.uk row mapping', () => {
   });
 
   it('rejects a wrong column count and binary garbage', () => {
-    expect(mapPoliceUkRow(row().slice(0, 14))).toEqual({ rejections: [{ field: '(row)', reason: 'expected 15 columns, found 14' }] });
-    expect(mapPoliceUkRow(row({ Gender: 'Ma\u0000\ufffdle' }))).toEqual({ rejections: [{ field: 'Gender', reason: 'contains binary data or characters that are not valid UTF-8' }] });
+    expect(mapPoliceUkRow(row().slice(0, 14))).toEqual({
+      rejections: [{ field: '(row)', reason: 'expected 15 columns, found 14' }],
+    });
+    expect(mapPoliceUkRow(row({ Gender: 'Ma\u0000\ufffdle' }))).toEqual({
+      rejections: [{ field: 'Gender', reason: 'contains binary data or characters that are not valid UTF-8' }],
+    });
   });
 
   it('checks the header', () => {
@@ -91,7 +120,9 @@ describe('police.uk row mapping', () => {
   });
 
   it('renders back to the police.uk wording, round-tripping the mapped values', () => {
-    const { record } = mapPoliceUkRow(row({ Outcome: 'Suspect arrested' })) as { record: Parameters<typeof renderPoliceUkRow>[0] & { occurredAt: string } };
+    const { record } = mapPoliceUkRow(row({ Outcome: 'Suspect arrested' })) as {
+      record: Parameters<typeof renderPoliceUkRow>[0] & { occurredAt: string };
+    };
     const rendered = renderPoliceUkRow({ ...record, occurredAt: new Date(record.occurredAt) });
     expect(rendered).toEqual(row({ Outcome: 'Arrest' }));
   });

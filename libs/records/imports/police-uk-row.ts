@@ -65,7 +65,10 @@ export function garbageCell(cells: string[]): number {
 
 export function checkHeader(cells: string[]): string | null {
   const got = cells.map((c) => c.replace(/^\uFEFF/, '').trim());
-  if (got.length !== POLICE_UK_COLUMNS.length || got.some((c, i) => c.toLowerCase() !== POLICE_UK_COLUMNS[i].toLowerCase())) {
+  if (
+    got.length !== POLICE_UK_COLUMNS.length ||
+    got.some((c, i) => c.toLowerCase() !== POLICE_UK_COLUMNS[i].toLowerCase())
+  ) {
     return `not a data.police.uk stop-and-search file: the header must be the 15 columns ${POLICE_UK_COLUMNS.join(', ')}; found ${got.length} column(s) starting "${got.slice(0, 3).join(', ')}"`;
   }
   return null;
@@ -74,10 +77,17 @@ export function checkHeader(cells: string[]): string | null {
 /** Maps one row; returns every problem in it, each naming its column. */
 export function mapPoliceUkRow(cells: string[]): { record: MappedStopSearch } | { rejections: RowRejection[] } {
   if (cells.length !== POLICE_UK_COLUMNS.length) {
-    return { rejections: [{ field: '(row)', reason: `expected ${POLICE_UK_COLUMNS.length} columns, found ${cells.length}` }] };
+    return {
+      rejections: [{ field: '(row)', reason: `expected ${POLICE_UK_COLUMNS.length} columns, found ${cells.length}` }],
+    };
   }
   const garbage = garbageCell(cells);
-  if (garbage >= 0) return { rejections: [{ field: POLICE_UK_COLUMNS[garbage], reason: 'contains binary data or characters that are not valid UTF-8' }] };
+  if (garbage >= 0)
+    return {
+      rejections: [
+        { field: POLICE_UK_COLUMNS[garbage], reason: 'contains binary data or characters that are not valid UTF-8' },
+      ],
+    };
 
   const rejections: RowRejection[] = [];
   const col = (i: number) => cells[i].trim();
@@ -114,12 +124,19 @@ export function mapPoliceUkRow(cells: string[]): { record: MappedStopSearch } | 
   const rawDate = col(1);
   let occurredAt: string | null = null;
   if (!rawDate) rejections.push({ field: 'Date', reason: 'is required' });
-  else if (!ISO_DATE.test(rawDate) || Number.isNaN(Date.parse(rawDate))) rejections.push({ field: 'Date', reason: `"${rawDate.slice(0, 40)}" is not an ISO 8601 date-time with offset` });
+  else if (!ISO_DATE.test(rawDate) || Number.isNaN(Date.parse(rawDate)))
+    rejections.push({ field: 'Date', reason: `"${rawDate.slice(0, 40)}" is not an ISO 8601 date-time with offset` });
   else occurredAt = new Date(rawDate).toISOString();
   const latitude = coordinate(4, 90);
   const longitude = coordinate(5, 180);
-  if ((latitude === null) !== (longitude === null) && !rejections.some((r) => r.field === 'Latitude' || r.field === 'Longitude')) {
-    rejections.push({ field: latitude === null ? 'Latitude' : 'Longitude', reason: 'latitude and longitude must both be given or both be blank' });
+  if (
+    (latitude === null) !== (longitude === null) &&
+    !rejections.some((r) => r.field === 'Latitude' || r.field === 'Longitude')
+  ) {
+    rejections.push({
+      field: latitude === null ? 'Latitude' : 'Longitude',
+      reason: 'latitude and longitude must both be given or both be blank',
+    });
   }
   const record: MappedStopSearch = {
     searchType: searchType ?? '',
@@ -143,7 +160,8 @@ export function mapPoliceUkRow(cells: string[]): { record: MappedStopSearch } | 
 
 /** Renders a stored stop search back as a police.uk row (current wordings; UTC dates with +00:00). */
 export function renderPoliceUkRow(r: Omit<MappedStopSearch, 'occurredAt'> & { occurredAt: Date }): string[] {
-  const word = <T extends string>(v: { render: Map<T, string> }, code: string | null) => (code ? (v.render.get(code as T) ?? '') : '');
+  const word = <T extends string>(v: { render: Map<T, string> }, code: string | null) =>
+    code ? (v.render.get(code as T) ?? '') : '';
   const bool = (b: boolean | null) => (b === null ? '' : b ? 'True' : 'False');
   return [
     word(SEARCH_TYPE_VOCAB, r.searchType),

@@ -47,7 +47,9 @@ function csvField(value: string | number | boolean | null): string {
 /** PostgreSQL: one COPY … FROM STDIN (CSV) stream on the transaction's own connection, honouring back-pressure. */
 export async function copyStagingWriter(runner: QueryRunner, table: string): Promise<StagingWriter> {
   const client = (await runner.connect()) as { query: (stream: Writable) => Writable };
-  const stream = client.query(copyFrom(`COPY ${table} (${STAGING_COLUMNS.map((c) => c[0]).join(', ')}) FROM STDIN WITH (FORMAT csv)`));
+  const stream = client.query(
+    copyFrom(`COPY ${table} (${STAGING_COLUMNS.map((c) => c[0]).join(', ')}) FROM STDIN WITH (FORMAT csv)`),
+  );
   let failure: Error | undefined;
   stream.on('error', (error: Error) => (failure = error));
   // Rows are sent in ~64 KiB CopyData messages: one message per row costs more than the row itself.

@@ -45,7 +45,13 @@ export async function importTemplateCsv(dataSource: DataSource, options: Templat
       const { inserted, conflicts } = await insertBatch(runner, spec, forceCode, options.importId, kept);
       const changed = await changedConflicts(runner, spec, forceCode, conflicts);
       for (const c of conflicts) {
-        if (changed.has(c.line)) await reject(c.line, [{ field: 'reference', reason: `reference "${c.input.reference}" exists with different values; not changed` }]);
+        if (changed.has(c.line))
+          await reject(c.line, [
+            {
+              field: 'reference',
+              reason: `reference "${c.input.reference}" exists with different values; not changed`,
+            },
+          ]);
       }
       counts.rowsImported += inserted;
       counts.rowsDuplicate += conflicts.length - changed.size;
@@ -64,7 +70,12 @@ export async function importTemplateCsv(dataSource: DataSource, options: Templat
         if (options.onProgress && counts.rowsRead % 10_000 === 0) options.onProgress(counts.rowsRead);
         const garbage = garbageCell(cells);
         if (garbage >= 0) {
-          await reject(line, [{ field: header.names[garbage] ?? '(row)', reason: 'contains binary data or characters that are not valid UTF-8' }]);
+          await reject(line, [
+            {
+              field: header.names[garbage] ?? '(row)',
+              reason: 'contains binary data or characters that are not valid UTF-8',
+            },
+          ]);
           continue;
         }
         const parsed = parseTemplateRow(spec, header, cells, forceCode);
@@ -74,36 +85,67 @@ export async function importTemplateCsv(dataSource: DataSource, options: Templat
         }
         const area = parsed.input.areaCode;
         if (area && areas.get(area) !== forceCode) {
-          await reject(line, [{ field: 'area_code', reason: areas.has(area) ? `"${area}" is not in this force` : `"${area}" is not a known district or local authority code` }]);
+          await reject(line, [
+            {
+              field: 'area_code',
+              reason: areas.has(area)
+                ? `"${area}" is not in this force`
+                : `"${area}" is not a known district or local authority code`,
+            },
+          ]);
           continue;
         }
         batch.push({ line, input: parsed.input });
         if (batch.length >= BATCH) await flush();
       }
     }
-    if (!header) throw new ImportFileError(`the file is empty: expected the ${spec.noun.toLowerCase()} template header and rows`);
+    if (!header)
+      throw new ImportFileError(`the file is empty: expected the ${spec.noun.toLowerCase()} template header and rows`);
     await flush();
     return counts;
   });
 }
 
 /** Rejects rows linking to a case (of the kind each link names) that this force does not have; answers the rest. */
-async function dropBadLinks(runner: QueryRunner, spec: CaseKindSpec, forceCode: string, batch: Pending[], reject: Reject): Promise<Pending[]> {
+async function dropBadLinks(
+  runner: QueryRunner,
+  spec: CaseKindSpec,
+  forceCode: string,
+  batch: Pending[],
+  reject: Reject,
+): Promise<Pending[]> {
   const links = caseLinks(spec);
   const linked = (p: Pending, kind?: CaseKind) =>
-    links.filter((f) => !kind || f.links === kind).map((f) => p.input[f.name]).filter((id): id is string => typeof id === 'string');
+    links
+      .filter((f) => !kind || f.links === kind)
+      .map((f) => p.input[f.name])
+      .filter((id): id is string => typeof id === 'string');
   if (!batch.some((p) => linked(p).length)) return batch;
   // Ids as Postgres prints them (lower case), by the kind they name.
   const found = new Map<CaseKind, Set<string>>();
   for (const kind of new Set(links.map((f) => f.links!))) {
     const ids = [...new Set(batch.flatMap((p) => linked(p, kind).map((id) => id.toLowerCase())))];
-    const rows = ids.length ? ((await runner.query(`SELECT id FROM ${CASE_TABLES[kind]} WHERE id = ANY($1::uuid[]) AND force_code = $2`, [ids, forceCode])) as { id: string }[]) : [];
+    const rows = ids.length
+      ? ((await runner.query(`SELECT id FROM ${CASE_TABLES[kind]} WHERE id = ANY($1::uuid[]) AND force_code = $2`, [
+          ids,
+          forceCode,
+        ])) as { id: string }[])
+      : [];
     found.set(kind, new Set(rows.map((r) => r.id)));
   }
   const kept: Pending[] = [];
   for (const p of batch) {
-    const bad = links.find((f) => typeof p.input[f.name] === 'string' && !found.get(f.links!)!.has((p.input[f.name] as string).toLowerCase()));
-    if (bad) await reject(p.line, [{ field: bad.column, reason: `no ${CASE_KIND_SPECS[bad.links!].noun.toLowerCase()} ${String(p.input[bad.name])} in this force` }]);
+    const bad = links.find(
+      (f) =>
+        typeof p.input[f.name] === 'string' && !found.get(f.links!)!.has((p.input[f.name] as string).toLowerCase()),
+    );
+    if (bad)
+      await reject(p.line, [
+        {
+          field: bad.column,
+          reason: `no ${CASE_KIND_SPECS[bad.links!].noun.toLowerCase()} ${String(p.input[bad.name])} in this force`,
+        },
+      ]);
     else kept.push(p);
   }
   return kept;
@@ -112,8 +154,15 @@ async function dropBadLinks(runner: QueryRunner, spec: CaseKindSpec, forceCode: 
 /** The columns a template row is written as, with their SQL types (`id` and `line` are not stored as such). */
 function recordColumns(spec: CaseKindSpec): [string, string][] {
   return [
-    ['id', 'uuid'], ['line', 'int'], ['area_code', 'text'], ['occurred_at', 'timestamptz'], ['latitude', 'float8'], ['longitude', 'float8'],
-    ['officer_id', 'uuid'], ['team_code', 'text'], ['source_reference', 'text'],
+    ['id', 'uuid'],
+    ['line', 'int'],
+    ['area_code', 'text'],
+    ['occurred_at', 'timestamptz'],
+    ['latitude', 'float8'],
+    ['longitude', 'float8'],
+    ['officer_id', 'uuid'],
+    ['team_code', 'text'],
+    ['source_reference', 'text'],
     ...spec.fields.map((f): [string, string] => [f.column, sqlTypeOf(f)]),
   ];
 }
@@ -124,17 +173,32 @@ type BatchRecord = Record<string, unknown> & { id: string; line: number };
  * Inserts a batch in one statement (officers first, in one upsert); answers how many were new, and the rows that
  * were not (their reference is already recorded for this force, or came earlier in the file).
  */
-async function insertBatch(runner: QueryRunner, spec: CaseKindSpec, forceCode: string, importId: string, batch: Pending[]): Promise<{ inserted: number; conflicts: (Pending & { record: BatchRecord })[] }> {
+async function insertBatch(
+  runner: QueryRunner,
+  spec: CaseKindSpec,
+  forceCode: string,
+  importId: string,
+  batch: Pending[],
+): Promise<{ inserted: number; conflicts: (Pending & { record: BatchRecord })[] }> {
   if (!batch.length) return { inserted: 0, conflicts: [] };
   const officerIds = await ensureOfficers(
     runner,
-    batch.flatMap(({ input }) => (input.officerReference ? [{ reference: input.officerReference, forceCode, teamCode: input.teamCode }] : [])),
+    batch.flatMap(({ input }) =>
+      input.officerReference ? [{ reference: input.officerReference, forceCode, teamCode: input.teamCode }] : [],
+    ),
   );
   const columns = recordColumns(spec);
   const records = batch.map(({ line, input }) => {
     const record: BatchRecord = {
-      id: uuidv7(), line, area_code: input.areaCode ?? null, occurred_at: input.occurredAt, latitude: input.latitude ?? null, longitude: input.longitude ?? null,
-      officer_id: input.officerReference ? officerIds.get(input.officerReference) : null, team_code: input.teamCode ?? null, source_reference: input.reference,
+      id: uuidv7(),
+      line,
+      area_code: input.areaCode ?? null,
+      occurred_at: input.occurredAt,
+      latitude: input.latitude ?? null,
+      longitude: input.longitude ?? null,
+      officer_id: input.officerReference ? officerIds.get(input.officerReference) : null,
+      team_code: input.teamCode ?? null,
+      source_reference: input.reference,
     };
     for (const f of spec.fields) {
       const value = bindValue(f, input[f.name]);
@@ -153,14 +217,22 @@ async function insertBatch(runner: QueryRunner, spec: CaseKindSpec, forceCode: s
     [forceCode, importId, JSON.stringify(records)],
   )) as { id: string }[];
   const inserted = new Set(rows.map((r) => r.id));
-  return { inserted: inserted.size, conflicts: batch.flatMap((p, i) => (inserted.has(records[i].id) ? [] : [{ ...p, record: records[i] }])) };
+  return {
+    inserted: inserted.size,
+    conflicts: batch.flatMap((p, i) => (inserted.has(records[i].id) ? [] : [{ ...p, record: records[i] }])),
+  };
 }
 
 /**
  * The lines of rows not inserted whose values differ from the record already stored under their reference (one
  * inserted earlier in the same file included: each statement sees the ones before it).
  */
-async function changedConflicts(runner: QueryRunner, spec: CaseKindSpec, forceCode: string, conflicts: { record: BatchRecord }[]): Promise<Set<number>> {
+async function changedConflicts(
+  runner: QueryRunner,
+  spec: CaseKindSpec,
+  forceCode: string,
+  conflicts: { record: BatchRecord }[],
+): Promise<Set<number>> {
   if (!conflicts.length) return new Set();
   const columns = recordColumns(spec);
   const compared = columns.map(([c]) => c).filter((c) => c !== 'id' && c !== 'line' && c !== 'source_reference');

@@ -37,8 +37,16 @@ const SELECT = `
 export const OFFICERS_LISTED = 1000;
 
 type Row = {
-  id: string; reference: string; force_code: string; team_code: string | null; supervisor_id: string | null; supervisor_username: string | null;
-  user_id: string | null; flagged_at: Date | null; flag_reason: string | null; flag_cleared_at: Date | null;
+  id: string;
+  reference: string;
+  force_code: string;
+  team_code: string | null;
+  supervisor_id: string | null;
+  supervisor_username: string | null;
+  user_id: string | null;
+  flagged_at: Date | null;
+  flag_reason: string | null;
+  flag_cleared_at: Date | null;
 };
 
 type RecordCounts = OfficerView['records'];
@@ -69,7 +77,13 @@ function toView(r: Row, records: RecordCounts = NO_RECORDS): OfficerView {
     teamCode: r.team_code,
     supervisor: r.supervisor_id ? { id: r.supervisor_id, username: r.supervisor_username! } : null,
     userId: r.user_id,
-    flag: r.flagged_at ? { flaggedAt: r.flagged_at.toISOString(), reason: r.flag_reason, clearedAt: r.flag_cleared_at?.toISOString() ?? null } : null,
+    flag: r.flagged_at
+      ? {
+          flaggedAt: r.flagged_at.toISOString(),
+          reason: r.flag_reason,
+          clearedAt: r.flag_cleared_at?.toISOString() ?? null,
+        }
+      : null,
     records,
   };
 }
@@ -97,8 +111,14 @@ export class OfficersService {
       params.push(filter.team);
       where.push(`o.team_code = $${params.length}`);
     }
-    const rows = (await this.dataSource.query(`${SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY o.reference LIMIT ${OFFICERS_LISTED}`, params)) as Row[];
-    const counts = await recordCounts(this.dataSource, rows.map((r) => r.id));
+    const rows = (await this.dataSource.query(
+      `${SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY o.reference LIMIT ${OFFICERS_LISTED}`,
+      params,
+    )) as Row[];
+    const counts = await recordCounts(
+      this.dataSource,
+      rows.map((r) => r.id),
+    );
     return rows.map((r) => toView(r, counts.get(r.id)));
   }
 
@@ -107,16 +127,24 @@ export class OfficersService {
     if (!isUuid(id)) throw DomainError.notFound('Officer', id);
     const errors: FieldError[] = [];
     if (change.supervisorUserId) {
-      const [user] = (isUuid(change.supervisorUserId)
-        ? await this.dataSource.query(`SELECT roles FROM users WHERE id = $1 AND disabled_at IS NULL`, [change.supervisorUserId])
-        : []) as { roles: string[] }[];
-      if (!user?.roles.includes('supervisor')) errors.push({ field: 'supervisorUserId', message: 'must be an active user with the supervisor role' });
+      const [user] = (
+        isUuid(change.supervisorUserId)
+          ? await this.dataSource.query(`SELECT roles FROM users WHERE id = $1 AND disabled_at IS NULL`, [
+              change.supervisorUserId,
+            ])
+          : []
+      ) as { roles: string[] }[];
+      if (!user?.roles.includes('supervisor'))
+        errors.push({ field: 'supervisorUserId', message: 'must be an active user with the supervisor role' });
     }
     if (change.userId) {
-      const [user] = (isUuid(change.userId) ? await this.dataSource.query(`SELECT 1 FROM users WHERE id = $1`, [change.userId]) : []) as unknown[];
+      const [user] = (
+        isUuid(change.userId) ? await this.dataSource.query(`SELECT 1 FROM users WHERE id = $1`, [change.userId]) : []
+      ) as unknown[];
       if (!user) errors.push({ field: 'userId', message: 'is not a user' });
     }
-    if (change.flagged === true && !change.flagReason?.trim()) errors.push({ field: 'flagReason', message: 'give the reason for flagging' });
+    if (change.flagged === true && !change.flagReason?.trim())
+      errors.push({ field: 'flagReason', message: 'give the reason for flagging' });
     // A reason is kept only with a flag: sent alone (or with flagged: false) it would be dropped without a word.
     if (change.flagged !== true && change.flagReason?.trim()) {
       errors.push({ field: 'flagReason', message: 'is recorded only when flagging: send it with flagged: true' });
@@ -132,13 +160,31 @@ export class OfficersService {
            flag_reason = CASE WHEN $8::boolean IS TRUE THEN $9 ELSE flag_reason END,
            flag_cleared_at = CASE WHEN $8::boolean IS TRUE THEN NULL WHEN $8::boolean IS FALSE AND flagged_at IS NOT NULL AND flag_cleared_at IS NULL THEN now() ELSE flag_cleared_at END
          WHERE id = $1`,
-        [id, change.teamCode !== undefined, change.teamCode ?? null, change.supervisorUserId !== undefined, change.supervisorUserId ?? null,
-          change.userId !== undefined, change.userId ?? null, change.flagged ?? null, change.flagReason?.trim() ?? null],
+        [
+          id,
+          change.teamCode !== undefined,
+          change.teamCode ?? null,
+          change.supervisorUserId !== undefined,
+          change.supervisorUserId ?? null,
+          change.userId !== undefined,
+          change.userId ?? null,
+          change.flagged ?? null,
+          change.flagReason?.trim() ?? null,
+        ],
       );
       const [after] = (await m.query(`${SELECT} WHERE o.id = $1`, [id])) as Row[];
       // Changing the register does not change which records name the officer: counted once for before and after.
       const records = (await recordCounts(m, [id])).get(id);
-      await this.audit.record(actor, { action: 'officer.updated', target: { type: 'officer', id }, before: toView(before, records), after: toView(after, records) }, m);
+      await this.audit.record(
+        actor,
+        {
+          action: 'officer.updated',
+          target: { type: 'officer', id },
+          before: toView(before, records),
+          after: toView(after, records),
+        },
+        m,
+      );
       return toView(after, records);
     });
   }

@@ -51,11 +51,31 @@ export const POLICE_FORCE_AREAS = [
  * an older lookup does not list.
  */
 export const LOCAL_AUTHORITY_SUCCESSORS: Record<string, { name: string; since: string; predecessors: string[] }> = {
-  E06000058: { name: 'Bournemouth, Christchurch and Poole', since: '2019-04-01', predecessors: ['E06000028', 'E06000029', 'E07000048'] },
-  E06000059: { name: 'Dorset', since: '2019-04-01', predecessors: ['E07000049', 'E07000050', 'E07000051', 'E07000052', 'E07000053'] },
-  E06000060: { name: 'Buckinghamshire', since: '2020-04-01', predecessors: ['E07000004', 'E07000005', 'E07000006', 'E07000007'] },
-  E06000061: { name: 'North Northamptonshire', since: '2021-04-01', predecessors: ['E07000150', 'E07000152', 'E07000153', 'E07000156'] },
-  E06000062: { name: 'West Northamptonshire', since: '2021-04-01', predecessors: ['E07000151', 'E07000154', 'E07000155'] },
+  E06000058: {
+    name: 'Bournemouth, Christchurch and Poole',
+    since: '2019-04-01',
+    predecessors: ['E06000028', 'E06000029', 'E07000048'],
+  },
+  E06000059: {
+    name: 'Dorset',
+    since: '2019-04-01',
+    predecessors: ['E07000049', 'E07000050', 'E07000051', 'E07000052', 'E07000053'],
+  },
+  E06000060: {
+    name: 'Buckinghamshire',
+    since: '2020-04-01',
+    predecessors: ['E07000004', 'E07000005', 'E07000006', 'E07000007'],
+  },
+  E06000061: {
+    name: 'North Northamptonshire',
+    since: '2021-04-01',
+    predecessors: ['E07000150', 'E07000152', 'E07000153', 'E07000156'],
+  },
+  E06000062: {
+    name: 'West Northamptonshire',
+    since: '2021-04-01',
+    predecessors: ['E07000151', 'E07000154', 'E07000155'],
+  },
   E07000244: { name: 'East Suffolk', since: '2019-04-01', predecessors: ['E07000205', 'E07000206'] },
   E07000245: { name: 'West Suffolk', since: '2019-04-01', predecessors: ['E07000201', 'E07000204'] },
   E07000246: { name: 'Somerset West and Taunton', since: '2019-04-01', predecessors: ['E07000190', 'E07000191'] },

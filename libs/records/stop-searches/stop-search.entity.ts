@@ -11,7 +11,10 @@ import { Officer } from '../officers/officer.entity';
 @Index('ix_stop_searches_subject_reference', ['subjectReference'], { where: '"subject_reference" IS NOT NULL' })
 // Led by the time: files are chronological, so each import appends to this index rather than scattering over it.
 @Index('uq_stop_searches_dedup_key', ['occurredAt', 'dedupKey'], { unique: true, where: '"dedup_key" IS NOT NULL' })
-@Index('uq_stop_searches_reference', ['forceCode', 'sourceReference'], { unique: true, where: '"source_reference" IS NOT NULL' })
+@Index('uq_stop_searches_reference', ['forceCode', 'sourceReference'], {
+  unique: true,
+  where: '"source_reference" IS NOT NULL',
+})
 export class StopSearch extends CaseRecord {
   @Column('text') searchType: string;
   @Column('text', { nullable: true }) legislation: string | null;

@@ -110,7 +110,11 @@ export const LEGISLATION_VOCAB = table<Legislation>([
   ['firearms_act_s47', 'Firearms Act 1968 (section 47)'],
   ['terrorism_act_s47a', 'Terrorism Act 2000 (section 47A)'],
   ['terrorism_act_s43', 'Terrorism Act 2000 (section 43)', 'Terrorism Act 2000 (section 43A)'],
-  ['psychoactive_substances_act_s36', 'Psychoactive Substances Act 2016 (s36(2))', 'Psychoactive Substances Act 2016 (s37(2))'],
+  [
+    'psychoactive_substances_act_s36',
+    'Psychoactive Substances Act 2016 (s36(2))',
+    'Psychoactive Substances Act 2016 (s37(2))',
+  ],
   ['poaching_prevention_act_s2', 'Poaching Prevention Act 1862 (section 2)'],
   ['pace_s6', 'Police and Criminal Evidence Act 1984 (section 6)'],
   ['wildlife_and_countryside_act_s19', 'Wildlife and Countryside Act 1981 (section 19)'],

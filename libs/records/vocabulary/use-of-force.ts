@@ -60,7 +60,14 @@ export const UOF_REASONS = [
   'other',
 ] as const;
 
-export const UOF_OUTCOMES = ['arrested', 'hospitalised', 'detained_mental_health_act', 'made_off_escaped', 'fatality', 'other'] as const;
+export const UOF_OUTCOMES = [
+  'arrested',
+  'hospitalised',
+  'detained_mental_health_act',
+  'made_off_escaped',
+  'fatality',
+  'other',
+] as const;
 
 export const UOF_LOCATION_TYPES = [
   'street_highway',

@@ -13,12 +13,18 @@ export interface Cell {
  * total: the sample grows rather than leave an area out. Ties go to the smaller key, so the result is a pure function
  * of its inputs.
  */
-export function allocate(cells: readonly Cell[], total: number, areaFloor: number, teamCapacity: ReadonlyMap<string, number> | null): Map<string, number> {
+export function allocate(
+  cells: readonly Cell[],
+  total: number,
+  areaFloor: number,
+  teamCapacity: ReadonlyMap<string, number> | null,
+): Map<string, number> {
   const sorted = [...cells].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const alloc = new Map<string, number>(sorted.map((c) => [c.key, 0]));
   const teamUsed = new Map<string, number>();
   const canTake = (c: Cell) =>
-    alloc.get(c.key)! < c.size && (teamCapacity === null || c.team === null || (teamUsed.get(c.team) ?? 0) < (teamCapacity.get(c.team) ?? Infinity));
+    alloc.get(c.key)! < c.size &&
+    (teamCapacity === null || c.team === null || (teamUsed.get(c.team) ?? 0) < (teamCapacity.get(c.team) ?? Infinity));
   const give = (c: Cell) => {
     alloc.set(c.key, alloc.get(c.key)! + 1);
     if (c.team !== null) teamUsed.set(c.team, (teamUsed.get(c.team) ?? 0) + 1);

@@ -10,8 +10,15 @@ import type { EligibleRecord, RecordFeatures } from './rules';
  * algorithm for samples that recorded the old one) rather than updating the expected values.
  */
 const NO_FEATURES: RecordFeatures = {
-  under18: false, clothingRemoved: false, tactics: [], injury: false, findNoFurtherAction: false, bwvMissingOrLate: false,
-  subjectEncounters: 0, officerFlagged: false, ethnicityMismatch: false,
+  under18: false,
+  clothingRemoved: false,
+  tactics: [],
+  injury: false,
+  findNoFurtherAction: false,
+  bwvMissingOrLate: false,
+  subjectEncounters: 0,
+  officerFlagged: false,
+  ethnicityMismatch: false,
 };
 
 /** 40 records over three areas, two teams, two powers and two kinds, some matching targeted rules; ids fixed. */
@@ -23,7 +30,14 @@ function goldenPopulation(): EligibleRecord[] {
       id: `00000000-0000-4000-8000-${(n + 1).toString(16).padStart(12, '0')}`,
       team: n % 2 === 0 ? 'TEAM-B' : 'TEAM-A',
       area: ['E07000117', 'E07000118', 'E07000119'][n % 3],
-      power: kind === 'use_of_force' ? null : n % 5 === 0 ? 'pace_s1' : n % 11 === 0 ? 'cjpoa_s60' : 'misuse_of_drugs_act_s23',
+      power:
+        kind === 'use_of_force'
+          ? null
+          : n % 5 === 0
+            ? 'pace_s1'
+            : n % 11 === 0
+              ? 'cjpoa_s60'
+              : 'misuse_of_drugs_act_s23',
       features: {
         ...NO_FEATURES,
         under18: n % 9 === 4,
@@ -57,13 +71,17 @@ describe('the draw, against golden values (verification of stored samples depend
     expect(result.algorithmVersion).toBe('stratified-srs-with-targeted/1');
     expect(result.eligibleCount).toBe(40);
     expect(result.fingerprint).toBe(GOLDEN_FINGERPRINT);
-    expect(result.items.map((i) => [i.id.slice(-4), i.reason, i.stratum, Number(i.inclusionProbability.toFixed(12))])).toEqual(GOLDEN_ITEMS);
+    expect(
+      result.items.map((i) => [i.id.slice(-4), i.reason, i.stratum, Number(i.inclusionProbability.toFixed(12))]),
+    ).toEqual(GOLDEN_ITEMS);
     expect(result.allocation).toEqual(GOLDEN_ALLOCATION);
   });
 
   it('selects the same records from the population in any order', () => {
     const result = drawSample({ population: goldenPopulation().reverse(), spec: goldenSpec(), seed: 'golden-seed' });
-    expect(result.items.map((i) => [i.id.slice(-4), i.reason, i.stratum, Number(i.inclusionProbability.toFixed(12))])).toEqual(GOLDEN_ITEMS);
+    expect(
+      result.items.map((i) => [i.id.slice(-4), i.reason, i.stratum, Number(i.inclusionProbability.toFixed(12))]),
+    ).toEqual(GOLDEN_ITEMS);
   });
 });
 

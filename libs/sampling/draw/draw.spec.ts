@@ -4,11 +4,20 @@ import { defaultPlanSpec, parsePlanSpec, type PlanSpec } from './plan-spec';
 import { RULE_NAMES, type EligibleRecord, type RecordFeatures } from './rules';
 
 const NO_FEATURES: RecordFeatures = {
-  under18: false, clothingRemoved: false, tactics: [], injury: false, findNoFurtherAction: false, bwvMissingOrLate: false,
-  subjectEncounters: 0, officerFlagged: false, ethnicityMismatch: false,
+  under18: false,
+  clothingRemoved: false,
+  tactics: [],
+  injury: false,
+  findNoFurtherAction: false,
+  bwvMissingOrLate: false,
+  subjectEncounters: 0,
+  officerFlagged: false,
+  ethnicityMismatch: false,
 };
 let counter = 0;
-function record(over: Partial<Omit<EligibleRecord, 'features'>> & { features?: Partial<RecordFeatures> } = {}): EligibleRecord {
+function record(
+  over: Partial<Omit<EligibleRecord, 'features'>> & { features?: Partial<RecordFeatures> } = {},
+): EligibleRecord {
   counter++;
   return {
     kind: 'stop_search',
@@ -21,14 +30,23 @@ function record(over: Partial<Omit<EligibleRecord, 'features'>> & { features?: P
   };
 }
 function spec(over: Record<string, unknown> = {}): PlanSpec {
-  const parsed = parsePlanSpec({ kinds: ['stop_search', 'use_of_force', 'vehicle_stop'], sampleSize: 10, strata: ['area', 'power'], ...over });
+  const parsed = parsePlanSpec({
+    kinds: ['stop_search', 'use_of_force', 'vehicle_stop'],
+    sampleSize: 10,
+    strata: ['area', 'power'],
+    ...over,
+  });
   if ('errors' in parsed) throw new Error(JSON.stringify(parsed.errors));
   return parsed.spec;
 }
-const population = (n: number, over: (i: number) => Parameters<typeof record>[0] = () => ({})) => Array.from({ length: n }, (_, i) => record(over(i)));
+const population = (n: number, over: (i: number) => Parameters<typeof record>[0] = () => ({})) =>
+  Array.from({ length: n }, (_, i) => record(over(i)));
 
 describe('the draw', () => {
-  const people = population(500, (i) => ({ area: ['A1', 'A2', 'A3'][i % 3], power: i % 5 === 0 ? 'pace_s1' : 'misuse_of_drugs_act_s23' }));
+  const people = population(500, (i) => ({
+    area: ['A1', 'A2', 'A3'][i % 3],
+    power: i % 5 === 0 ? 'pace_s1' : 'misuse_of_drugs_act_s23',
+  }));
 
   it('is a pure function of population, plan and seed: the same inputs give the same items, in any input order', () => {
     const a = drawSample({ population: people, spec: spec(), seed: 'seed-1' });
@@ -52,7 +70,8 @@ describe('the draw', () => {
       const items = result.items.filter((i) => i.stratum === stratum.stratum);
       expect(items).toHaveLength(stratum.sampled);
       for (const i of items) expect(i.inclusionProbability).toBeCloseTo(stratum.sampled / stratum.population, 12);
-      if (items.length) expect(items.reduce((sum, i) => sum + 1 / i.inclusionProbability, 0)).toBeCloseTo(stratum.population, 9);
+      if (items.length)
+        expect(items.reduce((sum, i) => sum + 1 / i.inclusionProbability, 0)).toBeCloseTo(stratum.population, 9);
     }
     expect(result.allocation.reduce((s, a) => s + a.population, 0)).toBe(500);
   });
@@ -85,17 +104,36 @@ describe('the draw', () => {
     it.each(cases)('%s selects the records it matches, and only when switched on', (name, over) => {
       const target = record(over);
       const background = population(50);
-      const on = drawSample({ population: [...background, target], spec: spec({ sampleSize: 0, rules: [{ rule: name }] }), seed: 's' });
-      expect(on.items).toEqual([expect.objectContaining({ id: target.id, reason: name, matchedRules: [name], inclusionProbability: 1 })]);
-      const off = drawSample({ population: [...background, target], spec: spec({ sampleSize: 0, rules: [{ rule: name, enabled: false }] }), seed: 's' });
+      const on = drawSample({
+        population: [...background, target],
+        spec: spec({ sampleSize: 0, rules: [{ rule: name }] }),
+        seed: 's',
+      });
+      expect(on.items).toEqual([
+        expect.objectContaining({ id: target.id, reason: name, matchedRules: [name], inclusionProbability: 1 }),
+      ]);
+      const off = drawSample({
+        population: [...background, target],
+        spec: spec({ sampleSize: 0, rules: [{ rule: name, enabled: false }] }),
+        seed: 's',
+      });
       expect(off.items).toEqual([]);
     });
 
     it('takes the higher-priority tier first under a cap (Taser fired before drawn), at random within a tier', () => {
       const fired = population(3, () => ({ kind: 'use_of_force', features: { tactics: ['taser_fired'] } }));
       const drawn = population(10, () => ({ kind: 'use_of_force', features: { tactics: ['taser_drawn'] } }));
-      const result = drawSample({ population: [...drawn, ...fired], spec: spec({ sampleSize: 0, rules: [{ rule: 'taser', max: 5 }] }), seed: 's' });
-      expect(result.items.filter((i) => i.stratum === 'rule:taser:tier-0').map((i) => i.id).sort()).toEqual(fired.map((r) => r.id).sort());
+      const result = drawSample({
+        population: [...drawn, ...fired],
+        spec: spec({ sampleSize: 0, rules: [{ rule: 'taser', max: 5 }] }),
+        seed: 's',
+      });
+      expect(
+        result.items
+          .filter((i) => i.stratum === 'rule:taser:tier-0')
+          .map((i) => i.id)
+          .sort(),
+      ).toEqual(fired.map((r) => r.id).sort());
       const partial = result.items.filter((i) => i.stratum === 'rule:taser:tier-1');
       expect(partial).toHaveLength(2);
       expect(partial.every((i) => i.inclusionProbability === 2 / 10)).toBe(true);
@@ -106,7 +144,13 @@ describe('the draw', () => {
       const s47a = record({ power: 'terrorism_act_s47a' });
       const result = drawSample({
         population: [twice, s47a],
-        spec: spec({ sampleSize: 0, rules: [{ rule: 'repeat_subject', params: { minEncounters: 2 } }, { rule: 'suspicionless_powers', params: { powers: ['cjpoa_s60'] } }] }),
+        spec: spec({
+          sampleSize: 0,
+          rules: [
+            { rule: 'repeat_subject', params: { minEncounters: 2 } },
+            { rule: 'suspicionless_powers', params: { powers: ['cjpoa_s60'] } },
+          ],
+        }),
         seed: 's',
       });
       expect(result.items.map((i) => [i.id, i.reason])).toEqual([[twice.id, 'repeat_subject']]);
@@ -114,8 +158,17 @@ describe('the draw', () => {
 
     it('selects a record once, under the first rule in plan order, and lists every rule it matched', () => {
       const both = record({ features: { under18: true, clothingRemoved: true } });
-      const result = drawSample({ population: [both], spec: spec({ sampleSize: 5, rules: [{ rule: 'more_than_outer_clothing' }, { rule: 'under_18' }] }), seed: 's' });
-      expect(result.items).toEqual([expect.objectContaining({ reason: 'more_than_outer_clothing', matchedRules: ['more_than_outer_clothing', 'under_18'] })]);
+      const result = drawSample({
+        population: [both],
+        spec: spec({ sampleSize: 5, rules: [{ rule: 'more_than_outer_clothing' }, { rule: 'under_18' }] }),
+        seed: 's',
+      });
+      expect(result.items).toEqual([
+        expect.objectContaining({
+          reason: 'more_than_outer_clothing',
+          matchedRules: ['more_than_outer_clothing', 'under_18'],
+        }),
+      ]);
     });
   });
 
@@ -123,7 +176,11 @@ describe('the draw', () => {
     it('gives every inspector area its floor of random items, even a small one', () => {
       const big = population(300, () => ({ area: 'BIG', team: null }));
       const small = population(4, () => ({ area: 'SMALL', team: null }));
-      const result = drawSample({ population: [...big, ...small], spec: spec({ sampleSize: 6, strata: [], areaFloor: 3 }), seed: 's' });
+      const result = drawSample({
+        population: [...big, ...small],
+        spec: spec({ sampleSize: 6, strata: [], areaFloor: 3 }),
+        seed: 's',
+      });
       const inSmall = result.items.filter((i) => small.some((r) => r.id === i.id));
       expect(inSmall).toHaveLength(3);
       expect(inSmall[0].inclusionProbability).toBeCloseTo(3 / 4);
@@ -134,15 +191,27 @@ describe('the draw', () => {
       const teamA = population(100, () => ({ team: 'A' }));
       const teamB = population(100, () => ({ team: 'B' }));
       const targetedA = population(3, () => ({ team: 'A', features: { under18: true } }));
-      const result = drawSample({ population: [...teamA, ...teamB, ...targetedA], spec: spec({ sampleSize: 10, strata: [], teamQuota: 4, rules: [{ rule: 'under_18' }] }), seed: 's' });
-      const team = (id: string) => [...teamA, ...targetedA].some((r) => r.id === id) ? 'A' : 'B';
+      const result = drawSample({
+        population: [...teamA, ...teamB, ...targetedA],
+        spec: spec({ sampleSize: 10, strata: [], teamQuota: 4, rules: [{ rule: 'under_18' }] }),
+        seed: 's',
+      });
+      const team = (id: string) => ([...teamA, ...targetedA].some((r) => r.id === id) ? 'A' : 'B');
       expect(result.items.filter((i) => i.reason === 'under_18')).toHaveLength(3);
       expect(result.items.filter((i) => team(i.id) === 'A')).toHaveLength(4);
       expect(result.items.filter((i) => team(i.id) === 'B')).toHaveLength(4); // the quota caps the random part too
     });
 
     it('allocation never exceeds a stratum, and stops when there is nothing left', () => {
-      const alloc = allocate([{ key: 'a', area: null, team: null, size: 2 }, { key: 'b', area: null, team: null, size: 1 }], 10, 0, null);
+      const alloc = allocate(
+        [
+          { key: 'a', area: null, team: null, size: 2 },
+          { key: 'b', area: null, team: null, size: 1 },
+        ],
+        10,
+        0,
+        null,
+      );
       expect(Object.fromEntries(alloc)).toEqual({ a: 2, b: 1 });
     });
   });
@@ -150,8 +219,17 @@ describe('the draw', () => {
 
 describe('plan specs', () => {
   it('names each invalid field, including a rule’s parameters', () => {
-    const parsed = parsePlanSpec({ kinds: ['parking'], sampleSize: -1, rules: [{ rule: 'astrology' }, { rule: 'repeat_subject', params: { minEncounters: 1 } }] });
-    expect('errors' in parsed && parsed.errors.map((e) => e.field).sort()).toEqual(['spec.kinds.0', 'spec.rules.0.rule', 'spec.rules.1.params.minEncounters', 'spec.sampleSize']);
+    const parsed = parsePlanSpec({
+      kinds: ['parking'],
+      sampleSize: -1,
+      rules: [{ rule: 'astrology' }, { rule: 'repeat_subject', params: { minEncounters: 1 } }],
+    });
+    expect('errors' in parsed && parsed.errors.map((e) => e.field).sort()).toEqual([
+      'spec.kinds.0',
+      'spec.rules.0.rule',
+      'spec.rules.1.params.minEncounters',
+      'spec.sampleSize',
+    ]);
   });
 
   it('ships a default plan with every targeted rule switched on', () => {

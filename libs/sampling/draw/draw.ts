@@ -30,11 +30,13 @@ export interface DrawResult {
   allocation: { stratum: string; population: number; sampled: number }[];
 }
 
-const byKindAndId = (a: EligibleRecord, b: EligibleRecord) => (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+const byKindAndId = (a: EligibleRecord, b: EligibleRecord) =>
+  a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 
 export function populationFingerprint(population: readonly { kind: string; id: string }[]): string {
   const hash = createHash('sha256');
-  for (const r of [...population].sort((a, b) => byKindAndId(a as EligibleRecord, b as EligibleRecord))) hash.update(`${r.kind}:${r.id}\n`);
+  for (const r of [...population].sort((a, b) => byKindAndId(a as EligibleRecord, b as EligibleRecord)))
+    hash.update(`${r.kind}:${r.id}\n`);
   return hash.digest('hex');
 }
 
@@ -52,7 +54,9 @@ export function drawSample(input: { population: readonly EligibleRecord[]; spec:
   const enabled = spec.rules.filter((s) => s.enabled).map((s) => ({ setting: s, rule: findRule(s.rule)! }));
   const matches = new Map<string, string[]>();
   for (const r of population) {
-    const names = enabled.filter(({ rule, setting }) => rule.match(r, setting.params) !== null).map(({ rule }) => rule.name);
+    const names = enabled
+      .filter(({ rule, setting }) => rule.match(r, setting.params) !== null)
+      .map(({ rule }) => rule.name);
     if (names.length) matches.set(r.id, names);
   }
 
@@ -71,12 +75,20 @@ export function drawSample(input: { population: readonly EligibleRecord[]; spec:
     let slots = setting.max ?? Infinity;
     for (const tier of [...tiers.keys()].sort((a, b) => a - b)) {
       const candidates = tiers.get(tier)!;
-      const taken = candidates.length <= slots ? candidates : chooseWithoutReplacement(candidates, slots, seededRandom(seed, `rule:${rule.name}:${tier}`));
+      const taken =
+        candidates.length <= slots
+          ? candidates
+          : chooseWithoutReplacement(candidates, slots, seededRandom(seed, `rule:${rule.name}:${tier}`));
       for (const r of taken) {
         selected.add(r.id);
         items.push({
-          kind: r.kind, id: r.id, reason: rule.name, matchedRules: matches.get(r.id) ?? [], stratum: `rule:${rule.name}:tier-${tier}`,
-          stratumSize: candidates.length, inclusionProbability: taken.length / candidates.length,
+          kind: r.kind,
+          id: r.id,
+          reason: rule.name,
+          matchedRules: matches.get(r.id) ?? [],
+          stratum: `rule:${rule.name}:tier-${tier}`,
+          stratumSize: candidates.length,
+          inclusionProbability: taken.length / candidates.length,
         });
       }
       slots -= taken.length;
@@ -85,8 +97,13 @@ export function drawSample(input: { population: readonly EligibleRecord[]; spec:
   }
 
   const rest = population.filter((r) => !selected.has(r.id));
-  const dimensions = [...spec.strata, ...(spec.areaFloor > 0 && !spec.strata.includes('area') ? ['area' as const] : []), ...(spec.teamQuota !== null ? ['team' as const] : [])];
-  const valueOf = (r: EligibleRecord, d: (typeof dimensions)[number]) => (d === 'area' ? r.area : d === 'power' ? r.power : d === 'kind' ? r.kind : r.team);
+  const dimensions = [
+    ...spec.strata,
+    ...(spec.areaFloor > 0 && !spec.strata.includes('area') ? ['area' as const] : []),
+    ...(spec.teamQuota !== null ? ['team' as const] : []),
+  ];
+  const valueOf = (r: EligibleRecord, d: (typeof dimensions)[number]) =>
+    d === 'area' ? r.area : d === 'power' ? r.power : d === 'kind' ? r.kind : r.team;
   const cells = new Map<string, { cell: Cell; records: EligibleRecord[] }>();
   for (const r of rest) {
     const key = dimensions.length ? dimensions.map((d) => `${d}=${valueOf(r, d) ?? '-'}`).join('|') : 'all';
@@ -105,15 +122,34 @@ export function drawSample(input: { population: readonly EligibleRecord[]; spec:
       if (team) capacity.set(team, Math.max(0, capacity.get(team)! - 1));
     }
   }
-  const allocation = allocate([...cells.values()].map((c) => c.cell), spec.sampleSize, spec.areaFloor, capacity);
+  const allocation = allocate(
+    [...cells.values()].map((c) => c.cell),
+    spec.sampleSize,
+    spec.areaFloor,
+    capacity,
+  );
   const strata: DrawResult['allocation'] = [];
   for (const key of [...cells.keys()].sort()) {
     const { records } = cells.get(key)!;
     const n = allocation.get(key) ?? 0;
     strata.push({ stratum: key, population: records.length, sampled: n });
     for (const r of chooseWithoutReplacement(records, n, seededRandom(seed, `stratum:${key}`))) {
-      items.push({ kind: r.kind, id: r.id, reason: 'random', matchedRules: matches.get(r.id) ?? [], stratum: key, stratumSize: records.length, inclusionProbability: n / records.length });
+      items.push({
+        kind: r.kind,
+        id: r.id,
+        reason: 'random',
+        matchedRules: matches.get(r.id) ?? [],
+        stratum: key,
+        stratumSize: records.length,
+        inclusionProbability: n / records.length,
+      });
     }
   }
-  return { algorithmVersion: ALGORITHM_VERSION, eligibleCount: population.length, fingerprint: populationFingerprint(population), items, allocation: strata };
+  return {
+    algorithmVersion: ALGORITHM_VERSION,
+    eligibleCount: population.length,
+    fingerprint: populationFingerprint(population),
+    items,
+    allocation: strata,
+  };
 }

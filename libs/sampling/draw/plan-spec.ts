@@ -5,18 +5,21 @@ import { findRule, RULE_NAMES, TARGETED_RULES } from './rules';
 
 export const STRATA_DIMENSIONS = ['area', 'power', 'kind'] as const;
 
-const RuleSetting = z.strictObject({
-  rule: z.enum(RULE_NAMES as [string, ...string[]]),
-  enabled: z.boolean().default(true),
-  /** At most this many records from the rule (higher-priority ones first); null = all that match. */
-  max: z.number().int().min(1).max(10_000).nullable().default(null),
-  params: z.record(z.string(), z.unknown()).default({}),
-}).superRefine((setting, ctx) => {
-  const parsed = findRule(setting.rule)?.params.safeParse(setting.params);
-  if (parsed && !parsed.success) {
-    for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', path: ['params', ...issue.path.map(String)], message: issue.message });
-  }
-});
+const RuleSetting = z
+  .strictObject({
+    rule: z.enum(RULE_NAMES as [string, ...string[]]),
+    enabled: z.boolean().default(true),
+    /** At most this many records from the rule (higher-priority ones first); null = all that match. */
+    max: z.number().int().min(1).max(10_000).nullable().default(null),
+    params: z.record(z.string(), z.unknown()).default({}),
+  })
+  .superRefine((setting, ctx) => {
+    const parsed = findRule(setting.rule)?.params.safeParse(setting.params);
+    if (parsed && !parsed.success) {
+      for (const issue of parsed.error.issues)
+        ctx.addIssue({ code: 'custom', path: ['params', ...issue.path.map(String)], message: issue.message });
+    }
+  });
 
 /**
  * A sampling plan's rules (one version). Kept as data (jsonb) so a sample can be recomputed with exactly the rules
@@ -27,7 +30,10 @@ export const PlanSpecSchema = z
     /** Only records of these teams (empty: every team; a supervisor drawing such a plan samples their own teams). */
     teams: z.array(z.string().min(1).max(32)).max(200).default([]),
     /** Which record kinds the month's population holds. */
-    kinds: z.array(z.enum(CASE_KINDS as [string, ...string[]])).min(1).default(['stop_search']),
+    kinds: z
+      .array(z.enum(CASE_KINDS as [string, ...string[]]))
+      .min(1)
+      .default(['stop_search']),
     /** The random part's size (the targeted part comes on top). */
     sampleSize: z.number().int().min(0).max(10_000).default(20),
     /** Stratify the random part by these (proportional allocation). */
@@ -51,10 +57,12 @@ export const PlanSpecSchema = z
   .superRefine((spec, ctx) => {
     const seen = new Set<string>();
     spec.rules.forEach((setting, i) => {
-      if (seen.has(setting.rule)) ctx.addIssue({ code: 'custom', path: ['rules', i, 'rule'], message: `"${setting.rule}" is listed twice` });
+      if (seen.has(setting.rule))
+        ctx.addIssue({ code: 'custom', path: ['rules', i, 'rule'], message: `"${setting.rule}" is listed twice` });
       seen.add(setting.rule);
     });
-    if (new Set(spec.strata).size !== spec.strata.length) ctx.addIssue({ code: 'custom', path: ['strata'], message: 'lists a dimension twice' });
+    if (new Set(spec.strata).size !== spec.strata.length)
+      ctx.addIssue({ code: 'custom', path: ['strata'], message: 'lists a dimension twice' });
   });
 
 export type PlanSpec = z.infer<typeof PlanSpecSchema>;
@@ -63,10 +71,18 @@ export type PlanSpec = z.infer<typeof PlanSpecSchema>;
 export function parsePlanSpec(input: unknown, prefix = 'spec'): { spec: PlanSpec } | { errors: FieldError[] } {
   const result = PlanSpecSchema.safeParse(input ?? {});
   if (!result.success) {
-    return { errors: result.error.issues.map((i) => ({ field: [prefix, ...i.path.map(String)].filter(Boolean).join('.'), message: i.message })) };
+    return {
+      errors: result.error.issues.map((i) => ({
+        field: [prefix, ...i.path.map(String)].filter(Boolean).join('.'),
+        message: i.message,
+      })),
+    };
   }
   const spec = result.data;
-  spec.rules = spec.rules.map((s) => ({ ...s, params: findRule(s.rule)!.params.parse(s.params) as Record<string, unknown> }));
+  spec.rules = spec.rules.map((s) => ({
+    ...s,
+    params: findRule(s.rule)!.params.parse(s.params) as Record<string, unknown>,
+  }));
   return { spec };
 }
 

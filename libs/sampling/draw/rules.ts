@@ -43,7 +43,15 @@ export interface TargetedRule<P = Record<string, unknown>> {
   match(record: EligibleRecord, params: P): number | null;
 }
 
-const TASER = ['taser_drawn', 'taser_aimed', 'taser_arced', 'taser_red_dot', 'taser_drive_stun', 'taser_angled_drive_stun', 'taser_fired'];
+const TASER = [
+  'taser_drawn',
+  'taser_aimed',
+  'taser_arced',
+  'taser_red_dot',
+  'taser_drive_stun',
+  'taser_angled_drive_stun',
+  'taser_fired',
+];
 
 function rule<const N extends string, P>(r: TargetedRule<P> & { name: N }): TargetedRule<P> & { name: N } {
   return r;
@@ -54,8 +62,18 @@ const yes = (b: boolean) => (b ? 0 : null);
 
 /** The targeted inclusions of domain §3, each a named rule a plan switches on or off and parameterises. */
 export const TARGETED_RULES = [
-  rule({ name: 'under_18', description: 'Children and young people (recorded age under 18)', params: none, match: (r) => yes(r.features.under18) }),
-  rule({ name: 'more_than_outer_clothing', description: 'Searches with removal of more than outer clothing', params: none, match: (r) => yes(r.features.clothingRemoved) }),
+  rule({
+    name: 'under_18',
+    description: 'Children and young people (recorded age under 18)',
+    params: none,
+    match: (r) => yes(r.features.under18),
+  }),
+  rule({
+    name: 'more_than_outer_clothing',
+    description: 'Searches with removal of more than outer clothing',
+    params: none,
+    match: (r) => yes(r.features.clothingRemoved),
+  }),
   rule({
     name: 'suspicionless_powers',
     description: 'Searches under powers that need no reasonable suspicion (s60 CJPOA, s47A Terrorism Act)',
@@ -69,24 +87,54 @@ export const TARGETED_RULES = [
       tactics: z.array(z.string().min(1)).min(1).default(TASER),
       priority: z.array(z.string().min(1)).default(['taser_fired', 'taser_drive_stun', 'taser_angled_drive_stun']),
     }),
-    match: (r, p) => (r.features.tactics.some((t) => p.priority.includes(t)) ? 0 : r.features.tactics.some((t) => p.tactics.includes(t)) ? 1 : null),
+    match: (r, p) =>
+      r.features.tactics.some((t) => p.priority.includes(t))
+        ? 0
+        : r.features.tactics.some((t) => p.tactics.includes(t))
+          ? 1
+          : null,
   }),
   rule({
     name: 'restraint_and_weapons',
     description: 'Spit guard, baton or dog bite',
-    params: z.strictObject({ tactics: z.array(z.string().min(1)).min(1).default(['spit_guard', 'baton_used', 'dog_bite']) }),
+    params: z.strictObject({
+      tactics: z.array(z.string().min(1)).min(1).default(['spit_guard', 'baton_used', 'dog_bite']),
+    }),
     match: (r, p) => yes(r.features.tactics.some((t) => p.tactics.includes(t))),
   }),
-  rule({ name: 'injury', description: 'Any injury to the subject or an officer', params: none, match: (r) => yes(r.features.injury) }),
-  rule({ name: 'find_no_further_action', description: 'Item found but no further action', params: none, match: (r) => yes(r.features.findNoFurtherAction) }),
-  rule({ name: 'bwv_missing_or_late', description: 'No body-worn video, or not activated before the encounter', params: none, match: (r) => yes(r.features.bwvMissingOrLate) }),
+  rule({
+    name: 'injury',
+    description: 'Any injury to the subject or an officer',
+    params: none,
+    match: (r) => yes(r.features.injury),
+  }),
+  rule({
+    name: 'find_no_further_action',
+    description: 'Item found but no further action',
+    params: none,
+    match: (r) => yes(r.features.findNoFurtherAction),
+  }),
+  rule({
+    name: 'bwv_missing_or_late',
+    description: 'No body-worn video, or not activated before the encounter',
+    params: none,
+    match: (r) => yes(r.features.bwvMissingOrLate),
+  }),
   rule({
     name: 'repeat_subject',
     description: 'The same person encountered repeatedly (by pseudonymous subject reference)',
-    params: z.strictObject({ minEncounters: z.number().int().min(2).max(100).default(3), lookbackDays: z.number().int().min(1).max(366).default(90) }),
+    params: z.strictObject({
+      minEncounters: z.number().int().min(2).max(100).default(3),
+      lookbackDays: z.number().int().min(1).max(366).default(90),
+    }),
     match: (r, p) => yes(r.features.subjectEncounters >= p.minEncounters),
   }),
-  rule({ name: 'flagged_officer', description: 'Officers flagged by professional standards', params: none, match: (r) => yes(r.features.officerFlagged) }),
+  rule({
+    name: 'flagged_officer',
+    description: 'Officers flagged by professional standards',
+    params: none,
+    match: (r) => yes(r.features.officerFlagged),
+  }),
   rule({
     name: 'ethnicity_mismatch',
     description: 'Self-defined and officer-defined ethnicity in different groups',

@@ -35,7 +35,12 @@ export function chartSvg(chart: Chart): string {
 function tableHtml(table: ReportTable): string {
   const head = table.columns.map((c) => `<th scope="col">${escapeHtml(c.replace(/_/g, ' '))}</th>`).join('');
   const body = table.rows.length
-    ? table.rows.map((r) => `<tr>${r.map((c) => `<td${typeof c === 'number' ? ' class="num"' : ''}>${escapeHtml(printedCell(c))}</td>`).join('')}</tr>`).join('\n')
+    ? table.rows
+        .map(
+          (r) =>
+            `<tr>${r.map((c) => `<td${typeof c === 'number' ? ' class="num"' : ''}>${escapeHtml(printedCell(c))}</td>`).join('')}</tr>`,
+        )
+        .join('\n')
     : `<tr><td colspan="${table.columns.length}" class="empty">None this quarter</td></tr>`;
   return `<section id="${table.name}"><h2>${escapeHtml(table.title)}</h2><table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table><p class="csv">CSV: ${table.name}.csv</p></section>`;
 }

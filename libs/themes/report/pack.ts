@@ -35,13 +35,23 @@ export function packCharts(review: QuarterlyReview): Chart[] {
         note: g.count === null ? 'withheld (under 10)' : g.count === 0 ? 'none recorded' : 'no ratio',
       }));
     const { area, months } = review.disproportionality;
-    charts.push(rateRatioChart(`${KIND_TITLE[k.kind] ?? k.kind}: rate ratio to ${k.comparator}`, `${k.basis}-defined ethnicity, ${area?.name ?? ''}, ${months.from} to ${months.to}; orange: significant at 95%`, rows));
+    charts.push(
+      rateRatioChart(
+        `${KIND_TITLE[k.kind] ?? k.kind}: rate ratio to ${k.comparator}`,
+        `${k.basis}-defined ethnicity, ${area?.name ?? ''}, ${months.from} to ${months.to}; orange: significant at 95%`,
+        rows,
+      ),
+    );
   }
   return charts;
 }
 
 /** Renders a review into its pack: HTML and PDF from the same tables and charts, and a CSV of every table. */
-export async function renderPack(review: QuarterlyReview, generatedAt: Date, options: { compress?: boolean } = {}): Promise<RenderedPack> {
+export async function renderPack(
+  review: QuarterlyReview,
+  generatedAt: Date,
+  options: { compress?: boolean } = {},
+): Promise<RenderedPack> {
   const tables = reportTables(review);
   const charts = packCharts(review);
   return {

@@ -32,26 +32,45 @@ function drawChart(doc: Doc, chart: Chart, x0: number, y0: number, scale: number
   for (const s of chart.shapes) {
     switch (s.kind) {
       case 'line':
-        doc.save().lineWidth(s.width * scale).strokeColor(s.color);
+        doc
+          .save()
+          .lineWidth(s.width * scale)
+          .strokeColor(s.color);
         if (s.dashed) doc.dash(4 * scale, { space: 3 * scale });
         doc.moveTo(X(s.x1), Y(s.y1)).lineTo(X(s.x2), Y(s.y2)).stroke();
         doc.undash().restore();
         break;
       case 'polyline':
         if (s.points.length < 2) break;
-        doc.save().lineWidth(s.width * scale).strokeColor(s.color).moveTo(X(s.points[0][0]), Y(s.points[0][1]));
+        doc
+          .save()
+          .lineWidth(s.width * scale)
+          .strokeColor(s.color)
+          .moveTo(X(s.points[0][0]), Y(s.points[0][1]));
         for (const [x, y] of s.points.slice(1)) doc.lineTo(X(x), Y(y));
         doc.stroke().restore();
         break;
       case 'rect':
-        doc.save().rect(X(s.x), Y(s.y), s.w * scale, s.h * scale).fill(s.fill).restore();
+        doc
+          .save()
+          .rect(X(s.x), Y(s.y), s.w * scale, s.h * scale)
+          .fill(s.fill)
+          .restore();
         break;
       case 'circle':
-        doc.save().circle(X(s.cx), Y(s.cy), s.r * scale).fill(s.fill).restore();
+        doc
+          .save()
+          .circle(X(s.cx), Y(s.cy), s.r * scale)
+          .fill(s.fill)
+          .restore();
         break;
       case 'text': {
         const size = s.size * scale;
-        doc.save().font(s.bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(size).fillColor(s.color ?? '#111111');
+        doc
+          .save()
+          .font(s.bold ? 'Helvetica-Bold' : 'Helvetica')
+          .fontSize(size)
+          .fillColor(s.color ?? '#111111');
         const text = pdfText(s.text);
         const w = doc.widthOfString(text);
         const x = s.anchor === 'middle' ? X(s.x) - w / 2 : s.anchor === 'end' ? X(s.x) - w : X(s.x);
@@ -67,7 +86,16 @@ function drawChart(doc: Doc, chart: Chart, x0: number, y0: number, scale: number
 /** Column widths in proportion to their longest cell (within limits), filling the page width. */
 function columnWidths(doc: Doc, table: ReportTable, width: number): number[] {
   doc.font('Helvetica').fontSize(7);
-  const natural = table.columns.map((c, i) => Math.min(180, Math.max(36, ...c.split('_').map((word) => doc.widthOfString(word) + 8), ...table.rows.map((r) => doc.widthOfString(pdfText(printedCell(r[i] ?? null))) + 6))));
+  const natural = table.columns.map((c, i) =>
+    Math.min(
+      180,
+      Math.max(
+        36,
+        ...c.split('_').map((word) => doc.widthOfString(word) + 8),
+        ...table.rows.map((r) => doc.widthOfString(pdfText(printedCell(r[i] ?? null))) + 6),
+      ),
+    ),
+  );
   const total = natural.reduce((a, b) => a + b, 0);
   return natural.map((w) => (w / total) * width);
 }
@@ -123,23 +151,44 @@ function drawTable(doc: Doc, table: ReportTable): void {
   const drawRow = (cells: string[][], bold: boolean, y: number, from: number, count: number) => {
     const h = heightOf(count);
     if (bold) doc.save().rect(MARGIN, y, width, h).fill('#EEEEEE').restore();
-    doc.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(TABLE_FONT_SIZE).fillColor('#111111');
+    doc
+      .font(bold ? 'Helvetica-Bold' : 'Helvetica')
+      .fontSize(TABLE_FONT_SIZE)
+      .fillColor('#111111');
     let x = MARGIN;
     cells.forEach((lines, i) => {
-      lines.slice(from, from + count).forEach((line, k) => doc.text(line, x + CELL_PAD, y + CELL_PAD + k * lineHeight, { lineBreak: false }));
+      lines
+        .slice(from, from + count)
+        .forEach((line, k) => doc.text(line, x + CELL_PAD, y + CELL_PAD + k * lineHeight, { lineBreak: false }));
       x += widths[i];
     });
-    doc.save().lineWidth(0.3).strokeColor('#BBBBBB').moveTo(MARGIN, y + h).lineTo(MARGIN + width, y + h).stroke().restore();
+    doc
+      .save()
+      .lineWidth(0.3)
+      .strokeColor('#BBBBBB')
+      .moveTo(MARGIN, y + h)
+      .lineTo(MARGIN + width, y + h)
+      .stroke()
+      .restore();
     return h;
   };
-  const header = wrapRow(table.columns.map((c) => c.replace(/_/g, ' ')), true);
+  const header = wrapRow(
+    table.columns.map((c) => c.replace(/_/g, ' ')),
+    true,
+  );
   const headerLines = Math.max(...header.map((l) => l.length));
   const headerH = heightOf(headerLines);
   if (doc.y + 30 + headerH + heightOf(1) > bottom) doc.addPage();
-  doc.font('Helvetica-Bold').fontSize(10).fillColor('#111111').text(pdfText(table.title), MARGIN, doc.y + 8, { width });
+  doc
+    .font('Helvetica-Bold')
+    .fontSize(10)
+    .fillColor('#111111')
+    .text(pdfText(table.title), MARGIN, doc.y + 8, { width });
   let y = doc.y + 4;
   y += drawRow(header, true, y, 0, headerLines);
-  const rows = table.rows.length ? table.rows.map((r) => r.map((c) => pdfText(printedCell(c)))) : [[`None this quarter`, ...table.columns.slice(1).map(() => '')]];
+  const rows = table.rows.length
+    ? table.rows.map((r) => r.map((c) => pdfText(printedCell(c))))
+    : [[`None this quarter`, ...table.columns.slice(1).map(() => '')]];
   for (const cells of rows) {
     const lines = wrapRow(cells, false);
     const total = Math.max(...lines.map((l) => l.length));
@@ -149,7 +198,7 @@ function drawTable(doc: Doc, table: ReportTable): void {
       y = MARGIN;
       y += drawRow(header, true, y, 0, headerLines);
     }
-    for (let from = 0; from < total; ) {
+    for (let from = 0; from < total;) {
       const fit = Math.max(1, Math.floor((bottom - y - 2 * CELL_PAD) / lineHeight));
       const count = Math.min(fit, total - from);
       y += drawRow(lines, false, y, from, count);
@@ -166,8 +215,24 @@ function drawTable(doc: Doc, table: ReportTable): void {
 }
 
 /** The pack as a PDF: the same headline, charts (vector) and tables as the HTML. `compress: false` keeps it inspectable. */
-export function renderPdf(review: QuarterlyReview, tables: ReportTable[], charts: Chart[], generatedAt: Date, options: { compress?: boolean } = {}): Promise<Buffer> {
-  const doc = new PDFDocument({ size: 'A4', margin: MARGIN, bufferPages: true, compress: options.compress ?? true, info: { Title: `Quarterly themes review ${review.quarter}`, Author: 'Scrutiny', Subject: 'Quarterly themes review for professional standards' } });
+export function renderPdf(
+  review: QuarterlyReview,
+  tables: ReportTable[],
+  charts: Chart[],
+  generatedAt: Date,
+  options: { compress?: boolean } = {},
+): Promise<Buffer> {
+  const doc = new PDFDocument({
+    size: 'A4',
+    margin: MARGIN,
+    bufferPages: true,
+    compress: options.compress ?? true,
+    info: {
+      Title: `Quarterly themes review ${review.quarter}`,
+      Author: 'Scrutiny',
+      Subject: 'Quarterly themes review for professional standards',
+    },
+  });
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((resolve, reject) => {
@@ -175,21 +240,43 @@ export function renderPdf(review: QuarterlyReview, tables: ReportTable[], charts
     doc.on('error', reject);
   });
   const width = PAGE.width - 2 * MARGIN;
-  doc.font('Helvetica-Bold').fontSize(9).fillColor('#990000').text('OFFICIAL-SENSITIVE: professional standards. Contains officer-level repeat concerns.', { width });
-  doc.moveDown(0.5).font('Helvetica-Bold').fontSize(18).fillColor('#111111').text(pdfText(`Quarterly themes review: ${review.quarter}`), { width });
+  doc
+    .font('Helvetica-Bold')
+    .fontSize(9)
+    .fillColor('#990000')
+    .text('OFFICIAL-SENSITIVE: professional standards. Contains officer-level repeat concerns.', { width });
+  doc
+    .moveDown(0.5)
+    .font('Helvetica-Bold')
+    .fontSize(18)
+    .fillColor('#111111')
+    .text(pdfText(`Quarterly themes review: ${review.quarter}`), { width });
   const all = review.ratings.find((r) => r.source === 'all');
-  doc.font('Helvetica').fontSize(8).fillColor('#555555').text(
-    pdfText(`${review.force ? review.force.name : 'All forces'} - ${review.from} to ${review.to} (Europe/London; up to, not including, the second date) - compared with ${review.comparedWith.previousQuarter} and ${review.comparedWith.sameQuarterLastYear} - generated ${generatedAt.toISOString()}`),
-    { width },
-  );
-  doc.moveDown(0.5).font('Helvetica').fontSize(10).fillColor('#111111').text(
-    pdfText(
-      `${all?.ratings ?? 0} ratings this quarter (supervisor reviews and panel findings): ${all?.green ?? 0} green, ${all?.amber ?? 0} amber, ${all?.red ?? 0} red. ` +
-        (review.repeatConcerns ? `${review.repeatConcerns.officers.length} officer(s) and ${review.repeatConcerns.teams.length} team(s) are repeat concerns. ` : '') +
-        `${review.referrals.count} referral(s) to professional standards; ${review.actions.total} action(s) tracked, ${review.actions.overdue} overdue.`,
-    ),
-    { width },
-  );
+  doc
+    .font('Helvetica')
+    .fontSize(8)
+    .fillColor('#555555')
+    .text(
+      pdfText(
+        `${review.force ? review.force.name : 'All forces'} - ${review.from} to ${review.to} (Europe/London; up to, not including, the second date) - compared with ${review.comparedWith.previousQuarter} and ${review.comparedWith.sameQuarterLastYear} - generated ${generatedAt.toISOString()}`,
+      ),
+      { width },
+    );
+  doc
+    .moveDown(0.5)
+    .font('Helvetica')
+    .fontSize(10)
+    .fillColor('#111111')
+    .text(
+      pdfText(
+        `${all?.ratings ?? 0} ratings this quarter (supervisor reviews and panel findings): ${all?.green ?? 0} green, ${all?.amber ?? 0} amber, ${all?.red ?? 0} red. ` +
+          (review.repeatConcerns
+            ? `${review.repeatConcerns.officers.length} officer(s) and ${review.repeatConcerns.teams.length} team(s) are repeat concerns. `
+            : '') +
+          `${review.referrals.count} referral(s) to professional standards; ${review.actions.total} action(s) tracked, ${review.actions.overdue} overdue.`,
+      ),
+      { width },
+    );
   for (const chart of charts) {
     const scale = Math.min(1, width / chart.width);
     if (doc.y + chart.height * scale + 20 > PAGE.height - MARGIN) doc.addPage();
@@ -203,11 +290,17 @@ export function renderPdf(review: QuarterlyReview, tables: ReportTable[], charts
   const { start, count } = doc.bufferedPageRange();
   for (let i = start; i < start + count; i++) {
     doc.switchToPage(i);
-    const footer = pdfText(`OFFICIAL-SENSITIVE - Quarterly themes review ${review.quarter} - page ${i - start + 1} of ${count}`);
+    const footer = pdfText(
+      `OFFICIAL-SENSITIVE - Quarterly themes review ${review.quarter} - page ${i - start + 1} of ${count}`,
+    );
     // Writing inside the bottom margin would otherwise make pdfkit start a new page.
     const bottom = doc.page.margins.bottom;
     doc.page.margins.bottom = 0;
-    doc.font('Helvetica').fontSize(7).fillColor('#555555').text(footer, MARGIN, PAGE.height - MARGIN + 12, { width, align: 'center', lineBreak: false });
+    doc
+      .font('Helvetica')
+      .fontSize(7)
+      .fillColor('#555555')
+      .text(footer, MARGIN, PAGE.height - MARGIN + 12, { width, align: 'center', lineBreak: false });
     doc.page.margins.bottom = bottom;
   }
   doc.end();

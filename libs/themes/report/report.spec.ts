@@ -25,14 +25,25 @@ describe('report pack rendering', () => {
   it('says so when no themes were tagged, and plots one point per quarter otherwise', () => {
     const empty = themesOverTimeChart(['2024-Q1', '2024-Q2'], [], []);
     expect(empty.shapes.some((s) => s.kind === 'text' && /No themes/.test(s.text))).toBe(true);
-    const chart = themesOverTimeChart(['2024-Q1', '2024-Q2'], [{ code: 'a', label: 'A' }], [{ quarter: '2024-Q1', counts: { a: 1 } }, { quarter: '2024-Q2', counts: { a: 3 } }]);
+    const chart = themesOverTimeChart(
+      ['2024-Q1', '2024-Q2'],
+      [{ code: 'a', label: 'A' }],
+      [
+        { quarter: '2024-Q1', counts: { a: 1 } },
+        { quarter: '2024-Q2', counts: { a: 3 } },
+      ],
+    );
     const line = chart.shapes.find((s) => s.kind === 'polyline');
     expect(line?.kind === 'polyline' && line.points).toHaveLength(2);
     if (line?.kind === 'polyline') expect(line.points[1][1]).toBeLessThan(line.points[0][1]); // higher count, higher on the page
   });
 
   it('escapes text in the SVG and HTML, and keeps the PDF to characters its fonts can draw', () => {
-    const chart = themesOverTimeChart(['2024-Q2'], [{ code: 'x', label: '<script>alert(1)</script>' }], [{ quarter: '2024-Q2', counts: { x: 1 } }]);
+    const chart = themesOverTimeChart(
+      ['2024-Q2'],
+      [{ code: 'x', label: '<script>alert(1)</script>' }],
+      [{ quarter: '2024-Q2', counts: { x: 1 } }],
+    );
     expect(chartSvg(chart)).not.toContain('<script>');
     expect(escapeHtml(`"a" & 'b'`)).toBe('&quot;a&quot; &amp; &#39;b&#39;');
     // WinAnsi punctuation stays (the standard fonts draw it); accents outside it are dropped; the rest becomes "?".
@@ -42,7 +53,15 @@ describe('report pack rendering', () => {
   });
 
   it('writes CSV with quoting, and neutralises text a spreadsheet would run as a formula (numbers stay numbers)', () => {
-    const csv = tableCsv({ name: 't', title: 'T', columns: ['a', 'b', 'c'], rows: [['=HYPERLINK("x")', -3, 'one, two'], [null, true, '@SUM(A1)']] });
+    const csv = tableCsv({
+      name: 't',
+      title: 'T',
+      columns: ['a', 'b', 'c'],
+      rows: [
+        ['=HYPERLINK("x")', -3, 'one, two'],
+        [null, true, '@SUM(A1)'],
+      ],
+    });
     expect(csv).toBe(`a,b,c\r\n"'=HYPERLINK(""x"")",-3,"one, two"\r\n,yes,'@SUM(A1)\r\n`);
     expect(tableCsv({ name: 't', title: 'T', columns: ['r'], rows: [[0.086293585]] })).toBe('r\r\n0.086293585\r\n');
     expect([0.086293585, 121.71, 1234, 3.5e-7, null].map(printedCell)).toEqual(['0.0863', '122', '1234', '3.5e-7', '']);
