@@ -30,3 +30,5 @@ export * from './imports/import-transaction';
 export * from './imports/template-import';
 export * from './officers/officers.service';
 export * from './cases/case-access';
+export * from './vocabulary/review-answers';
+export * from './vocabulary/labels';
