@@ -12,6 +12,7 @@ import { CreateDipSamples1795411258898 } from './1795411258898-CreateDipSamples'
 import { SpeedUpRecordImports1795410486327 } from './1795410486327-SpeedUpRecordImports';
 import { ClaimReportPackRuns1795427791253 } from './1795427791253-ClaimReportPackRuns';
 import { IndexCaseOfficers1795430154453 } from './1795430154453-IndexCaseOfficers';
+import { ScheduleSamplingPlansExplicitly1795440000000 } from './1795440000000-ScheduleSamplingPlansExplicitly';
 
 /** Every migration, oldest first. Add each new file here (the schema-drift check fails until you do). */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   CreateThemesReview1795414825678,
   ClaimReportPackRuns1795427791253,
   IndexCaseOfficers1795430154453,
+  ScheduleSamplingPlansExplicitly1795440000000,
 ];

@@ -12,3 +12,4 @@ export * from './demo-users';
 export * from './auth.module';
 export * from './access/access.service';
 export * from './access/pseudonymise';
+export * from './access/area-scope';

@@ -19,27 +19,35 @@ export async function itemOwners(
   );
 }
 
+/** One item's planned assignee (null: nobody can take it), and why nobody when so. */
+export interface PlannedAssignment {
+  item: string;
+  position: number;
+  recordKind: string;
+  recordId: string;
+  team: string | null;
+  officerUser: string | null;
+  user: string | null;
+  /** Set when `user` is null: why nobody can review it. */
+  why?: string;
+}
+
 /**
- * Creates the review of every item of an issued sample and assigns it: to a supervisor of the record's team (the
- * one with fewest items from this sample so far, so work is spread), else to the officer's own supervisor, never to
- * the officer themself; an item nobody can take stays unassigned for a manager to assign. Answers items per assignee.
+ * Who reviews each item of a sample: a supervisor of the record's team (the one with fewest items from this sample
+ * so far, so work is spread), else the officer's own supervisor, never the officer themself. Writes nothing.
  */
-export async function assignReviews(q: Queryable, sampleId: string, dueDays: number): Promise<Map<string, number>> {
+export async function planAssignments(q: Queryable, sampleId: string): Promise<PlannedAssignment[]> {
   const supervisors = (await q.query(
     `SELECT id, username, teams FROM users WHERE 'supervisor' = ANY(roles) AND disabled_at IS NULL ORDER BY username`,
-  )) as {
-    id: string;
-    username: string;
-    teams: string[];
-  }[];
-  const items = (await q.query(`SELECT id FROM dip_sample_items WHERE sample_id = $1 ORDER BY position`, [
-    sampleId,
-  ])) as { id: string }[];
+  )) as { id: string; username: string; teams: string[] }[];
+  const items = (await q.query(
+    `SELECT id, position, case_kind, case_id FROM dip_sample_items WHERE sample_id = $1 ORDER BY position`,
+    [sampleId],
+  )) as { id: string; position: number; case_kind: string; case_id: string }[];
   const owners = await itemOwners(q, sampleId);
   const load = new Map<string, number>();
-  const rows: { item: string; user: string | null }[] = [];
-  for (const { id } of items) {
-    const owner = owners.get(id);
+  return items.map((i) => {
+    const owner = owners.get(i.id);
     const candidates = supervisors.filter(
       (s) => owner?.team && s.teams.includes(owner.team) && s.id !== owner.officerUser,
     );
@@ -52,14 +60,37 @@ export async function assignReviews(q: Queryable, sampleId: string, dueDays: num
     )
       chosen = owner.officerSupervisor;
     if (chosen) load.set(chosen, (load.get(chosen) ?? 0) + 1);
-    rows.push({ item: id, user: chosen });
-  }
-  if (rows.length) {
+    const planned: PlannedAssignment = {
+      item: i.id,
+      position: i.position,
+      recordKind: i.case_kind,
+      recordId: i.case_id,
+      team: owner?.team ?? null,
+      officerUser: owner?.officerUser ?? null,
+      user: chosen,
+    };
+    if (!chosen)
+      planned.why = `${owner?.team ? `no active supervisor leads team ${owner.team}` : 'the record has no team'}${
+        owner?.team && owner.officerUser ? ' (other than the record’s own officer)' : ''
+      } and its officer has no active supervisor`;
+    return planned;
+  });
+}
+
+/** Creates the reviews of planned assignments, due `dueDays` from today; answers items per assignee. */
+export async function writeReviews(
+  q: Queryable,
+  planned: readonly PlannedAssignment[],
+  dueDays: number,
+): Promise<Map<string, number>> {
+  const load = new Map<string, number>();
+  for (const p of planned) if (p.user) load.set(p.user, (load.get(p.user) ?? 0) + 1);
+  if (planned.length) {
     await q.query(
       `INSERT INTO sample_reviews (item_id, assigned_to, due_on, status, version)
        SELECT r.item, r.user_id, (now() AT TIME ZONE 'Europe/London')::date + $2::int, 'assigned', 1
        FROM jsonb_to_recordset($1::jsonb) AS r(item uuid, user_id uuid)`,
-      [JSON.stringify(rows.map((r) => ({ item: r.item, user_id: r.user }))), dueDays],
+      [JSON.stringify(planned.map((r) => ({ item: r.item, user_id: r.user }))), dueDays],
     );
   }
   return load;

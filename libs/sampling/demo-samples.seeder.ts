@@ -9,8 +9,8 @@ import { RetentionService } from './retention.service';
 const DEMO_PLAN = 'TEAM-A monthly (demo)';
 
 /**
- * Demo dip sampling, after the demo records: a plan over TEAM-A, its May 2024 sample drawn and issued (holds
- * requested, reviews assigned to the demo supervisor), and one hold confirmed.
+ * Demo dip sampling, after the demo records: a plan over TEAM-A (its schedule off), its May 2024 sample drawn and
+ * issued once (holds requested, reviews assigned to the demo supervisor), and one hold confirmed.
  */
 @Injectable()
 export class DemoSamplesSeeder implements OnApplicationBootstrap {
@@ -54,6 +54,11 @@ export class DemoSamplesSeeder implements OnApplicationBootstrap {
       { system: true },
       { period: '2024-05', planId: plan.id, seed: 'demo-2024-05' },
     );
+    // An empty draw is reported, never issued (the plan's schedule stays off: the demo issues nothing by itself).
+    if (drawn.itemCount === 0) {
+      this.logger.warn({ sample: drawn.id, reason: drawn.eligibility?.reason }, 'demo dip sample drew nothing');
+      return;
+    }
     const sample = await this.samples.issue({ system: true }, drawn.id, drawn.version);
     const [hold] = (await this.dataSource.query(
       `SELECT id FROM bwv_hold_requests WHERE sample_id = $1 ORDER BY id LIMIT 1`,

@@ -1,15 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { isPoliceWide, type Actor } from '@scrutiny/auth';
+import { areasAndDescendantsSql, isPoliceWide, type Actor, type CaseKind } from '@scrutiny/auth';
 import { AuditService, type AuditActor } from '@scrutiny/audit';
 import { APP_CONFIG, type AppConfig, DomainError, type FieldError, isUuid, londonMonth, MONTH } from '@scrutiny/core';
 import { ALGORITHM_VERSION, drawSample, type DrawnItem } from './draw/draw';
 import type { PlanSpec } from './draw/plan-spec';
-import { readPopulation } from './population';
+import { countPopulation, readPopulation, type PopulationCounts } from './population';
 import { SamplingPlansService } from './plans.service';
+import { pageOf, type Page } from './page';
 import { NotificationsService } from './notifications.service';
-import { assignReviews } from './assignment';
+import { planAssignments, writeReviews, type PlannedAssignment } from './assignment';
 import { estimateProportion, type ProportionEstimate } from './estimates';
 import type { ReviewForm } from '@scrutiny/review';
 
@@ -61,6 +62,12 @@ export interface SampleItemView {
 
 export interface SampleView {
   id: string;
+/** Why a sample's population is what it is, and, when nothing could be drawn, why in words. */
+export interface Eligibility extends PopulationCounts {
+  /** Null when the sample has items; otherwise why it has none ("12 records in 2024-05, none in your teams …"). */
+  reason: string | null;
+}
+
   plan: { id: string; name: string; version: number };
   period: string;
   seed: string;
@@ -68,7 +75,13 @@ export interface SampleView {
   teams: string[];
   eligibleCount: number;
   populationFingerprint: string;
+  /** Areas (each with every area beneath it) whose records also made the population. */
+  areas: string[];
   status: 'draft' | 'issued';
+  /** Null for samples drawn before it was kept. */
+  eligibility: Eligibility | null;
+  /** Items in the whole sample (a supervisor who sees only their own items sees fewer in `items`). */
+  itemCount: number;
   scheduled: boolean;
   drawnAt: string;
   issuedAt: string | null;
@@ -104,15 +117,62 @@ function checkSeed(seed: string | undefined): FieldError[] {
     : [];
 }
 
-/** Police-wide roles, and supervisors of one of its teams, see a sample whole (items, estimates); others at most their own items. */
-function seesWholeSample(actor: Actor, teams: readonly string[]): boolean {
-  return isPoliceWide(actor) || teams.some((t) => actor.teams.includes(t));
+const NOUNS: Record<CaseKind, string> = {
+  stop_search: 'stop searches',
+  vehicle_stop: 'vehicle stops',
+  use_of_force: 'use-of-force reports',
+};
+
+/** The population's teams and areas, and how to name them to whoever drew it. */
+type PopulationScope = { teams: string[]; areas: string[]; label: string };
+
+/** Why a draw has no items, in words, or null when it has some. */
+function explain(
+  counts: PopulationCounts,
+  input: { period: string; kinds: readonly string[]; scope: string; items: number },
+): string | null {
+  if (input.items > 0) return null;
+  const what = input.kinds.map((k) => NOUNS[k as CaseKind] ?? k).join(', ');
+  if (counts.inMonth === 0) return `no ${what} are recorded in ${input.period}`;
+  if (counts.inScope === 0) return `${counts.inMonth} record(s) in ${input.period}, none in ${input.scope}: eligible 0`;
+  if (counts.eligible === 0) {
+    const parts = [
+      counts.excluded.alreadyReviewed && `${counts.excluded.alreadyReviewed} already reviewed`,
+      counts.excluded.alreadySampled && `${counts.excluded.alreadySampled} already in an issued sample`,
+      counts.excluded.noBwv && `${counts.excluded.noBwv} without BWV footage`,
+    ].filter(Boolean);
+    return `${counts.inScope} record(s) in ${input.scope} in ${input.period}, all excluded (${parts.join(', ')}): eligible 0`;
+  }
+  return `${counts.eligible} eligible record(s), but the plan selects none of them (random sample size 0 and no targeted rule matched)`;
+}
+
+/** Names a population's teams and areas ("your teams (TEAM-A) or areas (E23000001)"; "every team"). */
+function scopeLabel(teams: readonly string[], areas: readonly string[], whose = 'the'): string {
+  const parts = [teams.length && `teams (${teams.join(', ')})`, areas.length && `areas (${areas.join(', ')})`].filter(
+    Boolean,
+  );
+  return parts.length ? `${whose} ${parts.join(' or ')}` : 'any team';
+}
+
+/**
+ * SQL (alias `alias` over dip_samples): the sample is visible to a supervisor whose teams ($teams) or areas
+ * ($areas, each with every area beneath it) cover its population, or who reviews one of its items ($user).
+ */
+function visibleSql(alias: string, teamsParam: string, areasParam: string, userParam: string): string {
+  return `(${wholeSql(alias, teamsParam, areasParam)}
+      OR EXISTS (SELECT 1 FROM dip_sample_items i JOIN sample_reviews r ON r.item_id = i.id WHERE i.sample_id = ${alias}.id AND r.assigned_to = ${userParam}::uuid))`;
+}
+
+/** SQL: a supervisor sees the sample whole (every item, estimates): one of its teams, or an area within theirs. */
+function wholeSql(alias: string, teamsParam: string, areasParam: string): string {
+  return `(${alias}.teams && ${teamsParam}::text[] OR ${alias}.areas && ARRAY${areasAndDescendantsSql(areasParam)})`;
 }
 
 /** A sample's own columns (alias s, its plan p), without items: what a list shows and a view starts from. */
 const SAMPLE_SELECT = `
   SELECT s.id, s.plan_id, p.name AS plan_name, s.plan_version, to_char(s.period, 'YYYY-MM') AS period, s.seed, s.algorithm_version, s.teams,
-    s.eligible_count, s.population_fingerprint, s.status, s.scheduled, s.drawn_at, s.issued_at, s.allocation, s.version
+    s.areas, s.eligible_count, s.eligibility, (SELECT count(*)::int FROM dip_sample_items ic WHERE ic.sample_id = s.id) AS item_count,
+    s.population_fingerprint, s.status, s.scheduled, s.drawn_at, s.issued_at, s.allocation, s.version
   FROM dip_samples s JOIN sampling_plans p ON p.id = s.plan_id`;
 
 type SampleRow = {
@@ -126,7 +186,10 @@ type SampleRow = {
   teams: string[];
   eligible_count: number;
   population_fingerprint: string;
+  areas: string[];
   status: 'draft' | 'issued';
+  eligibility: Eligibility | null;
+  item_count: number;
   scheduled: boolean;
   drawn_at: Date;
   issued_at: Date | null;
@@ -144,7 +207,10 @@ function toSampleHeader(s: SampleRow): Omit<SampleView, 'items'> {
     teams: s.teams,
     eligibleCount: s.eligible_count,
     populationFingerprint: s.population_fingerprint,
+    areas: s.areas,
     status: s.status,
+    eligibility: s.eligibility,
+    itemCount: s.item_count,
     scheduled: s.scheduled,
     drawnAt: s.drawn_at.toISOString(),
     issuedAt: s.issued_at?.toISOString() ?? null,
@@ -160,9 +226,12 @@ type LockedSample = {
   teams: string[];
   period: string;
   seed: string;
+  areas: string[];
   version: number;
 };
 
+  items: number;
+  eligibility: Eligibility | null;
 /**
  * Monthly dip samples: draw (a pure, seeded function of the month's eligible population and a plan version),
  * redraw while a draft, issue (holds on the footage, reviews assigned, supervisors notified), read and verify.
@@ -206,20 +275,19 @@ export class DipSamplesService {
       const existing = await this.scheduledSampleId(this.dataSource.manager, plan.id, input.period);
       if (existing) return this.read(existing);
     }
-    const teams = this.populationTeams(by, plan.spec);
+    const scope = this.populationScope(by, plan.spec);
+    const { teams, areas } = scope;
     const seed = input.seed ?? randomBytes(16).toString('hex');
     const id = await this.dataSource.transaction(async (m) => {
       const drawnAt = new Date();
-      const result = drawSample({
-        population: await readPopulation(m, { period: input.period, spec: plan.spec, teams, asOf: drawnAt }),
-        spec: plan.spec,
-        seed,
-      });
+      const query = { period: input.period, spec: plan.spec, teams, areas, asOf: drawnAt };
+      const result = drawSample({ population: await readPopulation(m, query), spec: plan.spec, seed });
+      const eligibility = await this.eligibility(m, query, scope.label, result.items.length);
       // Two scheduled draws of one plan and month may race: the second waits for the first to commit, inserts nothing, and answers the first's sample.
       const [sample] = (await m.query(
         `INSERT INTO dip_samples (plan_id, plan_version, period, seed, teams, algorithm_version, eligible_count, population_fingerprint, drawn_at, drawn_by,
-           status, scheduled, allocation, version)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'draft', $11, $12, 1)
+           status, scheduled, allocation, areas, eligibility, version)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'draft', $11, $12, $13, $14, 1)
          ON CONFLICT (plan_id, period) WHERE scheduled DO NOTHING RETURNING id`,
         [
           plan.id,
@@ -236,6 +304,8 @@ export class DipSamplesService {
           JSON.stringify(result.allocation),
         ],
       )) as { id: string }[];
+          areas,
+          JSON.stringify(eligibility),
       if (!sample) {
         const existing = await this.scheduledSampleId(m, plan.id, input.period);
         if (!existing)
@@ -258,6 +328,7 @@ export class DipSamplesService {
             scheduled,
           },
         },
+            ...(eligibility.reason ? { empty: eligibility.reason } : {}),
         m,
       );
       return sample.id;
@@ -278,16 +349,14 @@ export class DipSamplesService {
         throw new DomainError('CONFLICT', 'An issued sample cannot be redrawn: it is the record of what was selected');
       const spec = await this.plans.specAt(m, row.plan_id, row.plan_version);
       const drawnAt = new Date();
-      const result = drawSample({
-        population: await readPopulation(m, { period: row.period.slice(0, 7), spec, teams: row.teams, asOf: drawnAt }),
-        spec,
-        seed,
-      });
+      const query = { period: row.period.slice(0, 7), spec, teams: row.teams, areas: row.areas, asOf: drawnAt };
+      const result = drawSample({ population: await readPopulation(m, query), spec, seed });
+      const eligibility = await this.eligibility(m, query, scopeLabel(row.teams, row.areas), result.items.length);
       await m.query(`DELETE FROM dip_sample_items WHERE sample_id = $1`, [id]);
       await this.insertItems(m, id, result.items);
       await m.query(
         `UPDATE dip_samples SET seed = $2, algorithm_version = $3, eligible_count = $4, population_fingerprint = $5, drawn_at = $6, drawn_by = $7,
-           allocation = $8, version = version + 1 WHERE id = $1`,
+           allocation = $8, eligibility = $9, version = version + 1 WHERE id = $1`,
         [
           id,
           seed,
@@ -299,6 +368,7 @@ export class DipSamplesService {
           JSON.stringify(result.allocation),
         ],
       );
+          JSON.stringify(eligibility),
       await this.audit.record(
         actor,
         {
@@ -315,10 +385,12 @@ export class DipSamplesService {
   /**
    * Issues a draft: from now on it cannot change. Every selected record's BWV clips get a hold request, each item a
    * review assigned to a supervisor of the record's team (never the officer themself) due in the plan's days, and
-   * the supervisors a notification. The system issuing a sample already issued is a no-op (the schedule may retry);
-   * a user doing so gets a conflict.
+   * the supervisors a notification. An item nobody can review is not issued to nobody: the issue is refused (422)
+   * naming the items, unless `assignTo` names an active supervisor to take them. A sample with no items is never
+   * issued (409, saying why it is empty). The system issuing a sample already issued is a no-op (the schedule may
+   * retry); a user doing so gets a conflict.
    */
-  async issue(by: Drawer, id: string, version: number): Promise<SampleView> {
+  async issue(by: Drawer, id: string, version: number, options: { assignTo?: string } = {}): Promise<SampleView> {
     if ('actor' in by) await this.assertVisible(by.actor, id);
     await this.dataSource.transaction(async (m) => {
       const row = await this.lock(m, id);
@@ -327,7 +399,38 @@ export class DipSamplesService {
       if (row.status !== 'draft') throw new DomainError('CONFLICT', 'The sample is already issued');
       const spec = await this.plans.specAt(m, row.plan_id, row.plan_version);
       await m.query(
+      if (row.items === 0)
+        throw new DomainError(
+          'CONFLICT',
+          `The sample has no items, so there is nothing to issue${row.eligibility?.reason ? `: ${row.eligibility.reason}` : ''}. Redraw it once there are records to sample.`,
+          { extensions: { eligibility: row.eligibility } },
+        );
         `UPDATE dip_samples SET status = 'issued', issued_at = now(), issued_by = $2, version = version + 1 WHERE id = $1`,
+      const planned = await planAssignments(m, id);
+      if (options.assignTo !== undefined) await this.assignLeftovers(m, planned, options.assignTo);
+      const nobody = planned.filter((p) => !p.user);
+      if (nobody.length) {
+        throw new DomainError(
+          'UNPROCESSABLE',
+          `${nobody.length} item(s) have nobody to review them: give assignTo (an active supervisor) to issue, or make a supervisor responsible for the records' teams`,
+          {
+            errors: nobody.map((n) => ({
+              field: `items.${n.position}`,
+              message: `${n.recordKind} ${n.recordId}: ${n.why ?? 'nobody can review it'}`,
+            })),
+            extensions: {
+              unassignedItems: nobody.map((n) => ({
+                itemId: n.item,
+                position: n.position,
+                recordKind: n.recordKind,
+                recordId: n.recordId,
+                team: n.team,
+                reason: n.why ?? null,
+              })),
+            },
+          },
+        );
+      }
         [id, 'actor' in by ? by.actor.id : null],
       );
       const [{ holds }] = (await m.query(
@@ -338,7 +441,7 @@ export class DipSamplesService {
          SELECT count(*)::int AS holds FROM inserted`,
         [id],
       )) as { holds: number }[];
-      const assigned = await assignReviews(m, id, spec.reviewDueDays);
+      const assigned = await writeReviews(m, planned, spec.reviewDueDays);
       const month = row.period.slice(0, 7);
       await this.notifications.notifyEach(
         m,
@@ -357,7 +460,7 @@ export class DipSamplesService {
           details: {
             holdRequests: holds,
             assigned: Object.fromEntries(assigned),
-            unassigned: await this.unassignedCount(m, id),
+            ...(options.assignTo ? { assignTo: options.assignTo } : {}),
           },
         },
         m,
@@ -368,14 +471,93 @@ export class DipSamplesService {
 
   async get(actor: Actor, id: string): Promise<SampleView> {
     await this.assertVisible(actor, id);
+  /** Gives `assignTo` every planned item nobody else can take, unless it is the record's own officer. */
+  private async assignLeftovers(m: EntityManager, planned: PlannedAssignment[], assignTo: string): Promise<void> {
+    const [user] = (
+      isUuid(assignTo)
+        ? await m.query(`SELECT id FROM users WHERE id = $1 AND 'supervisor' = ANY(roles) AND disabled_at IS NULL`, [
+            assignTo,
+          ])
+        : []
+    ) as { id: string }[];
+    if (!user)
+      throw DomainError.validation([{ field: 'assignTo', message: 'must be an active user with the supervisor role' }]);
+    for (const p of planned) {
+      if (p.user) continue;
+      if (p.officerUser === user.id) p.why = 'the supervisor given in assignTo is the officer of this record';
+      else p.user = user.id;
+    }
+  }
+
+  /**
+   * The monthly schedule's work for one plan and one ended month, safe to run any number of times: nothing when the
+   * plan's schedule is off or the month already has a sample from this plan (any status, drawn by hand or not);
+   * otherwise a draw, then the issue. A draw with no items stays a draft and whoever switched the schedule on is told
+   * why; so are they when items have nobody to review them (the draft waits, and the next run tries again). Each
+   * notification is sent once.
+   */
+  async runSchedule(planId: string, period: string): Promise<SampleView | null> {
+    const plan = await this.plans.get(planId);
+    if (!plan.schedule.enabled) return null;
+    const [existing] = (await this.dataSource.query(
+      `SELECT id, scheduled, status FROM dip_samples WHERE plan_id = $1 AND period = $2::date ORDER BY scheduled DESC, drawn_at LIMIT 1`,
+      [planId, `${period}-01`],
+    )) as { id: string; scheduled: boolean; status: string }[];
+    // A sample drawn by hand, or one the schedule already issued, is the month's: the schedule leaves it alone.
+    if (existing && (!existing.scheduled || existing.status !== 'draft')) return null;
+    const sample = existing
+      ? await this.read(existing.id)
+      : await this.draw({ system: true }, { period, planId }, { scheduled: true });
+    if (sample.status !== 'draft') return sample;
+    const recipients = await this.scheduleOwners(plan.schedule.changedBy?.id ?? null);
+    if (sample.itemCount === 0) {
+      await this.notifications.notifyOnce(
+        this.dataSource,
+        recipients,
+        'sample_empty',
+        `Nothing drawn for ${period} from plan "${plan.name}": ${sample.eligibility?.reason ?? 'no eligible records'}`,
+        { sampleId: sample.id },
+      );
+      return sample;
+    }
+    try {
+      return await this.issue({ system: true }, sample.id, sample.version);
+    } catch (error) {
+      if (!(error instanceof DomainError) || error.code !== 'UNPROCESSABLE') throw error;
+      await this.notifications.notifyOnce(
+        this.dataSource,
+        recipients,
+        'sample_needs_assignee',
+        `The ${period} sample of plan "${plan.name}" is not issued: ${error.errors.length} item(s) have nobody to review them. Issue it naming a supervisor (assignTo).`,
+        { sampleId: sample.id },
+      );
+      return this.read(sample.id);
+    }
+  }
+
+  /** Who hears about the schedule's drafts: whoever switched it on, or else every professional standards user. */
+  private async scheduleOwners(switchedBy: string | null): Promise<string[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT id FROM users WHERE disabled_at IS NULL AND (id = $1::uuid
+         OR ($1::uuid IS NULL OR NOT EXISTS (SELECT 1 FROM users u WHERE u.id = $1::uuid AND u.disabled_at IS NULL))
+            AND 'professional_standards' = ANY(roles))`,
+      [switchedBy],
+    )) as { id: string }[];
+    return rows.map((r) => r.id);
+  }
+
     const sample = await this.read(id);
     await this.audit.record(actor, { action: 'dip_sample.viewed', target: { type: 'dip_sample', id } });
-    if (seesWholeSample(actor, sample.teams)) return sample;
+    if (await this.seesWhole(actor, id)) return sample;
     // A supervisor from outside the sample's teams sees only the items assigned to them.
     return { ...sample, items: sample.items.filter((i) => i.review?.assignedTo?.id === actor.id) };
   }
 
-  async list(actor: Actor, filter: { period?: string; status?: string }): Promise<Omit<SampleView, 'items'>[]> {
+  /** A page of the samples the actor can see (without items), newest month first, and how many there are in all. */
+  async list(
+    actor: Actor,
+    filter: { period?: string; status?: string; limit?: number; offset?: number },
+  ): Promise<Page<Omit<SampleView, 'items'>>> {
     const errors: FieldError[] = [];
     if (filter.period && !MONTH.test(filter.period))
       errors.push({ field: 'period', message: 'must be a month, YYYY-MM' });
@@ -387,12 +569,18 @@ export class DipSamplesService {
     const p = (v: unknown) => `$${params.push(v)}`;
     if (filter.period) where.push(`s.period = ${p(`${filter.period}-01`)}::date`);
     if (filter.status) where.push(`s.status = ${p(filter.status)}`);
-    if (!isPoliceWide(actor)) where.push(this.visibleSql('s', p(actor.teams), p(actor.id)));
+    if (!isPoliceWide(actor)) where.push(visibleSql('s', p(actor.teams), p(actor.areas), p(actor.id)));
+    const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const { limit, offset } = pageOf(filter);
+    const [{ total }] = (await this.dataSource.query(
+      `SELECT count(*)::int AS total FROM dip_samples s ${whereSql}`,
+      params,
+    )) as { total: number }[];
     const rows = (await this.dataSource.query(
-      `${SAMPLE_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY s.period DESC, s.drawn_at DESC LIMIT 200`,
+      `${SAMPLE_SELECT} ${whereSql} ORDER BY s.period DESC, s.drawn_at DESC, s.id LIMIT ${p(limit)} OFFSET ${p(offset)}`,
       params,
     )) as SampleRow[];
-    return rows.map(toSampleHeader);
+    return { items: rows.map(toSampleHeader), total, limit, offset };
   }
 
   /**
@@ -435,6 +623,7 @@ export class DipSamplesService {
       teams: row.teams,
       asOf: row.drawn_at,
     });
+      areas: row.areas,
     const result = drawSample({ population, spec, seed: row.seed });
     const differences: string[] = [];
     if (result.eligibleCount !== row.eligible_count)
@@ -484,11 +673,12 @@ export class DipSamplesService {
   async estimates(actor: Actor, id: string): Promise<SampleEstimates> {
     if (!isUuid(id)) throw DomainError.notFound('Dip sample', id);
     const [sample] = (await this.dataSource.query(
-      `SELECT to_char(s.period, 'YYYY-MM') AS period, s.teams, ${isPoliceWide(actor) ? 'true' : this.visibleSql('s', '$2', '$3')} AS visible FROM dip_samples s WHERE s.id = $1`,
-      isPoliceWide(actor) ? [id] : [id, actor.teams, actor.id],
-    )) as { period: string; teams: string[]; visible: boolean }[];
+      `SELECT to_char(s.period, 'YYYY-MM') AS period, ${isPoliceWide(actor) ? 'true' : visibleSql('s', '$2', '$3', '$4')} AS visible,
+         ${isPoliceWide(actor) ? 'true' : wholeSql('s', '$2', '$3')} AS whole FROM dip_samples s WHERE s.id = $1`,
+      isPoliceWide(actor) ? [id] : [id, actor.teams, actor.areas, actor.id],
+    )) as { period: string; visible: boolean; whole: boolean }[];
     if (!sample?.visible) throw DomainError.notFound('Dip sample', id);
-    if (!seesWholeSample(actor, sample.teams)) {
+    if (!sample.whole) {
       throw new DomainError(
         'FORBIDDEN',
         'Estimates cover the whole sample: only professional standards, admins and supervisors of its teams can see them',
@@ -539,35 +729,69 @@ export class DipSamplesService {
       isPoliceWide(actor)
         ? await this.dataSource.query(`SELECT 1 FROM dip_samples s WHERE s.id = $1`, [id])
         : await this.dataSource.query(
-            `SELECT 1 FROM dip_samples s WHERE s.id = $1 AND ${this.visibleSql('s', '$2', '$3')}`,
-            [id, actor.teams, actor.id],
+            `SELECT 1 FROM dip_samples s WHERE s.id = $1 AND ${visibleSql('s', '$2', '$3', '$4')}`,
+            [id, actor.teams, actor.areas, actor.id],
           )
     ) as unknown[];
     if (!row) throw DomainError.notFound('Dip sample', id);
   }
 
-  private visibleSql(alias: string, teamsParam: string, userParam: string): string {
-    return `(${alias}.teams && ${teamsParam}::text[]
-      OR EXISTS (SELECT 1 FROM dip_sample_items i JOIN sample_reviews r ON r.item_id = i.id WHERE i.sample_id = ${alias}.id AND r.assigned_to = ${userParam}::uuid))`;
+  /** Whether the actor sees the sample whole (every item, estimates): police-wide, or its teams or areas are theirs. */
+  async seesWhole(actor: Actor, id: string): Promise<boolean> {
+    if (isPoliceWide(actor)) return true;
+    const [row] = (await this.dataSource.query(
+      `SELECT ${wholeSql('s', '$2', '$3')} AS whole FROM dip_samples s WHERE s.id = $1`,
+      [id, actor.teams, actor.areas],
+    )) as { whole: boolean }[];
+    return row?.whole === true;
   }
 
-  /** The teams whose records make the population: the plan's (which a supervisor must lead), or a supervisor's own. */
-  private populationTeams(by: Drawer, spec: PlanSpec): string[] {
-    if (!('actor' in by) || isPoliceWide(by.actor)) return [...spec.teams].sort();
-    const { actor } = by;
-    if (spec.teams.length) {
-      const foreign = spec.teams.filter((t) => !actor.teams.includes(t));
-      if (foreign.length)
-        throw DomainError.validation([
-          { field: 'planId', message: `the plan covers teams that are not yours (${foreign.join(', ')})` },
-        ]);
-      return [...spec.teams].sort();
+  /**
+   * SQL over dip_samples aliased `alias` keeping the samples the actor may see (null: every one), its parameters
+   * made by `p`. The one visibility rule, for lists of reviews in other services too.
+   */
+  visibilityFilter(actor: Actor, alias: string, p: (value: unknown) => string): string | null {
+    return isPoliceWide(actor) ? null : visibleSql(alias, p(actor.teams), p(actor.areas), p(actor.id));
+  }
+
+  /**
+   * The teams and areas whose records make the population: the plan's teams (which a supervisor must lead), or, for
+   * a plan over every team, a supervisor's own teams and areas (what they can see).
+   */
+  private populationScope(by: Drawer, spec: PlanSpec): PopulationScope {
+    const planTeams = [...spec.teams].sort();
+    if (!('actor' in by) || isPoliceWide(by.actor) || planTeams.length) {
+      if ('actor' in by && !isPoliceWide(by.actor)) {
+        const foreign = planTeams.filter((t) => !by.actor.teams.includes(t));
+        if (foreign.length)
+          throw DomainError.validation([
+            { field: 'planId', message: `the plan covers teams that are not yours (${foreign.join(', ')})` },
+          ]);
+      }
+      return { teams: planTeams, areas: [], label: scopeLabel(planTeams, [], 'the plan’s') };
     }
-    if (!actor.teams.length)
+    const { actor } = by;
+    if (!actor.teams.length && !actor.areas.length)
       throw DomainError.validation([
-        { field: 'planId', message: 'you lead no team, so a plan over every team is not yours to draw' },
+        { field: 'planId', message: 'you have no team or area, so a plan over every team is not yours to draw' },
       ]);
-    return [...actor.teams].sort();
+    const teams = [...actor.teams].sort();
+    const areas = [...actor.areas].sort();
+    return { teams, areas, label: scopeLabel(teams, areas, 'your') };
+  }
+
+  /** The population counted step by step, with the reason in words when the draw has no items. */
+  private async eligibility(
+    m: EntityManager,
+    query: Parameters<typeof countPopulation>[1],
+    label: string,
+    items: number,
+  ): Promise<Eligibility> {
+    const counts = await countPopulation(m, query);
+    return {
+      ...counts,
+      reason: explain(counts, { period: query.period, kinds: query.spec.kinds, scope: label, items }),
+    };
   }
 
   private async scheduledSampleId(m: EntityManager, planId: string, period: string): Promise<string | undefined> {
@@ -580,7 +804,9 @@ export class DipSamplesService {
 
   private async lock(m: EntityManager, id: string): Promise<LockedSample> {
     const [row] = (await m.query(
-      `SELECT status, plan_id, plan_version, teams, to_char(period, 'YYYY-MM-DD') AS period, seed, version FROM dip_samples WHERE id = $1 FOR UPDATE`,
+      `SELECT status, plan_id, plan_version, teams, areas, to_char(period, 'YYYY-MM-DD') AS period, seed, version, eligibility,
+         (SELECT count(*)::int FROM dip_sample_items i WHERE i.sample_id = s.id) AS items
+       FROM dip_samples s WHERE id = $1 FOR UPDATE`,
       [id],
     )) as LockedSample[];
     if (!row) throw DomainError.notFound('Dip sample', id);
@@ -619,14 +845,6 @@ export class DipSamplesService {
         ),
       ],
     );
-  }
-
-  private async unassignedCount(m: EntityManager, id: string): Promise<number> {
-    const [{ n }] = (await m.query(
-      `SELECT count(*)::int AS n FROM dip_sample_items i LEFT JOIN sample_reviews r ON r.item_id = i.id WHERE i.sample_id = $1 AND r.assigned_to IS NULL`,
-      [id],
-    )) as { n: number }[];
-    return n;
   }
 
   private async readRow(id: string): Promise<SampleRow> {

@@ -13,3 +13,4 @@ export * from './retention.service';
 export * from './notifications.service';
 export * from './sampling.jobs';
 export * from './sampling.module';
+export * from './page';

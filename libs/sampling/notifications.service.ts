@@ -32,6 +32,26 @@ export class NotificationsService {
     );
   }
 
+  /**
+   * Like notify, but a user who already has a notification of this kind with this link gets no second one: for work
+   * that may run again (the monthly schedule) and must not say the same thing twice.
+   */
+  async notifyOnce(
+    q: Queryable,
+    userIds: string[],
+    kind: string,
+    message: string,
+    link: Record<string, unknown>,
+  ): Promise<void> {
+    const ids = [...new Set(userIds.filter(isUuid))];
+    if (!ids.length) return;
+    await q.query(
+      `INSERT INTO notifications (user_id, kind, message, link) SELECT u, $2, $3, $4 FROM unnest($1::uuid[]) AS u
+       WHERE NOT EXISTS (SELECT 1 FROM notifications n WHERE n.user_id = u AND n.kind = $2 AND n.link = $4::jsonb)`,
+      [ids, kind, message, JSON.stringify(link)],
+    );
+  }
+
   /** One notification per entry, each with its own message and link (default `link`), in one statement. */
   async notifyEach(
     q: Queryable,

@@ -1,4 +1,4 @@
-import type { CaseKind } from '@scrutiny/auth';
+import { withinAreasSql, type CaseKind } from '@scrutiny/auth';
 import { selfDefinedGroupSql } from '@scrutiny/records';
 import type { Queryable } from '@scrutiny/records';
 import type { PlanSpec } from './draw/plan-spec';
@@ -9,8 +9,13 @@ export interface PopulationQuery {
   /** YYYY-MM, a Europe/London month. */
   period: string;
   spec: PlanSpec;
-  /** Empty: every team. */
+  /** Empty (and no areas): every team. */
   teams: string[];
+  /**
+   * Areas (each with every area beneath it) whose records belong too, whatever their team: a supervisor scoped by
+   * area. With teams, a record of either belongs.
+   */
+  areas?: string[];
   /** Reviews completed and officer flags set after this instant do not count (so a re-count matches the draw). */
   asOf: Date;
 }
@@ -87,6 +92,88 @@ type Row = {
 };
 
 /**
+ * SQL over a case of `kind` (alias c; $2 is the as-of instant): whether it is in the population's teams or areas
+ * ('true' for every team), and each exclusion the plan switches on, as the condition that excludes it. The draw and
+ * the explanation of an empty population read the same conditions, so they cannot disagree.
+ */
+function populationFilters(
+  kind: CaseKind,
+  query: PopulationQuery,
+  p: (value: unknown) => string,
+): { scope: string; exclusions: { name: Exclusion; sql: string }[] } {
+  const scopes: string[] = [];
+  if (query.teams.length) scopes.push(`c.team_code = ANY(${p(query.teams)}::text[])`);
+  if (query.areas?.length) scopes.push(withinAreasSql(p(query.areas), { force: 'c.force_code', area: 'c.area_code' }));
+  const exclusions: { name: Exclusion; sql: string }[] = [];
+  if (query.spec.exclusions.alreadyReviewed)
+    exclusions.push({
+      name: 'alreadyReviewed',
+      sql: `EXISTS (SELECT 1 FROM dip_sample_items i JOIN sample_reviews r ON r.item_id = i.id
+        WHERE i.case_kind = '${kind}' AND i.case_id = c.id AND r.status = 'completed' AND r.completed_at <= $2)`,
+    });
+  // Issued before the draw: a later recount (verification) finds the same population.
+  if (query.spec.exclusions.alreadySampled)
+    exclusions.push({
+      name: 'alreadySampled',
+      sql: `EXISTS (SELECT 1 FROM dip_sample_items i JOIN dip_samples s ON s.id = i.sample_id
+        WHERE i.case_kind = '${kind}' AND i.case_id = c.id AND s.status = 'issued' AND s.issued_at <= $2)`,
+    });
+  if (query.spec.exclusions.noBwv)
+    exclusions.push({
+      name: 'noBwv',
+      sql: `NOT EXISTS (SELECT 1 FROM bwv_clip_links l WHERE l.case_kind = '${kind}' AND l.case_id = c.id)`,
+    });
+  return { scope: scopes.length ? `(${scopes.join(' OR ')})` : 'true', exclusions };
+}
+
+type Exclusion = 'alreadyReviewed' | 'alreadySampled' | 'noBwv';
+
+/** Why a month's population is the size it is: each count is of the plan's record kinds. */
+export interface PopulationCounts {
+  /** Records of the month, whoever's they are. */
+  inMonth: number;
+  /** Of those, the ones in the population's teams or areas. */
+  inScope: number;
+  /** In scope but excluded, each under the first exclusion that applies, in this order. */
+  excluded: Record<Exclusion, number>;
+  eligible: number;
+}
+
+/** Counts the month's records step by step down to the eligible ones, one statement per kind. */
+export async function countPopulation(q: Queryable, query: PopulationQuery): Promise<PopulationCounts> {
+  const counts: PopulationCounts = {
+    inMonth: 0,
+    inScope: 0,
+    excluded: { alreadyReviewed: 0, alreadySampled: 0, noBwv: 0 },
+    eligible: 0,
+  };
+  for (const kind of query.spec.kinds as CaseKind[]) {
+    const params: unknown[] = [`${query.period}-01`, query.asOf];
+    const p = (value: unknown) => `$${params.push(value)}`;
+    const { scope, exclusions } = populationFilters(kind, query, p);
+    // Each exclusion counts the records not already taken out by an earlier one.
+    const columns = exclusions.map(
+      (e, n) =>
+        `count(*) FILTER (WHERE ${scope} AND ${[...exclusions.slice(0, n).map((x) => `NOT ${x.sql}`), e.sql].join(' AND ')})::int AS "${e.name}"`,
+    );
+    const [row] = (await q.query(
+      `SELECT count(*)::int AS in_month, count(*) FILTER (WHERE ${scope})::int AS in_scope${columns.map((c) => `, ${c}`).join('')}
+       FROM ${KIND_SQL[kind].table} c WHERE c.period = $1::date`,
+      params,
+    )) as (Record<string, number> & { in_month: number; in_scope: number })[];
+    counts.inMonth += row.in_month;
+    counts.inScope += row.in_scope;
+    let excluded = 0;
+    for (const e of exclusions) {
+      counts.excluded[e.name] += row[e.name];
+      excluded += row[e.name];
+    }
+    counts.eligible += row.in_scope - excluded;
+  }
+  return counts;
+}
+
+/**
  * The eligible records of a month with what the rules need, read in one statement per kind. Everything that could
  * change after the draw is pinned to `asOf` (reviews, officer flags) so recounting later finds the same population
  * unless records themselves were added, removed or moved.
@@ -100,13 +187,8 @@ export async function readPopulation(q: Queryable, query: PopulationQuery): Prom
     const hasClip = `EXISTS (SELECT 1 FROM bwv_clip_links l WHERE l.case_kind = '${kind}' AND l.case_id = c.id)`;
     const params: unknown[] = [`${query.period}-01`, query.asOf];
     const p = (value: unknown) => `$${params.push(value)}`;
-    const where = [`c.period = $1::date`];
-    if (query.teams.length) where.push(`c.team_code = ANY(${p(query.teams)}::text[])`);
-    if (query.spec.exclusions.alreadyReviewed) {
-      where.push(`NOT EXISTS (SELECT 1 FROM dip_sample_items i JOIN sample_reviews r ON r.item_id = i.id
-        WHERE i.case_kind = '${kind}' AND i.case_id = c.id AND r.status = 'completed' AND r.completed_at <= $2)`);
-    }
-    if (query.spec.exclusions.noBwv) where.push(hasClip);
+    const filters = populationFilters(kind, query, p);
+    const where = [`c.period = $1::date`, filters.scope, ...filters.exclusions.map((e) => `NOT ${e.sql}`)];
     const rows = (await q.query(
       `SELECT '${kind}' AS kind, c.id, c.team_code AS team,
          CASE WHEN a.level = 'district' THEN a.code WHEN pa.level = 'district' THEN pa.code ELSE c.area_code END AS area,

@@ -7,6 +7,7 @@ import { parseReviewForm, themeProblems, type ReviewForm } from '@scrutiny/revie
 import { itemOwners } from './assignment';
 import { DipSamplesService } from './dip-samples.service';
 import { NotificationsService } from './notifications.service';
+import { pageOf, type Page } from './page';
 
 export interface ReviewView {
   itemId: string;
@@ -47,6 +48,9 @@ type Row = {
   version: number;
 };
 
+/** SQL (aliases r, u): an open review nobody can do: no assignee, or one since disabled or no longer a supervisor. */
+const UNASSIGNED_SQL = `(r.assigned_to IS NULL OR u.id IS NULL OR u.disabled_at IS NOT NULL OR NOT ('supervisor' = ANY(u.roles)))`;
+
 function toView(r: Row): ReviewView {
   return {
     itemId: r.item_id,
@@ -75,15 +79,143 @@ export class SampleReviewsService {
     private readonly notifications: NotificationsService,
   ) {}
 
-  /** Reviews assigned to the actor (all of them for police-wide roles when `all`), optionally only overdue ones. */
-  async list(actor: Actor, filter: { overdue?: boolean; all?: boolean }): Promise<ReviewView[]> {
+  /**
+   * A page of the reviews assigned to the actor (all of them for police-wide roles when `all`), optionally only
+   * overdue ones, and how many match in all.
+   */
+  async list(
+    actor: Actor,
+    filter: { overdue?: boolean; all?: boolean; limit?: number; offset?: number },
+  ): Promise<Page<ReviewView>> {
     const where: string[] = [];
     const params: unknown[] = [];
     if (!(filter.all && isPoliceWide(actor))) where.push(`r.assigned_to = $${params.push(actor.id)}`);
     if (filter.overdue) where.push(`r.status <> 'completed' AND r.due_on < (now() AT TIME ZONE 'Europe/London')::date`);
-    const rows = (await this.dataSource.query(
-      `${SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY r.due_on NULLS LAST, i.position LIMIT 500`,
+    return this.page(where, params, filter);
+  }
+
+  /**
+   * A page of the open reviews nobody can do: assigned to no one, or to an account since disabled or no longer a
+   * supervisor. Shown to whoever may assign them: police-wide roles see every sample's, a supervisor those of the
+   * samples they can see (the ones they drew, of their teams or areas).
+   */
+  async listUnassigned(
+    actor: Actor,
+    filter: { sampleId?: string; limit?: number; offset?: number },
+  ): Promise<Page<ReviewView>> {
+    if (filter.sampleId !== undefined && !isUuid(filter.sampleId))
+      throw DomainError.validation([{ field: 'sampleId', message: 'must be a sample id (uuid)' }]);
+    const params: unknown[] = [];
+    const p = (v: unknown) => `$${params.push(v)}`;
+    const where = [`r.status <> 'completed'`, UNASSIGNED_SQL];
+    const visible = this.samples.visibilityFilter(actor, 's', p);
+    if (visible) where.push(visible);
+    if (filter.sampleId) where.push(`s.id = ${p(filter.sampleId)}::uuid`);
+    return this.page(where, params, filter, 'i.sample_id, i.position');
+  }
+
+  private async page(
+    where: string[],
+    params: unknown[],
+    page: { limit?: number; offset?: number },
+    order = 'r.due_on NULLS LAST, i.position, r.item_id',
+  ): Promise<Page<ReviewView>> {
+    const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const { limit, offset } = pageOf(page);
+    const [{ total }] = (await this.dataSource.query(
+      `SELECT count(*)::int AS total FROM sample_reviews r JOIN dip_sample_items i ON i.id = r.item_id JOIN dip_samples s ON s.id = i.sample_id
+       LEFT JOIN users u ON u.id = r.assigned_to ${whereSql}`,
       params,
+    )) as { total: number }[];
+    const rows = (await this.dataSource.query(
+      `${SELECT} ${whereSql} ORDER BY ${order} LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+      [...params, limit, offset],
+    )) as Row[];
+    return { items: rows.map(toView), total, limit, offset };
+  }
+
+  /**
+   * Assigns many reviews to one supervisor in one transaction, each audited, the supervisor notified once. All or
+   * nothing: an item missing or outside the actor's samples, completed, or of a record the supervisor is the officer
+   * of is named, and nothing changes. The same rules as assigning one.
+   */
+  async assignMany(
+    actor: Actor,
+    input: { itemIds: string[]; assignedTo: string; dueOn?: string },
+  ): Promise<ReviewView[]> {
+    const errors: FieldError[] = [];
+    const ids = Array.isArray(input.itemIds) ? input.itemIds : [];
+    if (!ids.length || ids.length > 500)
+      errors.push({ field: 'itemIds', message: 'must list 1 to 500 sample item ids' });
+    ids.forEach((id, n) => {
+      if (!isUuid(id)) errors.push({ field: `itemIds.${n}`, message: 'is not a sample item id (uuid)' });
+      else if (ids.indexOf(id) !== n) errors.push({ field: `itemIds.${n}`, message: 'is listed twice' });
+    });
+    if (input.dueOn !== undefined && !isIsoDate(input.dueOn))
+      errors.push({ field: 'dueOn', message: 'must be a date, YYYY-MM-DD' });
+    const [user] = (
+      isUuid(input.assignedTo)
+        ? await this.dataSource.query(`SELECT id, roles FROM users WHERE id = $1 AND disabled_at IS NULL`, [
+            input.assignedTo,
+          ])
+        : []
+    ) as { id: string; roles: string[] }[];
+    if (!user?.roles.includes('supervisor'))
+      errors.push({ field: 'assignedTo', message: 'must be an active user with the supervisor role' });
+    if (errors.length) throw DomainError.validation(errors);
+
+    const params: unknown[] = [ids];
+    const p = (v: unknown) => `$${params.push(v)}`;
+    const visible = this.samples.visibilityFilter(actor, 's', p);
+    const found = (await this.dataSource.query(
+      `${SELECT} WHERE r.item_id = ANY($1::uuid[]) ${visible ? `AND ${visible}` : ''}`,
+      params,
+    )) as Row[];
+    const byId = new Map(found.map((r) => [r.item_id, toView(r)]));
+    const officers = new Map<string, string | null>();
+    for (const sampleId of new Set(found.map((r) => r.sample_id))) {
+      const owners = await itemOwners(this.dataSource, sampleId, ids);
+      for (const [itemId, owner] of owners) officers.set(itemId, owner.officerUser);
+    }
+    ids.forEach((id, n) => {
+      const review = byId.get(id);
+      if (!review) errors.push({ field: `itemIds.${n}`, message: 'no review with this id in the samples you can see' });
+      else if (review.status === 'completed')
+        errors.push({ field: `itemIds.${n}`, message: 'the review is completed' });
+      else if (officers.get(id) === user.id)
+        errors.push({
+          field: `itemIds.${n}`,
+          message: 'the supervisor is the officer of this record: nobody reviews their own records',
+        });
+    });
+    if (errors.length) throw DomainError.validation(errors);
+    await this.dataSource.transaction(async (m) => {
+      await m.query(
+        `UPDATE sample_reviews SET assigned_to = $2, due_on = coalesce($3::date, due_on), updated_at = now(), version = version + 1
+         WHERE item_id = ANY($1::uuid[])`,
+        [ids, user.id, input.dueOn ?? null],
+      );
+      for (const id of ids) {
+        const before = byId.get(id)!;
+        await this.audit.record(
+          actor,
+          {
+            action: 'sample_review.assigned',
+            target: { type: 'dip_sample_item', id },
+            before: { assignedTo: before.assignedTo?.id ?? null, dueOn: before.dueOn },
+            after: { assignedTo: user.id, dueOn: input.dueOn ?? before.dueOn },
+            details: { sampleId: before.sampleId, bulk: ids.length },
+          },
+          m,
+        );
+      }
+      await this.notifications.notify(m, [user.id], 'review_assigned', `${ids.length} dip-sample record(s) to review`, {
+        itemIds: ids,
+      });
+    });
+    const rows = (await this.dataSource.query(
+      `${SELECT} WHERE r.item_id = ANY($1::uuid[]) ORDER BY i.sample_id, i.position`,
+      [ids],
     )) as Row[];
     return rows.map(toView);
   }

@@ -18,8 +18,12 @@ import {
 export class SamplingPlan {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column('text') name: string;
-  /** Drawn by the monthly schedule when active. */
-  @Column('boolean', { default: true }) active: boolean;
+  /** Drawn by the monthly schedule: only once someone switches it on (audited). */
+  @Column('boolean', { default: false }) scheduleEnabled: boolean;
+  /** The first month the schedule draws (months before it are never caught up). */
+  @Column('date', { nullable: true }) scheduleFrom: string | null;
+  @Column('timestamptz', { nullable: true }) scheduleChangedAt: Date | null;
+  @Column('uuid', { nullable: true }) scheduleChangedBy: string | null;
   /** The built-in default plan (used when a draw names none). */
   @Column('boolean', { default: false }) isDefault: boolean;
   @Column('int') currentVersion: number;
@@ -48,6 +52,7 @@ export type SampleStatus = (typeof SAMPLE_STATUSES)[number];
 @Entity('dip_samples')
 @Check('ck_dip_samples_status', `"status" IN ('draft', 'issued')`)
 @Index('ix_dip_samples_period', ['period'])
+@Index('ix_dip_samples_plan_period', ['planId', 'period'])
 @Index('uq_dip_samples_scheduled', ['planId', 'period'], { unique: true, where: '"scheduled"' })
 export class DipSample {
   @PrimaryGeneratedColumn('uuid') id: string;
@@ -58,8 +63,12 @@ export class DipSample {
   @Column('text') seed: string;
   /** The teams whose records make the population (empty: every team). Part of what verification recomputes. */
   @Column('text', { array: true, default: () => "'{}'" }) teams: string[];
+  /** The areas (each with every area beneath it) whose records also make the population: a supervisor scoped by area. */
+  @Column('text', { array: true, default: () => "'{}'" }) areas: string[];
   @Column('text') algorithmVersion: string;
   @Column('int') eligibleCount: number;
+  /** Why the population is what it is (records in the month, in scope, excluded and why); null before it was kept. */
+  @Column('jsonb', { nullable: true }) eligibility: Record<string, unknown> | null;
   /** SHA-256 of the sorted eligible record ids. */
   @Column('text') populationFingerprint: string;
   /** The population as of this instant (reviews completed and officer flags before it count). */

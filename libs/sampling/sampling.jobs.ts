@@ -5,8 +5,13 @@ import { londonMonth, MONTH, previousMonth } from '@scrutiny/core';
 import { defineJob, HandlesJob, JobQueue, Recurring, type JobHandler } from '@scrutiny/jobs';
 import { DipSamplesService } from './dip-samples.service';
 import { RetentionService } from './retention.service';
+import { monthsBefore, SCHEDULE_CATCH_UP_MONTHS } from './plans.service';
 
-/** Looks for active plans whose month just ended has no scheduled sample yet, and queues each draw once. */
+/**
+ * Looks for plans whose schedule is switched on and queues the draw of every ended month since the schedule's first
+ * month (at most SCHEDULE_CATCH_UP_MONTHS back) that has no sample from the plan yet, or whose scheduled draft still
+ * waits to be issued: a month missed while no worker ran is drawn on the next tick.
+ */
 export const SamplingScheduleTickJob = defineJob('sampling', 'schedule-tick', 1, z.object({}).strict());
 /** Draws and issues one plan's sample for one month; its job id and a unique index make it happen at most once. */
 export const ScheduledDrawJob = defineJob(
@@ -32,13 +37,20 @@ export class SamplingScheduleTickHandler implements JobHandler<Record<string, ne
   ) {}
 
   async handle(): Promise<void> {
-    const period = previousMonth(londonMonth(new Date()));
+    const last = previousMonth(londonMonth(new Date()));
+    const earliest = monthsBefore(last, SCHEDULE_CATCH_UP_MONTHS - 1);
     const due = (await this.dataSource.query(
-      `SELECT p.id FROM sampling_plans p WHERE p.active
-         AND NOT EXISTS (SELECT 1 FROM dip_samples s WHERE s.plan_id = p.id AND s.scheduled AND s.period = $1::date AND s.status = 'issued')`,
-      [`${period}-01`],
-    )) as { id: string }[];
-    for (const { id } of due)
+      `SELECT p.id, to_char(m.month, 'YYYY-MM') AS period
+       FROM sampling_plans p
+       CROSS JOIN LATERAL generate_series(greatest(p.schedule_from, $1::date)::timestamp, $2::date::timestamp, interval '1 month') AS m(month)
+       WHERE p.schedule_enabled AND p.schedule_from IS NOT NULL
+         AND (NOT EXISTS (SELECT 1 FROM dip_samples s WHERE s.plan_id = p.id AND s.period = m.month::date)
+           OR EXISTS (SELECT 1 FROM dip_samples s WHERE s.plan_id = p.id AND s.period = m.month::date AND s.scheduled AND s.status = 'draft'
+             AND EXISTS (SELECT 1 FROM dip_sample_items i WHERE i.sample_id = s.id)))
+       ORDER BY p.id, m.month`,
+      [`${earliest}-01`, `${last}-01`],
+    )) as { id: string; period: string }[];
+    for (const { id, period } of due)
       await this.queue.enqueue(ScheduledDrawJob, { planId: id, period }, { jobId: scheduledDrawJobId(id, period) });
   }
 }
@@ -48,13 +60,9 @@ export class SamplingScheduleTickHandler implements JobHandler<Record<string, ne
 export class ScheduledDrawHandler implements JobHandler<{ planId: string; period: string }> {
   constructor(private readonly samples: DipSamplesService) {}
 
-  /**
-   * Idempotent, whoever else runs it: the scheduled draw answers the month's existing scheduled sample if there is
-   * one (two workers may race: one insert wins), and the system issuing an issued sample is a no-op.
-   */
+  /** Idempotent, whoever else runs it: see DipSamplesService.runSchedule. */
   async handle({ planId, period }: { planId: string; period: string }): Promise<void> {
-    const sample = await this.samples.draw({ system: true }, { period, planId }, { scheduled: true });
-    if (sample.status === 'draft') await this.samples.issue({ system: true }, sample.id, sample.version);
+    await this.samples.runSchedule(planId, period);
   }
 }
 

@@ -113,6 +113,7 @@ describe('sampling jobs: schedules declared by the feature, and an idempotent sc
   it('fails a scheduled draw whose plan version is missing, instead of taking the error for a lost race', async () => {
     const samples = t.app.get(DipSamplesService);
     const planId = await plan('broken');
+    await t.app.get(SamplingPlansService).setSchedule(ADMIN, planId, { enabled: true, from: period });
     const drawn = await samples.draw({ system: true }, { period, planId }, { scheduled: true });
     await t.dataSource.query(`UPDATE dip_samples SET plan_version = 99 WHERE id = $1`, [drawn.id]);
     const failure = t.app.get(ScheduledDrawHandler).handle({ planId, period });

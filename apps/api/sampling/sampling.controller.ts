@@ -13,24 +13,31 @@ import {
 } from '@scrutiny/sampling';
 import {
   AssignmentRequest,
+  BulkAssignmentRequest,
   DrawRequest,
   EstimatesResponse,
   HoldQuery,
   HoldResponse,
+  IssueRequest,
   NotificationQuery,
+  PageQuery,
   NotificationResponse,
+  PlanPageResponse,
   PlanRequest,
   PlanResponse,
+  PlanScheduleRequest,
   PlanUpdateRequest,
   RedrawRequest,
+  ReviewPageResponse,
   ReviewQuery,
   ReviewRequest,
   ReviewResponse,
   RuleResponse,
+  SamplePageResponse,
   SampleQuery,
   SampleResponse,
+  UnassignedReviewQuery,
   VerifyResponse,
-  VersionRequest,
 } from './sampling.dto';
 
 @ApiTags('sampling-plans')
@@ -40,10 +47,13 @@ export class SamplingPlansController {
 
   @Get()
   @Authorize(Permission.SAMPLES_DRAW)
-  @ApiOperation({ summary: 'Sampling plans (the default plan is created on first use)' })
-  @ApiOkResponse({ type: [PlanResponse] })
-  list(): Promise<PlanResponse[]> {
-    return this.plans.list();
+  @ApiOperation({
+    summary:
+      'A page of the sampling plans, the default first, with the total; reading creates nothing (the default plan is made by the first draw naming no plan)',
+  })
+  @ApiOkResponse({ type: PlanPageResponse })
+  list(@Query() q: PageQuery): Promise<PlanPageResponse> {
+    return this.plans.list(q);
   }
 
   @Get('rules')
@@ -75,10 +85,25 @@ export class SamplingPlansController {
     return this.plans.create(actor, body);
   }
 
+  @Put(':id/schedule')
+  @Authorize(Permission.SAMPLING_PLANS_MANAGE)
+  @ApiOperation({
+    summary:
+      'Switch the monthly schedule on (from a month: missed months are caught up; a month with a sample from the plan is never drawn again) or off; audited',
+  })
+  @ApiOkResponse({ type: PlanResponse })
+  schedule(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Body() body: PlanScheduleRequest,
+  ): Promise<PlanResponse> {
+    return this.plans.setSchedule(actor, id, body);
+  }
+
   @Patch(':id')
   @Authorize(Permission.SAMPLING_PLANS_MANAGE)
   @ApiOperation({
-    summary: 'Rename, (de)activate, or give new rules (a new version); optimistic locking by `version`; audited',
+    summary: 'Rename, or give new rules (a new version); optimistic locking by `version`; audited',
   })
   @ApiOkResponse({ type: PlanResponse })
   update(
@@ -111,10 +136,10 @@ export class DipSamplesController {
 
   @Get('dip-samples')
   @Authorize(Permission.SAMPLES_DRAW)
-  @ApiOperation({ summary: 'Samples you can see (without items), newest month first' })
-  @ApiOkResponse({ type: [SampleResponse] })
-  list(@CurrentActor() actor: Actor, @Query() q: SampleQuery): Promise<Omit<SampleResponse, 'items'>[]> {
-    return this.samples.list(actor, q);
+  @ApiOperation({ summary: 'A page of the samples you can see (without items), newest month first, with the total' })
+  @ApiOkResponse({ type: SamplePageResponse })
+  list(@CurrentActor() actor: Actor, @Query() q: SampleQuery): Promise<SamplePageResponse> {
+    return this.samples.list(actor, q) as Promise<SamplePageResponse>;
   }
 
   @Get('dip-samples/:id')
@@ -139,11 +164,11 @@ export class DipSamplesController {
   @Authorize(Permission.SAMPLES_DRAW)
   @ApiOperation({
     summary:
-      'Issue a draft: it becomes immutable; BWV hold requests are made, reviews assigned and supervisors notified',
+      'Issue a draft: it becomes immutable; BWV hold requests are made, reviews assigned and supervisors notified. Refused (422, items named) when an item would have nobody to review it, unless assignTo names a supervisor; refused (409) when the sample has no items',
   })
   @ApiOkResponse({ type: SampleResponse })
-  issue(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: VersionRequest): Promise<SampleResponse> {
-    return this.samples.issue({ actor }, id, body.version);
+  issue(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: IssueRequest): Promise<SampleResponse> {
+    return this.samples.issue({ actor }, id, body.version, { assignTo: body.assignTo }) as Promise<SampleResponse>;
   }
 
   @Get('dip-samples/:id/verify')
@@ -217,9 +242,32 @@ export class DipSamplesController {
     summary:
       'Your reviews (or everyone’s with all=true, for professional standards and admins); overdue=true for the overdue ones',
   })
+  @ApiOkResponse({ type: ReviewPageResponse })
+  listReviews(@CurrentActor() actor: Actor, @Query() q: ReviewQuery): Promise<ReviewPageResponse> {
+    return this.reviews.list(actor, q) as Promise<ReviewPageResponse>;
+  }
+
+  @Get('sample-reviews/unassigned')
+  @Authorize(Permission.SAMPLES_DRAW)
+  @ApiOperation({
+    summary:
+      'Open reviews nobody can do (no assignee, or one disabled or no longer a supervisor), in the samples you can see, with the total',
+  })
+  @ApiOkResponse({ type: ReviewPageResponse })
+  unassigned(@CurrentActor() actor: Actor, @Query() q: UnassignedReviewQuery): Promise<ReviewPageResponse> {
+    return this.reviews.listUnassigned(actor, q) as Promise<ReviewPageResponse>;
+  }
+
+  @Post('sample-reviews/assignments')
+  @HttpCode(200)
+  @Authorize(Permission.SAMPLES_DRAW)
+  @ApiOperation({
+    summary:
+      'Assign many reviews to one supervisor in one transaction (all or nothing; each audited; the supervisor notified once)',
+  })
   @ApiOkResponse({ type: [ReviewResponse] })
-  listReviews(@CurrentActor() actor: Actor, @Query() q: ReviewQuery): Promise<ReviewResponse[]> {
-    return this.reviews.list(actor, q) as Promise<ReviewResponse[]>;
+  assignMany(@CurrentActor() actor: Actor, @Body() body: BulkAssignmentRequest): Promise<ReviewResponse[]> {
+    return this.reviews.assignMany(actor, body) as Promise<ReviewResponse[]>;
   }
 }
 

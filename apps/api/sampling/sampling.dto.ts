@@ -1,6 +1,9 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
   IsBoolean,
   IsIn,
   IsInt,
@@ -9,6 +12,7 @@ import {
   IsString,
   IsUUID,
   Matches,
+  Max,
   MaxLength,
   Min,
   MinLength,
@@ -17,15 +21,28 @@ import { MONTH } from '@scrutiny/core';
 
 const booleanQuery = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
+/** Paging of a list: the response says how many match in all (`total`). */
+export class PageQuery {
+  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200, description: 'Items per page' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'limit must be a whole number' })
+  @Min(1, { message: 'limit must be at least 1' })
+  @Max(200, { message: 'limit must be at most 200' })
+  limit?: number;
+  @ApiPropertyOptional({ default: 0, minimum: 0, description: 'Items to skip' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'offset must be a whole number' })
+  @Min(0, { message: 'offset must not be negative' })
+  offset?: number;
+}
+
 export class PlanRequest {
   @ApiProperty({ example: 'TEAM-A monthly' }) @IsString() @MinLength(1) @MaxLength(120) name: string;
-  @ApiPropertyOptional({ default: true, description: 'Drawn by the monthly schedule when active' })
-  @IsOptional()
-  @IsBoolean()
-  active?: boolean;
   @ApiPropertyOptional({
     description:
-      'The rules: kinds, sampleSize, strata (area, power, kind), rules [{ rule, enabled, max, params }], exclusions { alreadyReviewed, noBwv }, teamQuota, areaFloor, reviewDueDays, teams. Missing parts take their defaults; every field is checked and named when wrong.',
+      'The rules: kinds, sampleSize, strata (area, power, kind), rules [{ rule, enabled, max, params }], exclusions { alreadyReviewed, alreadySampled (records already in an issued sample; default true), noBwv }, teamQuota, areaFloor, reviewDueDays, teams. Missing parts take their defaults; every field is checked and named when wrong.',
     example: {
       kinds: ['stop_search'],
       sampleSize: 20,
@@ -43,7 +60,6 @@ export class PlanRequest {
 export class PlanUpdateRequest {
   @ApiProperty({ description: 'The plan version you read: a stale one answers 409' }) @IsInt() @Min(1) version: number;
   @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(120) name?: string;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() active?: boolean;
   @ApiPropertyOptional({
     description: 'New rules: saved as a new version (samples keep pointing at the version that drew them)',
   })
@@ -52,10 +68,36 @@ export class PlanUpdateRequest {
   spec?: Record<string, unknown>;
 }
 
+export class PlanScheduleRequest {
+  @ApiProperty({ description: 'true switches the monthly schedule on, false off (audited either way)' })
+  @IsBoolean({ message: 'enabled must be true or false' })
+  enabled: boolean;
+  @ApiPropertyOptional({
+    example: '2024-05',
+    description:
+      'Switching on: the first month the schedule draws (an ended month within the last 12). Default: the month just ended. Every ended month from it with no sample from this plan is drawn, so months missed while no worker ran are caught up.',
+  })
+  @IsOptional()
+  @Matches(MONTH, { message: 'from must be a month, YYYY-MM' })
+  from?: string;
+}
+
+class PlanScheduleResponse {
+  @ApiProperty({ description: 'Whether the monthly schedule draws and issues this plan (off until switched on)' })
+  enabled: boolean;
+  @ApiProperty({ nullable: true, type: String, example: '2024-05', description: 'The first month the schedule draws' })
+  from: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) changedAt: string | null;
+  @ApiProperty({ nullable: true, description: 'Who last switched it' }) changedBy: {
+    id: string;
+    username: string;
+  } | null;
+}
+
 export class PlanResponse {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() name: string;
-  @ApiProperty() active: boolean;
+  @ApiProperty({ type: PlanScheduleResponse }) schedule: PlanScheduleResponse;
   @ApiProperty() isDefault: boolean;
   @ApiProperty({ description: 'Current version of the rules' }) version: number;
   @ApiProperty({ description: 'The rules, with every default filled in' }) spec: Record<string, unknown>;
@@ -84,8 +126,18 @@ export class DrawRequest {
   seed?: string;
 }
 
+export class PlanPageResponse {
+  @ApiProperty({ type: [PlanResponse] }) items: PlanResponse[];
+  @ApiProperty({ description: 'How many plans there are in all (not just on this page)' }) total: number;
+  @ApiProperty() limit: number;
+  @ApiProperty() offset: number;
+}
+
+const SAMPLE_VERSION =
+  'The sample’s `version` as you last read it (from the draw, a redraw or GET /dip-samples/:id). Optimistic locking: if the sample changed since (a redraw, an issue), the request is refused with 409 VERSION_CONFLICT and `currentVersion`; reload and try again.';
+
 export class RedrawRequest {
-  @ApiProperty() @IsInt() @Min(1) version: number;
+  @ApiProperty({ example: 1, description: SAMPLE_VERSION }) @IsInt() @Min(1) version: number;
   @ApiPropertyOptional({ description: 'Default: a new random seed' })
   @IsOptional()
   @IsString()
@@ -93,11 +145,22 @@ export class RedrawRequest {
   seed?: string;
 }
 
-export class VersionRequest {
-  @ApiProperty({ description: 'The version you read: a stale one answers 409' }) @IsInt() @Min(1) version: number;
+export class IssueRequest {
+  @ApiProperty({ example: 1, description: SAMPLE_VERSION })
+  @IsInt({ message: 'version must be a whole number' })
+  @Min(1, { message: 'version must be at least 1' })
+  version: number;
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description:
+      'An active supervisor to review the items nobody else can (no supervisor leads the record’s team and its officer has none). Without it, such items make the issue fail (422) with each item named.',
+  })
+  @IsOptional()
+  @IsUUID('all', { message: 'assignTo must be a user id (uuid)' })
+  assignTo?: string;
 }
 
-export class SampleQuery {
+export class SampleQuery extends PageQuery {
   @ApiPropertyOptional({ example: '2024-05' })
   @IsOptional()
   @Matches(MONTH, { message: 'period must be a month, YYYY-MM' })
@@ -131,22 +194,66 @@ export class SampleItemResponse {
   footage: string;
 }
 
+class ExcludedCounts {
+  @ApiProperty({ description: 'Already reviewed in an earlier sample' }) alreadyReviewed: number;
+  @ApiProperty({ description: 'Already in an issued sample' }) alreadySampled: number;
+  @ApiProperty({ description: 'Without BWV footage (when the plan excludes them)' }) noBwv: number;
+}
+
+class EligibilityResponse {
+  @ApiProperty({ description: 'Records of the plan’s kinds in the month, whoever’s' }) inMonth: number;
+  @ApiProperty({ description: 'Of those, in the population’s teams or areas' }) inScope: number;
+  @ApiProperty({ type: ExcludedCounts, description: 'In scope but excluded, by the first exclusion that applies' })
+  excluded: ExcludedCounts;
+  @ApiProperty() eligible: number;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: '12 record(s) in 2024-05, none in your teams (TEAM-A): eligible 0',
+    description: 'Why the sample has no items; null when it has some',
+  })
+  reason: string | null;
+}
+
 export class SampleResponse {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() plan: { id: string; name: string; version: number };
   @ApiProperty({ example: '2024-05', description: 'Europe/London month' }) period: string;
   @ApiProperty() seed: string;
   @ApiProperty() algorithmVersion: string;
-  @ApiProperty({ type: [String], description: 'Teams whose records made the population (empty: all)' }) teams: string[];
+  @ApiProperty({ type: [String], description: 'Teams whose records made the population (empty, with no areas: all)' })
+  teams: string[];
+  @ApiProperty({
+    type: [String],
+    description: 'Areas (each with every area beneath it) whose records also made the population',
+  })
+  areas: string[];
   @ApiProperty() eligibleCount: number;
+  @ApiProperty({
+    nullable: true,
+    type: EligibilityResponse,
+    description: 'Why the population is what it is; null for samples drawn before this was kept',
+  })
+  eligibility: EligibilityResponse | null;
+  @ApiProperty({ description: 'Items in the whole sample (you may see fewer in `items` if you only review some)' })
+  itemCount: number;
   @ApiProperty({ description: 'SHA-256 of the sorted eligible ids' }) populationFingerprint: string;
   @ApiProperty({ enum: ['draft', 'issued'] }) status: string;
   @ApiProperty() scheduled: boolean;
   @ApiProperty({ format: 'date-time' }) drawnAt: string;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) issuedAt: string | null;
   @ApiProperty() allocation: { stratum: string; population: number; sampled: number }[];
-  @ApiProperty() version: number;
+  @ApiProperty({ description: 'Optimistic lock: send it back to redraw or issue' }) version: number;
   @ApiProperty({ type: [SampleItemResponse] }) items: SampleItemResponse[];
+}
+
+export class SampleHeaderResponse extends OmitType(SampleResponse, ['items'] as const) {}
+
+export class SamplePageResponse {
+  @ApiProperty({ type: [SampleHeaderResponse] }) items: SampleHeaderResponse[];
+  @ApiProperty({ description: 'How many samples you can see match in all (not just on this page)' }) total: number;
+  @ApiProperty() limit: number;
+  @ApiProperty() offset: number;
 }
 
 export class VerifyResponse {
@@ -215,7 +322,41 @@ export class ReviewResponse {
   @ApiProperty() version: number;
 }
 
-export class ReviewQuery {
+export class ReviewPageResponse {
+  @ApiProperty({ type: [ReviewResponse] }) items: ReviewResponse[];
+  @ApiProperty({ description: 'How many reviews match in all (not just on this page)' }) total: number;
+  @ApiProperty() limit: number;
+  @ApiProperty() offset: number;
+}
+
+export class UnassignedReviewQuery extends PageQuery {
+  @ApiPropertyOptional({ format: 'uuid', description: 'Only this sample’s' })
+  @IsOptional()
+  @IsUUID('all', { message: 'sampleId must be a sample id (uuid)' })
+  sampleId?: string;
+}
+
+export class BulkAssignmentRequest {
+  @ApiProperty({
+    type: [String],
+    format: 'uuid',
+    description: 'Sample item ids (1 to 500), from any samples you can see',
+  })
+  @IsArray({ message: 'itemIds must be a list of sample item ids' })
+  @ArrayMinSize(1, { message: 'itemIds must list at least one item' })
+  @ArrayMaxSize(500, { message: 'itemIds must list at most 500 items' })
+  @IsUUID('all', { each: true, message: 'itemIds must hold sample item ids (uuids)' })
+  itemIds: string[];
+  @ApiProperty({ format: 'uuid', description: 'An active supervisor who is the officer of none of the records' })
+  @IsUUID('all', { message: 'assignedTo must be a user id (uuid)' })
+  assignedTo: string;
+  @ApiPropertyOptional({ format: 'date', example: '2024-06-20' })
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'dueOn must be a date, YYYY-MM-DD' })
+  dueOn?: string;
+}
+
+export class ReviewQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'Only reviews past their due date' })
   @IsOptional()
   @Transform(booleanQuery)

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, DomainError, isUuid, type AppConfig } from '@scrutiny/core';
 import { isPoliceWide, type Actor } from '../actor';
+import { withinAreasSql } from './area-scope';
 
 /** Kinds of case a user can be scoped to, and the table each lives in. */
 export const CASE_TABLES = {
@@ -40,7 +41,7 @@ export const CURRENT_PANEL_MEMBERSHIP_SQL = `pm.term_start <= current_date AND (
 
 /**
  * Record-level scoping, in one place (domain §7): professional standards and admins see every case; a supervisor the
- * cases of their teams and areas, of officers they supervise, and those assigned to them for a dip-sample review; a
+ * cases of their teams and areas (an area with every area beneath it), of officers they supervise, and those assigned to them for a dip-sample review; a
  * panel member the cases on the agenda of their panels' sessions, while the session is open and for 7 days after closing, and only during their term, once vetted
  * and with a signed confidentiality agreement; analysts no individual cases. Roles combine. A case outside scope is
  * reported as missing (404), never as forbidden, so ids cannot be probed.
@@ -82,7 +83,7 @@ export class AccessService {
     if (actor.roles.includes('supervisor')) {
       clauses.push(
         `${alias}.team_code = ANY(${p(actor.teams)}::text[])`,
-        `${alias}.area_code = ANY(${p(actor.areas)}::text[])`,
+        withinAreasSql(p(actor.areas), { force: `${alias}.force_code`, area: `${alias}.area_code` }),
         `${alias}.officer_id IN (SELECT o.id FROM officers o WHERE o.supervisor_user_id = ${p(actor.id)}::uuid)`,
         // A record in a dip sample whose review is assigned to them.
         `EXISTS (SELECT 1 FROM dip_sample_items si JOIN sample_reviews sr ON sr.item_id = si.id

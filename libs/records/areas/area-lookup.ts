@@ -1,3 +1,4 @@
+import { areasAndDescendantsSql } from '@scrutiny/auth';
 /** Anything that can run a query: a DataSource, an EntityManager or a QueryRunner. */
 export interface Queryable {
   query(sql: string, params?: unknown[]): Promise<unknown>;
@@ -25,7 +26,7 @@ export async function findArea(
 
 /** SQL for `… IN <this>`: the code in placeholder `param` and the codes of every area within it. */
 export function areaAndDescendantsSql(param: string): string {
-  return `(WITH RECURSIVE d(code) AS (SELECT ${param}::text UNION ALL SELECT a.code FROM areas a JOIN d ON a.parent_code = d.code) SELECT code FROM d)`;
+  return areasAndDescendantsSql(`ARRAY[${param}::text]`);
 }
 
 /**

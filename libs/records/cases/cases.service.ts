@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { AccessService, isPoliceWide, type Actor, type CaseKind } from '@scrutiny/auth';
+import { AccessService, isPoliceWide, withinAreasSql, type Actor, type CaseKind } from '@scrutiny/auth';
 import { AuditService } from '@scrutiny/audit';
 import { DomainError, type FieldError, isUuid, MONTH, uuidv7 } from '@scrutiny/core';
 import { isUniqueViolation } from '@scrutiny/database';
@@ -393,6 +393,16 @@ export class CasesService {
       const id = input[link.name];
       if (typeof id !== 'string' || !isUuid(id)) continue;
       const view = (await this.access.viewsFor(actor, link.links!, [id])).get(id);
+  /** Whether a case placed in this force and area lies within one of the actor's areas (or beneath it). */
+  private async withinActorAreas(actor: Actor, force: string | null, area: string | null): Promise<boolean> {
+    if (!actor.areas.length || (!force && !area)) return false;
+    const [row] = (await this.dataSource.query(
+      `SELECT 1 WHERE ${withinAreasSql('$1', { force: '$2::text', area: '$3::text' })}`,
+      [actor.areas, force, area],
+    )) as unknown[];
+    return row !== undefined;
+  }
+
       if (view?.kind !== 'full')
         errors.push({
           field: link.name,
@@ -403,7 +413,11 @@ export class CasesService {
     if (
       !isPoliceWide(actor) &&
       !(input.teamCode && actor.teams.includes(input.teamCode)) &&
-      !(input.areaCode && actor.areas.includes(input.areaCode))
+      !(await this.withinActorAreas(
+        actor,
+        force?.code ?? null,
+        typeof input.areaCode === 'string' ? input.areaCode : null,
+      ))
     ) {
       errors.push({
         field: 'teamCode',

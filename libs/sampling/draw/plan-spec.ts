@@ -43,10 +43,15 @@ export const PlanSpecSchema = z
       .strictObject({
         /** Records already reviewed in an earlier sample. */
         alreadyReviewed: z.boolean().default(true),
+        /**
+         * Records already in an issued sample (of any plan): a manual sample of the month and the scheduled one never
+         * select the same record twice. Plan versions older than this option have it off (a migration says so).
+         */
+        alreadySampled: z.boolean().default(true),
         /** Records with no BWV clip at all. */
         noBwv: z.boolean().default(false),
       })
-      .default({ alreadyReviewed: true, noBwv: false }),
+      .default({ alreadyReviewed: true, alreadySampled: true, noBwv: false }),
     /** At most this many items per team (targeted items count but are never dropped); null = no quota. */
     teamQuota: z.number().int().min(1).max(10_000).nullable().default(null),
     /** At least this many random items per inspector area that has records (Wiltshire uses 3). */
