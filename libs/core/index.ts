@@ -2,6 +2,7 @@ export * from './config/env.schema';
 export * from './config/app-config';
 export * from './errors/error-codes';
 export * from './errors/domain-error';
+export * from './errors/plain-zod';
 export * from './context/request-context';
 export * from './logging/logger';
 export * from './logging/logger.token';

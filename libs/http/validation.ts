@@ -1,22 +1,100 @@
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { getMetadataStorage } from 'class-validator';
 import { DomainError, type FieldError } from '@scrutiny/core';
 
-/** Flattens class-validator's tree into one entry per failing field, named by its dotted path. */
-export function fieldErrors(errors: ValidationError[], parent = ''): FieldError[] {
-  return errors.flatMap((error) => {
-    const field = parent ? `${parent}.${error.property}` : error.property;
-    const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message }));
-    return [...own, ...fieldErrors(error.children ?? [], field)];
+const plural = (n: unknown, word: string) => `${String(n)} ${word}${n === 1 ? '' : 's'}`;
+const list = (values: unknown) => (Array.isArray(values) ? values.map(String).join(', ') : String(values));
+
+/**
+ * What each class-validator constraint means, in plain words, from its parameters. A constraint missing here keeps
+ * class-validator's own message; a decorator's own `message` always wins.
+ */
+const PLAIN: Record<string, (constraints: unknown[]) => string> = {
+  isString: () => 'must be text',
+  isInt: () => 'must be a whole number',
+  isNumber: () => 'must be a number',
+  isBoolean: () => 'must be true or false',
+  isArray: () => 'must be a list',
+  isObject: () => 'must be an object',
+  nestedValidation: () => 'must be an object',
+  isNotEmpty: () => 'must not be empty',
+  arrayNotEmpty: () => 'must not be empty',
+  maxLength: ([n]) => `must be at most ${plural(n, 'character')}`,
+  minLength: ([n]) => (n === 1 ? 'must not be empty' : `must be at least ${plural(n, 'character')}`),
+  arrayMaxSize: ([n]) => `must have at most ${plural(n, 'item')}`,
+  arrayMinSize: ([n]) => `must have at least ${plural(n, 'item')}`,
+  isIn: ([values]) => `must be one of: ${list(values)}`,
+  isEnum: ([, values]) => `must be one of: ${list(values)}`,
+  isUuid: () => 'must be an id (a UUID)',
+  min: ([n]) => `must be at least ${String(n)}`,
+  max: ([n]) => `must be at most ${String(n)}`,
+  isPositive: () => 'must be a number above 0',
+  isDateString: () => 'must be a date like 2024-03-31 (or a date and time like 2024-03-31T09:30:00Z)',
+  isIso8601: () => 'must be a date like 2024-03-31 (or a date and time like 2024-03-31T09:30:00Z)',
+  isDate: () => 'must be a date like 2024-03-31',
+  isLatitude: () => 'must be a latitude, a number from -90 to 90',
+  isLongitude: () => 'must be a longitude, a number from -180 to 180',
+  matches: () => 'is not in the expected format',
+  whitelistValidation: () => 'is not a field this request takes',
+};
+
+/** Constraints on the kind of value: when one fails, the others (its length, its range) would only add noise. */
+const KIND = new Set(['isString', 'isInt', 'isNumber', 'isBoolean', 'isArray', 'isObject', 'nestedValidation']);
+
+/** The decorator behind a failed constraint: its parameters, its own message, whether it checks each item. */
+type ValidationMetadata = ReturnType<ReturnType<typeof getMetadataStorage>['getTargetValidationMetadatas']>[number];
+
+function metadataOf(error: ValidationError, constraint: string): ValidationMetadata | undefined {
+  const target = error.target?.constructor;
+  if (typeof target !== 'function') return undefined;
+  return getMetadataStorage()
+    .getTargetValidationMetadatas(target, '', true, false)
+    .find((m) => m.propertyName === error.property && (m.name ?? m.type) === constraint);
+}
+
+function messagesOf(error: ValidationError, field: string): string[] {
+  const failed = Object.entries(error.constraints ?? {});
+  if (!failed.length) return [];
+  // An optional property skips every check when absent, so any failure on an absent value means it is required.
+  const absent = error.value === undefined || error.value === null;
+  if (absent && !failed.some(([name]) => name === 'whitelistValidation')) return [`${field} is required`];
+  const kind = failed.filter(([name]) => KIND.has(name));
+  return (kind.length ? kind.slice(0, 1) : failed).map(([name, fallback]) => {
+    const meta = metadataOf(error, name);
+    if (meta?.message) return fallback;
+    const plain = PLAIN[name];
+    if (!plain) return fallback;
+    const subject = meta?.each ? `every item in ${field}` : field;
+    return `${subject} ${plain(meta?.constraints ?? [])}`;
   });
 }
 
-/** Request DTOs: unknown fields refused, types converted, every failure named by field. */
+/**
+ * Flattens class-validator's tree into plain messages, one per failing field and problem, each naming the field by
+ * its dotted path: "force is required", not class-validator's "force must be shorter than or equal to 40 characters".
+ */
+export function fieldErrors(errors: ValidationError[], parent = ''): FieldError[] {
+  const out = errors.flatMap((error): FieldError[] => {
+    const field = parent ? `${parent}.${error.property}` : error.property;
+    const own = messagesOf(error, field).map((message) => ({ field, message }));
+    return [...own, ...fieldErrors(error.children ?? [], field)];
+  });
+  const seen = new Set<string>();
+  return out.filter((e) => {
+    const key = `${e.field}\u0000${e.message}`;
+    return !seen.has(key) && (seen.add(key), true);
+  });
+}
+
+/** Request DTOs: unknown fields refused, types converted, every failure named by field in plain words. */
 export function createValidationPipe(): ValidationPipe {
   return new ValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
     stopAtFirstError: false,
+    // The target (the DTO instance) leads fieldErrors to each decorator's parameters; it is never sent.
+    validationError: { target: true, value: true },
     exceptionFactory: (errors) => DomainError.validation(fieldErrors(errors)),
   });
 }

@@ -37,7 +37,9 @@ describe('loadConfig', () => {
       'LOG_LEVEL',
       'PORT',
     ]);
-    expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT:/);
+    expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT: must be at most 65535/);
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT: must be a number$/m);
+    expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL: must be one of: fatal, error/);
   });
 
   it('in production requires the JWT secret and refuses the embedded database', () => {

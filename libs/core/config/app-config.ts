@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { envSchema, type Env } from './env.schema';
+import { parseFields } from '../errors/plain-zod';
 
 export type DatabaseConfig =
   { kind: 'postgres'; url: string; poolSize: number } | { kind: 'embedded'; dataDir: string };
@@ -70,13 +71,10 @@ function demoSettings(env: Env): AppConfig['demo'] {
 
 /** Validates the environment and derives the configuration; throws ConfigError naming each bad variable. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
-  const parsed = envSchema.safeParse(blankToUndefined(source));
+  const parsed = parseFields(envSchema, blankToUndefined(source));
   if (!parsed.success) {
     throw new ConfigError(
-      parsed.error.issues.map((issue) => ({
-        variable: issue.path.join('.') || '(environment)',
-        message: issue.message,
-      })),
+      parsed.errors.map((e) => ({ variable: e.field === '(value)' ? '(environment)' : e.field, message: e.message })),
     );
   }
   const env = parsed.data;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DomainError } from '@scrutiny/core';
+import { DomainError, parseFields } from '@scrutiny/core';
 import { JOB_ID_PATTERN, type EnqueueOptions, type JobDefinition, type JobEnvelope } from '../job-definition';
 
 /** Checks a payload against its contract before it is queued, so a bad job fails at the caller, not later. */
@@ -11,12 +11,8 @@ export function prepareEnqueue<P>(
   if (options.jobId !== undefined && !JOB_ID_PATTERN.test(options.jobId)) {
     throw DomainError.validation([{ field: 'jobId', message: 'letters, digits, ".", "_" and "-" only (1–200)' }]);
   }
-  const parsed = def.schema.safeParse(payload);
-  if (!parsed.success) {
-    throw DomainError.validation(
-      parsed.error.issues.map((i) => ({ field: ['payload', ...i.path].join('.'), message: i.message })),
-    );
-  }
+  const parsed = parseFields(def.schema, payload, 'payload');
+  if (!parsed.success) throw DomainError.validation(parsed.errors);
   return { id: options.jobId ?? randomUUID(), envelope: { v: def.version, data: parsed.data } };
 }
 
