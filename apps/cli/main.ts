@@ -8,8 +8,10 @@ import { healthCommand } from './commands/health.command';
 import { importCommand } from './commands/import.command';
 import { auditVerifyCommand, seedDemoCommand, usersCreateCommand } from './commands/users.command';
 import { retentionCheckCommand, samplesDrawCommand, samplesVerifyCommand } from './commands/samples.command';
+import { setupCommand } from './commands/setup.command';
 
 const COMMANDS: CliCommand[] = [
+  setupCommand,
   migrateCommand,
   schemaCheckCommand,
   openApiWriteCommand,
