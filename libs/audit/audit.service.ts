@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Brackets, DataSource, type EntityManager } from 'typeorm';
 import { DomainError, executionContext, isUuid } from '@scrutiny/core';
+import { countUpTo } from '@scrutiny/database';
 import { AuditEvent } from './audit-event.entity';
 import { eventHash, findBreak, GENESIS_HASH, type ChainBreak } from './audit-chain';
 
@@ -94,7 +95,16 @@ export class AuditService {
     await manager.getRepository(AuditEvent).insert({ ...fields, hash: eventHash(fields) });
   }
 
-  async list(filter: AuditFilter): Promise<{ items: AuditEventView[]; nextCursor: string | null }> {
+  /**
+   * Newest first, in keyset pages. `total` is counted on the first page only and no further than COUNT_CAP (the
+   * trail only grows: a full count on every page would cost more than the page); null after a cursor.
+   */
+  async list(filter: AuditFilter): Promise<{
+    items: AuditEventView[];
+    nextCursor: string | null;
+    total: number | null;
+    totalCapped: boolean;
+  }> {
     const limit = Math.min(Math.max(filter.limit ?? 50, 1), 500);
     const qb = this.dataSource
       .getRepository(AuditEvent)
@@ -119,10 +129,19 @@ export class AuditService {
     if (filter.targetId) qb.andWhere('e.target_id = :targetId', { targetId: filter.targetId });
     if (filter.from) qb.andWhere('e.occurred_at >= :from', { from: filter.from });
     if (filter.to) qb.andWhere('e.occurred_at < :to', { to: filter.to });
-    if (filter.beforeSeq) qb.andWhere('e.seq < :beforeSeq', { beforeSeq: filter.beforeSeq });
+    let counted: { total: number; capped: boolean } | null = null;
+    if (!filter.beforeSeq) {
+      const [sql, params] = qb.clone().select('e.seq').orderBy().take(undefined).getQueryAndParameters();
+      counted = await countUpTo(this.dataSource, sql, params);
+    } else qb.andWhere('e.seq < :beforeSeq', { beforeSeq: filter.beforeSeq });
     const rows = await qb.getMany();
     const page = rows.slice(0, limit);
-    return { items: page.map(toView), nextCursor: rows.length > limit ? String(page[page.length - 1].seq) : null };
+    return {
+      items: page.map(toView),
+      nextCursor: rows.length > limit ? String(page[page.length - 1].seq) : null,
+      total: counted?.total ?? null,
+      totalCapped: counted?.capped ?? false,
+    };
   }
 
   /** Walks the whole chain in order, in batches, and reports the first event that does not fit. */

@@ -5,3 +5,4 @@ export * from './database.module';
 export * from './typeorm-logger';
 export * from './data-dir-lock';
 export * from './pg-errors';
+export * from './count-up-to';

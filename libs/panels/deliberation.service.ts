@@ -562,23 +562,53 @@ export class DeliberationService {
    * quarterly themes review only those who hold that review. `quarter` (first day) keeps those raised in that
    * quarter or at its themes review, and those raised earlier still open when it began.
    */
-  listActions(actor: Actor, filter: ActionFilter): Promise<ActionView[]> {
-    return this.selectActions(actor, filter, 500);
+  async listActions(
+    actor: Actor,
+    filter: ActionFilter & { limit?: number; cursor?: string },
+  ): Promise<{ items: ActionView[]; total: number; nextCursor: string | null }> {
+    const limit = Math.min(Math.max(filter.limit ?? 100, 1), 500);
+    const page = await this.selectActions(actor, filter, {
+      limit,
+      after: filter.cursor ? this.actionCursor(filter.cursor) : null,
+    });
+    const items = page.items.slice(0, limit);
+    const last = items[items.length - 1];
+    return {
+      items,
+      total: page.total,
+      nextCursor:
+        page.items.length > limit ? Buffer.from(JSON.stringify([last.dueOn, last.id])).toString('base64url') : null,
+    };
+  }
+
+  /** Every action a quarter's themes review raised, as `listActions` shows them to the actor (a meeting raises few). */
+  async actionsOfMeeting(actor: Actor, meetingQuarter: string): Promise<ActionView[]> {
+    return (await this.selectActions(actor, { meetingQuarter }, null)).items;
+  }
+
+  private actionCursor(cursor: string): [string, string] {
+    try {
+      const [due, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as [string, string];
+      if (isIsoDate(due) && isUuid(id)) return [due, id];
+    } catch {
+      /* fall through */
+    }
+    throw DomainError.validation([{ field: 'cursor', message: 'is not a cursor from a previous page' }]);
   }
 
   /**
    * Every action of a quarter (as `listActions`), whoever asks and however many: for the quarterly review, which
    * decides what to show. `force` keeps panel actions about that force's cases, and the review's own actions.
    */
-  actionsOfQuarter(quarter: string, force?: string): Promise<ActionView[]> {
-    return this.selectActions(null, { quarter, force }, null);
+  async actionsOfQuarter(quarter: string, force?: string): Promise<ActionView[]> {
+    return (await this.selectActions(null, { quarter, force }, null)).items;
   }
 
   private async selectActions(
     actor: Actor | null,
     filter: ActionFilter & { force?: string },
-    limit: number | null,
-  ): Promise<ActionView[]> {
+    page: { limit: number; after: [string, string] | null } | null,
+  ): Promise<{ items: ActionView[]; total: number }> {
     const params: unknown[] = [];
     const where: string[] = [];
     if (actor && !isPoliceWide(actor)) {
@@ -603,10 +633,25 @@ export class DeliberationService {
     if (filter.overdue)
       where.push(`a.status IN ('open', 'in_progress') AND a.due_on < (now() AT TIME ZONE 'Europe/London')::date`);
     const rows = (await this.dataSource.query(
-      `${ACTION_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY a.due_on, a.id${limit === null ? '' : ` LIMIT ${limit}`}`,
+      `WITH m AS (${matching})
+       SELECT t.total_count, p.* FROM (SELECT count(*)::int AS total_count FROM m) t
+       LEFT JOIN LATERAL (SELECT * FROM m ${after} ORDER BY m.due_on, m.id LIMIT ${page.limit + 1}) p ON true
+       ORDER BY p.due_on, p.id`,
       params,
     )) as Record<string, unknown>[];
-    return rows.map(toAction);
+    return { items: rows.filter((r) => r.id !== null).map(toAction), total: (rows[0]?.total_count as number) ?? 0 };
+    const matching = `${ACTION_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
+    if (!page) {
+      const rows = (await this.dataSource.query(`${matching} ORDER BY a.due_on, a.id`, params)) as Record<
+        string,
+        unknown
+      >[];
+      return { items: rows.map(toAction), total: rows.length };
+    }
+    // One page (one more row than asked, to tell whether another follows) and the count of every match, in one query.
+    const after = page.after
+      ? `WHERE (m.due_on, m.id) > ($${params.push(page.after[0])}::date, $${params.push(page.after[1])}::uuid)`
+      : '';
   }
 
   // ---- the session report ----
@@ -624,7 +669,7 @@ export class DeliberationService {
     const latest = await this.latestFindings(agenda.map((i) => i.id));
     // By agenda item, not by finding: an action raised on version 1 stays with the case after a correction.
     const actionsOf = new Map<string, ActionView[]>();
-    for (const a of await this.selectActions(actor, { sessionId }, null)) {
+    for (const a of (await this.selectActions(actor, { sessionId }, null)).items) {
       if (!a.agendaItemId) continue;
       const list = actionsOf.get(a.agendaItemId);
       if (list) list.push(a);

@@ -113,6 +113,9 @@ function toSummary(s: Record<string, unknown>): SessionSummary {
 /**
  * Panels, their members and their sessions: the agenda, attendance, conflict declarations and the life cycle
  * (planned → open → closed → published, close refused without quorum). Managers (professional standards, admins)
+/** At most this many sessions in a list, newest first. */
+export const SESSIONS_LISTED = 200;
+
  * run every panel; a panel's chair runs its sessions; members see their own panels' sessions.
  */
 @Injectable()
@@ -124,12 +127,13 @@ export class PanelsService {
 
   // ---- panels and members ----
 
-  async listPanels(actor: Actor): Promise<PanelView[]> {
+  /** Every panel the actor may see (not capped): `total` counts them. */
+  async listPanels(actor: Actor): Promise<{ items: PanelView[]; total: number }> {
     const rows = (await this.dataSource.query(
       `SELECT id FROM panels p ${isPoliceWide(actor) ? '' : 'WHERE EXISTS (SELECT 1 FROM panel_members pm WHERE pm.panel_id = p.id AND pm.user_id = $1)'} ORDER BY name`,
       isPoliceWide(actor) ? [] : [actor.id],
     )) as { id: string }[];
-    return this.loadPanels(rows.map((r) => r.id));
+    return { items: await this.loadPanels(rows.map((r) => r.id)), total: rows.length };
   }
 
   async getPanel(actor: Actor, id: string): Promise<PanelView> {
@@ -238,7 +242,8 @@ export class PanelsService {
   // ---- sessions ----
 
   /** Sessions the actor may open (as `session`), newest first: one query. */
-  async listSessions(actor: Actor, filter: { status?: string }): Promise<SessionSummary[]> {
+  /** The newest SESSIONS_LISTED sessions; `total` counts all that match, so a cut list says so. */
+  async listSessions(actor: Actor, filter: { status?: string }): Promise<{ items: SessionSummary[]; total: number }> {
     if (filter.status && !(SESSION_STATUSES as readonly string[]).includes(filter.status))
       throw DomainError.validation([{ field: 'status', message: `must be one of ${SESSION_STATUSES.join(', ')}` }]);
     const params: unknown[] = [actor.id];
@@ -246,10 +251,11 @@ export class PanelsService {
     if (!isPoliceWide(actor)) where.push(`(${CURRENT_PANEL_MEMBERSHIP_SQL})`);
     if (filter.status) where.push(`s.status = $${params.push(filter.status)}`);
     const rows = (await this.dataSource.query(
-      `${SESSION_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY s.scheduled_at DESC, s.id LIMIT 200`,
+      `SELECT q.*, count(*) OVER ()::int AS total_count FROM (${SESSION_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}) q
+       ORDER BY q.scheduled_at DESC, q.id LIMIT ${SESSIONS_LISTED}`,
       params,
     )) as Record<string, unknown>[];
-    return rows.map(toSummary);
+    return { items: rows.map(toSummary), total: (rows[0]?.total_count as number | undefined) ?? 0 };
   }
 
   async getSession(actor: Actor, id: string): Promise<SessionView> {

@@ -474,12 +474,15 @@ export class DisproportionalityService {
     });
   }
 
-  /** Newest first, at most FINDINGS_LIST_LIMIT. `force` (ONS code): findings about that force or any area within it. */
+  /**
+   * Newest first, at most FINDINGS_LIST_LIMIT; `total` counts every match, so a cut list says so. `force` (ONS code):
+   * findings about that force or any area within it.
+   */
   async listFindings(filter: {
     status?: string;
     quarter?: string;
     force?: string;
-  }): Promise<DisproportionalityFindingView[]> {
+  }): Promise<{ items: DisproportionalityFindingView[]; total: number }> {
     const params: unknown[] = [];
     const where: string[] = [];
     if (filter.status) where.push(`status = $${params.push(filter.status)}`);
@@ -490,10 +493,10 @@ export class DisproportionalityService {
       where.push(`query->'area'->>'code' IN ${areaAndDescendantsSql(`$${params.push(filter.force)}`)}`);
     }
     const rows = (await this.dataSource.query(
-      `SELECT ${FINDING_COLUMNS} FROM disproportionality_findings ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id LIMIT ${FINDINGS_LIST_LIMIT}`,
+      `SELECT ${FINDING_COLUMNS}, count(*) OVER ()::int AS total_count FROM disproportionality_findings ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id LIMIT ${FINDINGS_LIST_LIMIT}`,
       params,
     )) as Record<string, unknown>[];
-    return rows.map(toFinding);
+    return { items: rows.map(toFinding), total: (rows[0]?.total_count as number | undefined) ?? 0 };
   }
 
   async getFinding(id: string): Promise<DisproportionalityFindingView> {

@@ -57,7 +57,7 @@ export class MeetingsService {
       version: number;
     }[];
     if (!row) return null;
-    const actions = await this.deliberation.listActions(actor, { meetingQuarter: start });
+    const actions = await this.deliberation.actionsOfMeeting(actor, start);
     return {
       quarter,
       attendees: row.attendees,

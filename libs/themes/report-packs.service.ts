@@ -136,13 +136,14 @@ export class ReportPacksService {
     return toView(row);
   }
 
-  async list(quarter: string): Promise<ReportPackView[]> {
+  /** The newest 50 packs of a quarter, and how many it has in all. */
+  async list(quarter: string): Promise<{ items: ReportPackView[]; total: number }> {
     const { start } = parseQuarter(quarter);
-    return (
-      (await this.dataSource.query(`${SELECT} WHERE quarter = $1::date ORDER BY created_at DESC LIMIT 50`, [
-        start,
-      ])) as PackRow[]
-    ).map(toView);
+    const rows = (await this.dataSource.query(
+      `SELECT q.*, count(*) OVER ()::int AS total_count FROM (${SELECT} WHERE quarter = $1::date) q ORDER BY q.created_at DESC LIMIT 50`,
+      [start],
+    )) as (PackRow & { total_count: number })[];
+    return { items: rows.map(toView), total: rows[0]?.total_count ?? 0 };
   }
 
   /** One part of a ready pack; every download is audited. */

@@ -65,7 +65,7 @@ describe('demo data (embedded start)', () => {
 
   it('closes a demo internal session with findings, and an action professional standards answered', async () => {
     const internal = { authorization: `Bearer ${await tokenFor(t, 'internal_panel')}` };
-    const sessions = (await t.http().get('/api/v1/panel-sessions?status=closed').set(internal).expect(200)).body;
+    const sessions = (await t.http().get('/api/v1/panel-sessions?status=closed').set(internal).expect(200)).body.items;
     expect(sessions).toHaveLength(1);
     const report = (await t.http().get(`/api/v1/panel-sessions/${sessions[0].id}/report`).set(internal).expect(200))
       .body;
@@ -89,7 +89,7 @@ describe('demo data (embedded start)', () => {
     ).body;
     expect(res.total).toBe(101);
     const findings = (await t.http().get('/api/v1/disproportionality/findings?quarter=2017-Q4').set(psd).expect(200))
-      .body;
+      .body.items;
     expect(findings).toHaveLength(1);
     expect(findings[0].snapshot.total).toBe(101);
   });

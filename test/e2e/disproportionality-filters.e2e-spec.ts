@@ -266,7 +266,7 @@ describe('disproportionality: filters, periods, areas and findings (e2e)', () =>
       });
       const listed = (
         await t.http().get('/api/v1/disproportionality/findings?quarter=2017-Q4').set(as('psd')).expect(200)
-      ).body;
+      ).body.items;
       expect(listed.map((f: { id: string }) => f.id)).toEqual([second.id, first.id]);
       for (const f of listed)
         expect(f).toEqual(
@@ -319,7 +319,7 @@ describe('disproportionality: filters, periods, areas and findings (e2e)', () =>
       expect(
         (
           await t.http().get('/api/v1/disproportionality/findings?status=under_review').set(as('psd')).expect(200)
-        ).body.map((f: { id: string }) => f.id),
+        ).body.items.map((f: { id: string }) => f.id),
       ).toEqual([first.id]);
     });
 

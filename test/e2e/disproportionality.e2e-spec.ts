@@ -241,9 +241,9 @@ describe('disproportionality (e2e)', () => {
       .send({ version: 1, status: 'closed' })
       .expect(409);
     expect(
-      (await t.http().get('/api/v1/disproportionality/findings?quarter=2017-Q4').set(as('psd')).expect(200)).body.map(
-        (f: { id: string }) => f.id,
-      ),
+      (
+        await t.http().get('/api/v1/disproportionality/findings?quarter=2017-Q4').set(as('psd')).expect(200)
+      ).body.items.map((f: { id: string }) => f.id),
     ).toEqual([finding.id]);
     expect(ETHNIC_GROUPS).toContain('asian');
     expect(fs.existsSync(FIXTURE)).toBe(true);

@@ -30,12 +30,12 @@ describe('officers (e2e)', () => {
     const elsewhere = (
       await t.http().post('/api/v1/stop-searches').set(as('psd')).send(search('PC-Z9', 'TEAM-Z')).expect(201)
     ).body;
-    const mine = (await t.http().get('/api/v1/officers').set(as('supervisor')).expect(200)).body;
+    const mine = (await t.http().get('/api/v1/officers').set(as('supervisor')).expect(200)).body.items;
     expect(mine.map((o: { reference: string }) => o.reference)).toEqual(['PC-A1']);
     expect(mine[0].records).toEqual({ stopSearches: 1, vehicleStops: 0, useOfForce: 0 });
     await t.http().get(`/api/v1/stop-searches/${elsewhere.id}`).set(as('supervisor')).expect(404);
 
-    const all = (await t.http().get('/api/v1/officers').set(as('psd')).expect(200)).body;
+    const all = (await t.http().get('/api/v1/officers').set(as('psd')).expect(200)).body.items;
     const z9 = all.find((o: { reference: string }) => o.reference === 'PC-Z9');
     const [supervisor] = await t.dataSource.query(`SELECT id FROM users WHERE username = 'supervisor'`);
     const moved = await t
@@ -54,7 +54,7 @@ describe('officers (e2e)', () => {
   });
 
   it('only admins and professional standards reassign officers, and only to supervisors', async () => {
-    const [officer] = (await t.http().get('/api/v1/officers').set(as('psd')).expect(200)).body;
+    const [officer] = (await t.http().get('/api/v1/officers').set(as('psd')).expect(200)).body.items;
     await t
       .http()
       .patch(`/api/v1/officers/${officer.id}`)
@@ -81,7 +81,7 @@ describe('officers (e2e)', () => {
   });
 
   it('professional standards flag an officer with a reason, and clear the flag later; both audited', async () => {
-    const [officer] = (await t.http().get('/api/v1/officers').set(as('psd')).expect(200)).body;
+    const [officer] = (await t.http().get('/api/v1/officers').set(as('psd')).expect(200)).body.items;
     const noReason = await t
       .http()
       .patch(`/api/v1/officers/${officer.id}`)
@@ -115,14 +115,14 @@ describe('officers (e2e)', () => {
   });
 
   it('refuses a flag reason sent without flagging, naming flagReason, and changes nothing', async () => {
-    const [officer] = (await t.http().get('/api/v1/officers').set(as('psd')).expect(200)).body;
+    const [officer] = (await t.http().get('/api/v1/officers').set(as('psd')).expect(200)).body.items;
     for (const body of [{ flagReason: 'Complaint received' }, { flagged: false, flagReason: 'Complaint received' }]) {
       const res = await t.http().patch(`/api/v1/officers/${officer.id}`).set(as('psd')).send(body).expect(400);
       expect(res.body.errors).toEqual([
         { field: 'flagReason', message: 'is recorded only when flagging: send it with flagged: true' },
       ]);
     }
-    expect((await t.http().get('/api/v1/officers').set(as('psd')).expect(200)).body[0]).toEqual(officer);
+    expect((await t.http().get('/api/v1/officers').set(as('psd')).expect(200)).body.items[0]).toEqual(officer);
   });
 
   it('counts each officer’s records of every kind, in the list and in an update and its audit', async () => {
@@ -162,7 +162,7 @@ describe('officers (e2e)', () => {
       .set(as('psd'))
       .send({ ...lancashire, officerReference: 'PC-C2', reason: 'vehicle_defect' })
       .expect(201);
-    const listed = (await t.http().get('/api/v1/officers?team=TEAM-A').set(as('psd')).expect(200)).body as {
+    const listed = (await t.http().get('/api/v1/officers?team=TEAM-A').set(as('psd')).expect(200)).body.items as {
       reference: string;
       id: string;
       records: unknown;

@@ -475,11 +475,11 @@ describe('a whole panel cycle (e2e): sample → session → conflicts and blind 
     ).body;
     expect(action).toMatchObject({ status: 'open', overdue: true });
     expect(
-      (await t.http().get('/api/v1/finding-actions?overdue=true').set(as('external')).expect(200)).body.map(
+      (await t.http().get('/api/v1/finding-actions?overdue=true').set(as('external')).expect(200)).body.items.map(
         (a: { id: string }) => a.id,
       ),
     ).toContain(action.id);
-    expect((await t.http().get('/api/v1/finding-actions').set(as('supervisor')).expect(200)).body).toEqual([]);
+    expect((await t.http().get('/api/v1/finding-actions').set(as('supervisor')).expect(200)).body.items).toEqual([]);
     await t
       .http()
       .patch(`/api/v1/finding-actions/${action.id}`)

@@ -263,7 +263,7 @@ describe('panels: review fixes (e2e)', () => {
       await t.http().get(`/api/v1/panel-sessions/${s.id}/report`).set(as(who)).expect(403);
       await t.http().get(`/api/v1/panel-sessions/${s.id}/report.csv`).set(as(who)).expect(403);
       await t.http().get(`/api/v1/panel-sessions/${s.id}/agenda/${s.items[0]}/findings`).set(as(who)).expect(403);
-      const listed = (await t.http().get('/api/v1/panel-sessions').set(as(who)).expect(200)).body;
+      const listed = (await t.http().get('/api/v1/panel-sessions').set(as(who)).expect(200)).body.items;
       expect(listed.map((x: { id: string }) => x.id)).not.toContain(s.id);
     }
     await t.http().get(`/api/v1/panel-sessions/${s.id}`).set(as('fx-outsider')).expect(404);
@@ -277,7 +277,7 @@ describe('panels: review fixes (e2e)', () => {
     const s = await session(1, 'planned');
     const mine = (
       await t.http().get('/api/v1/panel-sessions?status=planned').set(as('fx-chair')).expect(200)
-    ).body.find((x: { id: string }) => x.id === s.id);
+    ).body.items.find((x: { id: string }) => x.id === s.id);
     expect(mine).toMatchObject({
       id: s.id,
       panel: { id: s.panelId, kind: 'internal', quorum: 1 },
@@ -287,11 +287,11 @@ describe('panels: review fixes (e2e)', () => {
       version: 1,
     });
     expect(mine).not.toHaveProperty('agenda');
-    const managed = (await t.http().get('/api/v1/panel-sessions').set(as('psd')).expect(200)).body.find(
+    const managed = (await t.http().get('/api/v1/panel-sessions').set(as('psd')).expect(200)).body.items.find(
       (x: { id: string }) => x.id === s.id,
     );
     expect(managed.yourRole).toBe('manager');
-    const panels = (await t.http().get('/api/v1/panels').set(as('fx-chair')).expect(200)).body;
+    const panels = (await t.http().get('/api/v1/panels').set(as('fx-chair')).expect(200)).body.items;
     expect(
       panels
         .find((p: { id: string }) => p.id === s.panelId)

@@ -119,6 +119,8 @@ describe('stop searches API (e2e)', () => {
     expect((await t.http().get('/api/v1/stop-searches').set(as('external')).expect(200)).body).toEqual({
       items: [],
       nextCursor: null,
+      total: 0,
+      totalCapped: false,
     });
     const views = await t.dataSource.query(
       `SELECT actor_username FROM audit_events WHERE action = 'stop_search.viewed' AND target_id = $1 ORDER BY seq`,

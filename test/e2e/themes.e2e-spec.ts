@@ -354,7 +354,7 @@ describe('quarterly themes review and report pack (demo data)', () => {
         status: 'open',
         raisedOn: '2024-04-01',
       });
-      const tracker = (await t.http().get('/api/v1/finding-actions').set(psd).expect(200)).body;
+      const tracker = (await t.http().get('/api/v1/finding-actions').set(psd).expect(200)).body.items;
       expect(tracker.map((a: { id: string }) => a.id)).toContain(action.id);
       await t
         .http()
@@ -363,7 +363,8 @@ describe('quarterly themes review and report pack (demo data)', () => {
         .send({ version: action.version, status: 'done', response: 'Briefing issued' })
         .expect(200);
       // Panel members never see the meeting's actions.
-      const memberView = (await t.http().get('/api/v1/finding-actions').set(auth.external_panel).expect(200)).body;
+      const memberView = (await t.http().get('/api/v1/finding-actions').set(auth.external_panel).expect(200)).body
+        .items;
       expect(memberView.map((a: { id: string }) => a.id)).not.toContain(action.id);
       await t
         .http()
@@ -372,7 +373,7 @@ describe('quarterly themes review and report pack (demo data)', () => {
         .send({ attendees: ['A'], decisions: 'B' })
         .expect(403);
       // Admins see every panel's actions but not the themes review's, which is professional standards' own.
-      const adminView = (await t.http().get('/api/v1/finding-actions').set(auth.admin).expect(200)).body;
+      const adminView = (await t.http().get('/api/v1/finding-actions').set(auth.admin).expect(200)).body.items;
       expect(adminView.length).toBeGreaterThan(0);
       expect(adminView.map((a: { id: string }) => a.id)).not.toContain(action.id);
       const [{ n }] = await t.dataSource.query(

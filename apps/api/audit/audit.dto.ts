@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDateString, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { COUNT_CAP } from '@scrutiny/database';
 
 export class AuditQuery {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() actorId?: string;
@@ -49,6 +50,13 @@ export class AuditEventResponse {
 export class AuditPageResponse {
   @ApiProperty({ type: [AuditEventResponse] }) items: AuditEventResponse[];
   @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description: `Events matching the filters: on the first page only (null after a cursor) and counted no further than ${COUNT_CAP}`,
+  })
+  total: number | null;
+  @ApiProperty({ description: `true: more than total (${COUNT_CAP}) events match` }) totalCapped: boolean;
 }
 
 export class AuditVerifyResponse {

@@ -10,7 +10,14 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Authorize, CurrentActor, Permission, type Actor, type CaseKind } from '@scrutiny/auth';
-import { CASE_KIND_SPECS, CasesService, type CaseInput, type CaseRecordView, type CsvFormat } from '@scrutiny/records';
+import {
+  CASE_KIND_SPECS,
+  CasesService,
+  type CaseInput,
+  type CasePage,
+  type CaseRecordView,
+  type CsvFormat,
+} from '@scrutiny/records';
 import { CaseExportOptions } from './case.dto';
 import {
   StopSearchPageResponse,
@@ -66,10 +73,7 @@ function caseRecordsController(r: CaseRoutes): Type {
       summary: `${r.plural[0].toUpperCase()}${r.plural.slice(1)} in your scope, newest first (filters; cursor paging; audited)`,
     })
     @ApiOkResponse({ type: r.PageResponse })
-    list(
-      @CurrentActor() actor: Actor,
-      @Query() q: object,
-    ): Promise<{ items: CaseRecordView[]; nextCursor: string | null }> {
+    list(@CurrentActor() actor: Actor, @Query() q: object): Promise<CasePage> {
       return this.cases.list(actor, r.kind, q);
     }
 

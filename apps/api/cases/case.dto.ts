@@ -15,6 +15,10 @@ import {
 } from 'class-validator';
 import { CSV_FORMATS, ETHNIC_GROUPS } from '@scrutiny/records';
 import { MONTH } from '@scrutiny/core';
+import { COUNT_CAP } from '@scrutiny/database';
+
+export const TOTAL_DESCRIPTION = `Records matching the filters: on the first page only (null on the pages after a cursor, where the first page's figure holds), and counted no further than ${COUNT_CAP}, since counting on every page of millions of rows would cost more than the page`;
+export const TOTAL_CAPPED_DESCRIPTION = `true: more than total (${COUNT_CAP}) match; narrow the filters for an exact count`;
 
 /** Filters every case list shares. Periods are Europe/London calendar months; times on the wire are UTC. */
 export class CaseQuery {

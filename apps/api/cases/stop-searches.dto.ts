@@ -10,7 +10,14 @@ import {
   SEARCH_TYPES,
   SELF_DEFINED_CODES,
 } from '@scrutiny/records';
-import { CaseQuery, CaseRequest, CaseResponse, VersionedRequest } from './case.dto';
+import {
+  CaseQuery,
+  CaseRequest,
+  CaseResponse,
+  TOTAL_CAPPED_DESCRIPTION,
+  TOTAL_DESCRIPTION,
+  VersionedRequest,
+} from './case.dto';
 
 export class StopSearchQuery extends CaseQuery {
   @ApiPropertyOptional({ enum: LEGISLATION }) @IsOptional() @IsIn(LEGISLATION) power?: string;
@@ -85,4 +92,6 @@ export class StopSearchResponse extends CaseResponse {
 export class StopSearchPageResponse {
   @ApiProperty({ type: [StopSearchResponse] }) items: StopSearchResponse[];
   @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+  @ApiProperty({ nullable: true, type: Number, description: TOTAL_DESCRIPTION }) total: number | null;
+  @ApiProperty({ description: TOTAL_CAPPED_DESCRIPTION }) totalCapped: boolean;
 }

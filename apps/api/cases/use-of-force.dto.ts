@@ -24,7 +24,14 @@ import {
   UOF_REASONS,
   UOF_TACTICS,
 } from '@scrutiny/records';
-import { CaseQuery, CaseRequest, CaseResponse, VersionedRequest } from './case.dto';
+import {
+  CaseQuery,
+  CaseRequest,
+  CaseResponse,
+  TOTAL_CAPPED_DESCRIPTION,
+  TOTAL_DESCRIPTION,
+  VersionedRequest,
+} from './case.dto';
 
 export class UseOfForceQuery extends CaseQuery {
   @ApiPropertyOptional({ enum: UOF_OUTCOMES, description: 'Reports listing this outcome' })
@@ -127,4 +134,6 @@ export class UseOfForceResponse extends CaseResponse {
 export class UseOfForcePageResponse {
   @ApiProperty({ type: [UseOfForceResponse] }) items: UseOfForceResponse[];
   @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+  @ApiProperty({ nullable: true, type: Number, description: TOTAL_DESCRIPTION }) total: number | null;
+  @ApiProperty({ description: TOTAL_CAPPED_DESCRIPTION }) totalCapped: boolean;
 }

@@ -8,7 +8,14 @@ import {
   VEHICLE_STOP_OUTCOMES,
   VEHICLE_STOP_REASONS,
 } from '@scrutiny/records';
-import { CaseQuery, CaseRequest, CaseResponse, VersionedRequest } from './case.dto';
+import {
+  CaseQuery,
+  CaseRequest,
+  CaseResponse,
+  TOTAL_CAPPED_DESCRIPTION,
+  TOTAL_DESCRIPTION,
+  VersionedRequest,
+} from './case.dto';
 
 export class VehicleStopQuery extends CaseQuery {
   @ApiPropertyOptional({ enum: VEHICLE_STOP_OUTCOMES }) @IsOptional() @IsIn(VEHICLE_STOP_OUTCOMES) outcome?: string;
@@ -74,4 +81,6 @@ export class VehicleStopResponse extends CaseResponse {
 export class VehicleStopPageResponse {
   @ApiProperty({ type: [VehicleStopResponse] }) items: VehicleStopResponse[];
   @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+  @ApiProperty({ nullable: true, type: Number, description: TOTAL_DESCRIPTION }) total: number | null;
+  @ApiProperty({ description: TOTAL_CAPPED_DESCRIPTION }) totalCapped: boolean;
 }

@@ -27,9 +27,12 @@ export class JobsController {
 
   @Get()
   @Authorize(Permission.JOBS_MANAGE)
-  @ApiOperation({ summary: 'Dead letters: jobs that used up their attempts, failed permanently or were interrupted' })
-  list(@Query() q: FailedJobsQuery): Promise<JobFailureView[]> {
-    return this.failed.list({ status: q.status ?? 'failed', limit: q.limit });
+  @ApiOperation({
+    summary: 'Dead letters: jobs that used up their attempts, failed permanently or were interrupted',
+    description: '{ items, total }: the newest `limit` of them, and how many have that status in all',
+  })
+  list(@Query() q: FailedJobsQuery): Promise<{ items: JobFailureView[]; total: number }> {
+    return this.failed.page({ status: q.status ?? 'failed', limit: q.limit });
   }
 
   @Post(':id/retry')

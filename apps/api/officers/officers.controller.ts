@@ -71,6 +71,14 @@ class OfficerResponse {
   @ApiProperty({ type: OfficerRecordCounts }) records: OfficerRecordCounts;
 }
 
+class OfficerListResponse {
+  @ApiProperty({ type: [OfficerResponse] }) items: OfficerResponse[];
+  @ApiProperty({
+    description: `Officers matching the filters; more than items when the list is cut at ${OFFICERS_LISTED}`,
+  })
+  total: number;
+}
+
 @ApiTags('officers')
 @Controller('officers')
 export class OfficersController {
@@ -80,10 +88,10 @@ export class OfficersController {
   @Authorize(Permission.OFFICERS_READ)
   @ApiOperation({
     summary: 'Officers: supervisors see their teams’ and those they supervise; admins and professional standards all',
-    description: `Ordered by reference and capped at the first ${OFFICERS_LISTED} (no paging): filter by team to see the rest of a larger force.`,
+    description: `Ordered by reference and capped at the first ${OFFICERS_LISTED} (no paging): total says how many match, so a cut list shows; filter by team to see the rest of a larger force.`,
   })
-  @ApiOkResponse({ type: [OfficerResponse] })
-  list(@CurrentActor() actor: Actor, @Query() q: OfficerQuery): Promise<OfficerView[]> {
+  @ApiOkResponse({ type: OfficerListResponse })
+  list(@CurrentActor() actor: Actor, @Query() q: OfficerQuery): Promise<{ items: OfficerView[]; total: number }> {
     return this.officers.list(actor, q);
   }
 

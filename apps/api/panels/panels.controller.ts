@@ -6,6 +6,7 @@ import { DeliberationService, PanelsService } from '@scrutiny/panels';
 import {
   ActionQuery,
   ActionRequest,
+  ActionListResponse,
   ActionResponse,
   ActionUpdateRequest,
   AgendaRequest,
@@ -19,6 +20,7 @@ import {
   PanelRequest,
   PanelResponse,
   PanelUpdateRequest,
+  PanelListResponse,
   RatingRequest,
   RatingResponse,
   ReportResponse,
@@ -26,6 +28,7 @@ import {
   SessionRequest,
   SessionResponse,
   SessionUpdateRequest,
+  SessionListResponse,
   TransitionRequest,
 } from './panels.dto';
 
@@ -43,8 +46,8 @@ export class PanelsController {
   @Get()
   @Authorize(Permission.SELF)
   @ApiOperation({ summary: 'Panels you sit on (all, for professional standards and admins)' })
-  @ApiOkResponse({ type: [PanelResponse] })
-  list(@CurrentActor() actor: Actor): Promise<PanelResponse[]> {
+  @ApiOkResponse({ type: PanelListResponse })
+  list(@CurrentActor() actor: Actor): Promise<PanelListResponse> {
     return this.panels.listPanels(actor);
   }
 
@@ -113,11 +116,8 @@ export class PanelSessionsController {
   @Get()
   @Authorize(Permission.SELF)
   @ApiOperation({ summary: 'Sessions of your panels, newest first' })
-  @ApiOkResponse({ type: [SessionResponse] })
-  list(
-    @CurrentActor() actor: Actor,
-    @Query() q: SessionQuery,
-  ): Promise<Omit<SessionResponse, 'agenda' | 'attendance'>[]> {
+  @ApiOkResponse({ type: SessionListResponse })
+  list(@CurrentActor() actor: Actor, @Query() q: SessionQuery): Promise<SessionListResponse> {
     return this.panels.listSessions(actor, q);
   }
 
@@ -339,11 +339,16 @@ export class FindingActionsController {
   @Authorize(Permission.SELF)
   @ApiOperation({
     summary:
-      '"You said, we did": actions of your panels (all for professional standards), soonest due first; overdue=true',
+      '"You said, we did": actions of your panels (all for professional standards), soonest due first; overdue=true; pages of limit (default 100) with nextCursor, and the total',
   })
-  @ApiOkResponse({ type: [ActionResponse] })
-  list(@CurrentActor() actor: Actor, @Query() q: ActionQuery): Promise<ActionResponse[]> {
-    return this.deliberation.listActions(actor, { overdue: q.overdue === 'true', sessionId: q.sessionId });
+  @ApiOkResponse({ type: ActionListResponse })
+  list(@CurrentActor() actor: Actor, @Query() q: ActionQuery): Promise<ActionListResponse> {
+    return this.deliberation.listActions(actor, {
+      overdue: q.overdue === 'true',
+      sessionId: q.sessionId,
+      limit: q.limit,
+      cursor: q.cursor,
+    });
   }
 
   @Patch('finding-actions/:id')

@@ -12,6 +12,7 @@ import {
   IsString,
   IsUUID,
   Matches,
+  Max,
   MaxLength,
   Min,
   MinLength,
@@ -334,4 +335,38 @@ export class ReportResponse {
       'Per case: position, case (pseudonymised for external panels), finding (latest version), actions with the force’s responses',
   })
   items: object[];
+}
+  @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 500 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
+  @ApiPropertyOptional({ description: 'nextCursor from the previous page' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  cursor?: string;
+
+export class PanelListResponse {
+  @ApiProperty({ type: [PanelResponse] }) items: PanelResponse[];
+  @ApiProperty({ description: 'How many panels you may see (the list is not capped)' }) total: number;
+}
+
+export class SessionListResponse {
+  @ApiProperty({
+    type: [SessionResponse],
+    description: 'Without agenda, attendance and conflicts (GET one session for those)',
+  })
+  items: Omit<SessionResponse, 'agenda' | 'attendance' | 'conflicts'>[];
+  @ApiProperty({ description: 'Sessions matching the filters; more than items when the list is cut at the newest 200' })
+  total: number;
+}
+
+export class ActionListResponse {
+  @ApiProperty({ type: [ActionResponse] }) items: ActionResponse[];
+  @ApiProperty({ description: 'Actions matching the filters, on every page' }) total: number;
+  @ApiProperty({ nullable: true, type: String, description: 'Pass as cursor for the next page; null on the last' })
+  nextCursor: string | null;
 }

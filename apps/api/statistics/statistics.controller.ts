@@ -230,6 +230,7 @@ export class DisproportionalityController {
   @Authorize(Permission.FINDINGS_WRITE)
   @ApiOperation({
     summary: `Recorded disproportionality findings, newest first, at most ${FINDINGS_LIST_LIMIT} (filters status, quarter)`,
+    description: `{ items, total }: total counts every finding matching the filters, so a list cut at ${FINDINGS_LIST_LIMIT} says so.`,
   })
   listFindings(@Query() q: DisproportionalityFindingQuery) {
     return this.stats.listFindings(q);

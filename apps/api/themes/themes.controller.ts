@@ -22,6 +22,7 @@ import {
   PackRequest,
   QuarterlyReviewResponse,
   QuarterQuery,
+  ReportPackListResponse,
   ReportPackResponse,
   ThemeCreateRequest,
   ThemeListQuery,
@@ -122,7 +123,7 @@ export class ThemesController {
   @Get('quarters/:quarter/packs')
   @Authorize(Permission.THEMES_REVIEW)
   @ApiOperation({ summary: 'The quarter’s report packs, newest first' })
-  @ApiOkResponse({ type: [ReportPackResponse] })
+  @ApiOkResponse({ type: ReportPackListResponse })
   listPacks(@Param('quarter') quarter: string) {
     return this.packs.list(quarter);
   }

@@ -137,6 +137,12 @@ export class ReportPackResponse {
   > | null;
 }
 
+export class ReportPackListResponse {
+  @ApiProperty({ type: [ReportPackResponse], description: 'The newest 50' }) items: ReportPackResponse[];
+  @ApiProperty({ description: 'Every pack of the quarter (more than items when older ones are not listed)' })
+  total: number;
+}
+
 export class QuarterlyReviewResponse {
   @ApiProperty({ example: '2024-Q2' }) quarter: string;
   @ApiProperty({ format: 'date', description: 'First day (Europe/London)' }) from: string;

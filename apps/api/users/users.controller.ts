@@ -6,6 +6,7 @@ import {
   ResetPasswordRequest,
   SetDisabledRequest,
   UpdateUserRequest,
+  UserListResponse,
   UserResponse,
   UserWithPasswordResponse,
 } from './users.dto';
@@ -18,8 +19,8 @@ export class UsersController {
   @Get()
   @Authorize(Permission.USERS_MANAGE)
   @ApiOperation({ summary: 'List users' })
-  @ApiOkResponse({ type: [UserResponse] })
-  list(): Promise<UserResponse[]> {
+  @ApiOkResponse({ type: UserListResponse })
+  list(): Promise<UserListResponse> {
     return this.users.list();
   }
 

@@ -112,6 +112,11 @@ export class UserResponse {
   @ApiProperty() version: number;
 }
 
+export class UserListResponse {
+  @ApiProperty({ type: [UserResponse] }) items: UserResponse[];
+  @ApiProperty({ description: 'How many users there are (the list is not capped)' }) total: number;
+}
+
 export class UserWithPasswordResponse {
   @ApiProperty({ type: UserResponse }) user: UserResponse;
   @ApiPropertyOptional({ description: 'Present only when the password was generated: shown this once' })

@@ -83,8 +83,10 @@ export class UsersService {
     });
   }
 
-  async list(): Promise<UserView[]> {
-    return (await this.dataSource.getRepository(User).find({ order: { username: 'ASC' } })).map(toUserView);
+  /** Every user, by username; `total` counts them (the list is not capped). */
+  async list(): Promise<{ items: UserView[]; total: number }> {
+    const items = (await this.dataSource.getRepository(User).find({ order: { username: 'ASC' } })).map(toUserView);
+    return { items, total: items.length };
   }
 
   async get(id: string): Promise<UserView> {

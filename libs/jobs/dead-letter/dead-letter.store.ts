@@ -38,12 +38,19 @@ export class DeadLetterStore {
   }
 
   async list(filter: { status?: JobFailureStatus; limit?: number } = {}): Promise<JobFailureView[]> {
-    const rows = await this.dataSource.getRepository(JobFailure).find({
+    return (await this.page(filter)).items;
+  }
+
+  /** The newest `limit` dead letters and how many match the filter in all. */
+  async page(
+    filter: { status?: JobFailureStatus; limit?: number } = {},
+  ): Promise<{ items: JobFailureView[]; total: number }> {
+    const [rows, total] = await this.dataSource.getRepository(JobFailure).findAndCount({
       where: filter.status ? { status: filter.status } : {},
       order: { failedAt: 'DESC' },
       take: Math.min(filter.limit ?? 100, 1000),
     });
-    return rows.map(toView);
+    return { items: rows.map(toView), total };
   }
 
   async get(id: string): Promise<JobFailure> {

@@ -18,6 +18,13 @@ export class FailedJobsService {
     return this.store.list(filter);
   }
 
+  /** As `list`, with `total`: how many dead letters match the status, beyond the `limit` listed. */
+  page(
+    filter: { status?: JobFailureStatus; limit?: number } = {},
+  ): Promise<{ items: JobFailureView[]; total: number }> {
+    return this.store.page(filter);
+  }
+
   /** Enqueues the failed job again as a new job (fresh attempts) and marks the dead letter as retried. */
   async retry(id: string): Promise<{ jobId: string }> {
     this.assertId(id);

@@ -3,7 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { AccessService, isPoliceWide, withinAreasSql, type Actor, type CaseKind } from '@scrutiny/auth';
 import { AuditService } from '@scrutiny/audit';
 import { DomainError, type FieldError, isUuid, MONTH, uuidv7 } from '@scrutiny/core';
-import { isUniqueViolation } from '@scrutiny/database';
+import { countUpTo, isUniqueViolation } from '@scrutiny/database';
 import { ETHNIC_GROUPS, SELF_DEFINED_CATEGORIES } from '../vocabulary/ethnicity';
 import { areaForces, ensureOfficer, findArea, inAreaSql, type Queryable } from '../areas/area-lookup';
 import { bindValue, sqlTypeOf } from './case-fields';
@@ -33,6 +33,13 @@ export interface CaseFilter {
 export interface CasePage {
   items: CaseRecordView[];
   nextCursor: string | null;
+  /**
+   * Records matching the filters, counted on the first page only (null after a cursor: the first page's figure holds)
+   * and no further than COUNT_CAP: a count on every page of a table of millions would cost more than the page.
+   */
+  total: number | null;
+  /** More than `total` match (the count stopped at COUNT_CAP). */
+  totalCapped: boolean;
 }
 
 export const CSV_FORMATS = ['police-uk', 'template'] as const;
@@ -95,7 +102,14 @@ export class CasesService {
     const spec = CASE_KIND_SPECS[kind];
     const limit = Math.min(Math.max(filter.limit ?? 50, 1), 200);
     const { where, params } = await this.whereClause(actor, spec, filter);
-    if (where === null) return { items: [], nextCursor: null };
+    if (where === null) return { items: [], nextCursor: null, total: filter.cursor ? null : 0, totalCapped: false };
+    const counted = filter.cursor
+      ? null
+      : await countUpTo(
+          this.dataSource,
+          `SELECT 1 FROM ${spec.table} c ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`,
+          [...params],
+        );
     if (filter.cursor) {
       const [at, id] = decodeCursor(filter.cursor);
       params.push(at, id);
@@ -120,6 +134,8 @@ export class CasesService {
     return {
       items: shown.map((r) => toCaseView(spec, r, views.get(r.id)!)),
       nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]) : null,
+      total: counted?.total ?? null,
+      totalCapped: counted?.capped ?? false,
     };
   }
 

@@ -100,7 +100,8 @@ export class OfficersService {
     private readonly audit: AuditService,
   ) {}
 
-  async list(actor: Actor, filter: { team?: string }): Promise<OfficerView[]> {
+  /** The first OFFICERS_LISTED officers by reference; `total` counts all that match, so a cut list says so. */
+  async list(actor: Actor, filter: { team?: string }): Promise<{ items: OfficerView[]; total: number }> {
     const where: string[] = [];
     const params: unknown[] = [];
     if (!isPoliceWide(actor)) {
@@ -112,14 +113,15 @@ export class OfficersService {
       where.push(`o.team_code = $${params.length}`);
     }
     const rows = (await this.dataSource.query(
-      `${SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY o.reference LIMIT ${OFFICERS_LISTED}`,
+      `SELECT q.*, count(*) OVER ()::int AS total_count FROM (${SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}) q
+       ORDER BY q.reference LIMIT ${OFFICERS_LISTED}`,
       params,
-    )) as Row[];
+    )) as (Row & { total_count: number })[];
     const counts = await recordCounts(
       this.dataSource,
       rows.map((r) => r.id),
     );
-    return rows.map((r) => toView(r, counts.get(r.id)));
+    return { items: rows.map((r) => toView(r, counts.get(r.id))), total: rows[0]?.total_count ?? 0 };
   }
 
   /** Moves an officer to a team and/or under a supervisor (a user with the supervisor role). Audited before/after. */
