@@ -12,7 +12,8 @@ import { AuditService } from '@scrutiny/audit';
 import { DomainError, isIsoDate, isUuid, quarterName, type FieldError } from '@scrutiny/core';
 import { CasesService, csvLine, type CaseRecordView } from '@scrutiny/records';
 import { parseFindingForm, parseReviewForm, themeProblems } from '@scrutiny/review';
-import { krippendorffAlphaNominal } from './agreement';
+import { measureAgreement, type AgreementResult } from './agreement';
+import { CRITERION_SCALES } from './criteria-scales';
 import { ACTION_STATUSES, type SessionStatus } from './panel.entities';
 import { PanelsService, type AgendaItemView, type SessionView } from './panels.service';
 
@@ -74,7 +75,7 @@ export interface ActionView {
   kind: string;
   description: string;
   owner: string;
-  /** The day of the session (or the quarter's themes review) that raised it. */
+  /** The day it was raised (Europe/London date of its creation), not the day of its session. */
   raisedOn: string;
   dueOn: string;
   overdue: boolean;
@@ -84,39 +85,15 @@ export interface ActionView {
   version: number;
 }
 
-/** The leaves of the review form that agreement is measured on (categorical answers). */
-const CRITERIA: string[][] = [
-  ['bwv', 'availability'],
-  ['bwv', 'activatedBeforeContact'],
-  ['lawfulness', 'powerApplicable'],
-  ['lawfulness', 'grounds'],
-  ...[
-    'grounds',
-    'object',
-    'warrantCard',
-    'identity',
-    'station',
-    'entitlementToRecord',
-    'legalPower',
-    'youAreDetained',
-  ].map((k) => ['gowisely', k]),
-  ...['recordCompleted', 'receiptOffered', 'selfDefinedEthnicityAsked', 'outcomeRecorded', 'outcomeLinkRecorded'].map(
-    (k) => ['recordQuality', k],
-  ),
-  ...[
-    'communicationAndRespect',
-    'explanation',
-    'deEscalation',
-    'detentionKeptMinimal',
-    'dignity',
-    'safeguardingChildren',
-  ].map((k) => ['conduct', k]),
-  ['assessment', 'rag'],
-  ['outcome'],
-];
+/** The day an action was raised: the Europe/London date it was entered, whenever its session was scheduled. */
+const RAISED_ON = `(a.created_at AT TIME ZONE 'Europe/London')::date`;
 
-/** When an action was raised: at its quarter's themes review, at its panel session, or when it was entered. */
-const RAISED_ON = `coalesce(a.meeting_quarter, (ps.scheduled_at AT TIME ZONE 'Europe/London')::date, (a.created_at AT TIME ZONE 'Europe/London')::date)`;
+/**
+ * The day whose quarter an action belongs to in the quarterly review: the first day of the quarter whose themes
+ * review raised it, else the day of the session whose finding raised it (an action entered after a June session is
+ * still that quarter's business), else the day it was raised.
+ */
+const BELONGS_TO = `coalesce(a.meeting_quarter, (ps.scheduled_at AT TIME ZONE 'Europe/London')::date, ${RAISED_ON})`;
 
 const ACTION_SELECT = `
   SELECT a.*, to_char(${RAISED_ON}, 'YYYY-MM-DD') AS raised, to_char(a.due_on, 'YYYY-MM-DD') AS due, to_char(a.meeting_quarter, 'YYYY-MM-DD') AS meeting_quarter, ai.session_id, f.agenda_item_id,
@@ -136,6 +113,27 @@ function toFinding(r: Record<string, unknown>): FindingView {
     createdAt: (r.created_at as Date).toISOString(),
     rowVersion: r.version as number,
   };
+}
+
+/** A form's answer at a dotted path, keyed '' (or, for a question asked of each list entry, keyed by that entry). */
+function answersAt(form: unknown, criterion: string, each?: { list: string; key: string }): Map<string, string> {
+  const at = (value: unknown, path: string[]): unknown =>
+    path.reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), value);
+  const answers = new Map<string, string>();
+  if (!each) {
+    const v = at(form, criterion.split('.'));
+    if (typeof v === 'string') answers.set('', v);
+    return answers;
+  }
+  const list = at(form, each.list.split('.'));
+  const rest = criterion.slice(each.list.length + 1).split('.');
+  if (!Array.isArray(list)) return answers;
+  for (const entry of list) {
+    const key = at(entry, [each.key]);
+    const v = at(entry, rest);
+    if (typeof key === 'string' && typeof v === 'string') answers.set(key, v);
+  }
+  return answers;
 }
 
 /** When each write may happen, and what to say otherwise (checked on the session view, then again inside the write). */
@@ -198,7 +196,7 @@ export class DeliberationService {
     const themeErrors = await themeProblems(this.dataSource, parsed.form.assessment.themes);
     if (themeErrors.length) throw DomainError.validation(themeErrors);
     await this.dataSource.transaction(async (m) => {
-      await this.panels.requireStatusIn(m, sessionId, WHILE_OPEN, ratingRefusal);
+      await this.panels.requireStatusIn(m, sessionId, WHILE_OPEN, ratingRefusal, itemId);
       const [current] = (await m.query(
         `SELECT status, version FROM panel_ratings WHERE agenda_item_id = $1 AND user_id = $2 FOR UPDATE`,
         [itemId, actor.id],
@@ -279,14 +277,18 @@ export class DeliberationService {
       }));
   }
 
-  /** Inter-rater agreement per criterion over the session's submitted ratings (Krippendorff's alpha, nominal). */
+  /**
+   * Inter-rater agreement per criterion over the session's submitted ratings: Krippendorff's alpha with the metric of
+   * the criterion's scale (criteria-scales.ts), a seeded bootstrap 95% interval, and the reason when there are too few
+   * ratings to pair.
+   */
   async agreement(
     actor: Actor,
     sessionId: string,
   ): Promise<{
     sessionId: string;
     ratings: number;
-    criteria: { criterion: string; alpha: number | null; pairableCases: number }[];
+    criteria: ({ criterion: string; scale: string[] } & AgreementResult)[];
   }> {
     const session = await this.panels.session(actor, sessionId);
     if (session.yourRole === 'member' && session.status === 'open')
@@ -300,24 +302,21 @@ export class DeliberationService {
     )) as { agenda_item_id: string; user_id: string; form: Record<string, unknown> }[];
     const raters = [...new Set(rows.map((r) => r.user_id))].sort();
     const items = [...new Set(rows.map((r) => r.agenda_item_id))].sort();
-    const valueAt = (form: Record<string, unknown>, path: string[]) => {
-      const v = path.reduce<unknown>(
-        (o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined),
-        form,
-      );
-      return typeof v === 'string' ? v : null;
-    };
-    const criteria = CRITERIA.map((path) => {
-      const units = items.map((item) =>
-        raters.map((rater) => {
-          const rating = rows.find((r) => r.agenda_item_id === item && r.user_id === rater);
-          return rating ? valueAt(rating.form, path) : null;
-        }),
-      );
+    const byItemAndRater = new Map(rows.map((r) => [`${r.agenda_item_id}/${r.user_id}`, r.form]));
+    const criteria = Object.entries(CRITERION_SCALES).map(([criterion, scale]) => {
+      // A unit is a case, or for a question asked of each tactic, a (case, tactic) pair.
+      const units = items.flatMap((item) => {
+        const answers = raters.map((rater) => {
+          const form = byItemAndRater.get(`${item}/${rater}`);
+          return form ? answersAt(form, criterion, scale.each) : new Map<string, string>();
+        });
+        const entries = [...new Set(answers.flatMap((a) => [...a.keys()]))].sort();
+        return entries.map((entry) => answers.map((a) => a.get(entry) ?? null));
+      });
       return {
-        criterion: path.join('.'),
-        alpha: krippendorffAlphaNominal(units),
-        pairableCases: units.filter((u) => u.filter((v) => v !== null).length >= 2).length,
+        criterion,
+        scale: [...scale.values],
+        ...measureAgreement(units, scale, { seed: `${sessionId}/${criterion}` }),
       };
     });
     return { sessionId, ratings: rows.length, criteria };
@@ -342,7 +341,7 @@ export class DeliberationService {
     if (themeErrors.length) throw DomainError.validation(themeErrors);
     await this.dataSource.transaction(async (m) => {
       // Share-locks the session: a close (which freezes the findings) waits for this write, or this sees it closed.
-      await this.panels.requireStatusIn(m, sessionId, WHILE_OPEN, findingRefusal);
+      await this.panels.requireStatusIn(m, sessionId, WHILE_OPEN, findingRefusal, itemId);
       const [current] = (await m.query(
         `SELECT id, version FROM panel_findings WHERE agenda_item_id = $1 AND finding_version = 1 FOR UPDATE`,
         [itemId],
@@ -622,8 +621,8 @@ export class DeliberationService {
     if (filter.meetingQuarter) where.push(`a.meeting_quarter = $${params.push(filter.meetingQuarter)}::date`);
     if (filter.quarter) {
       const q = `$${params.push(filter.quarter)}::date`;
-      where.push(`(a.meeting_quarter = ${q} OR (${RAISED_ON} >= ${q} AND ${RAISED_ON} < ${q} + interval '3 months')
-        OR (${RAISED_ON} < ${q} AND (a.status IN ('open', 'in_progress') OR (a.responded_at AT TIME ZONE 'Europe/London')::date >= ${q})))`);
+      where.push(`(a.meeting_quarter = ${q} OR (${BELONGS_TO} >= ${q} AND ${BELONGS_TO} < ${q} + interval '3 months')
+        OR (${BELONGS_TO} < ${q} AND (a.status IN ('open', 'in_progress') OR (a.responded_at AT TIME ZONE 'Europe/London')::date >= ${q})))`);
     }
     if (filter.force) {
       where.push(

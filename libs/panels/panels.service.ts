@@ -51,7 +51,10 @@ export interface AgendaItemView {
   caseId: string;
   dipSampleItemId: string | null;
   ratingsRevealed: boolean;
-  /** The caller declared a conflict with this case: they can neither see nor rate it. */
+  /**
+   * The caller declared a conflict with this case: they can neither see nor rate it. Internal: such items are left
+   * out of every session the caller is shown (`shown`).
+   */
   conflicted: boolean;
   ratingsSubmitted: number;
   finding: { id: string; version: number; status: string } | null;
@@ -73,9 +76,37 @@ export interface SessionView {
   yourRole: 'chair' | 'member' | 'manager';
   attendance: { userId: string; username: string; present: boolean }[];
   agenda: AgendaItemView[];
+  /** Who declared a conflict with which case (never why): for the chair and managers; empty for members. */
+  conflicts: { agendaItemId: string; userId: string; username: string }[];
 }
 
-export type SessionSummary = Omit<SessionView, 'agenda' | 'attendance'>;
+/** A session as its caller is shown it: the cases they declared a conflict with are not on their agenda at all. */
+export type ShownSessionView = Omit<SessionView, 'agenda'> & { agenda: Omit<AgendaItemView, 'conflicted'>[] };
+
+export type SessionSummary = Omit<SessionView, 'agenda' | 'attendance' | 'conflicts'>;
+
+/** A case a chair may put on their panel's session: an issued dip sample's item within the panel's remit. */
+export interface AgendaCandidateView {
+  caseKind: string;
+  caseId: string;
+  dipSampleId: string;
+  dipSampleItemId: string;
+  /** The sampled month, YYYY-MM. */
+  period: string;
+  /** 'random', or the targeted rule that selected it; and every rule it matched. */
+  reason: string;
+  matchedRules: string[];
+  /** The supervisor's review of the sampled record: its status, and once completed its RAG, outcome and themes. */
+  review: { status: string; rag: string | null; outcome: string | null; themes: string[] } | null;
+  /** Already on this session's agenda. */
+  onAgenda: boolean;
+  /** Other sessions of this panel that have had the case on their agenda. */
+  earlierSessions: number;
+}
+
+/** Statuses in which the agenda can change. */
+const AGENDA_OPEN: readonly SessionStatus[] = ['planned', 'open'];
+const agendaRefusal = (status: SessionStatus) => `The agenda of a ${status} session no longer changes`;
 
 /**
  * Sessions with their panel and the actor's membership (`$1` the actor): `listed` when they sit on the panel, `my_role`
@@ -258,17 +289,17 @@ export class PanelsService {
     return { items: rows.map(toSummary), total: (rows[0]?.total_count as number | undefined) ?? 0 };
   }
 
-  async getSession(actor: Actor, id: string): Promise<SessionView> {
+  async getSession(actor: Actor, id: string): Promise<ShownSessionView> {
     const view = await this.session(actor, id);
     await this.audit.record(actor, { action: 'panel_session.viewed', target: { type: 'panel_session', id } });
-    return view;
+    return this.shown(view);
   }
 
   async createSession(
     actor: Actor,
     panelId: string,
     input: { scheduledAt: string; venue?: string | null; online?: boolean },
-  ): Promise<SessionView> {
+  ): Promise<ShownSessionView> {
     await this.requireRunner(actor, panelId);
     if (!isIsoInstant(input.scheduledAt))
       throw DomainError.validation([
@@ -290,14 +321,14 @@ export class PanelsService {
       );
       return row.id;
     });
-    return this.session(actor, id);
+    return this.shown(await this.session(actor, id));
   }
 
   async updateSession(
     actor: Actor,
     id: string,
     input: { version: number; scheduledAt?: string; venue?: string | null; online?: boolean; minutes?: string | null },
-  ): Promise<SessionView> {
+  ): Promise<ShownSessionView> {
     const session = await this.session(actor, id);
     this.requireChair(session);
     if (session.status === 'published') throw new DomainError('CONFLICT', 'A published session no longer changes');
@@ -327,16 +358,22 @@ export class PanelsService {
         m,
       );
     });
-    return this.session(actor, id);
+    return this.shown(await this.session(actor, id));
   }
 
-  /** Adds cases to a planned or open session: chosen records, or a dip sample's items (kinds outside the panel's remit are refused). */
+  /**
+   * Adds cases to a planned or open session: chosen records, or an issued dip sample's items (kinds outside the
+   * panel's remit are refused). The panel's chair builds their own session's agenda, choosing from issued dip samples
+   * (see `agendaCandidates`): a case on the agenda opens to the panel's members, so a chair cannot bring in any other
+   * record. Managers (professional standards, admins) may add any record.
+   */
   async addToAgenda(
     actor: Actor,
     id: string,
     input: { cases?: { kind: string; id: string }[]; dipSampleId?: string },
-  ): Promise<SessionView> {
+  ): Promise<ShownSessionView> {
     const session = await this.session(actor, id);
+    this.requireChair(session);
     if (session.status !== 'planned' && session.status !== 'open')
       throw new DomainError('CONFLICT', `Cases cannot be added to a ${session.status} session`);
     const [{ remit }] = (await this.dataSource.query(`SELECT remit FROM panels WHERE id = $1`, [session.panel.id])) as {
@@ -375,6 +412,21 @@ export class PanelsService {
       if (!isUuid(c.id)) errors.push({ field: `cases.${i}.id`, message: 'must be a case id' });
     });
     if (errors.length) throw DomainError.validation(errors);
+    if (session.yourRole === 'chair') {
+      const sampled = await this.sampledItems(wanted.filter((c) => !c.sampleItem));
+      wanted.forEach((c, i) => {
+        if (c.sampleItem) return;
+        const item = sampled.get(`${c.kind}/${c.id}`);
+        if (item) c.sampleItem = item;
+        else
+          errors.push({
+            field: `cases.${i}.id`,
+            message:
+              'is not in an issued dip sample: a chair chooses from the session’s candidates (GET /api/v1/panel-sessions/:id/agenda/candidates)',
+          });
+      });
+      if (errors.length) throw DomainError.validation(errors);
+    }
     for (const kind of CASE_KINDS) {
       const ids = wanted.filter((c) => c.kind === kind).map((c) => c.id);
       if (!ids.length) continue;
@@ -389,6 +441,7 @@ export class PanelsService {
       if (missing) throw DomainError.notFound('Case', missing);
     }
     await this.dataSource.transaction(async (m) => {
+      await this.requireStatusIn(m, id, AGENDA_OPEN, agendaRefusal);
       const [{ next }] = (await m.query(
         `SELECT coalesce(max(position), 0) + 1 AS next FROM session_agenda_items WHERE session_id = $1`,
         [id],
@@ -414,11 +467,138 @@ export class PanelsService {
         m,
       );
     });
-    return this.session(actor, id);
+    return this.shown(await this.session(actor, id));
+  }
+
+  /**
+   * Takes a case off a planned or open session's agenda (chair or manager). Refused once a member has submitted a
+   * rating of it or the chair has recorded a finding: those belong to the session's record. Members' draft ratings go
+   * with it.
+   */
+  async removeFromAgenda(actor: Actor, id: string, itemId: string): Promise<ShownSessionView> {
+    const session = await this.session(actor, id);
+    this.requireChair(session);
+    const item = session.agenda.find((i) => i.id === itemId);
+    if (!item) throw DomainError.notFound('Agenda item', itemId);
+    if (item.conflicted) throw new DomainError('FORBIDDEN', 'You declared a conflict with this case');
+    if (!AGENDA_OPEN.includes(session.status)) throw new DomainError('CONFLICT', agendaRefusal(session.status));
+    await this.dataSource.transaction(async (m) => {
+      // An exclusive lock: a rating or finding being written (they share-lock the session) lands before or after.
+      const [row] = (await m.query(`SELECT status FROM panel_sessions WHERE id = $1 FOR UPDATE`, [id])) as {
+        status: SessionStatus;
+      }[];
+      if (!AGENDA_OPEN.includes(row.status)) throw new DomainError('CONFLICT', agendaRefusal(row.status));
+      const [still] = (await m.query(`SELECT 1 FROM session_agenda_items WHERE id = $1`, [itemId])) as unknown[];
+      if (!still) throw DomainError.notFound('Agenda item', itemId);
+      const [{ submitted, findings }] = (await m.query(
+        `SELECT (SELECT count(*)::int FROM panel_ratings WHERE agenda_item_id = $1 AND status = 'submitted') AS submitted,
+           (SELECT count(*)::int FROM panel_findings WHERE agenda_item_id = $1) AS findings`,
+        [itemId],
+      )) as { submitted: number; findings: number }[];
+      if (submitted || findings) {
+        throw new DomainError(
+          'CONFLICT',
+          `The case stays on the agenda: it has ${submitted} submitted rating(s)${findings ? ' and a finding' : ''}`,
+        );
+      }
+      await m.query(`DELETE FROM panel_ratings WHERE agenda_item_id = $1`, [itemId]);
+      await m.query(`DELETE FROM session_agenda_items WHERE id = $1`, [itemId]);
+      await this.audit.record(
+        actor,
+        {
+          action: 'panel_session.agenda_removed',
+          target: { type: 'panel_session', id },
+          details: { itemId, case: { kind: item.caseKind, id: item.caseId } },
+        },
+        m,
+      );
+    });
+    return this.shown(await this.session(actor, id));
+  }
+
+  /**
+   * The cases the chair may put on the session's agenda: the items of issued dip samples within the panel's remit,
+   * newest month first, each with why it was sampled and its supervisor review's status (RAG, outcome and themes once
+   * completed). No case details: a member opens a case, through the access service, only once it is on an open
+   * session of their panel. `reviewed` keeps cases whose review is completed. At most 500. Audited.
+   */
+  async agendaCandidates(
+    actor: Actor,
+    id: string,
+    filter: { period?: string; reviewed?: boolean; dipSampleId?: string },
+  ): Promise<AgendaCandidateView[]> {
+    const session = await this.session(actor, id);
+    this.requireChair(session);
+    const errors: FieldError[] = [];
+    if (filter.period !== undefined && !/^\d{4}-(0[1-9]|1[0-2])$/.test(filter.period))
+      errors.push({ field: 'period', message: 'must be a month, YYYY-MM' });
+    if (filter.dipSampleId !== undefined && !isUuid(filter.dipSampleId))
+      errors.push({ field: 'dipSampleId', message: 'must be a dip sample id' });
+    if (errors.length) throw DomainError.validation(errors);
+    const params: unknown[] = [id, session.panel.id];
+    const where = [`s.status = 'issued'`, `i.case_kind = ANY(p.remit)`];
+    if (filter.period) where.push(`s.period = to_date($${params.push(filter.period)}, 'YYYY-MM')`);
+    if (filter.dipSampleId) where.push(`s.id = $${params.push(filter.dipSampleId)}::uuid`);
+    if (filter.reviewed) where.push(`r.status = 'completed'`);
+    const rows = (await this.dataSource.query(
+      `SELECT * FROM (
+         SELECT DISTINCT ON (i.case_kind, i.case_id) i.case_kind, i.case_id, s.id AS sample_id, i.id AS item_id, s.period AS period_date,
+           to_char(s.period, 'YYYY-MM') AS period, i.reason, i.matched_rules, r.status AS review_status,
+           CASE WHEN r.status = 'completed' THEN r.form END AS review_form,
+           EXISTS (SELECT 1 FROM session_agenda_items a WHERE a.session_id = $1 AND a.case_kind = i.case_kind AND a.case_id = i.case_id) AS on_agenda,
+           (SELECT count(*)::int FROM session_agenda_items a JOIN panel_sessions ps ON ps.id = a.session_id
+             WHERE ps.panel_id = $2 AND a.session_id <> $1 AND a.case_kind = i.case_kind AND a.case_id = i.case_id) AS earlier_sessions
+         FROM dip_sample_items i JOIN dip_samples s ON s.id = i.sample_id JOIN panels p ON p.id = $2
+           LEFT JOIN sample_reviews r ON r.item_id = i.id
+         WHERE ${where.join(' AND ')}
+         ORDER BY i.case_kind, i.case_id, (r.status = 'completed') DESC NULLS LAST, s.period DESC, s.id
+       ) c ORDER BY period_date DESC, (review_status = 'completed') DESC NULLS LAST, case_kind, item_id LIMIT 500`,
+      params,
+    )) as {
+      case_kind: string;
+      case_id: string;
+      sample_id: string;
+      item_id: string;
+      period: string;
+      reason: string;
+      matched_rules: string[];
+      review_status: string | null;
+      review_form: { assessment?: { rag?: string; themes?: string[] }; outcome?: string } | null;
+      on_agenda: boolean;
+      earlier_sessions: number;
+    }[];
+    await this.audit.record(actor, {
+      action: 'panel_session.candidates_listed',
+      target: { type: 'panel_session', id },
+      details: { ...filter, count: rows.length },
+    });
+    return rows.map((r) => ({
+      caseKind: r.case_kind,
+      caseId: r.case_id,
+      dipSampleId: r.sample_id,
+      dipSampleItemId: r.item_id,
+      period: r.period,
+      reason: r.reason,
+      matchedRules: r.matched_rules,
+      review: r.review_status
+        ? {
+            status: r.review_status,
+            rag: r.review_form?.assessment?.rag ?? null,
+            outcome: r.review_form?.outcome ?? null,
+            themes: r.review_form?.assessment?.themes ?? [],
+          }
+        : null,
+      onAgenda: r.on_agenda,
+      earlierSessions: r.earlier_sessions,
+    }));
   }
 
   /** Records who attended; only members can be recorded. */
-  async setAttendance(actor: Actor, id: string, entries: { userId: string; present: boolean }[]): Promise<SessionView> {
+  async setAttendance(
+    actor: Actor,
+    id: string,
+    entries: { userId: string; present: boolean }[],
+  ): Promise<ShownSessionView> {
     const session = await this.session(actor, id);
     this.requireChair(session);
     const members = new Set(
@@ -445,11 +625,11 @@ export class PanelsService {
         m,
       );
     });
-    return this.session(actor, id);
+    return this.shown(await this.session(actor, id));
   }
 
   /** A member declares a conflict of interest with one case: from then on they can neither see nor rate it. */
-  async declareConflict(actor: Actor, id: string, itemId: string, reason: string): Promise<SessionView> {
+  async declareConflict(actor: Actor, id: string, itemId: string, reason: string): Promise<ShownSessionView> {
     const session = await this.session(actor, id);
     const item = session.agenda.find((i) => i.id === itemId);
     if (!item) throw DomainError.notFound('Agenda item', itemId);
@@ -461,6 +641,7 @@ export class PanelsService {
         `Conflicts are declared before or during the session, not once it is ${session.status}`,
       );
     if (!reason?.trim()) throw DomainError.validation([{ field: 'reason', message: 'say what the conflict is' }]);
+    if (item.conflicted) return this.shown(session);
     await this.dataSource.transaction(async (m) => {
       await m.query(
         `INSERT INTO conflict_declarations (session_id, case_kind, case_id, user_id, reason) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
@@ -480,11 +661,11 @@ export class PanelsService {
         m,
       );
     });
-    return this.session(actor, id);
+    return this.shown(await this.session(actor, id));
   }
 
   /** The chair shows every submitted rating of a case to every member. */
-  async revealRatings(actor: Actor, id: string, itemId: string): Promise<SessionView> {
+  async revealRatings(actor: Actor, id: string, itemId: string): Promise<ShownSessionView> {
     const session = await this.session(actor, id);
     this.requireChair(session);
     if (!session.agenda.some((i) => i.id === itemId)) throw DomainError.notFound('Agenda item', itemId);
@@ -499,11 +680,11 @@ export class PanelsService {
         m,
       );
     });
-    return this.session(actor, id);
+    return this.shown(await this.session(actor, id));
   }
 
   /** Moves a session along its life cycle (chair or manager); closing needs quorum and freezes the findings. */
-  async transition(actor: Actor, id: string, to: string, version: number): Promise<SessionView> {
+  async transition(actor: Actor, id: string, to: string, version: number): Promise<ShownSessionView> {
     const session = await this.session(actor, id);
     this.requireChair(session);
     if (!(SESSION_STATUSES as readonly string[]).includes(to))
@@ -537,7 +718,7 @@ export class PanelsService {
         m,
       );
     });
-    return this.session(actor, id);
+    return this.shown(await this.session(actor, id));
   }
 
   // ---- shared checks (used by ratings and findings) ----
@@ -581,21 +762,41 @@ export class PanelsService {
       submitted: number;
       finding: AgendaItemView['finding'];
     }[];
+    const summary = toSummary(s);
+    // The chair sees who stood aside from which case (to run the discussion and count who may rate), never why.
+    const conflicts =
+      summary.yourRole === 'member'
+        ? []
+        : ((await this.dataSource.query(
+            `SELECT a.id AS agenda_item_id, c.user_id, u.username FROM conflict_declarations c
+               JOIN session_agenda_items a ON a.session_id = c.session_id AND a.case_kind = c.case_kind AND a.case_id = c.case_id
+               JOIN users u ON u.id = c.user_id
+             WHERE c.session_id = $1 ORDER BY a.position, u.username`,
+            [id],
+          )) as { agenda_item_id: string; user_id: string; username: string }[]);
     return {
-      ...toSummary(s),
+      ...summary,
       attendance: attendance.map((a) => ({ userId: a.user_id, username: a.username, present: a.present })),
-      // A member sees a conflicted case as a placeholder only: which case it is stays hidden from them.
       agenda: agenda.map((a) => ({
         id: a.id,
         position: a.position,
         caseKind: a.case_kind,
-        caseId: a.conflicted ? '' : a.case_id,
-        dipSampleItemId: a.conflicted ? null : a.dip_sample_item_id,
+        caseId: a.case_id,
+        dipSampleItemId: a.dip_sample_item_id,
         ratingsRevealed: a.revealed,
         conflicted: a.conflicted,
         ratingsSubmitted: a.submitted,
         finding: a.finding,
       })),
+      conflicts: conflicts.map((c) => ({ agendaItemId: c.agenda_item_id, userId: c.user_id, username: c.username })),
+    };
+  }
+
+  /** The session as shown to its caller: a case they declared a conflict with is not on their agenda at all. */
+  private shown(view: SessionView): ShownSessionView {
+    return {
+      ...view,
+      agenda: view.agenda.filter((a) => !a.conflicted).map(({ conflicted: _conflicted, ...item }) => item),
     };
   }
 
@@ -614,12 +815,32 @@ export class PanelsService {
     id: string,
     allowed: readonly SessionStatus[],
     refusal: (status: SessionStatus) => string,
+    itemId?: string,
   ): Promise<void> {
     const [row] = (await m.query(`SELECT status FROM panel_sessions WHERE id = $1 FOR SHARE`, [id])) as {
       status: SessionStatus;
     }[];
     if (!row) throw DomainError.notFound('Panel session', id);
     if (!allowed.includes(row.status)) throw new DomainError('CONFLICT', refusal(row.status));
+    // The chair may have taken the case off the agenda since it was read (removal locks the session exclusively).
+    if (itemId) {
+      const [item] = (await m.query(`SELECT 1 FROM session_agenda_items WHERE id = $1 AND session_id = $2`, [
+        itemId,
+        id,
+      ])) as unknown[];
+      if (!item) throw DomainError.notFound('Agenda item', itemId);
+    }
+  }
+
+  /** For each `kind/id`, the item of an issued dip sample that holds it (the latest month's): one query. */
+  private async sampledItems(cases: { kind: string; id: string }[]): Promise<Map<string, string>> {
+    if (!cases.length) return new Map();
+    const rows = (await this.dataSource.query(
+      `SELECT DISTINCT ON (i.case_kind, i.case_id) i.case_kind, i.case_id, i.id FROM dip_sample_items i JOIN dip_samples s ON s.id = i.sample_id
+       WHERE s.status = 'issued' AND i.case_id = ANY($1::uuid[]) ORDER BY i.case_kind, i.case_id, s.period DESC, s.id`,
+      [cases.map((c) => c.id)],
+    )) as { case_kind: string; case_id: string; id: string }[];
+    return new Map(rows.map((r) => [`${r.case_kind}/${r.case_id}`, r.id]));
   }
 
   private async requireRunner(actor: Actor, panelId: string): Promise<void> {

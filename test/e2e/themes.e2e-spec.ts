@@ -348,11 +348,15 @@ describe('quarterly themes review and report pack (demo data)', () => {
           })
           .expect(201)
       ).body;
+      // Raised today (Europe/London), at the review of 2024-Q2: not dated back to the quarter's first day.
+      const [{ today }] = await t.dataSource.query(
+        `SELECT to_char((now() AT TIME ZONE 'Europe/London')::date, 'YYYY-MM-DD') AS today`,
+      );
       expect(action).toMatchObject({
         meetingQuarter: '2024-Q2',
         findingId: null,
         status: 'open',
-        raisedOn: '2024-04-01',
+        raisedOn: today,
       });
       const tracker = (await t.http().get('/api/v1/finding-actions').set(psd).expect(200)).body.items;
       expect(tracker.map((a: { id: string }) => a.id)).toContain(action.id);

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Authorize, CurrentActor, Permission, type Actor } from '@scrutiny/auth';
@@ -9,6 +9,8 @@ import {
   ActionListResponse,
   ActionResponse,
   ActionUpdateRequest,
+  AgendaCandidateQuery,
+  AgendaCandidateResponse,
   AgendaRequest,
   AgreementResponse,
   AttendanceRequest,
@@ -124,7 +126,8 @@ export class PanelSessionsController {
   @Get(':id')
   @Authorize(Permission.SELF)
   @ApiOperation({
-    summary: 'One session: agenda (cases you declared a conflict with are hidden), attendance, your role (audited)',
+    summary:
+      'One session: agenda (cases you declared a conflict with are left out), attendance, your role, and for the chair who declared a conflict with which case (audited)',
   })
   @ApiOkResponse({ type: SessionResponse })
   get(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<SessionResponse> {
@@ -143,11 +146,27 @@ export class PanelSessionsController {
     return this.panels.updateSession(actor, id, body);
   }
 
+  @Get(':id/agenda/candidates')
+  @Authorize(Permission.SELF)
+  @ApiOperation({
+    summary:
+      'Cases the chair may put on the agenda: issued dip samples’ items within the panel’s remit, with their supervisor review (chair or professional standards; audited)',
+  })
+  @ApiOkResponse({ type: [AgendaCandidateResponse] })
+  candidates(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Query() q: AgendaCandidateQuery,
+  ): Promise<AgendaCandidateResponse[]> {
+    return this.panels.agendaCandidates(actor, id, { ...q, reviewed: q.reviewed === 'true' });
+  }
+
   @Post(':id/agenda')
   @HttpCode(200)
-  @Authorize(Permission.PANELS_MANAGE)
+  @Authorize(Permission.SELF)
   @ApiOperation({
-    summary: 'Add chosen records or an issued dip sample’s items to the agenda (within the panel’s remit; audited)',
+    summary:
+      'Add cases to a planned or open session (within the panel’s remit): the chair from issued dip samples (see …/agenda/candidates), professional standards any record; audited',
   })
   @ApiOkResponse({ type: SessionResponse })
   addToAgenda(
@@ -156,6 +175,21 @@ export class PanelSessionsController {
     @Body() body: AgendaRequest,
   ): Promise<SessionResponse> {
     return this.panels.addToAgenda(actor, id, body);
+  }
+
+  @Delete(':id/agenda/:itemId')
+  @Authorize(Permission.SELF)
+  @ApiOperation({
+    summary:
+      'Take a case off a planned or open session’s agenda (chair or professional standards; 409 once it has a submitted rating or a finding; audited)',
+  })
+  @ApiOkResponse({ type: SessionResponse })
+  removeFromAgenda(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Param('itemId') itemId: string,
+  ): Promise<SessionResponse> {
+    return this.panels.removeFromAgenda(actor, id, itemId);
   }
 
   @Put(':id/attendance')

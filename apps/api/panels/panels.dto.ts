@@ -126,7 +126,11 @@ class CaseRef {
 }
 
 export class AgendaRequest {
-  @ApiPropertyOptional({ type: [CaseRef], description: 'Chosen records' })
+  @ApiPropertyOptional({
+    type: [CaseRef],
+    description:
+      'Chosen records; the chair chooses from issued dip samples (GET …/agenda/candidates), professional standards any record',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(200)
@@ -172,6 +176,12 @@ export class ConflictRequest {
   reason: string;
 }
 
+class ConflictEntry {
+  @ApiProperty({ format: 'uuid' }) agendaItemId: string;
+  @ApiProperty({ format: 'uuid' }) userId: string;
+  @ApiProperty() username: string;
+}
+
 export class SessionResponse {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() panel: { id: string; name: string; kind: string; quorum: number };
@@ -188,9 +198,60 @@ export class SessionResponse {
   @ApiProperty() attendance: { userId: string; username: string; present: boolean }[];
   @ApiProperty({
     description:
-      'id, position, caseKind, caseId (blank if you declared a conflict), ratingsRevealed, conflicted, ratingsSubmitted, finding',
+      'id, position, caseKind, caseId, dipSampleItemId, ratingsRevealed, ratingsSubmitted, finding. A case you declared a conflict with is not listed',
   })
   agenda: object[];
+  @ApiProperty({
+    type: [ConflictEntry],
+    description:
+      'Who declared a conflict with which agenda item (never the reason): for the chair and professional standards; empty for members',
+  })
+  conflicts: ConflictEntry[];
+}
+
+export class AgendaCandidateQuery {
+  @ApiPropertyOptional({ example: '2024-05', description: 'Only this sampled month (YYYY-MM)' })
+  @IsOptional()
+  @IsString()
+  period?: string;
+  @ApiPropertyOptional({
+    enum: ['true', 'false'],
+    description: 'true: only cases whose supervisor review is completed',
+  })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  reviewed?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'Only this issued dip sample' })
+  @IsOptional()
+  @IsUUID()
+  dipSampleId?: string;
+}
+
+class CandidateReview {
+  @ApiProperty({ enum: ['assigned', 'in_progress', 'completed'] }) status: string;
+  @ApiProperty({ nullable: true, type: String, description: 'Once completed: green, amber or red' }) rag: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Once completed: the review’s outcome' }) outcome:
+    string | null;
+  @ApiProperty({ type: [String], description: 'Once completed: theme codes' }) themes: string[];
+}
+
+export class AgendaCandidateResponse {
+  @ApiProperty({ enum: CASE_KINDS }) caseKind: string;
+  @ApiProperty({ format: 'uuid', description: 'Send as cases[].id to POST …/agenda' }) caseId: string;
+  @ApiProperty({ format: 'uuid' }) dipSampleId: string;
+  @ApiProperty({ format: 'uuid' }) dipSampleItemId: string;
+  @ApiProperty({ example: '2024-05', description: 'The sampled month' }) period: string;
+  @ApiProperty({ example: 'random', description: '"random", or the targeted rule that selected it' }) reason: string;
+  @ApiProperty({ type: [String], description: 'Every targeted rule the record matched' }) matchedRules: string[];
+  @ApiProperty({
+    type: CandidateReview,
+    nullable: true,
+    description: 'The supervisor’s review of the sampled record (null: none yet)',
+  })
+  review: CandidateReview | null;
+  @ApiProperty({ description: 'Already on this session’s agenda' }) onAgenda: boolean;
+  @ApiProperty({ description: 'Other sessions of this panel that have had it on their agenda' })
+  earlierSessions: number;
 }
 
 export class RatingRequest {
@@ -220,12 +281,59 @@ export class RatingResponse {
 
 export class AgreementResponse {
   @ApiProperty({ format: 'uuid' }) sessionId: string;
-  @ApiProperty() ratings: number;
+  @ApiProperty({ description: 'Submitted ratings in the session' }) ratings: number;
   @ApiProperty({
-    description: 'Per criterion: Krippendorff’s alpha (nominal) and how many cases had two or more ratings',
+    type: [AgreementCriterion],
+    description: 'Per form criterion, in the form’s order: its scale, alpha with its interval, or why there is none',
   })
-  criteria: { criterion: string; alpha: number | null; pairableCases: number }[];
+  criteria: AgreementCriterion[];
 }
+class ConfidenceInterval {
+  @ApiProperty({ example: 0.41 }) lower: number;
+  @ApiProperty({ example: 0.93 }) upper: number;
+}
+
+export class AgreementCriterion {
+  @ApiProperty({ example: 'assessment.rag', description: 'The form field (dotted path)' }) criterion: string;
+  @ApiProperty({
+    enum: ['nominal', 'ordinal', 'interval'],
+    description:
+      'Level of measurement, which chooses the difference metric: nominal (any disagreement weighs the same), ordinal (Krippendorff’s ordinal metric: ranks spaced by how often each answer was used), interval',
+  })
+  level: string;
+  @ApiProperty({
+    type: [String],
+    example: ['green', 'amber', 'red'],
+    description:
+      'The answers on the scale (in order for ordinal ones). cannot_tell, not_applicable, unknown and insufficient_information count as no rating',
+  })
+  scale: string[];
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    example: 0.708,
+    description:
+      'Krippendorff’s alpha: 1 perfect agreement (also when every paired rating is the same), 0 what chance gives, below 0 systematic disagreement; null when too few ratings pair (see reason)',
+  })
+  alpha: number | null;
+  @ApiProperty({
+    type: ConfidenceInterval,
+    nullable: true,
+    description:
+      'Bootstrap 95% interval: percentiles of alpha over 1,000 resamples of the pairable cases with replacement, seeded by session and criterion (the same ratings always give the same interval); null with alpha',
+  })
+  ci95: ConfidenceInterval | null;
+  @ApiProperty({ description: 'Cases with two or more submitted ratings on the scale' }) pairableCases: number;
+  @ApiProperty({ description: 'Ratings on the scale in those cases' }) pairableValues: number;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: 'too few ratings to pair: 1 case(s) rated on this scale by two or more members, at least 2 needed',
+    description: 'Why alpha is null; null when it is given',
+  })
+  reason: string | null;
+}
+
 
 export class FindingRequest {
   @ApiProperty({ description: `The form, with the panel’s outcomes: ${FINDING_OUTCOMES.join(', ')}` })
@@ -318,7 +426,10 @@ export class ActionResponse {
   @ApiProperty({ enum: ACTION_KINDS }) kind: string;
   @ApiProperty() description: string;
   @ApiProperty() owner: string;
-  @ApiProperty({ format: 'date', description: 'The day of the session or quarterly themes review that raised it' })
+  @ApiProperty({
+    format: 'date',
+    description: 'The day the action was raised (its Europe/London date of creation), not the day of its session',
+  })
   raisedOn: string;
   @ApiProperty({ format: 'date' }) dueOn: string;
   @ApiProperty() overdue: boolean;
