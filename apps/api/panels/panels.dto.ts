@@ -279,15 +279,6 @@ export class RatingResponse {
   @ApiProperty() version: number;
 }
 
-export class AgreementResponse {
-  @ApiProperty({ format: 'uuid' }) sessionId: string;
-  @ApiProperty({ description: 'Submitted ratings in the session' }) ratings: number;
-  @ApiProperty({
-    type: [AgreementCriterion],
-    description: 'Per form criterion, in the form’s order: its scale, alpha with its interval, or why there is none',
-  })
-  criteria: AgreementCriterion[];
-}
 class ConfidenceInterval {
   @ApiProperty({ example: 0.41 }) lower: number;
   @ApiProperty({ example: 0.93 }) upper: number;
@@ -334,6 +325,15 @@ export class AgreementCriterion {
   reason: string | null;
 }
 
+export class AgreementResponse {
+  @ApiProperty({ format: 'uuid' }) sessionId: string;
+  @ApiProperty({ description: 'Submitted ratings in the session' }) ratings: number;
+  @ApiProperty({
+    type: [AgreementCriterion],
+    description: 'Per form criterion, in the form’s order: its scale, alpha with its interval, or why there is none',
+  })
+  criteria: AgreementCriterion[];
+}
 
 export class FindingRequest {
   @ApiProperty({ description: `The form, with the panel’s outcomes: ${FINDING_OUTCOMES.join(', ')}` })
