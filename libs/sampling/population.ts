@@ -151,14 +151,15 @@ export async function countPopulation(q: Queryable, query: PopulationQuery): Pro
     const params: unknown[] = [`${query.period}-01`, query.asOf];
     const p = (value: unknown) => `$${params.push(value)}`;
     const { scope, exclusions } = populationFilters(kind, query, p);
-    // Each exclusion counts the records not already taken out by an earlier one.
+    // Each exclusion counts the records not already taken out by an earlier one. $2 (the instant) is typed in the
+    // WHERE even when no exclusion reads it: an untyped parameter is an error.
     const columns = exclusions.map(
       (e, n) =>
         `count(*) FILTER (WHERE ${scope} AND ${[...exclusions.slice(0, n).map((x) => `NOT ${x.sql}`), e.sql].join(' AND ')})::int AS "${e.name}"`,
     );
     const [row] = (await q.query(
       `SELECT count(*)::int AS in_month, count(*) FILTER (WHERE ${scope})::int AS in_scope${columns.map((c) => `, ${c}`).join('')}
-       FROM ${KIND_SQL[kind].table} c WHERE c.period = $1::date`,
+       FROM ${KIND_SQL[kind].table} c WHERE c.period = $1::date AND $2::timestamptz IS NOT NULL`,
       params,
     )) as (Record<string, number> & { in_month: number; in_scope: number })[];
     counts.inMonth += row.in_month;

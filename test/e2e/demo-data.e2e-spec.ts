@@ -1,3 +1,5 @@
+import { InProcessJobQueue } from '@scrutiny/jobs';
+import { SamplingScheduleTickHandler } from '@scrutiny/sampling';
 import { tokenFor } from '../factories/users';
 import { createTestApp, type TestApp } from '../setup/test-app';
 
@@ -43,9 +45,24 @@ describe('demo data (embedded start)', () => {
     ).toHaveLength(1);
   });
 
+  it('issues no sample by itself: the demo plans are not scheduled, so the schedule draws nothing', async () => {
+    await t.app.get(SamplingScheduleTickHandler).handle(); // what every start, and every hour after, runs
+    await t.app.get(InProcessJobQueue).idle();
+    const psd = { authorization: `Bearer ${await tokenFor(t, 'professional_standards')}` };
+    const plans = (await t.http().get('/api/v1/sampling-plans').set(psd).expect(200)).body;
+    expect(plans.total).toBeGreaterThanOrEqual(2);
+    expect(plans.items.filter((p: { schedule: { enabled: boolean } }) => p.schedule.enabled)).toEqual([]);
+    const [{ scheduled, empty }] = await t.dataSource.query(
+      `SELECT count(*) FILTER (WHERE scheduled)::int AS scheduled,
+         count(*) FILTER (WHERE status = 'issued' AND NOT EXISTS (SELECT 1 FROM dip_sample_items i WHERE i.sample_id = s.id))::int AS empty
+       FROM dip_samples s`,
+    );
+    expect({ scheduled, empty }).toEqual({ scheduled: 0, empty: 0 });
+  });
+
   it('issues a demo dip sample of May 2024 for TEAM-A, with reviews for the demo supervisor and a hold confirmed', async () => {
     const supervisor = { authorization: `Bearer ${await tokenFor(t, 'supervisor')}` };
-    const [sample] = (await t.http().get('/api/v1/dip-samples?period=2024-05').set(supervisor).expect(200)).body;
+    const [sample] = (await t.http().get('/api/v1/dip-samples?period=2024-05').set(supervisor).expect(200)).body.items;
     expect(sample).toMatchObject({ status: 'issued', teams: ['TEAM-A'], seed: 'demo-2024-05' });
     const full = (await t.http().get(`/api/v1/dip-samples/${sample.id}`).set(supervisor).expect(200)).body;
     expect(full.items.length).toBeGreaterThanOrEqual(3);

@@ -54,6 +54,8 @@ describe('dip samples: who sees what, estimates over the whole sample, verificat
             sampleSize: 6,
             strata: ['power'],
             rules: [{ rule: 'under_18' }],
+            // The tests issue many samples of one month: each may select records an earlier one did.
+            exclusions: { alreadySampled: false },
           },
         })
         .expect(201)
@@ -139,7 +141,9 @@ describe('dip samples: who sees what, estimates over the whole sample, verificat
       .send({ assignedTo: sgtB })
       .expect(404);
     expect(
-      (await t.http().get('/api/v1/dip-samples').set(as('teamB')).expect(200)).body.map((s: { id: string }) => s.id),
+      (await t.http().get('/api/v1/dip-samples').set(as('teamB')).expect(200)).body.items.map(
+        (s: { id: string }) => s.id,
+      ),
     ).not.toContain(sample.id);
   });
 
@@ -147,7 +151,7 @@ describe('dip samples: who sees what, estimates over the whole sample, verificat
     const sample = await drawAndIssue('listed');
     const listed = (
       await t.http().get('/api/v1/dip-samples?period=2024-05&status=issued').set(as('supervisor')).expect(200)
-    ).body;
+    ).body.items;
     const full = (await t.http().get(`/api/v1/dip-samples/${sample.id}`).set(as('supervisor')).expect(200)).body;
     const { items: _items, ...header } = full;
     expect(listed.find((s: { id: string }) => s.id === sample.id)).toEqual(header);

@@ -67,6 +67,8 @@ describe('monthly dip samples (e2e)', () => {
           strata: ['power'],
           rules: [{ rule: 'under_18' }, { rule: 'suspicionless_powers' }, { rule: 'more_than_outer_clothing' }],
           reviewDueDays: 10,
+          // The tests issue many samples of one month: each may select records an earlier one did.
+          exclusions: { alreadySampled: false },
         },
       })
       .expect(201);
@@ -258,11 +260,12 @@ describe('monthly dip samples (e2e)', () => {
       .expect(400);
     expect(own.body.errors[0].message).toMatch(/nobody reviews their own records/);
     await t.dataSource.query(`UPDATE sample_reviews SET due_on = current_date - 1 WHERE item_id = $1`, [item.id]);
-    const overdue = (await t.http().get('/api/v1/sample-reviews?overdue=true').set(as('supervisor')).expect(200)).body;
+    const overdue = (await t.http().get('/api/v1/sample-reviews?overdue=true').set(as('supervisor')).expect(200)).body
+      .items;
     expect(overdue.map((r: { itemId: string }) => r.itemId)).toContain(item.id);
     expect(overdue.every((r: { overdue: boolean }) => r.overdue)).toBe(true);
     expect(
-      (await t.http().get('/api/v1/sample-reviews?overdue=true&all=true').set(as('psd')).expect(200)).body.map(
+      (await t.http().get('/api/v1/sample-reviews?overdue=true&all=true').set(as('psd')).expect(200)).body.items.map(
         (r: { itemId: string }) => r.itemId,
       ),
     ).toContain(item.id);
@@ -365,7 +368,7 @@ describe('monthly dip samples (e2e)', () => {
             kinds: ['stop_search'],
             teams: ['TEAM-A'],
             sampleSize: 5,
-            exclusions: { alreadyReviewed: false, noBwv: true },
+            exclusions: { alreadyReviewed: false, alreadySampled: false, noBwv: true },
           },
         })
         .expect(201)
@@ -387,8 +390,8 @@ describe('monthly dip samples (e2e)', () => {
     await t.http().get(`/api/v1/dip-samples/${sample.id}`).set(as('analyst')).expect(403);
     await t.http().post('/api/v1/sampling-plans').set(as('supervisor')).send({ name: 'mine' }).expect(403);
     expect(
-      (await t.http().get('/api/v1/dip-samples').set(as('teamB')).expect(200)).body.every((s: { teams: string[] }) =>
-        s.teams.includes('TEAM-B'),
+      (await t.http().get('/api/v1/dip-samples').set(as('teamB')).expect(200)).body.items.every(
+        (s: { teams: string[] }) => s.teams.includes('TEAM-B'),
       ),
     ).toBe(true);
     const [{ n }] = await t.dataSource.query(
