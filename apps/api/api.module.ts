@@ -30,6 +30,7 @@ import { ThemesModule } from '@scrutiny/themes';
 import { ReportPacksController, ThemesController } from './themes/themes.controller';
 import { DisproportionalityController } from './statistics/statistics.controller';
 import { FindingActionsController, PanelSessionsController, PanelsController } from './panels/panels.controller';
+import { ReferenceController } from './reference/reference.controller';
 
 export interface ApiModuleOptions {
   config: AppConfig;
@@ -85,6 +86,7 @@ export class ApiModule {
         DisproportionalityController,
         ThemesController,
         ReportPacksController,
+        ReferenceController,
       ],
     };
   }

@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { appVersion } from '@scrutiny/core';
+import { formOpenApiComponents } from '@scrutiny/review';
 
 const DESCRIPTION = `Case review for the scrutiny of stop and search, vehicle stops and use of force.
 
@@ -17,7 +18,13 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setVersion(appVersion())
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
     .build();
-  return SwaggerModule.createDocument(app, config);
+  const document = SwaggerModule.createDocument(app, config);
+  // The review forms are zod schemas, not DTO classes: their components come from the same definitions that check them.
+  document.components = {
+    ...document.components,
+    schemas: { ...document.components?.schemas, ...formOpenApiComponents() },
+  };
+  return document;
 }
 
 /** Serves the UI at /docs and the document at /docs-json. */

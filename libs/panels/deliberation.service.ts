@@ -11,7 +11,7 @@ import {
 import { AuditService } from '@scrutiny/audit';
 import { DomainError, isIsoDate, isUuid, quarterName, type FieldError } from '@scrutiny/core';
 import { CasesService, csvLine, type CaseRecordView } from '@scrutiny/records';
-import { parseFindingForm, parseReviewForm, themeProblems } from '@scrutiny/review';
+import { checkForm, formProblems, formValidationError } from '@scrutiny/review';
 import { measureAgreement, type AgreementResult } from './agreement';
 import { CRITERION_SCALES } from './criteria-scales';
 import { ACTION_STATUSES, type SessionStatus } from './panel.entities';
@@ -191,10 +191,12 @@ export class DeliberationService {
     const item = this.item(session, itemId);
     if (session.yourRole === 'manager') throw new DomainError('FORBIDDEN', 'Only members of the panel rate its cases');
     this.requireStatus(session, WHILE_OPEN, ratingRefusal);
-    const parsed = parseReviewForm(input.form);
-    if ('errors' in parsed) throw DomainError.validation(parsed.errors);
-    const themeErrors = await themeProblems(this.dataSource, parsed.form.assessment.themes);
-    if (themeErrors.length) throw DomainError.validation(themeErrors);
+    // A draft keeps what is answered so far; submitting needs the whole form of the case's kind.
+    const form = await checkForm(
+      this.dataSource,
+      { kind: item.caseKind, caseId: item.caseId, purpose: 'review', stage: input.submit ? 'complete' : 'draft' },
+      input.form,
+    );
     await this.dataSource.transaction(async (m) => {
       await this.panels.requireStatusIn(m, sessionId, WHILE_OPEN, ratingRefusal, itemId);
       const [current] = (await m.query(
@@ -216,13 +218,13 @@ export class DeliberationService {
       if (current) {
         await m.query(
           `UPDATE panel_ratings SET form = $3, status = $4, submitted_at = CASE WHEN $4 = 'submitted' THEN now() END, updated_at = now(), version = version + 1 WHERE agenda_item_id = $1 AND user_id = $2`,
-          [itemId, actor.id, JSON.stringify(parsed.form), status],
+          [itemId, actor.id, JSON.stringify(form), status],
         );
       } else {
         const inserted = (await m.query(
           `INSERT INTO panel_ratings (agenda_item_id, user_id, form, status, submitted_at, version) VALUES ($1, $2, $3, $4, CASE WHEN $4 = 'submitted' THEN now() END, 1)
            ON CONFLICT (agenda_item_id, user_id) DO NOTHING RETURNING 1`,
-          [itemId, actor.id, JSON.stringify(parsed.form), status],
+          [itemId, actor.id, JSON.stringify(form), status],
         )) as unknown[];
         // Another request of yours saved the first version meanwhile (a double submit): this one did not read it.
         if (!inserted.length)
@@ -335,10 +337,11 @@ export class DeliberationService {
     this.panels.requireChair(session);
     const item = this.item(session, itemId);
     this.requireStatus(session, WHILE_OPEN, findingRefusal);
-    const parsed = parseFindingForm(input.form);
-    if ('errors' in parsed) throw DomainError.validation(parsed.errors);
-    const themeErrors = await themeProblems(this.dataSource, parsed.form.assessment.themes);
-    if (themeErrors.length) throw DomainError.validation(themeErrors);
+    const form = await checkForm(
+      this.dataSource,
+      { kind: item.caseKind, caseId: item.caseId, purpose: 'finding', stage: 'complete' },
+      input.form,
+    );
     await this.dataSource.transaction(async (m) => {
       // Share-locks the session: a close (which freezes the findings) waits for this write, or this sees it closed.
       await this.panels.requireStatusIn(m, sessionId, WHILE_OPEN, findingRefusal, itemId);
@@ -358,13 +361,13 @@ export class DeliberationService {
       if (current)
         await m.query(
           `UPDATE panel_findings SET form = $2, recorded_by = $3, updated_at = now(), version = version + 1 WHERE id = $1`,
-          [current.id, JSON.stringify(parsed.form), actor.id],
+          [current.id, JSON.stringify(form), actor.id],
         );
       else {
         const inserted = (await m.query(
           `INSERT INTO panel_findings (agenda_item_id, finding_version, form, status, recorded_by, version) VALUES ($1, 1, $2, 'draft', $3, 1)
            ON CONFLICT (agenda_item_id, finding_version) DO NOTHING RETURNING id`,
-          [itemId, JSON.stringify(parsed.form), actor.id],
+          [itemId, JSON.stringify(form), actor.id],
         )) as unknown[];
         if (!inserted.length) {
           throw new DomainError(
@@ -379,7 +382,7 @@ export class DeliberationService {
         {
           action: 'panel_finding.recorded',
           target: { type: item.caseKind, id: item.caseId },
-          after: parsed.form,
+          after: form,
           details: { sessionId, itemId },
         },
         m,
@@ -401,10 +404,13 @@ export class DeliberationService {
     this.requireStatus(session, ONCE_CLOSED, correctionRefusal);
     const errors: FieldError[] = [];
     if (!input.reason?.trim()) errors.push({ field: 'reason', message: 'say why the finding is corrected' });
-    const parsed = parseFindingForm(input.form);
+    const parsed = await formProblems(
+      this.dataSource,
+      { kind: item.caseKind, caseId: item.caseId, purpose: 'finding', stage: 'complete' },
+      input.form,
+    );
     if ('errors' in parsed) errors.push(...parsed.errors);
-    else errors.push(...(await themeProblems(this.dataSource, parsed.form.assessment.themes)));
-    if (errors.length || 'errors' in parsed) throw DomainError.validation(errors);
+    if (errors.length || 'errors' in parsed) throw formValidationError(errors);
     await this.dataSource.transaction(async (m) => {
       await this.panels.requireStatusIn(m, sessionId, ONCE_CLOSED, correctionRefusal);
       const [latest] = (await m.query(

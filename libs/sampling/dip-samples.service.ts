@@ -20,7 +20,9 @@ export const INDICATORS: Record<string, (form: ReviewForm) => boolean> = {
   grounds_insufficient_information: (f) => f.lawfulness.grounds === 'insufficient_information',
   bwv_not_activated_before_contact: (f) => f.bwv.activatedBeforeContact === 'no',
   bwv_not_available: (f) => f.bwv.availability === 'none',
-  gowisely_incomplete: (f) => Object.values(f.gowisely).some((v) => v === 'partly' || v === 'not_given'),
+  // GOWISELY applies to stop searches only: a vehicle stop or use of force never counts as incomplete.
+  gowisely_incomplete: (f) =>
+    'gowisely' in f && Object.values(f.gowisely).some((v) => v === 'partly' || v === 'not_given'),
   rated_red: (f) => f.assessment.rag === 'red',
   referred_to_professional_standards: (f) => f.outcome === 'referral_to_professional_standards',
 };

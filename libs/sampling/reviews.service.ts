@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { isPoliceWide, type Actor } from '@scrutiny/auth';
 import { AuditService } from '@scrutiny/audit';
 import { DomainError, isIsoDate, isUuid, type FieldError } from '@scrutiny/core';
-import { parseReviewForm, themeProblems, type ReviewForm } from '@scrutiny/review';
+import { checkForm, type DraftForm, type ReviewForm } from '@scrutiny/review';
 import { itemOwners } from './assignment';
 import { DipSamplesService } from './dip-samples.service';
 import { NotificationsService } from './notifications.service';
@@ -20,7 +20,7 @@ export interface ReviewView {
   dueOn: string | null;
   overdue: boolean;
   status: string;
-  form: ReviewForm | null;
+  form: ReviewForm | DraftForm | null;
   completedAt: string | null;
   version: number;
 }
@@ -43,7 +43,7 @@ type Row = {
   due_on: string | null;
   overdue: boolean;
   status: string;
-  form: ReviewForm | null;
+  form: ReviewForm | DraftForm | null;
   completed_at: Date | null;
   version: number;
 };
@@ -279,8 +279,8 @@ export class SampleReviewsService {
   }
 
   /**
-   * Saves the assigned supervisor's review form, checked in full, if `version` is still current; `submit` completes
-   * it, after which it no longer changes.
+   * Saves the assigned supervisor's review form (the form of the record's kind) if `version` is still current: a draft
+   * may leave questions out; `submit` requires every one and completes the review, which then no longer changes.
    */
   async save(
     actor: Actor,
@@ -293,10 +293,16 @@ export class SampleReviewsService {
       throw new DomainError('FORBIDDEN', 'Only the supervisor this review is assigned to can write it');
     if (before.status === 'completed')
       throw new DomainError('CONFLICT', 'The review is completed and can no longer change');
-    const parsed = parseReviewForm(input.form);
-    if ('errors' in parsed) throw DomainError.validation(parsed.errors);
-    const themeErrors = await themeProblems(this.dataSource, parsed.form.assessment.themes);
-    if (themeErrors.length) throw DomainError.validation(themeErrors);
+    const form = await checkForm(
+      this.dataSource,
+      {
+        kind: before.recordKind,
+        caseId: before.recordId,
+        purpose: 'review',
+        stage: input.submit ? 'complete' : 'draft',
+      },
+      input.form,
+    );
     await this.dataSource.transaction(async (m) => {
       const [row] = (await m.query(`SELECT version FROM sample_reviews WHERE item_id = $1 FOR UPDATE`, [itemId])) as {
         version: number;
@@ -313,13 +319,7 @@ export class SampleReviewsService {
       await m.query(
         `UPDATE sample_reviews SET form = $2, status = $3, completed_at = CASE WHEN $4 THEN now() END, completed_by = CASE WHEN $4 THEN $5::uuid END,
            updated_at = now(), version = version + 1 WHERE item_id = $1`,
-        [
-          itemId,
-          JSON.stringify(parsed.form),
-          input.submit ? 'completed' : 'in_progress',
-          input.submit === true,
-          actor.id,
-        ],
+        [itemId, JSON.stringify(form), input.submit ? 'completed' : 'in_progress', input.submit === true, actor.id],
       );
       await this.audit.record(
         actor,
@@ -327,7 +327,7 @@ export class SampleReviewsService {
           action: input.submit ? 'sample_review.completed' : 'sample_review.saved',
           target: { type: before.recordKind, id: before.recordId },
           before: before.form ?? undefined,
-          after: parsed.form,
+          after: form,
           details: { sampleId, itemId },
         },
         m,

@@ -2,6 +2,7 @@ export * from './themes.entities';
 export * from './trends';
 export * from './quarter-summary';
 export * from './themes.service';
+export * from './vocabularies.service';
 export * from './meetings.service';
 export * from './quarterly-review.service';
 export * from './report-packs.service';

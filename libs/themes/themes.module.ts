@@ -8,8 +8,9 @@ import { MeetingsService } from './meetings.service';
 import { QuarterlyReviewService } from './quarterly-review.service';
 import { GenerateReportPackHandler, ReportPackRecovery, ReportPacksService } from './report-packs.service';
 import { ThemesService } from './themes.service';
+import { VocabulariesService } from './vocabularies.service';
 
-const SERVICES = [ThemesService, QuarterlyReviewService, MeetingsService, ReportPacksService];
+const SERVICES = [ThemesService, QuarterlyReviewService, MeetingsService, ReportPacksService, VocabulariesService];
 
 @Module({
   imports: [RecordsModule, PanelsModule, SamplingModule, StatisticsModule],

@@ -20,7 +20,7 @@ import {
 } from 'class-validator';
 import { CASE_KINDS } from '@scrutiny/auth';
 import { ACTION_KINDS, ACTION_STATUSES, SESSION_STATUSES } from '@scrutiny/panels';
-import { FINDING_OUTCOMES } from '@scrutiny/review';
+import { FINDING_OUTCOMES, formRefs } from '@scrutiny/review';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -255,10 +255,17 @@ export class AgendaCandidateResponse {
 }
 
 export class RatingRequest {
-  @ApiProperty({ description: 'The review form (domain §4)' }) @IsObject() form: Record<string, unknown>;
+  @ApiProperty({
+    description:
+      'The review form of the case’s kind (domain §4; `GET /api/v1/review-forms/{kind}`): complete to submit, a draft (any question left out) to save',
+    anyOf: formRefs('review', true),
+  })
+  @IsObject()
+  form: Record<string, unknown>;
   @ApiPropertyOptional({
     default: false,
-    description: 'true submits it: final, and it unlocks the others’ submitted ratings for you',
+    description:
+      'true submits it (every question answered): final, and it unlocks the others’ submitted ratings for you',
   })
   @IsOptional()
   @IsBoolean()
@@ -274,7 +281,8 @@ export class RatingResponse {
   @ApiProperty({ example: 'Member 2' }) rater: string;
   @ApiProperty() mine: boolean;
   @ApiProperty({ enum: ['draft', 'submitted'] }) status: string;
-  @ApiProperty() form: Record<string, unknown>;
+  @ApiProperty({ description: 'The rating as saved (a draft until submitted)', anyOf: formRefs('review', true) })
+  form: Record<string, unknown>;
   @ApiProperty({ nullable: true, type: String }) submittedAt: string | null;
   @ApiProperty() version: number;
 }
@@ -336,7 +344,10 @@ export class AgreementResponse {
 }
 
 export class FindingRequest {
-  @ApiProperty({ description: `The form, with the panel’s outcomes: ${FINDING_OUTCOMES.join(', ')}` })
+  @ApiProperty({
+    description: `The review form of the case’s kind, complete, with the panel’s outcomes: ${FINDING_OUTCOMES.join(', ')}`,
+    anyOf: formRefs('finding', false),
+  })
   @IsObject()
   form: Record<string, unknown>;
   @ApiPropertyOptional({ description: 'Required when revising: the finding’s rowVersion you read' })
@@ -347,7 +358,9 @@ export class FindingRequest {
 }
 
 export class CorrectionRequest {
-  @ApiProperty() @IsObject() form: Record<string, unknown>;
+  @ApiProperty({ description: 'The corrected finding, complete', anyOf: formRefs('finding', false) })
+  @IsObject()
+  form: Record<string, unknown>;
   @ApiProperty({ example: 'The outcome was recorded against the wrong case' })
   @IsString()
   @MinLength(1)
@@ -360,7 +373,7 @@ export class FindingResponse {
   @ApiProperty({ format: 'uuid' }) agendaItemId: string;
   @ApiProperty({ description: 'Finding version: 1, then one more per correction' }) version: number;
   @ApiProperty({ enum: ['draft', 'final'] }) status: string;
-  @ApiProperty() form: Record<string, unknown>;
+  @ApiProperty({ anyOf: formRefs('finding', false) }) form: Record<string, unknown>;
   @ApiProperty({ nullable: true, type: String }) supersedes: string | null;
   @ApiProperty({ nullable: true, type: String }) correctionReason: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;

@@ -18,6 +18,7 @@ import {
   MinLength,
 } from 'class-validator';
 import { MONTH } from '@scrutiny/core';
+import { formRefs } from '@scrutiny/review';
 
 const booleanQuery = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
@@ -296,11 +297,15 @@ export class ReviewRequest {
   version: number;
   @ApiProperty({
     description:
-      'The review form (domain §4): bwv, lawfulness, gowisely, recordQuality, conduct, useOfForce, assessment, outcome',
+      'The review form of the record’s kind (domain §4; `GET /api/v1/review-forms/{kind}`): complete to submit, a draft (any question left out) to save',
+    anyOf: formRefs('review', true),
   })
   @IsObject()
   form: Record<string, unknown>;
-  @ApiPropertyOptional({ default: false, description: 'true completes the review; it then no longer changes' })
+  @ApiPropertyOptional({
+    default: false,
+    description: 'true completes the review (every question answered); it then no longer changes',
+  })
   @IsOptional()
   @IsBoolean()
   submit?: boolean;
@@ -317,7 +322,12 @@ export class ReviewResponse {
   @ApiProperty({ nullable: true, type: String }) dueOn: string | null;
   @ApiProperty() overdue: boolean;
   @ApiProperty({ enum: ['assigned', 'in_progress', 'completed'] }) status: string;
-  @ApiProperty({ nullable: true }) form: Record<string, unknown> | null;
+  @ApiProperty({
+    nullable: true,
+    description: 'The form as saved (a draft until completed)',
+    anyOf: formRefs('review', true),
+  })
+  form: Record<string, unknown> | null;
   @ApiProperty({ nullable: true, type: String }) completedAt: string | null;
   @ApiProperty() version: number;
 }
