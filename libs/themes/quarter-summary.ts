@@ -21,6 +21,20 @@ export interface Rating {
   team: string | null;
   officerId: string | null;
   officerRef: string | null;
+  /** The force's own reference for the case, where it has one. */
+  sourceReference?: string | null;
+}
+
+const CASE_KIND_PREFIX: Record<string, string> = { stop_search: 'SS', vehicle_stop: 'VS', use_of_force: 'UF' };
+
+/**
+ * How people refer to a case in print: the force's own reference where the record has one, otherwise a short one
+ * from the kind and the random end of its id (SS-1A6D880B), never the whole id.
+ */
+export function caseReference(kind: string, id: string, sourceReference?: string | null): string {
+  if (sourceReference?.trim()) return sourceReference.trim();
+  const prefix = CASE_KIND_PREFIX[kind] ?? kind.slice(0, 2).toUpperCase();
+  return `${prefix}-${id.replace(/-/g, '').slice(-8).toUpperCase()}`;
 }
 
 export interface ThemeInfo {
@@ -250,6 +264,8 @@ export interface Referral {
   ratingId: string;
   caseKind: string;
   caseId: string;
+  /** The reference to print (the force's own, or a short one): never the id. */
+  caseReference: string;
   ratedOn: string;
   officer: string | null;
   team: string | null;
@@ -274,6 +290,7 @@ export function referralSummary(
       ratingId: r.ratingId,
       caseKind: r.caseKind,
       caseId: r.caseId,
+      caseReference: caseReference(r.caseKind, r.caseId, r.sourceReference),
       ratedOn: r.ratedOn,
       officer: r.officerRef,
       team: r.team,

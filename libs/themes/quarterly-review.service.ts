@@ -26,7 +26,11 @@ import {
 } from './quarter-summary';
 
 /** The officer and team behind each rated case, whichever table holds it. */
-const CASE_OWNER = caseColumnsSql('r.case_kind', 'r.case_id', 'force_code, area_code, team_code, officer_id');
+const CASE_OWNER = caseColumnsSql(
+  'r.case_kind',
+  'r.case_id',
+  'force_code, area_code, team_code, officer_id, source_reference',
+);
 
 /**
  * Completed supervisor reviews (dated by the sampled month) and each case's latest final panel finding (dated by
@@ -45,7 +49,7 @@ const RATINGS_SQL = `
   )
   SELECT r.source, r.rating_id, r.agenda_item_id, r.case_kind, r.case_id, to_char(r.rated_on, 'YYYY-MM-DD') AS rated_on, r.form->'assessment'->>'rag' AS rag, r.form->>'outcome' AS outcome,
     coalesce(r.form->'assessment'->'themes', '[]'::jsonb) AS themes, c.force_code, c.area_code, a.name AS area_name, coalesce(c.team_code, o.team_code) AS team,
-    c.officer_id, o.reference AS officer_ref
+    c.officer_id, o.reference AS officer_ref, c.source_reference
   FROM ratings r CROSS JOIN LATERAL (${CASE_OWNER}) c
   LEFT JOIN areas a ON a.code = c.area_code LEFT JOIN officers o ON o.id = c.officer_id
   WHERE r.rated_on >= $1::date AND r.rated_on < $2::date AND ($3::text IS NULL OR c.force_code = $3)`;
@@ -224,6 +228,7 @@ export class QuarterlyReviewService {
       team: string | null;
       officer_id: string | null;
       officer_ref: string | null;
+      source_reference: string | null;
     }[];
     return rows.map((r) => ({
       source: r.source,
@@ -241,6 +246,7 @@ export class QuarterlyReviewService {
       team: r.team,
       officerId: r.officer_id,
       officerRef: r.officer_ref,
+      sourceReference: r.source_reference,
     }));
   }
 

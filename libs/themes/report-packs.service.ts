@@ -207,7 +207,13 @@ export class ReportPacksService {
         force: claimed.force_code ?? undefined,
         audit: false,
       });
-      const pack = await renderPack(review, generatedAt);
+      const themes = (await this.dataSource.query(`SELECT code, label FROM themes`)) as {
+        code: string;
+        label: string;
+      }[];
+      const pack = await renderPack(review, generatedAt, {
+        labels: { themes: new Map(themes.map((t) => [t.code, t.label])) },
+      });
       await this.dataSource.transaction(async (m) => {
         const [, finished] = (await m.query(
           `UPDATE report_packs SET status = 'ready', html = $3, pdf = $4, csv = $5, error = NULL, finished_at = now() WHERE id = $1 AND run_id = $2`,

@@ -439,7 +439,7 @@ describe('quarterly themes review and report pack (demo data)', () => {
       const themesCsv = (await t.http().get(pack.downloads.csv.themes).set(psd).expect(200)).text;
       const [header, ...rows] = await parseCsv(themesCsv);
       expect(header.join(',')).toBe(
-        'theme,label,count,from_reviews,from_panels,previous_quarter,change_vs_previous,change_vs_previous_pct,same_quarter_last_year,change_vs_last_year,change_vs_last_year_pct',
+        'theme_code,theme,count,from_reviews,from_panels,previous_quarter,change_vs_previous,change_vs_previous_pct,same_quarter_last_year,change_vs_last_year,change_vs_last_year_pct',
       );
       expect(rows.map((c) => [c[0], Number(c[2]), Number(c[5]), Number(c[8])])).toEqual(
         api.themes.map((th: { theme: string; count: number; previousQuarter: number; sameQuarterLastYear: number }) => [
@@ -473,14 +473,34 @@ describe('quarterly themes review and report pack (demo data)', () => {
         .expect(200);
       const bytes = pdf.body as Buffer;
       expect(pdf.headers['content-type']).toBe('application/pdf');
-      expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
+      expect(bytes.subarray(0, 8).toString()).toBe('%PDF-1.7');
       expect(bytes.subarray(-6).toString()).toMatch(/%%EOF/);
+      // Tagged (the catalogue is never compressed): marked, with a structure tree and a language.
+      const catalog = /<<\n\/Type \/Catalog\n([\s\S]*?)>>\nendobj/.exec(bytes.toString('latin1'))?.[1] ?? '';
+      expect(catalog).toMatch(/\/Lang \(en-GB\)/);
+      expect(catalog).toMatch(/\/StructTreeRoot \d+ 0 R/);
+      const markInfo = /\/MarkInfo (\d+) 0 R/.exec(catalog)?.[1];
+      expect(bytes.toString('latin1')).toContain(`\n${markInfo} 0 obj\n<<\n/Marked true\n>>`);
+
+      // Words, not codes or ids: the referred case by its reference, themes and outcomes by their labels.
+      const referral = api.referrals.items[0] as { caseId: string; caseReference: string };
+      expect(referral.caseReference).toMatch(/^SS-[0-9A-F]{8}$/);
+      const referralsCsv = await parseCsv((await t.http().get(pack.downloads.csv.referrals).set(psd).expect(200)).text);
+      expect(referralsCsv[0]).toEqual(expect.arrayContaining(['case_reference', 'case_kind', 'themes']));
+      expect(referralsCsv[1][referralsCsv[0].indexOf('case_reference')]).toBe(referral.caseReference);
+      for (const url of Object.values(pack.downloads.csv) as string[])
+        expect((await t.http().get(url).set(psd).expect(200)).text).not.toContain(referral.caseId);
+      expect(html.text).not.toContain(referral.caseId);
+      expect(html.text).toContain(`<td>${referral.caseReference}</td>`);
+      const [{ label }] = await t.dataSource.query(`SELECT label FROM themes WHERE code = 'smell_of_cannabis_only'`);
+      expect(html.text).toContain(`${label} (`); // by area and team: labels with their counts
+      expect(html.text).not.toMatch(/<td>[^<]*smell_of_cannabis_only/);
 
       const [{ n }] = await t.dataSource.query(
         `SELECT count(*)::int AS n FROM audit_events WHERE action = 'report_pack.downloaded' AND target_id = $1`,
         [pack.id],
       );
-      expect(n).toBe(4);
+      expect(n).toBe(4 + 1 + Object.keys(pack.downloads.csv).length);
       await t.http().get(pack.downloads.pdf).set(auth.supervisor).expect(403);
       await t.http().get(`/api/v1/report-packs/${pack.id}/tables/nope.csv`).set(psd).expect(404);
     });

@@ -4,9 +4,10 @@
  */
 export type Shape =
   | { kind: 'line'; x1: number; y1: number; x2: number; y2: number; color: string; width: number; dashed?: boolean }
-  | { kind: 'polyline'; points: [number, number][]; color: string; width: number }
+  | { kind: 'polyline'; points: [number, number][]; color: string; width: number; dash?: number[] }
   | { kind: 'rect'; x: number; y: number; w: number; h: number; fill: string }
   | { kind: 'circle'; cx: number; cy: number; r: number; fill: string }
+  | { kind: 'polygon'; points: [number, number][]; fill: string }
   | {
       kind: 'text';
       x: number;
@@ -43,7 +44,76 @@ function fmt(n: number): string {
   return Number.isInteger(n) ? String(n) : n.toFixed(n < 1 ? 2 : 1);
 }
 
-/** Counts of the followed themes quarter by quarter: one line per theme, a legend beneath. */
+/** Dash patterns (in points) told apart in print and by those who cannot tell the colours apart; [] is solid. */
+export const DASHES: number[][] = [[], [6, 3], [1.5, 2], [7, 2, 1.5, 2], [3, 3], [10, 3], [1.5, 2, 1.5, 5]];
+
+/** Marker outlines, one per series, so coinciding points stay distinguishable: circle, square, triangles, diamond… */
+export const MARKERS = ['circle', 'square', 'triangle', 'diamond', 'triangle-down', 'cross', 'hexagon'] as const;
+
+export function markerShape(marker: (typeof MARKERS)[number], cx: number, cy: number, r: number, fill: string): Shape {
+  const around = (n: number, start: number, radius = r) =>
+    Array.from(
+      { length: n },
+      (_, i) =>
+        [
+          cx + radius * Math.cos(start + (2 * Math.PI * i) / n),
+          cy + radius * Math.sin(start + (2 * Math.PI * i) / n),
+        ] as [number, number],
+    );
+  switch (marker) {
+    case 'circle':
+      return { kind: 'circle', cx, cy, r, fill };
+    case 'square':
+      return { kind: 'rect', x: cx - r * 0.85, y: cy - r * 0.85, w: r * 1.7, h: r * 1.7, fill };
+    case 'triangle':
+      return { kind: 'polygon', points: around(3, -Math.PI / 2, r * 1.2), fill };
+    case 'diamond':
+      return { kind: 'polygon', points: around(4, -Math.PI / 2, r * 1.15), fill };
+    case 'triangle-down':
+      return { kind: 'polygon', points: around(3, Math.PI / 2, r * 1.2), fill };
+    case 'hexagon':
+      return { kind: 'polygon', points: around(6, 0), fill };
+    case 'cross': {
+      const a = r * 0.35,
+        b = r * 1.1;
+      const pts: [number, number][] = [
+        [-a, -b],
+        [a, -b],
+        [a, -a],
+        [b, -a],
+        [b, a],
+        [a, a],
+        [a, b],
+        [-a, b],
+        [-a, a],
+        [-b, a],
+        [-b, -a],
+        [-a, -a],
+      ];
+      return { kind: 'polygon', points: pts.map(([x, y]) => [cx + x, cy + y]), fill };
+    }
+  }
+}
+
+/**
+ * How far to lift each series' point off its true height where several series have the same value at a quarter,
+ * so that no line hides another: the coinciding ones are fanned out `gap` points apart around the true value, or
+ * above it at zero (nothing is drawn below the axis). A shift far below one unit of the axis; the table beside the
+ * chart carries the figures.
+ */
+export function coincidenceOffsets(values: readonly number[], gap: number): number[] {
+  const offsets = values.map(() => 0);
+  const groups = new Map<number, number[]>();
+  values.forEach((v, k) => groups.set(v, [...(groups.get(v) ?? []), k]));
+  for (const [value, members] of groups)
+    members.forEach((k, j) => (offsets[k] = (value === 0 ? j : j - (members.length - 1) / 2) * gap));
+  return offsets;
+}
+
+/**
+ * Counts of the followed themes quarter by quarter: one line per theme, each with its own colour (Okabe–Ito), dash
+ * pattern and marker, fanned out slightly where lines coincide; a legend beneath shows each line's sample.
+ */
 export function themesOverTimeChart(
   quarters: readonly string[],
   themes: readonly { code: string; label: string }[],
@@ -71,7 +141,7 @@ export function themesOverTimeChart(
   }
   shapes.push({ kind: 'line', x1: left, y1: top + plotH, x2: width - right, y2: top + plotH, color: AXIS, width: 0.8 });
   quarters.forEach((q, i) =>
-    shapes.push({ kind: 'text', x: x(i), y: top + plotH + 12, text: q, size: 7, anchor: 'middle', color: AXIS }),
+    shapes.push({ kind: 'text', x: x(i), y: top + plotH + 13, text: q, size: 7, anchor: 'middle', color: AXIS }),
   );
   if (!themes.length)
     shapes.push({
@@ -83,15 +153,33 @@ export function themesOverTimeChart(
       anchor: 'middle',
       color: AXIS,
     });
+  const offsets = series.map((s) =>
+    coincidenceOffsets(
+      themes.map((t) => s.counts[t.code] ?? 0),
+      2.2,
+    ),
+  );
   themes.forEach((t, k) => {
     const color = PALETTE[k % PALETTE.length];
-    const points = series.map((s, i) => [x(i), y(s.counts[t.code] ?? 0)] as [number, number]);
-    shapes.push({ kind: 'polyline', points, color, width: 1.5 });
-    for (const [cx, cy] of points) shapes.push({ kind: 'circle', cx, cy, r: 2, fill: color });
+    const dash = DASHES[k % DASHES.length];
+    const marker = MARKERS[k % MARKERS.length];
+    const points = series.map((s, i) => [x(i), y(s.counts[t.code] ?? 0) - offsets[i][k]] as [number, number]);
+    shapes.push({ kind: 'polyline', points, color, width: 1.3, ...(dash.length ? { dash } : {}) });
+    for (const [cx, cy] of points) shapes.push(markerShape(marker, cx, cy, 2.4, color));
     const lx = left + (k % 2) * (plotW / 2);
     const ly = top + plotH + 30 + Math.floor(k / 2) * 14;
-    shapes.push({ kind: 'rect', x: lx, y: ly - 6, w: 10, h: 6, fill: color });
-    shapes.push({ kind: 'text', x: lx + 14, y: ly, text: t.label, size: 8, anchor: 'start' });
+    shapes.push({
+      kind: 'polyline',
+      points: [
+        [lx, ly - 3],
+        [lx + 22, ly - 3],
+      ],
+      color,
+      width: 1.5,
+      ...(dash.length ? { dash } : {}),
+    });
+    shapes.push(markerShape(marker, lx + 11, ly - 3, 2.4, color));
+    shapes.push({ kind: 'text', x: lx + 27, y: ly, text: t.label, size: 8, anchor: 'start' });
   });
   const description = themes.length
     ? `Tags per quarter from ${quarters[0]} to ${quarters[quarters.length - 1]} for: ${themes.map((t) => `${t.label} (${series.map((s) => s.counts[t.code] ?? 0).join(', ')})`).join('; ')}.`

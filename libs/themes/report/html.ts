@@ -1,6 +1,6 @@
 import type { QuarterlyReview } from '../quarterly-review.service';
 import type { Chart, Shape } from './charts';
-import { printedCell, type ReportTable } from './tables';
+import { headingOf, printedCell, printedColumns, type ReportTable } from './tables';
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -13,7 +13,9 @@ function shapeSvg(s: Shape): string {
     case 'line':
       return `<line x1="${n(s.x1)}" y1="${n(s.y1)}" x2="${n(s.x2)}" y2="${n(s.y2)}" stroke="${s.color}" stroke-width="${s.width}"${s.dashed ? ' stroke-dasharray="4 3"' : ''}/>`;
     case 'polyline':
-      return `<polyline points="${s.points.map(([x, y]) => `${n(x)},${n(y)}`).join(' ')}" fill="none" stroke="${s.color}" stroke-width="${s.width}"/>`;
+      return `<polyline points="${s.points.map(([x, y]) => `${n(x)},${n(y)}`).join(' ')}" fill="none" stroke="${s.color}" stroke-width="${s.width}"${s.dash?.length ? ` stroke-dasharray="${s.dash.join(' ')}"` : ''}/>`;
+    case 'polygon':
+      return `<polygon points="${s.points.map(([x, y]) => `${n(x)},${n(y)}`).join(' ')}" fill="${s.fill}"/>`;
     case 'rect':
       return `<rect x="${n(s.x)}" y="${n(s.y)}" width="${n(s.w)}" height="${n(s.h)}" fill="${s.fill}"/>`;
     case 'circle':
@@ -33,16 +35,23 @@ export function chartSvg(chart: Chart): string {
 }
 
 function tableHtml(table: ReportTable): string {
-  const head = table.columns.map((c) => `<th scope="col">${escapeHtml(c.replace(/_/g, ' '))}</th>`).join('');
+  const columns = printedColumns(table);
+  const head = columns.map(({ column }) => `<th scope="col">${escapeHtml(headingOf(column))}</th>`).join('');
   const body = table.rows.length
     ? table.rows
         .map(
           (r) =>
-            `<tr>${r.map((c) => `<td${typeof c === 'number' ? ' class="num"' : ''}>${escapeHtml(printedCell(c))}</td>`).join('')}</tr>`,
+            `<tr>${columns
+              .map(({ index }) => {
+                const c = r[index] ?? null;
+                return `<td${typeof c === 'number' ? ' class="num"' : ''}>${escapeHtml(printedCell(c))}</td>`;
+              })
+              .join('')}</tr>`,
         )
         .join('\n')
-    : `<tr><td colspan="${table.columns.length}" class="empty">None this quarter</td></tr>`;
-  return `<section id="${table.name}"><h2>${escapeHtml(table.title)}</h2><table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table><p class="csv">CSV: ${table.name}.csv</p></section>`;
+    : `<tr><td colspan="${columns.length}" class="empty">None this quarter</td></tr>`;
+  const notes = (table.notes ?? []).map((n) => `<p class="note">${escapeHtml(n)}</p>`).join('');
+  return `<section id="${table.name}"><h2>${escapeHtml(table.title)}</h2><table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>${notes}<p class="csv">CSV: ${table.name}.csv</p></section>`;
 }
 
 const STYLE = `
@@ -51,7 +60,7 @@ h1 { font-size: 18pt; margin-bottom: 2mm; } h2 { font-size: 12pt; margin-top: 8m
 table { border-collapse: collapse; width: 100%; } th, td { border: 1px solid #bbb; padding: 2px 4px; text-align: left; vertical-align: top; }
 th { background: #eee; } td.num { text-align: right; font-variant-numeric: tabular-nums; } td.empty { color: #666; font-style: italic; }
 figure { margin: 6mm 0; page-break-inside: avoid; } figcaption { font-size: 8pt; color: #444; }
-.meta, .csv { color: #555; font-size: 8pt; } .restricted { border: 2px solid #900; padding: 2mm; font-weight: bold; }
+.meta, .csv, .note { color: #555; font-size: 8pt; } .restricted { border: 2px solid #900; padding: 2mm; font-weight: bold; }
 @media print { section { page-break-inside: avoid; } }`;
 
 /** The printable report: headline, charts (inline SVG, no external files), then every table. */

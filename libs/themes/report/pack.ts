@@ -2,7 +2,7 @@ import type { QuarterlyReview } from '../quarterly-review.service';
 import { rateRatioChart, themesOverTimeChart, type Chart, type RatioRow } from './charts';
 import { renderHtml } from './html';
 import { renderPdf } from './pdf';
-import { reportTables, tableCsv } from './tables';
+import { reportTables, tableCsv, WITHHELD, type PackLabels } from './tables';
 
 export interface RenderedPack {
   html: string;
@@ -32,7 +32,7 @@ export function packCharts(review: QuarterlyReview): Chart[] {
         lower: g.ci95?.lower ?? null,
         upper: g.ci95?.upper ?? null,
         significant: g.significant,
-        note: g.count === null ? 'withheld (under 10)' : g.count === 0 ? 'none recorded' : 'no ratio',
+        note: g.count === null ? `${WITHHELD} withheld (under 10)` : g.count === 0 ? 'none recorded' : 'no ratio',
       }));
     const { area, months } = review.disproportionality;
     charts.push(
@@ -46,13 +46,16 @@ export function packCharts(review: QuarterlyReview): Chart[] {
   return charts;
 }
 
-/** Renders a review into its pack: HTML and PDF from the same tables and charts, and a CSV of every table. */
+/**
+ * Renders a review into its pack: HTML and PDF from the same tables and charts, and a CSV of every table. `labels`
+ * names themes the review mentions without a label (by area, concerns, referrals); without it they are put in words.
+ */
 export async function renderPack(
   review: QuarterlyReview,
   generatedAt: Date,
-  options: { compress?: boolean } = {},
+  options: { compress?: boolean; labels?: PackLabels } = {},
 ): Promise<RenderedPack> {
-  const tables = reportTables(review);
+  const tables = reportTables(review, options.labels);
   const charts = packCharts(review);
   return {
     html: renderHtml(review, tables, charts, generatedAt),

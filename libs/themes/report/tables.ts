@@ -1,37 +1,116 @@
-import { csvLine } from '@scrutiny/records';
+import { csvLine, labelOf, type VocabularyName } from '@scrutiny/records';
 import type { QuarterlyReview } from '../quarterly-review.service';
 
 export type Cell = string | number | boolean | null;
+
+export interface Column {
+  /** The CSV header: lower-case, underscores. */
+  name: string;
+  /** The printed header (PDF and HTML); the name in words by default. */
+  heading?: string;
+  /** A code kept in the CSV beside its label, for machines; the printed tables show the label only. */
+  csvOnly?: boolean;
+}
 
 /** One table of the pack: the same rows become a CSV file, an HTML table and a PDF table. */
 export interface ReportTable {
   /** File name without .csv: lower-case, underscores. */
   name: string;
   title: string;
-  columns: string[];
+  columns: Column[];
   rows: Cell[][];
+  /** Printed under the table (what a marker means). */
+  notes?: string[];
 }
 
-const themesList = (themes: { theme: string; count: number }[]) =>
-  themes.map((t) => `${t.theme} (${t.count})`).join('; ');
+/** What the pack prints instead of a figure withheld for a small count (the ONS convention). */
+export const WITHHELD = '[c]';
+
+/** Labels the review does not carry itself: every theme of the vocabulary, retired ones included. */
+export interface PackLabels {
+  themes: ReadonlyMap<string, string>;
+}
+
+const col = (name: string, heading?: string): Column => (heading ? { name, heading } : { name });
+const code = (name: string): Column => ({ name, csvOnly: true });
+
+export function headingOf(c: Column): string {
+  const heading = c.heading ?? c.name.replace(/_/g, ' ');
+  return heading.charAt(0).toUpperCase() + heading.slice(1);
+}
+/** The columns the printed tables show, with the index of each in a row. */
+export function printedColumns(table: ReportTable): { column: Column; index: number }[] {
+  return table.columns.map((column, index) => ({ column, index })).filter((c) => !c.column.csvOnly);
+}
+
+/** A code no vocabulary knows, in words rather than as the code ("stop_search" → "Stop search"). */
+export function codeInWords(value: string): string {
+  const words = value.replace(/[_-]+/g, ' ').trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+const SOURCE_LABEL: Record<string, string> = {
+  review: 'Supervisor reviews',
+  panel: 'Panel findings',
+  all: 'All ratings',
+};
+const SOURCE_ONE: Record<string, string> = { review: 'Supervisor review', panel: 'Panel finding' };
+const STAT_KIND_LABEL: Record<string, string> = {
+  'stop-search': 'Stop and search',
+  'strip-search': 'Searches removing more than outer clothing',
+  'use-of-force': 'Use of force',
+  'vehicle-stop': 'Vehicle stops',
+};
+const BASIS_LABEL: Record<string, string> = { self: 'Self-defined', officer: 'Officer-defined' };
+const METHOD_LABEL: Record<string, string> = { exact: 'Exact (Clopper-Pearson)', log: 'Log-normal' };
+
+/** The record vocabularies' words for a code; one they do not list (action kinds and statuses) put in words. */
+function label(vocabulary: VocabularyName | null, value: string): string {
+  const word = vocabulary ? labelOf(vocabulary, value) : value;
+  return word === value ? codeInWords(value) : word;
+}
+
+/** The labels of one review: themes from the vocabulary, other codes from the record vocabularies. */
+function labeller(review: QuarterlyReview, labels?: PackLabels) {
+  const themes = new Map<string, string>(labels?.themes ?? []);
+  for (const t of [...review.themes.map((t) => ({ code: t.theme, label: t.label })), ...review.themesOverTime.themes])
+    if (!themes.has(t.code)) themes.set(t.code, t.label);
+  const theme = (c: string) => themes.get(c) ?? codeInWords(c);
+  return {
+    theme,
+    themesList: (list: { theme: string; count: number }[]) =>
+      list.map((t) => `${theme(t.theme)} (${t.count})`).join('; '),
+    themesCodes: (list: { theme: string }[]) => list.map((t) => t.theme).join('; '),
+    outcome: (source: string, c: string) => label(source === 'panel' ? 'finding_outcome' : 'review_outcome', c),
+    caseKind: (c: string) => label('record_kind', c),
+    group: (c: string) => label('ethnic_group', c),
+    other: (c: string) => label(null, c),
+  };
+}
+
+/** A timestamp as people read it: date and minute, UTC said. */
+const instant = (iso: string) => iso.replace(/^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}).*$/, '$1 $2 UTC');
 
 /** Every table of a quarter's review, in the order the report prints them. */
-export function reportTables(review: QuarterlyReview): ReportTable[] {
+export function reportTables(review: QuarterlyReview, labels?: PackLabels): ReportTable[] {
+  const l = labeller(review, labels);
   const tables: ReportTable[] = [
     {
       name: 'ratings',
       title: 'Ratings in the quarter (RAG), with the change in amber/red against the previous quarter',
       columns: [
-        'source',
-        'ratings',
-        'green',
-        'amber',
-        'red',
-        'amber_or_red_pct',
-        'amber_or_red_change_vs_previous_quarter',
+        code('source_code'),
+        col('source'),
+        col('ratings'),
+        col('green'),
+        col('amber'),
+        col('red'),
+        col('amber_or_red_pct', 'amber or red (%)'),
+        col('amber_or_red_change_vs_previous_quarter', 'change in amber or red vs previous quarter'),
       ],
       rows: review.ratings.map((r) => [
         r.source,
+        SOURCE_LABEL[r.source] ?? codeInWords(r.source),
         r.ratings,
         r.green,
         r.amber,
@@ -43,28 +122,34 @@ export function reportTables(review: QuarterlyReview): ReportTable[] {
     {
       name: 'outcomes',
       title: 'Outcomes chosen',
-      columns: ['source', 'outcome', 'count'],
-      rows: review.outcomes.map((o) => [o.source, o.outcome, o.count]),
+      columns: [code('source_code'), col('source'), code('outcome_code'), col('outcome'), col('count')],
+      rows: review.outcomes.map((o) => [
+        o.source,
+        SOURCE_LABEL[o.source] ?? codeInWords(o.source),
+        o.outcome,
+        l.outcome(o.source, o.outcome),
+        o.count,
+      ]),
     },
     {
       name: 'themes',
       title: `Themes: this quarter against ${review.comparedWith.previousQuarter} and ${review.comparedWith.sameQuarterLastYear}`,
       columns: [
-        'theme',
-        'label',
-        'count',
-        'from_reviews',
-        'from_panels',
-        'previous_quarter',
-        'change_vs_previous',
-        'change_vs_previous_pct',
-        'same_quarter_last_year',
-        'change_vs_last_year',
-        'change_vs_last_year_pct',
+        code('theme_code'),
+        col('theme'),
+        col('count'),
+        col('from_reviews'),
+        col('from_panels'),
+        col('previous_quarter'),
+        col('change_vs_previous'),
+        col('change_vs_previous_pct', 'change vs previous (%)'),
+        col('same_quarter_last_year'),
+        col('change_vs_last_year'),
+        col('change_vs_last_year_pct', 'change vs last year (%)'),
       ],
       rows: review.themes.map((t) => [
         t.theme,
-        t.label,
+        l.theme(t.theme),
         t.count,
         t.fromReviews,
         t.fromPanels,
@@ -77,24 +162,53 @@ export function reportTables(review: QuarterlyReview): ReportTable[] {
       ]),
     },
     {
+      // One row per theme, one column per quarter: the figures of the chart, as the chart shows them.
       name: 'themes_over_time',
-      title: 'Themes over time (the most frequent themes of the quarter)',
-      columns: ['quarter', 'theme', 'count'],
-      rows: review.themesOverTime.series.flatMap((s) =>
-        review.themesOverTime.themes.map((t) => [s.quarter, t.code, s.counts[t.code] ?? 0] as Cell[]),
-      ),
+      title: 'Themes over time (the most frequent themes of the quarter): tags per quarter',
+      columns: [
+        code('theme_code'),
+        col('theme'),
+        ...review.themesOverTime.quarters.map((q) => col(q.toLowerCase().replace('-', '_'), q)),
+      ],
+      rows: review.themesOverTime.themes.map((t) => [
+        t.code,
+        l.theme(t.code),
+        ...review.themesOverTime.quarters.map(
+          (q) => review.themesOverTime.series.find((s) => s.quarter === q)?.counts[t.code] ?? 0,
+        ),
+      ]),
     },
     {
       name: 'by_area',
       title: 'By area',
-      columns: ['area_code', 'area', 'ratings', 'amber_or_red', 'themes'],
-      rows: review.byArea.map((a) => [a.key, a.name, a.ratings, a.amberOrRed, themesList(a.themes)]),
+      columns: [
+        code('area_code'),
+        col('area'),
+        col('ratings'),
+        col('amber_or_red'),
+        col('themes'),
+        code('theme_codes'),
+      ],
+      rows: review.byArea.map((a) => [
+        a.key,
+        a.name,
+        a.ratings,
+        a.amberOrRed,
+        l.themesList(a.themes),
+        l.themesCodes(a.themes),
+      ]),
     },
     {
       name: 'by_team',
       title: 'By team',
-      columns: ['team', 'ratings', 'amber_or_red', 'themes'],
-      rows: review.byTeam.map((a) => [a.key, a.ratings, a.amberOrRed, themesList(a.themes)]),
+      columns: [col('team'), col('ratings'), col('amber_or_red'), col('themes'), code('theme_codes')],
+      rows: review.byTeam.map((a) => [
+        a.name,
+        a.ratings,
+        a.amberOrRed,
+        l.themesList(a.themes),
+        l.themesCodes(a.themes),
+      ]),
     },
   ];
   if (review.repeatConcerns) {
@@ -106,13 +220,14 @@ export function reportTables(review: QuarterlyReview): ReportTable[] {
         name: `repeat_concerns_${by}`,
         title: `Repeat concerns: ${by} (${review.repeatConcerns.rule}; ${review.repeatConcerns.window.from} to before ${review.repeatConcerns.window.to})`,
         columns: [
-          by === 'officers' ? 'officer' : 'team',
-          ...(by === 'officers' ? ['team'] : []),
-          'cases_amber_or_red',
-          'red',
-          'in_quarter',
-          'latest',
-          'themes',
+          col(by === 'officers' ? 'officer' : 'team'),
+          ...(by === 'officers' ? [col('team')] : []),
+          col('cases_amber_or_red'),
+          col('red'),
+          col('in_quarter'),
+          col('latest'),
+          col('themes'),
+          code('theme_codes'),
         ],
         rows: concerns.map((c) => [
           c.subject,
@@ -121,7 +236,8 @@ export function reportTables(review: QuarterlyReview): ReportTable[] {
           c.red,
           c.inQuarter,
           c.latest,
-          themesList(c.themes),
+          l.themesList(c.themes),
+          l.themesCodes(c.themes),
         ]),
       });
     }
@@ -130,16 +246,31 @@ export function reportTables(review: QuarterlyReview): ReportTable[] {
     tables.push({
       name: 'referrals',
       title: 'Referrals to professional standards',
-      columns: ['source', 'case_kind', 'case_id', 'rated_on', 'officer', 'team', 'themes', 'action_status'],
+      columns: [
+        code('source_code'),
+        col('source'),
+        code('case_kind_code'),
+        col('case_kind', 'case'),
+        col('case_reference', 'reference'),
+        col('rated_on'),
+        col('officer'),
+        col('team'),
+        col('themes'),
+        code('theme_codes'),
+        col('action_status'),
+      ],
       rows: review.referrals.items.map((r) => [
         r.source,
+        SOURCE_ONE[r.source] ?? codeInWords(r.source),
         r.caseKind,
-        r.caseId,
+        l.caseKind(r.caseKind),
+        r.caseReference,
         r.ratedOn,
         r.officer,
         r.team,
+        r.themes.map(l.theme).join('; '),
         r.themes.join('; '),
-        r.actions.map((a) => a.status + (a.overdue ? ' (overdue)' : '')).join('; ') || 'no action recorded',
+        r.actions.map((a) => l.other(a.status) + (a.overdue ? ' (overdue)' : '')).join('; ') || 'No action recorded',
       ]),
     });
   }
@@ -147,74 +278,124 @@ export function reportTables(review: QuarterlyReview): ReportTable[] {
     tables.push({
       name: 'actions',
       title: 'Actions ("you said, we did"): raised this quarter, or open from before',
-      columns: ['raised_on', 'raised_at', 'kind', 'description', 'owner', 'due_on', 'status', 'overdue', 'response'],
+      columns: [
+        col('raised_on'),
+        col('raised_at'),
+        code('kind_code'),
+        col('kind'),
+        col('description'),
+        col('owner'),
+        col('due_on'),
+        code('status_code'),
+        col('status'),
+        col('overdue'),
+        col('response'),
+      ],
       rows: review.actions.items.map((a) => [
         a.raisedOn,
-        a.meetingQuarter ? `themes review ${a.meetingQuarter}` : 'panel session',
+        a.meetingQuarter ? `Themes review ${a.meetingQuarter}` : 'Panel session',
         a.kind,
+        l.other(a.kind),
         a.description,
         a.owner,
         a.dueOn,
         a.status,
+        l.other(a.status),
         a.overdue,
         a.response,
       ]),
     });
   }
+  const { keyRatios, months, area } = review.disproportionality;
+  // A figure is either printed or withheld: a withheld one shows the marker, never a number beside a flag.
+  const anyWithheld = keyRatios.some((k) => k.groups.some((g) => g.count === null));
+  const anySmall = keyRatios.some((k) => k.groups.some((g) => g.count !== null && g.flagged));
+  const shown = (withheld: boolean, v: number | null | undefined): Cell => (withheld ? WITHHELD : (v ?? null));
   tables.push({
     name: 'key_ratios',
-    title: `Key rate ratios, ${review.disproportionality.months.from} to ${review.disproportionality.months.to}${review.disproportionality.area ? `, ${review.disproportionality.area.name}` : ''}`,
+    title: `Key rate ratios, ${months.from} to ${months.to}${area ? `, ${area.name}` : ''}`,
     columns: [
-      'kind',
-      'basis',
-      'group',
-      'count',
-      'rate_per_1000',
-      'rate_ratio',
-      'ci95_lower',
-      'ci95_upper',
-      'method',
-      'significant',
-      'suppressed',
+      code('kind_code'),
+      col('kind'),
+      code('basis_code'),
+      col('basis', 'ethnicity'),
+      code('group_code'),
+      col('group'),
+      col('count'),
+      col('rate_per_1000'),
+      col('rate_ratio'),
+      col('ci95_lower', '95% CI lower'),
+      col('ci95_upper', '95% CI upper'),
+      col('method', 'interval'),
+      col('significant'),
+      code('withheld'),
+      col('note'),
     ],
-    rows: review.disproportionality.keyRatios.flatMap((k) =>
-      k.groups.map(
-        (g) =>
-          [
-            k.kind,
-            k.basis,
-            g.group,
-            g.count,
-            g.ratePer1000,
-            g.rateRatio,
-            g.ci95?.lower ?? null,
-            g.ci95?.upper ?? null,
-            g.method,
-            g.significant,
-            g.suppressed,
-          ] as Cell[],
-      ),
+    rows: keyRatios.flatMap((k) =>
+      k.groups.map((g): Cell[] => {
+        const withheld = g.count === null;
+        const isComparator = g.group === k.comparator.toLowerCase();
+        return [
+          k.kind,
+          STAT_KIND_LABEL[k.kind] ?? codeInWords(k.kind),
+          k.basis,
+          BASIS_LABEL[k.basis] ?? codeInWords(k.basis),
+          g.group,
+          l.group(g.group),
+          shown(withheld, g.count),
+          shown(withheld, g.ratePer1000),
+          shown(withheld, g.rateRatio),
+          shown(withheld, g.ci95?.lower),
+          shown(withheld, g.ci95?.upper),
+          g.method ? (METHOD_LABEL[g.method] ?? codeInWords(g.method)) : null,
+          withheld || isComparator ? null : g.significant,
+          withheld,
+          withheld
+            ? `${WITHHELD} ${g.suppressed ? 'under 10' : 'comparator under 10'}`
+            : [isComparator ? 'Comparator' : null, g.suppressed ? 'Under 10' : g.flagged ? 'Under 20' : null]
+                .filter(Boolean)
+                .join('; ') || null,
+        ];
+      }),
     ),
+    notes: [
+      ...(anyWithheld
+        ? [
+            `${WITHHELD} withheld: a count under 10 (or a ratio to a comparator under 10) is not printed, and neither is anything derived from it.`,
+          ]
+        : []),
+      ...(anySmall
+        ? [
+            'Under 10: printed here for professional standards, withheld wherever figures leave the force (external panels, analysts, publication). Under 20: too few for a reliable rate; the interval is exact rather than log-normal.',
+          ]
+        : []),
+    ],
   });
   if (review.disproportionality.findings) {
     tables.push({
       name: 'disproportionality_findings',
       title: 'Disproportionality findings recorded for the quarter',
-      columns: ['title', 'status', 'narrative', 'force_explanation'],
-      rows: review.disproportionality.findings.map((f) => [f.title, f.status, f.narrative, f.forceExplanation]),
+      columns: [col('title'), code('status_code'), col('status'), col('narrative'), col('force_explanation')],
+      rows: review.disproportionality.findings.map((f) => [
+        f.title,
+        f.status,
+        l.other(f.status),
+        f.narrative,
+        f.forceExplanation,
+      ]),
     });
   }
   if (review.meeting) {
     tables.push({
       name: 'meeting',
       title: 'The review meeting',
-      columns: ['attendees', 'decisions', 'recorded_by', 'updated_at'],
+      columns: [col('attendees'), col('decisions'), col('recorded_by'), col('updated_at')],
       rows: [
         [
           review.meeting.attendees.join('; '),
           review.meeting.decisions,
           review.meeting.recordedBy?.displayName ?? null,
-          review.meeting.updatedAt,
+          instant(review.meeting.updatedAt),
         ],
       ],
     });
@@ -242,5 +423,9 @@ function spreadsheetSafe(cell: Cell): string {
 }
 
 export function tableCsv(table: ReportTable): string {
-  return [table.columns, ...table.rows.map((r) => r.map(spreadsheetSafe))].map((r) => csvLine(r)).join('\r\n') + '\r\n';
+  return (
+    [table.columns.map((c) => c.name), ...table.rows.map((r) => r.map(spreadsheetSafe))]
+      .map((r) => csvLine(r))
+      .join('\r\n') + '\r\n'
+  );
 }
