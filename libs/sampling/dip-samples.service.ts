@@ -4,14 +4,22 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { areasAndDescendantsSql, isPoliceWide, type Actor, type CaseKind } from '@scrutiny/auth';
 import { AuditService, type AuditActor } from '@scrutiny/audit';
 import { APP_CONFIG, type AppConfig, DomainError, type FieldError, isUuid, londonMonth, MONTH } from '@scrutiny/core';
-import { ALGORITHM_VERSION, drawSample, type DrawnItem } from './draw/draw';
+import { ALGORITHM_VERSIONS, type AlgorithmVersion, drawSample, type DrawnItem, isAlgorithmVersion } from './draw/draw';
 import type { PlanSpec } from './draw/plan-spec';
 import { countPopulation, readPopulation, type PopulationCounts } from './population';
 import { SamplingPlansService } from './plans.service';
 import { pageOf, type Page } from './page';
 import { NotificationsService } from './notifications.service';
 import { planAssignments, writeReviews, type PlannedAssignment } from './assignment';
-import { estimateProportion, type ProportionEstimate } from './estimates';
+import {
+  estimateIndicators,
+  MONTH_WIDE_METHOD,
+  monthWideStrata,
+  RANDOM_PART_METHOD,
+  randomPartStrata,
+  type PopulationCoverage,
+  type ProportionEstimate,
+} from './estimates';
 import type { ReviewForm } from '@scrutiny/review';
 
 /** What the estimates count, each a yes/no question of a completed review. */
@@ -31,13 +39,24 @@ export interface SampleEstimates {
   sampleId: string;
   period: string;
   /** The random part, weighted by inclusion probability: speaks for the month's records no targeted rule selected. */
-  random: { items: number; reviewed: number; indicators: Record<string, ProportionEstimate> };
-  /** The targeted part, by rule: plain counts among reviewed items, never mixed into the estimate. */
+  random: EstimatePart;
+  /** The whole month's eligible records: the random part and the targeted part together (see MONTH_WIDE_METHOD). */
+  monthWide: EstimatePart;
+  /** The targeted part, by rule: plain counts among reviewed items. */
   targeted: {
     items: number;
     reviewed: number;
     byRule: Record<string, { items: number; reviewed: number; indicators: Record<string, number> }>;
   };
+}
+
+/** One estimate of every indicator: the population it speaks for, how, and from how many items. */
+export interface EstimatePart {
+  population: PopulationCoverage;
+  method: string;
+  items: number;
+  reviewed: number;
+  indicators: Record<string, ProportionEstimate>;
 }
 
 export type Footage = 'none' | 'pending' | 'held' | 'at_risk' | 'lost';
@@ -588,27 +607,27 @@ export class DipSamplesService {
   /**
    * Recomputes the sample from what it recorded (period, teams, plan version, seed, and the instant it was drawn)
    * and says whether the population and the items are the same, naming each difference. A sample drawn by another
-   * algorithm version is not recomputed: the only difference reported is the version.
+   * algorithm version this system cannot run is not recomputed: the only difference reported is the version. Earlier
+   * versions it still runs (ALGORITHM_VERSIONS) are recomputed with the version the sample recorded.
    */
   async verify(id: string, actor?: Actor): Promise<VerifyResult> {
     if (actor) await this.assertVisible(actor, id);
     const row = await this.readRow(id);
     const sample = toSampleHeader(row);
-    const verdict: VerifyResult =
-      sample.algorithmVersion !== ALGORITHM_VERSION
-        ? {
-            verified: false,
-            sampleId: id,
-            algorithmVersion: sample.algorithmVersion,
-            eligibleCount: { stored: sample.eligibleCount, now: null },
-            populationFingerprint: { stored: sample.populationFingerprint, now: null },
-            missingItems: [],
-            unexpectedItems: [],
-            differences: [
-              `drawn with algorithm ${sample.algorithmVersion}; this system runs ${ALGORITHM_VERSION}, so the draw cannot be recomputed`,
-            ],
-          }
-        : await this.recompute(row);
+    const verdict: VerifyResult = !isAlgorithmVersion(sample.algorithmVersion)
+      ? {
+          verified: false,
+          sampleId: id,
+          algorithmVersion: sample.algorithmVersion,
+          eligibleCount: { stored: sample.eligibleCount, now: null },
+          populationFingerprint: { stored: sample.populationFingerprint, now: null },
+          missingItems: [],
+          unexpectedItems: [],
+          differences: [
+            `drawn with algorithm ${sample.algorithmVersion}; this system runs ${ALGORITHM_VERSIONS.join(' and ')} only, so the draw cannot be recomputed`,
+          ],
+        }
+      : await this.recompute(row, sample.algorithmVersion);
     await this.audit.record(actor ?? { id: null, username: 'cli', roles: [] }, {
       action: 'dip_sample.verified',
       target: { type: 'dip_sample', id },
@@ -617,7 +636,7 @@ export class DipSamplesService {
     return verdict;
   }
 
-  private async recompute(row: SampleRow): Promise<VerifyResult> {
+  private async recompute(row: SampleRow, algorithmVersion: AlgorithmVersion): Promise<VerifyResult> {
     const spec = await this.plans.specAt(this.dataSource, row.plan_id, row.plan_version);
     const population = await readPopulation(this.dataSource, {
       period: row.period,
@@ -626,7 +645,7 @@ export class DipSamplesService {
       asOf: row.drawn_at,
     });
       areas: row.areas,
-    const result = drawSample({ population, spec, seed: row.seed });
+    const result = drawSample({ population, spec, seed: row.seed, algorithmVersion });
     const differences: string[] = [];
     if (result.eligibleCount !== row.eligible_count)
       differences.push(`the population had ${row.eligible_count} eligible records; it now has ${result.eligibleCount}`);
@@ -668,17 +687,18 @@ export class DipSamplesService {
   }
 
   /**
-   * Month-level estimates from the completed reviews of the random part; the targeted part reported apart. Computed
+   * Month-level estimates from the completed reviews: of the random part alone (the records no targeted rule selected),
+   * and month-wide (every eligible record, the targeted items brought in); the targeted part's counts by rule. Computed
    * over every item, so only those who see the sample whole may ask: police-wide roles and supervisors of its teams
    * (a supervisor who only reviews some of its items is refused, 403).
    */
   async estimates(actor: Actor, id: string): Promise<SampleEstimates> {
     if (!isUuid(id)) throw DomainError.notFound('Dip sample', id);
     const [sample] = (await this.dataSource.query(
-      `SELECT to_char(s.period, 'YYYY-MM') AS period, ${isPoliceWide(actor) ? 'true' : visibleSql('s', '$2', '$3', '$4')} AS visible,
+      `SELECT to_char(s.period, 'YYYY-MM') AS period, s.allocation, ${isPoliceWide(actor) ? 'true' : visibleSql('s', '$2', '$3', '$4')} AS visible,
          ${isPoliceWide(actor) ? 'true' : wholeSql('s', '$2', '$3')} AS whole FROM dip_samples s WHERE s.id = $1`,
       isPoliceWide(actor) ? [id] : [id, actor.teams, actor.areas, actor.id],
-    )) as { period: string; visible: boolean; whole: boolean }[];
+    )) as { period: string; allocation: { stratum: string; population: number }[]; visible: boolean; whole: boolean }[];
     if (!sample?.visible) throw DomainError.notFound('Dip sample', id);
     if (!sample.whole) {
       throw new DomainError(
@@ -693,14 +713,13 @@ export class DipSamplesService {
     )) as { id: string; reason: string; stratum: string; stratum_size: number; form: ReviewForm | null }[];
     const random = items.filter((i) => i.reason === 'random');
     const targeted = items.filter((i) => i.reason !== 'random');
-    const indicators = Object.fromEntries(
-      Object.entries(INDICATORS).map(([name, test]) => [
-        name,
-        estimateProportion(
-          random.map((i) => ({ stratum: i.stratum, stratumSize: i.stratum_size, value: i.form ? test(i.form) : null })),
-        ),
-      ]),
-    );
+    const allocation = sample.allocation ?? [];
+    const withReviews = items.map((i) => ({
+      reason: i.reason,
+      stratum: i.stratum,
+      stratumSize: i.stratum_size,
+      review: i.form,
+    }));
     const byRule: SampleEstimates['targeted']['byRule'] = {};
     for (const item of targeted) {
       const entry = (byRule[item.reason] ??= {
@@ -716,7 +735,28 @@ export class DipSamplesService {
     return {
       sampleId: id,
       period: sample.period,
-      random: { items: random.length, reviewed: random.filter((i) => i.form).length, indicators },
+      random: {
+        ...estimateIndicators(
+          withReviews,
+          INDICATORS,
+          (all) => randomPartStrata(allocation, all),
+          `the records of ${sample.period} that no targeted rule selected`,
+        ),
+        method: RANDOM_PART_METHOD,
+        items: random.length,
+        reviewed: random.filter((i) => i.form).length,
+      },
+      monthWide: {
+        ...estimateIndicators(
+          withReviews,
+          INDICATORS,
+          (all) => monthWideStrata(allocation, all),
+          `every eligible record of ${sample.period}`,
+        ),
+        method: MONTH_WIDE_METHOD,
+        items: items.length,
+        reviewed: items.filter((i) => i.form).length,
+      },
       targeted: { items: targeted.length, reviewed: targeted.filter((i) => i.form).length, byRule },
     };
   }

@@ -185,7 +185,7 @@ export class DipSamplesController {
   @Authorize(Permission.SAMPLES_DRAW)
   @ApiOperation({
     summary:
-      'Month-level estimates with 95% CIs from the random part’s completed reviews; the targeted part by rule, apart',
+      'Estimates with 95% intervals (Korn–Graubard) from the completed reviews: of the records no targeted rule selected (random items), and month-wide (random and targeted items); each names the population and the strata it does not cover; the targeted part’s counts by rule',
   })
   @ApiOkResponse({ type: EstimatesResponse })
   estimates(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<EstimatesResponse> {

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath, OmitType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -269,14 +269,98 @@ export class VerifyResponse {
   @ApiProperty({ type: [String] }) differences: string[];
 }
 
+class UncoveredStratumResponse {
+  @ApiProperty({ example: 'area=E09000033|power=cjpoa_s60' }) stratum: string;
+  @ApiProperty({ description: 'Eligible records in the stratum' }) records: number;
+  @ApiProperty({
+    enum: ['no_item_drawn', 'no_completed_review'],
+    description:
+      'no_item_drawn: the sample size was smaller than the number of strata (or a team quota was spent), so the stratum got no item; no_completed_review: its items are not reviewed yet',
+  })
+  reason: string;
+}
+
+class PopulationCoverageResponse {
+  @ApiProperty({
+    description: 'The population the estimates speak for, in words, with the strata and records left out',
+    example:
+      'the records of 2018-03 that no targeted rule selected: 1157 records in 3 strata, less 1 stratum (217 records) with no item drawn: the estimates speak for the other 940 records only',
+  })
+  description: string;
+  @ApiProperty({ description: 'Records of the population' }) records: number;
+  @ApiProperty({ description: 'Non-empty strata of the population' }) strata: number;
+  @ApiProperty({ description: 'Records in strata with at least one completed review: what the estimates cover' })
+  coveredRecords: number;
+  @ApiProperty({ type: [UncoveredStratumResponse], description: 'Strata the estimates do not cover' })
+  notCovered: UncoveredStratumResponse[];
+}
+
+export class ProportionEstimateResponse {
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description: 'Estimated share of the covered population (null: no reviews)',
+  })
+  estimate: number | null;
+  @ApiProperty({
+    nullable: true,
+    type: [Number],
+    minItems: 2,
+    maxItems: 2,
+    description: '95% interval [lower, upper]; zero width only for a census of the covered strata',
+  })
+  ci95: [number, number] | null;
+  @ApiProperty({
+    nullable: true,
+    enum: ['korn_graubard', 'census'],
+    description:
+      'korn_graubard: Clopper–Pearson on the effective sample size (an exact bound even when the estimate is 0 or 1); census: every record of the covered strata reviewed',
+  })
+  method: string | null;
+  @ApiProperty({ description: 'Completed reviews used' }) reviewed: number;
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description: 'p(1 − p) ÷ Var(p), at most the number reviewed: the interval is as wide as for this many reviews',
+  })
+  effectiveSampleSize: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'Var(p) against a simple random sample of the same size' })
+  designEffect: number | null;
+  @ApiProperty({ description: 'Records in strata with at least one completed review' }) populationCovered: number;
+  @ApiProperty({ description: 'Records of the population the estimate is of' }) populationTotal: number;
+}
+
+class EstimatePartResponse {
+  @ApiProperty({ type: PopulationCoverageResponse }) population: PopulationCoverageResponse;
+  @ApiProperty({ description: 'Which items the estimate uses and how, in words' }) method: string;
+  @ApiProperty({ description: 'Items of the sample the estimate uses' }) items: number;
+  @ApiProperty({ description: 'Of those, items with a completed review' }) reviewed: number;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { $ref: getSchemaPath(ProportionEstimateResponse) },
+    description:
+      'By indicator: grounds_not_reasonable, grounds_insufficient_information, bwv_not_activated_before_contact, bwv_not_available, gowisely_incomplete, rated_red, referred_to_professional_standards',
+  })
+  indicators: Record<string, ProportionEstimateResponse>;
+}
+
+@ApiExtraModels(ProportionEstimateResponse)
 export class EstimatesResponse {
   @ApiProperty({ format: 'uuid' }) sampleId: string;
   @ApiProperty() period: string;
   @ApiProperty({
-    description: 'Random part: per indicator { estimate, ci95, reviewed, populationCovered, populationTotal }',
+    type: EstimatePartResponse,
+    description:
+      'The random part alone: speaks for the month’s records that no targeted rule selected, from the random items (each weighted by 1 ÷ its inclusion probability)',
   })
-  random: Record<string, unknown>;
-  @ApiProperty({ description: 'Targeted part by rule: counts among reviewed items (never mixed into the estimate)' })
+  random: EstimatePartResponse;
+  @ApiProperty({
+    type: EstimatePartResponse,
+    description:
+      'Month-wide: speaks for every eligible record of the month, from the random and the targeted items (given the targeted selection, a targeted item stands for itself)',
+  })
+  monthWide: EstimatePartResponse;
+  @ApiProperty({ description: 'Targeted part by rule: { items, reviewed, indicators: counts among reviewed items }' })
   targeted: Record<string, unknown>;
 }
 

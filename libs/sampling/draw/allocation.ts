@@ -12,12 +12,18 @@ export interface Cell {
  * at least `areaFloor` items (or all it has), and never more than a team's remaining capacity. Floors win over the
  * total: the sample grows rather than leave an area out. Ties go to the smaller key, so the result is a pure function
  * of its inputs.
+ *
+ * With `oneForEveryCell` (algorithm version 2), every non-empty cell first gets one item, largest cells first, while
+ * the total lasts: a stratum left with no item is a part of the month the estimate cannot speak for, so it is left
+ * out only when the total is smaller than the number of cells (or a team's quota is spent), and the estimate then
+ * names it. Version 1 (without) stays as it was, so samples drawn with it still verify.
  */
 export function allocate(
   cells: readonly Cell[],
   total: number,
   areaFloor: number,
   teamCapacity: ReadonlyMap<string, number> | null,
+  options: { oneForEveryCell?: boolean } = {},
 ): Map<string, number> {
   const sorted = [...cells].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const alloc = new Map<string, number>(sorted.map((c) => [c.key, 0]));
@@ -44,11 +50,21 @@ export function allocate(
   };
 
   let given = 0;
+  if (options.oneForEveryCell) {
+    const bySize = [...sorted].sort((a, b) => b.size - a.size);
+    for (const c of bySize) {
+      if (given >= total) break;
+      if (c.size === 0 || !canTake(c)) continue;
+      give(c);
+      given++;
+    }
+  }
   if (areaFloor > 0) {
     const areas = [...new Set(sorted.map((c) => c.area).filter((a): a is string => a !== null))].sort();
     for (const area of areas) {
       const inArea = sorted.filter((c) => c.area === area);
-      for (let n = 0; n < areaFloor; n++) {
+      const already = inArea.reduce((t, c) => t + alloc.get(c.key)!, 0);
+      for (let n = already; n < areaFloor; n++) {
         const c = pick(inArea);
         if (!c) break;
         give(c);

@@ -66,8 +66,13 @@ describe('the draw, against golden values (verification of stored samples depend
     expect(Array.from({ length: 4 }, () => random().toFixed(12))).toEqual(GOLDEN_STREAM);
   });
 
-  it('selects exactly these records, in this order, with this fingerprint and allocation', () => {
-    const result = drawSample({ population: goldenPopulation(), spec: goldenSpec(), seed: 'golden-seed' });
+  it('selects exactly these records, in this order, with this fingerprint and allocation (version 1)', () => {
+    const result = drawSample({
+      population: goldenPopulation(),
+      spec: goldenSpec(),
+      seed: 'golden-seed',
+      algorithmVersion: 'stratified-srs-with-targeted/1',
+    });
     expect(result.algorithmVersion).toBe('stratified-srs-with-targeted/1');
     expect(result.eligibleCount).toBe(40);
     expect(result.fingerprint).toBe(GOLDEN_FINGERPRINT);
@@ -77,11 +82,32 @@ describe('the draw, against golden values (verification of stored samples depend
     expect(result.allocation).toEqual(GOLDEN_ALLOCATION);
   });
 
-  it('selects the same records from the population in any order', () => {
-    const result = drawSample({ population: goldenPopulation().reverse(), spec: goldenSpec(), seed: 'golden-seed' });
+  it('selects exactly these records with version 2, which gives every stratum an item while the quota allows', () => {
+    const result = drawSample({ population: goldenPopulation(), spec: goldenSpec(), seed: 'golden-seed' });
+    expect(result.algorithmVersion).toBe('stratified-srs-with-targeted/2');
+    expect(result.eligibleCount).toBe(40);
+    expect(result.fingerprint).toBe(GOLDEN_FINGERPRINT);
     expect(
       result.items.map((i) => [i.id.slice(-4), i.reason, i.stratum, Number(i.inclusionProbability.toFixed(12))]),
-    ).toEqual(GOLDEN_ITEMS);
+    ).toEqual(GOLDEN_ITEMS_V2);
+    expect(result.allocation).toEqual(GOLDEN_ALLOCATION_V2);
+  });
+
+  it('selects the same records from the population in any order', () => {
+    for (const [algorithmVersion, expected] of [
+      ['stratified-srs-with-targeted/1', GOLDEN_ITEMS],
+      ['stratified-srs-with-targeted/2', GOLDEN_ITEMS_V2],
+    ] as const) {
+      const result = drawSample({
+        population: goldenPopulation().reverse(),
+        spec: goldenSpec(),
+        seed: 'golden-seed',
+        algorithmVersion,
+      });
+      expect(
+        result.items.map((i) => [i.id.slice(-4), i.reason, i.stratum, Number(i.inclusionProbability.toFixed(12))]),
+      ).toEqual(expected);
+    }
   });
 });
 
@@ -118,4 +144,33 @@ const GOLDEN_ALLOCATION = [
   { stratum: 'power=pace_s1|area=E07000118|team=TEAM-B', population: 1, sampled: 0 },
   { stratum: 'power=pace_s1|area=E07000119|team=TEAM-A', population: 2, sampled: 0 },
   { stratum: 'power=pace_s1|area=E07000119|team=TEAM-B', population: 1, sampled: 0 },
+];
+
+/**
+ * Version 2: the targeted part is unchanged; each non-empty stratum gets an item first, largest first, while TEAM-A's
+ * quota (9, of which the targeted part used 5) lasts, so three small TEAM-A strata still get none.
+ */
+const GOLDEN_ITEMS_V2: [string, string, string, number][] = [
+  ...GOLDEN_ITEMS.slice(0, 9),
+  ['000a', 'random', 'power=misuse_of_drugs_act_s23|area=E07000117|team=TEAM-A', 0.25],
+  ['0019', 'random', 'power=misuse_of_drugs_act_s23|area=E07000117|team=TEAM-B', 0.2],
+  ['000e', 'random', 'power=misuse_of_drugs_act_s23|area=E07000118|team=TEAM-A', 0.25],
+  ['0023', 'random', 'power=misuse_of_drugs_act_s23|area=E07000118|team=TEAM-B', 0.333333333333],
+  ['000f', 'random', 'power=misuse_of_drugs_act_s23|area=E07000119|team=TEAM-B', 0.166666666667],
+  ['0001', 'random', 'power=pace_s1|area=E07000117|team=TEAM-B', 0.5],
+  ['000b', 'random', 'power=pace_s1|area=E07000118|team=TEAM-B', 1],
+  ['0015', 'random', 'power=pace_s1|area=E07000119|team=TEAM-B', 1],
+];
+const GOLDEN_ALLOCATION_V2 = [
+  { stratum: 'power=misuse_of_drugs_act_s23|area=E07000117|team=TEAM-A', population: 4, sampled: 1 },
+  { stratum: 'power=misuse_of_drugs_act_s23|area=E07000117|team=TEAM-B', population: 5, sampled: 1 },
+  { stratum: 'power=misuse_of_drugs_act_s23|area=E07000118|team=TEAM-A', population: 4, sampled: 1 },
+  { stratum: 'power=misuse_of_drugs_act_s23|area=E07000118|team=TEAM-B', population: 3, sampled: 1 },
+  { stratum: 'power=misuse_of_drugs_act_s23|area=E07000119|team=TEAM-A', population: 2, sampled: 0 },
+  { stratum: 'power=misuse_of_drugs_act_s23|area=E07000119|team=TEAM-B', population: 6, sampled: 1 },
+  { stratum: 'power=pace_s1|area=E07000117|team=TEAM-B', population: 2, sampled: 1 },
+  { stratum: 'power=pace_s1|area=E07000118|team=TEAM-A', population: 1, sampled: 0 },
+  { stratum: 'power=pace_s1|area=E07000118|team=TEAM-B', population: 1, sampled: 1 },
+  { stratum: 'power=pace_s1|area=E07000119|team=TEAM-A', population: 2, sampled: 0 },
+  { stratum: 'power=pace_s1|area=E07000119|team=TEAM-B', population: 1, sampled: 1 },
 ];

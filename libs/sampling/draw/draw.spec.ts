@@ -202,6 +202,42 @@ describe('the draw', () => {
       expect(result.items.filter((i) => team(i.id) === 'B')).toHaveLength(4); // the quota caps the random part too
     });
 
+    it('gives every non-empty stratum an item first (version 2), largest first when the sample is too small for all', () => {
+      const cells = [
+        { key: 'power=s23', area: null, team: null, size: 900 },
+        { key: 'power=pace', area: null, team: null, size: 80 },
+        { key: 'power=s60', area: null, team: null, size: 20 },
+      ];
+      // Version 1, proportional only: 900/10 = 90 beats 80, so both small strata get nothing.
+      expect(Object.fromEntries(allocate(cells, 10, 0, null))).toEqual({
+        'power=s23': 10,
+        'power=pace': 0,
+        'power=s60': 0,
+      });
+      expect(Object.fromEntries(allocate(cells, 10, 0, null, { oneForEveryCell: true }))).toEqual({
+        'power=s23': 8,
+        'power=pace': 1,
+        'power=s60': 1,
+      });
+      expect(Object.fromEntries(allocate(cells, 2, 0, null, { oneForEveryCell: true }))).toEqual({
+        'power=s23': 1,
+        'power=pace': 1,
+        'power=s60': 0,
+      });
+    });
+
+    it('draws with version 2 by default, and with version 1 when asked (to verify samples it drew)', () => {
+      const big = population(90, () => ({ power: 'misuse_of_drugs_act_s23' }));
+      const small = population(3, () => ({ power: 'cjpoa_s60' }));
+      const args = { population: [...big, ...small], spec: spec({ sampleSize: 5, strata: ['power'] }), seed: 's' };
+      const now = drawSample(args);
+      expect(now.algorithmVersion).toBe('stratified-srs-with-targeted/2');
+      expect(now.allocation.map((a) => a.sampled)).toEqual([1, 4]);
+      const old = drawSample({ ...args, algorithmVersion: 'stratified-srs-with-targeted/1' });
+      expect(old.algorithmVersion).toBe('stratified-srs-with-targeted/1');
+      expect(old.allocation.map((a) => a.sampled)).toEqual([0, 5]);
+    });
+
     it('allocation never exceeds a stratum, and stops when there is nothing left', () => {
       const alloc = allocate(
         [

@@ -4,8 +4,19 @@ import type { PlanSpec } from './plan-spec';
 import { chooseWithoutReplacement, seededRandom } from './prng';
 import { findRule, type EligibleRecord } from './rules';
 
-/** Names the algorithm below; a sample records it, and verification refuses to compare across versions. */
-export const ALGORITHM_VERSION = 'stratified-srs-with-targeted/1';
+/**
+ * Names the algorithm below; a sample records it, and verification recomputes a sample with the version that drew it.
+ * Version 2 gives every non-empty stratum of the random part at least one item while the sample size lasts (version 1
+ * allocated purely proportionally, so small strata could get none and vanish from the estimates).
+ */
+export const ALGORITHM_VERSION = 'stratified-srs-with-targeted/2';
+/** Every version this code can still draw (oldest first): samples drawn with any of them can be verified. */
+export const ALGORITHM_VERSIONS = ['stratified-srs-with-targeted/1', ALGORITHM_VERSION] as const;
+export type AlgorithmVersion = (typeof ALGORITHM_VERSIONS)[number];
+
+export function isAlgorithmVersion(version: string): version is AlgorithmVersion {
+  return (ALGORITHM_VERSIONS as readonly string[]).includes(version);
+}
 
 export interface DrawnItem {
   kind: string;
@@ -47,9 +58,16 @@ export function populationFingerprint(population: readonly { kind: string; id: s
  * then stratifies the rest (the plan's dimensions, plus the area when there is a floor and the team when there is
  * a quota), allocates the sample size across strata proportionally under the floor and quota, and draws each
  * stratum by simple random sampling, so each item's inclusion probability is exactly its stratum's n ÷ N.
+ * `algorithmVersion` (default: the current one) recomputes a sample drawn by an earlier version.
  */
-export function drawSample(input: { population: readonly EligibleRecord[]; spec: PlanSpec; seed: string }): DrawResult {
+export function drawSample(input: {
+  population: readonly EligibleRecord[];
+  spec: PlanSpec;
+  seed: string;
+  algorithmVersion?: AlgorithmVersion;
+}): DrawResult {
   const { spec, seed } = input;
+  const algorithmVersion = input.algorithmVersion ?? ALGORITHM_VERSION;
   const population = [...input.population].sort(byKindAndId);
   const enabled = spec.rules.filter((s) => s.enabled).map((s) => ({ setting: s, rule: findRule(s.rule)! }));
   const matches = new Map<string, string[]>();
@@ -127,6 +145,7 @@ export function drawSample(input: { population: readonly EligibleRecord[]; spec:
     spec.sampleSize,
     spec.areaFloor,
     capacity,
+    { oneForEveryCell: algorithmVersion !== 'stratified-srs-with-targeted/1' },
   );
   const strata: DrawResult['allocation'] = [];
   for (const key of [...cells.keys()].sort()) {
@@ -146,7 +165,7 @@ export function drawSample(input: { population: readonly EligibleRecord[]; spec:
     }
   }
   return {
-    algorithmVersion: ALGORITHM_VERSION,
+    algorithmVersion,
     eligibleCount: population.length,
     fingerprint: populationFingerprint(population),
     items,
