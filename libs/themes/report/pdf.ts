@@ -125,12 +125,8 @@ export function layoutColumns(
         2 * CELL_PAD +
         0.5,
     );
-    const natural = header.map((h, i) =>
-      Math.max(
-        minimum[i],
-        measure(h, size, true) + 2 * CELL_PAD + 4,
-        ...rows.map((r) => longestLine(r[i] ?? '', size) + 2 * CELL_PAD + 4),
-      ),
+    const natural = header.map((_, i) =>
+      Math.max(minimum[i], ...rows.map((r) => longestLine(r[i] ?? '', size) + 2 * CELL_PAD + 4)),
     );
     const needed = minimum.reduce((a, b) => a + b, 0);
     if (needed <= width) return { fontSize: size, widths: share(minimum, natural, width), hyphenate: false };
