@@ -1,11 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
 
-class FormPart {
+class FindingFormPart {
   @ApiProperty({ description: 'JSON Schema (2020-12) of the complete form: what submitting requires' }) schema: object;
   @ApiProperty({ description: 'A complete example' }) example: object;
 }
 
-class ReviewFormPart extends FormPart {
+class ReviewFormPart extends FindingFormPart {
   @ApiProperty({
     description: 'JSON Schema of a draft: any question may be left out, but every answer given must be one allowed',
   })
@@ -18,7 +18,7 @@ export class ReviewFormResponse {
   @ApiProperty({ description: 'Supervisors’ reviews and panel members’ ratings of a record of this kind' })
   review: ReviewFormPart;
   @ApiProperty({ description: 'A panel’s consensus finding (the same form with the panel’s outcomes)' })
-  finding: FormPart;
+  finding: FindingFormPart;
 }
 
 export class VocabulariesResponse {
