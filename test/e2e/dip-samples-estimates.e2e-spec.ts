@@ -188,6 +188,36 @@ describe('dip sample estimates: the population each covers, month-wide with the 
     ]);
   });
 
+  it('describes both estimates, their populations and each indicator’s fields in the OpenAPI document', async () => {
+    const { components } = (await t.http().get('/docs-json').expect(200)).body;
+    const response = components.schemas.EstimatesResponse;
+    for (const part of ['random', 'monthWide']) {
+      expect(response.required).toContain(part);
+      expect(JSON.stringify(response.properties[part])).toContain('#/components/schemas/EstimatePartResponse');
+    }
+    const part = components.schemas.EstimatePartResponse;
+    expect(part.properties.indicators.additionalProperties).toEqual({
+      $ref: '#/components/schemas/ProportionEstimateResponse',
+    });
+    expect(JSON.stringify(part.properties.population)).toContain('#/components/schemas/PopulationCoverageResponse');
+    expect(Object.keys(components.schemas.ProportionEstimateResponse.properties).sort()).toEqual(
+      [
+        'ci95',
+        'designEffect',
+        'effectiveSampleSize',
+        'estimate',
+        'method',
+        'populationCovered',
+        'populationTotal',
+        'reviewed',
+      ].sort(),
+    );
+    expect(components.schemas.UncoveredStratumResponse.properties.reason.enum).toEqual([
+      'no_item_drawn',
+      'no_completed_review',
+    ]);
+  });
+
   it('verifies a sample drawn by version 1 with version 1, not the current one', async () => {
     const verify = async (id: string) =>
       (await t.http().get(`/api/v1/dip-samples/${id}/verify`).set(as('psd')).expect(200)).body;
