@@ -637,14 +637,6 @@ export class DeliberationService {
     }
     if (filter.overdue)
       where.push(`a.status IN ('open', 'in_progress') AND a.due_on < (now() AT TIME ZONE 'Europe/London')::date`);
-    const rows = (await this.dataSource.query(
-      `WITH m AS (${matching})
-       SELECT t.total_count, p.* FROM (SELECT count(*)::int AS total_count FROM m) t
-       LEFT JOIN LATERAL (SELECT * FROM m ${after} ORDER BY m.due_on, m.id LIMIT ${page.limit + 1}) p ON true
-       ORDER BY p.due_on, p.id`,
-      params,
-    )) as Record<string, unknown>[];
-    return { items: rows.filter((r) => r.id !== null).map(toAction), total: (rows[0]?.total_count as number) ?? 0 };
     const matching = `${ACTION_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
     if (!page) {
       const rows = (await this.dataSource.query(`${matching} ORDER BY a.due_on, a.id`, params)) as Record<
@@ -657,6 +649,14 @@ export class DeliberationService {
     const after = page.after
       ? `WHERE (m.due_on, m.id) > ($${params.push(page.after[0])}::date, $${params.push(page.after[1])}::uuid)`
       : '';
+    const rows = (await this.dataSource.query(
+      `WITH m AS (${matching})
+       SELECT t.total_count, p.* FROM (SELECT count(*)::int AS total_count FROM m) t
+       LEFT JOIN LATERAL (SELECT * FROM m ${after} ORDER BY m.due_on, m.id LIMIT ${page.limit + 1}) p ON true
+       ORDER BY p.due_on, p.id`,
+      params,
+    )) as Record<string, unknown>[];
+    return { items: rows.filter((r) => r.id !== null).map(toAction), total: (rows[0]?.total_count as number) ?? 0 };
   }
 
   // ---- the session report ----

@@ -81,28 +81,28 @@ export interface SampleItemView {
   footage: Footage;
 }
 
-export interface SampleView {
-  id: string;
 /** Why a sample's population is what it is, and, when nothing could be drawn, why in words. */
 export interface Eligibility extends PopulationCounts {
   /** Null when the sample has items; otherwise why it has none ("12 records in 2024-05, none in your teams …"). */
   reason: string | null;
 }
 
+export interface SampleView {
+  id: string;
   plan: { id: string; name: string; version: number };
   period: string;
   seed: string;
   algorithmVersion: string;
   teams: string[];
-  eligibleCount: number;
-  populationFingerprint: string;
   /** Areas (each with every area beneath it) whose records also made the population. */
   areas: string[];
-  status: 'draft' | 'issued';
+  eligibleCount: number;
   /** Null for samples drawn before it was kept. */
   eligibility: Eligibility | null;
   /** Items in the whole sample (a supervisor who sees only their own items sees fewer in `items`). */
   itemCount: number;
+  populationFingerprint: string;
+  status: 'draft' | 'issued';
   scheduled: boolean;
   drawnAt: string;
   issuedAt: string | null;
@@ -205,12 +205,12 @@ type SampleRow = {
   seed: string;
   algorithm_version: string;
   teams: string[];
-  eligible_count: number;
-  population_fingerprint: string;
   areas: string[];
-  status: 'draft' | 'issued';
+  eligible_count: number;
   eligibility: Eligibility | null;
   item_count: number;
+  population_fingerprint: string;
+  status: 'draft' | 'issued';
   scheduled: boolean;
   drawn_at: Date;
   issued_at: Date | null;
@@ -226,12 +226,12 @@ function toSampleHeader(s: SampleRow): Omit<SampleView, 'items'> {
     seed: s.seed,
     algorithmVersion: s.algorithm_version,
     teams: s.teams,
-    eligibleCount: s.eligible_count,
-    populationFingerprint: s.population_fingerprint,
     areas: s.areas,
-    status: s.status,
+    eligibleCount: s.eligible_count,
     eligibility: s.eligibility,
     itemCount: s.item_count,
+    populationFingerprint: s.population_fingerprint,
+    status: s.status,
     scheduled: s.scheduled,
     drawnAt: s.drawn_at.toISOString(),
     issuedAt: s.issued_at?.toISOString() ?? null,
@@ -245,14 +245,14 @@ type LockedSample = {
   plan_id: string;
   plan_version: number;
   teams: string[];
+  areas: string[];
   period: string;
   seed: string;
-  areas: string[];
   version: number;
-};
-
   items: number;
   eligibility: Eligibility | null;
+};
+
 /**
  * Monthly dip samples: draw (a pure, seeded function of the month's eligible population and a plan version),
  * redraw while a draft, issue (holds on the footage, reviews assigned, supervisors notified), read and verify.
@@ -323,10 +323,10 @@ export class DipSamplesService {
           'actor' in by ? by.actor.id : null,
           scheduled,
           JSON.stringify(result.allocation),
-        ],
-      )) as { id: string }[];
           areas,
           JSON.stringify(eligibility),
+        ],
+      )) as { id: string }[];
       if (!sample) {
         const existing = await this.scheduledSampleId(m, plan.id, input.period);
         if (!existing)
@@ -347,9 +347,9 @@ export class DipSamplesService {
             eligible: result.eligibleCount,
             items: result.items.length,
             scheduled,
+            ...(eligibility.reason ? { empty: eligibility.reason } : {}),
           },
         },
-            ...(eligibility.reason ? { empty: eligibility.reason } : {}),
         m,
       );
       return sample.id;
@@ -387,9 +387,9 @@ export class DipSamplesService {
           drawnAt,
           actor.id,
           JSON.stringify(result.allocation),
+          JSON.stringify(eligibility),
         ],
       );
-          JSON.stringify(eligibility),
       await this.audit.record(
         actor,
         {
@@ -418,15 +418,13 @@ export class DipSamplesService {
       if (row.status === 'issued' && !('actor' in by)) return;
       this.checkVersion(id, row, version);
       if (row.status !== 'draft') throw new DomainError('CONFLICT', 'The sample is already issued');
-      const spec = await this.plans.specAt(m, row.plan_id, row.plan_version);
-      await m.query(
       if (row.items === 0)
         throw new DomainError(
           'CONFLICT',
           `The sample has no items, so there is nothing to issue${row.eligibility?.reason ? `: ${row.eligibility.reason}` : ''}. Redraw it once there are records to sample.`,
           { extensions: { eligibility: row.eligibility } },
         );
-        `UPDATE dip_samples SET status = 'issued', issued_at = now(), issued_by = $2, version = version + 1 WHERE id = $1`,
+      const spec = await this.plans.specAt(m, row.plan_id, row.plan_version);
       const planned = await planAssignments(m, id);
       if (options.assignTo !== undefined) await this.assignLeftovers(m, planned, options.assignTo);
       const nobody = planned.filter((p) => !p.user);
@@ -452,6 +450,8 @@ export class DipSamplesService {
           },
         );
       }
+      await m.query(
+        `UPDATE dip_samples SET status = 'issued', issued_at = now(), issued_by = $2, version = version + 1 WHERE id = $1`,
         [id, 'actor' in by ? by.actor.id : null],
       );
       const [{ holds }] = (await m.query(
@@ -490,8 +490,6 @@ export class DipSamplesService {
     return this.read(id);
   }
 
-  async get(actor: Actor, id: string): Promise<SampleView> {
-    await this.assertVisible(actor, id);
   /** Gives `assignTo` every planned item nobody else can take, unless it is the record's own officer. */
   private async assignLeftovers(m: EntityManager, planned: PlannedAssignment[], assignTo: string): Promise<void> {
     const [user] = (
@@ -567,6 +565,8 @@ export class DipSamplesService {
     return rows.map((r) => r.id);
   }
 
+  async get(actor: Actor, id: string): Promise<SampleView> {
+    await this.assertVisible(actor, id);
     const sample = await this.read(id);
     await this.audit.record(actor, { action: 'dip_sample.viewed', target: { type: 'dip_sample', id } });
     if (await this.seesWhole(actor, id)) return sample;
@@ -642,9 +642,9 @@ export class DipSamplesService {
       period: row.period,
       spec,
       teams: row.teams,
+      areas: row.areas,
       asOf: row.drawn_at,
     });
-      areas: row.areas,
     const result = drawSample({ population, spec, seed: row.seed, algorithmVersion });
     const differences: string[] = [];
     if (result.eligibleCount !== row.eligible_count)

@@ -409,6 +409,18 @@ export class ActionUpdateRequest {
 export class ActionQuery {
   @ApiPropertyOptional() @IsOptional() @IsIn(['true', 'false']) overdue?: string;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() sessionId?: string;
+  @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 500 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
+  @ApiPropertyOptional({ description: 'nextCursor from the previous page' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  cursor?: string;
 }
 
 export class ActionResponse {
@@ -460,18 +472,6 @@ export class ReportResponse {
   })
   items: object[];
 }
-  @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 500 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit?: number;
-  @ApiPropertyOptional({ description: 'nextCursor from the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  cursor?: string;
 
 export class PanelListResponse {
   @ApiProperty({ type: [PanelResponse] }) items: PanelResponse[];

@@ -393,6 +393,16 @@ export class CasesService {
     return { where, params };
   }
 
+  /** Whether a case placed in this force and area lies within one of the actor's areas (or beneath it). */
+  private async withinActorAreas(actor: Actor, force: string | null, area: string | null): Promise<boolean> {
+    if (!actor.areas.length || (!force && !area)) return false;
+    const [row] = (await this.dataSource.query(
+      `SELECT 1 WHERE ${withinAreasSql('$1', { force: '$2::text', area: '$3::text' })}`,
+      [actor.areas, force, area],
+    )) as unknown[];
+    return row !== undefined;
+  }
+
   /** Checks a create or replace; answers the force's code. */
   private async validate(actor: Actor, spec: CaseKindSpec, input: CaseInput): Promise<string> {
     const errors = checkCaseInput(spec, input, 'name');
@@ -409,16 +419,6 @@ export class CasesService {
       const id = input[link.name];
       if (typeof id !== 'string' || !isUuid(id)) continue;
       const view = (await this.access.viewsFor(actor, link.links!, [id])).get(id);
-  /** Whether a case placed in this force and area lies within one of the actor's areas (or beneath it). */
-  private async withinActorAreas(actor: Actor, force: string | null, area: string | null): Promise<boolean> {
-    if (!actor.areas.length || (!force && !area)) return false;
-    const [row] = (await this.dataSource.query(
-      `SELECT 1 WHERE ${withinAreasSql('$1', { force: '$2::text', area: '$3::text' })}`,
-      [actor.areas, force, area],
-    )) as unknown[];
-    return row !== undefined;
-  }
-
       if (view?.kind !== 'full')
         errors.push({
           field: link.name,
