@@ -519,10 +519,11 @@ export class DipSamplesService {
     const plan = await this.plans.get(planId);
     if (!plan.schedule.enabled) return null;
     const [existing] = (await this.dataSource.query(
-      `SELECT id, scheduled, status FROM dip_samples WHERE plan_id = $1 AND period = $2::date ORDER BY scheduled DESC, drawn_at LIMIT 1`,
+      `SELECT id, scheduled, status FROM dip_samples WHERE plan_id = $1 AND period = $2::date ORDER BY scheduled, drawn_at LIMIT 1`,
       [planId, `${period}-01`],
     )) as { id: string; scheduled: boolean; status: string }[];
-    // A sample drawn by hand, or one the schedule already issued, is the month's: the schedule leaves it alone.
+    // A sample drawn by hand (looked for first), or one the schedule already issued, is the month's: the schedule
+    // leaves it alone, and never issues its own waiting draft beside a hand-drawn one (they may share records).
     if (existing && (!existing.scheduled || existing.status !== 'draft')) return null;
     const sample = existing
       ? await this.read(existing.id)

@@ -10,7 +10,8 @@ import { monthsBefore, SCHEDULE_CATCH_UP_MONTHS } from './plans.service';
 /**
  * Looks for plans whose schedule is switched on and queues the draw of every ended month since the schedule's first
  * month (at most SCHEDULE_CATCH_UP_MONTHS back) that has no sample from the plan yet, or whose scheduled draft still
- * waits to be issued: a month missed while no worker ran is drawn on the next tick.
+ * waits to be issued (unless the month has since been drawn by hand): a month missed while no worker ran is drawn on
+ * the next tick.
  */
 export const SamplingScheduleTickJob = defineJob('sampling', 'schedule-tick', 1, z.object({}).strict());
 /** Draws and issues one plan's sample for one month; its job id and a unique index make it happen at most once. */
@@ -46,7 +47,8 @@ export class SamplingScheduleTickHandler implements JobHandler<Record<string, ne
        WHERE p.schedule_enabled AND p.schedule_from IS NOT NULL
          AND (NOT EXISTS (SELECT 1 FROM dip_samples s WHERE s.plan_id = p.id AND s.period = m.month::date)
            OR EXISTS (SELECT 1 FROM dip_samples s WHERE s.plan_id = p.id AND s.period = m.month::date AND s.scheduled AND s.status = 'draft'
-             AND EXISTS (SELECT 1 FROM dip_sample_items i WHERE i.sample_id = s.id)))
+             AND EXISTS (SELECT 1 FROM dip_sample_items i WHERE i.sample_id = s.id))
+             AND NOT EXISTS (SELECT 1 FROM dip_samples h WHERE h.plan_id = p.id AND h.period = m.month::date AND NOT h.scheduled))
        ORDER BY p.id, m.month`,
       [`${earliest}-01`, `${last}-01`],
     )) as { id: string; period: string }[];

@@ -180,4 +180,32 @@ describe('the monthly sampling schedule', () => {
     await t.app.get(ScheduledDrawHandler).handle({ planId, period });
     expect((await samplesOf(planId)).map((s) => s.status)).toEqual(['issued']);
   });
+
+  it('leaves its waiting draft alone once the month has a sample of the plan drawn by hand: no record issued twice', async () => {
+    for (let i = 0; i < 2; i++)
+      await insertStopSearch(t.dataSource, { occurredAt: `${period}-2${i}T13:00:00Z`, teamCode: 'TEAM-W' });
+    const samples = t.app.get(DipSamplesService);
+    const planId = await plan('unled team W', { teams: ['TEAM-W'], sampleSize: 2 });
+    await switchOn(planId);
+    await tick();
+    const [waiting] = await samplesOf(planId);
+    expect(waiting).toMatchObject({ status: 'draft', scheduled: true });
+    // Someone draws the month by hand meanwhile and issues it to a supervisor they name.
+    const supervisor = (await loadActor(t.dataSource, { username: 'supervisor' }))!;
+    const manual = await samples.draw({ actor: psd }, { period, planId });
+    await samples.issue({ actor: psd }, manual.id, manual.version, { assignTo: supervisor.id });
+    // Then the team gets a supervisor, so the waiting draft could be issued.
+    await t.dataSource.query(`UPDATE users SET teams = teams || '{TEAM-W}' WHERE username = 'supervisor'`);
+    await t.app.get(ScheduledDrawHandler).handle({ planId, period });
+    await tick();
+    const after = await samplesOf(planId);
+    expect(after.find((s) => s.id === waiting.id)).toMatchObject({ status: 'draft' });
+    const [{ n }] = (await t.dataSource.query(
+      `SELECT count(*)::int AS n FROM dip_sample_items a JOIN dip_sample_items b ON b.case_id = a.case_id AND b.id <> a.id
+       JOIN dip_samples sa ON sa.id = a.sample_id JOIN dip_samples sb ON sb.id = b.sample_id
+       WHERE sa.plan_id = $1 AND sa.status = 'issued' AND sb.status = 'issued'`,
+      [planId],
+    )) as { n: number }[];
+    expect(n).toBe(0);
+  });
 });
