@@ -1,5 +1,16 @@
 import { caseColumnsSql } from '@scrutiny/auth';
+import { isUuid } from '@scrutiny/core';
 import type { Queryable } from '@scrutiny/records';
+
+/** The id of the active user with the supervisor role that `id` names, or null: whom a review may be assigned to. */
+export async function activeSupervisor(q: Queryable, id: unknown): Promise<string | null> {
+  if (!isUuid(id)) return null;
+  const [user] = (await q.query(
+    `SELECT id FROM users WHERE id = $1 AND 'supervisor' = ANY(roles) AND disabled_at IS NULL`,
+    [id],
+  )) as { id: string }[];
+  return user?.id ?? null;
+}
 
 /** Each item's record (whichever table holds it): its team, and the user accounts of its officer and the officer's supervisor. */
 export async function itemOwners(

@@ -10,7 +10,7 @@ import { countPopulation, readPopulation, type PopulationCounts } from './popula
 import { SamplingPlansService } from './plans.service';
 import { pageOf, type Page } from './page';
 import { NotificationsService } from './notifications.service';
-import { planAssignments, writeReviews, type PlannedAssignment } from './assignment';
+import { activeSupervisor, planAssignments, writeReviews, type PlannedAssignment } from './assignment';
 import {
   estimateIndicators,
   MONTH_WIDE_METHOD,
@@ -492,19 +492,13 @@ export class DipSamplesService {
 
   /** Gives `assignTo` every planned item nobody else can take, unless it is the record's own officer. */
   private async assignLeftovers(m: EntityManager, planned: PlannedAssignment[], assignTo: string): Promise<void> {
-    const [user] = (
-      isUuid(assignTo)
-        ? await m.query(`SELECT id FROM users WHERE id = $1 AND 'supervisor' = ANY(roles) AND disabled_at IS NULL`, [
-            assignTo,
-          ])
-        : []
-    ) as { id: string }[];
-    if (!user)
+    const assignee = await activeSupervisor(m, assignTo);
+    if (!assignee)
       throw DomainError.validation([{ field: 'assignTo', message: 'must be an active user with the supervisor role' }]);
     for (const p of planned) {
       if (p.user) continue;
-      if (p.officerUser === user.id) p.why = 'the supervisor given in assignTo is the officer of this record';
-      else p.user = user.id;
+      if (p.officerUser === assignee) p.why = 'the supervisor given in assignTo is the officer of this record';
+      else p.user = assignee;
     }
   }
 

@@ -4,7 +4,7 @@ import { isPoliceWide, type Actor } from '@scrutiny/auth';
 import { AuditService } from '@scrutiny/audit';
 import { DomainError, isIsoDate, isUuid, type FieldError } from '@scrutiny/core';
 import { checkForm, type DraftForm, type ReviewForm } from '@scrutiny/review';
-import { itemOwners } from './assignment';
+import { activeSupervisor, itemOwners } from './assignment';
 import { DipSamplesService } from './dip-samples.service';
 import { NotificationsService } from './notifications.service';
 import { pageOf, type Page } from './page';
@@ -153,16 +153,9 @@ export class SampleReviewsService {
     });
     if (input.dueOn !== undefined && !isIsoDate(input.dueOn))
       errors.push({ field: 'dueOn', message: 'must be a date, YYYY-MM-DD' });
-    const [user] = (
-      isUuid(input.assignedTo)
-        ? await this.dataSource.query(`SELECT id, roles FROM users WHERE id = $1 AND disabled_at IS NULL`, [
-            input.assignedTo,
-          ])
-        : []
-    ) as { id: string; roles: string[] }[];
-    if (!user?.roles.includes('supervisor'))
-      errors.push({ field: 'assignedTo', message: 'must be an active user with the supervisor role' });
-    if (errors.length) throw DomainError.validation(errors);
+    const assignee = await activeSupervisor(this.dataSource, input.assignedTo);
+    if (!assignee) errors.push({ field: 'assignedTo', message: 'must be an active user with the supervisor role' });
+    if (errors.length || !assignee) throw DomainError.validation(errors);
 
     const params: unknown[] = [ids];
     const p = (v: unknown) => `$${params.push(v)}`;
@@ -182,7 +175,7 @@ export class SampleReviewsService {
       if (!review) errors.push({ field: `itemIds.${n}`, message: 'no review with this id in the samples you can see' });
       else if (review.status === 'completed')
         errors.push({ field: `itemIds.${n}`, message: 'the review is completed' });
-      else if (officers.get(id) === user.id)
+      else if (officers.get(id) === assignee)
         errors.push({
           field: `itemIds.${n}`,
           message: 'the supervisor is the officer of this record: nobody reviews their own records',
@@ -193,7 +186,7 @@ export class SampleReviewsService {
       await m.query(
         `UPDATE sample_reviews SET assigned_to = $2, due_on = coalesce($3::date, due_on), updated_at = now(), version = version + 1
          WHERE item_id = ANY($1::uuid[])`,
-        [ids, user.id, input.dueOn ?? null],
+        [ids, assignee, input.dueOn ?? null],
       );
       for (const id of ids) {
         const before = byId.get(id)!;
@@ -203,15 +196,21 @@ export class SampleReviewsService {
             action: 'sample_review.assigned',
             target: { type: 'dip_sample_item', id },
             before: { assignedTo: before.assignedTo?.id ?? null, dueOn: before.dueOn },
-            after: { assignedTo: user.id, dueOn: input.dueOn ?? before.dueOn },
+            after: { assignedTo: assignee, dueOn: input.dueOn ?? before.dueOn },
             details: { sampleId: before.sampleId, bulk: ids.length },
           },
           m,
         );
       }
-      await this.notifications.notify(m, [user.id], 'review_assigned', `${ids.length} dip-sample record(s) to review`, {
-        itemIds: ids,
-      });
+      await this.notifications.notify(
+        m,
+        [assignee],
+        'review_assigned',
+        `${ids.length} dip-sample record(s) to review`,
+        {
+          itemIds: ids,
+        },
+      );
     });
     const rows = (await this.dataSource.query(
       `${SELECT} WHERE r.item_id = ANY($1::uuid[]) ORDER BY i.sample_id, i.position`,
@@ -236,30 +235,23 @@ export class SampleReviewsService {
     await this.samples.assertVisible(actor, sampleId);
     const before = await this.find(sampleId, itemId);
     const errors: FieldError[] = [];
-    const [user] = (
-      isUuid(input.assignedTo)
-        ? await this.dataSource.query(`SELECT id, roles FROM users WHERE id = $1 AND disabled_at IS NULL`, [
-            input.assignedTo,
-          ])
-        : []
-    ) as { id: string; roles: string[] }[];
-    if (!user?.roles.includes('supervisor'))
-      errors.push({ field: 'assignedTo', message: 'must be an active user with the supervisor role' });
+    const assignee = await activeSupervisor(this.dataSource, input.assignedTo);
+    if (!assignee) errors.push({ field: 'assignedTo', message: 'must be an active user with the supervisor role' });
     const owner = (await itemOwners(this.dataSource, sampleId, [itemId])).get(itemId);
-    if (user && owner?.officerUser === user.id)
+    if (assignee && owner?.officerUser === assignee)
       errors.push({ field: 'assignedTo', message: 'is the officer of this record: nobody reviews their own records' });
     if (input.dueOn !== undefined && !isIsoDate(input.dueOn))
       errors.push({ field: 'dueOn', message: 'must be a date, YYYY-MM-DD' });
     if (before.status === 'completed') errors.push({ field: 'assignedTo', message: 'the review is completed' });
-    if (errors.length) throw DomainError.validation(errors);
+    if (errors.length || !assignee) throw DomainError.validation(errors);
     await this.dataSource.transaction(async (m) => {
       await m.query(
         `UPDATE sample_reviews SET assigned_to = $2, due_on = coalesce($3::date, due_on), updated_at = now(), version = version + 1 WHERE item_id = $1`,
-        [itemId, user.id, input.dueOn ?? null],
+        [itemId, assignee, input.dueOn ?? null],
       );
       await this.notifications.notify(
         m,
-        [user.id],
+        [assignee],
         'review_assigned',
         `A record from the ${before.period} dip sample to review`,
         { sampleId, itemId },
@@ -270,7 +262,7 @@ export class SampleReviewsService {
           action: 'sample_review.assigned',
           target: { type: 'dip_sample_item', id: itemId },
           before: { assignedTo: before.assignedTo?.id ?? null, dueOn: before.dueOn },
-          after: { assignedTo: user.id, dueOn: input.dueOn ?? before.dueOn },
+          after: { assignedTo: assignee, dueOn: input.dueOn ?? before.dueOn },
         },
         m,
       );
