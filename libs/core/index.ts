@@ -10,4 +10,5 @@ export * from './clock';
 export * from './calendar';
 export * from './core.module';
 export * from './ids';
+export * from './seeded-random';
 export * from './app-version';

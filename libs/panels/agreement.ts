@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { seededStream } from '@scrutiny/core';
 import type { CriterionScale, MeasurementLevel } from './criteria-scales';
 
 /**
@@ -127,26 +127,6 @@ export interface AgreementResult {
   reason: string | null;
 }
 
-/** A seeded generator (sfc32 keyed by SHA-256 of the seed), so the interval is the same for the same ratings. */
-function seeded(seed: string): () => number {
-  const key = createHash('sha256').update(seed).digest();
-  let a = key.readUInt32LE(0);
-  let b = key.readUInt32LE(4);
-  let c = key.readUInt32LE(8);
-  let d = key.readUInt32LE(12);
-  const next = (): number => {
-    const t = (((a + b) | 0) + d) | 0;
-    d = (d + 1) | 0;
-    a = b ^ (b >>> 9);
-    b = (c + (c << 3)) | 0;
-    c = (c << 21) | (c >>> 11);
-    c = (c + t) | 0;
-    return (t >>> 0) / 4294967296;
-  };
-  for (let i = 0; i < 12; i++) next();
-  return next;
-}
-
 function percentile(sorted: readonly number[], p: number): number {
   const i = (sorted.length - 1) * p;
   const lo = Math.floor(i);
@@ -188,7 +168,8 @@ export function measureAgreement(
   const numbers = numbersOf(scale.level, categories);
   const matrices = coincidences(counts);
   const alpha = alphaOf(matrices, null, scale.level, numbers)!;
-  const random = seeded(options.seed);
+  // Seeded, so the interval is the same for the same ratings.
+  const random = seededStream(options.seed);
   const resamples = options.resamples ?? BOOTSTRAP_RESAMPLES;
   const alphas: number[] = [];
   const weights = new Array<number>(pairableCases);
