@@ -108,14 +108,14 @@ export interface AgendaCandidateView {
 const AGENDA_OPEN: readonly SessionStatus[] = ['planned', 'open'];
 const agendaRefusal = (status: SessionStatus) => `The agenda of a ${status} session no longer changes`;
 
+/** At most this many sessions in a list, newest first. */
+export const SESSIONS_LISTED = 200;
+
 /**
  * Sessions with their panel and the actor's membership (`$1` the actor): `listed` when they sit on the panel, `my_role`
  * only while that membership is current (term in force, vetted, confidentiality agreement signed: the access
  * service's rule, so a member reads a session exactly while they may read its cases' panel).
  */
-/** At most this many sessions in a list, newest first. */
-export const SESSIONS_LISTED = 200;
-
 const SESSION_SELECT = `SELECT s.id, s.panel_id, p.name AS panel_name, p.kind AS panel_kind, p.quorum, s.scheduled_at, s.venue, s.online, s.status,
     s.opened_at, s.closed_at, s.published_at, s.minutes, s.version, pm.user_id IS NOT NULL AS listed, CASE WHEN ${CURRENT_PANEL_MEMBERSHIP_SQL} THEN pm.role END AS my_role
   FROM panel_sessions s JOIN panels p ON p.id = s.panel_id
