@@ -9,7 +9,8 @@ module.exports = {
   testMatch: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts'],
   // NestJS 12 packages are ESM-only: Jest's module system needs them transformed to CommonJS.
   transform: { '^.+\\.(t|j|mj)s$': swc },
-  transformIgnorePatterns: ['/node_modules/(?!@nestjs/)'],
+  // flatbush and flatqueue are ESM-only as well.
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|flatbush|flatqueue)/)'],
   moduleNameMapper: { '^@scrutiny/(.*)$': '<rootDir>/libs/$1/index.ts' },
   globalSetup: '<rootDir>/test/setup/global-setup.ts',
   globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
