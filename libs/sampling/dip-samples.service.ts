@@ -360,6 +360,16 @@ export class DipSamplesService {
   /** Draws a draft again (a new seed unless given), against the population as it is now. Issued samples never change. */
   async redraw(actor: Actor, id: string, input: { version: number; seed?: string }): Promise<SampleView> {
     await this.assertVisible(actor, id);
+    return this.redrawDraft({ actor }, id, input);
+  }
+
+  /** The redraw itself, by a user or the schedule; `details` are added to its audit event (why the schedule redrew). */
+  private async redrawDraft(
+    by: Drawer,
+    id: string,
+    input: { version: number; seed?: string },
+    details: Record<string, unknown> = {},
+  ): Promise<SampleView> {
     const errors = checkSeed(input.seed);
     if (errors.length) throw DomainError.validation(errors);
     const seed = input.seed ?? randomBytes(16).toString('hex');
@@ -385,17 +395,17 @@ export class DipSamplesService {
           result.eligibleCount,
           result.fingerprint,
           drawnAt,
-          actor.id,
+          'actor' in by ? by.actor.id : null,
           JSON.stringify(result.allocation),
           JSON.stringify(eligibility),
         ],
       );
       await this.audit.record(
-        actor,
+        auditActor(by),
         {
           action: 'dip_sample.redrawn',
           target: { type: 'dip_sample', id },
-          details: { previousSeed: row.seed, seed, items: result.items.length },
+          details: { previousSeed: row.seed, seed, items: result.items.length, ...details },
         },
         m,
       );
@@ -408,12 +418,22 @@ export class DipSamplesService {
    * review assigned to a supervisor of the record's team (never the officer themself) due in the plan's days, and
    * the supervisors a notification. An item nobody can review is not issued to nobody: the issue is refused (422)
    * naming the items, unless `assignTo` names an active supervisor to take them. A sample with no items is never
-   * issued (409, saying why it is empty). The system issuing a sample already issued is a no-op (the schedule may
-   * retry); a user doing so gets a conflict.
+   * issued (409, saying why it is empty); nor, when its plan excludes records already sampled, one holding a record
+   * that another sample issued since this one was drawn (409 naming the items: redraw it). The system issuing a
+   * sample already issued is a no-op (the schedule may retry); a user doing so gets a conflict.
    */
   async issue(by: Drawer, id: string, version: number, options: { assignTo?: string } = {}): Promise<SampleView> {
     if ('actor' in by) await this.assertVisible(by.actor, id);
     await this.dataSource.transaction(async (m) => {
+      // Issues of one month take turns, so the overlap check below cannot pass for two drafts sharing a record: each
+      // locks only its own sample's row, and under READ COMMITTED neither would see the other's issue until it commits.
+      // A record belongs to one month (its period), so only samples of the same month can share one: a lock per month
+      // is the finest key that covers every overlap (samples have teams and areas, not a force). Taken before the
+      // sample's row lock, and released at commit.
+      await m.query(
+        `SELECT pg_advisory_xact_lock(hashtext('dip_samples.issue:' || to_char(period, 'YYYY-MM'))) FROM dip_samples WHERE id = $1`,
+        [id],
+      );
       const row = await this.lock(m, id);
       if (row.status === 'issued' && !('actor' in by)) return;
       this.checkVersion(id, row, version);
@@ -425,6 +445,7 @@ export class DipSamplesService {
           { extensions: { eligibility: row.eligibility } },
         );
       const spec = await this.plans.specAt(m, row.plan_id, row.plan_version);
+      if (spec.exclusions.alreadySampled) await this.refuseAlreadySampled(m, id);
       const planned = await planAssignments(m, id);
       if (options.assignTo !== undefined) await this.assignLeftovers(m, planned, options.assignTo);
       const nobody = planned.filter((p) => !p.user);
@@ -490,6 +511,40 @@ export class DipSamplesService {
     return this.read(id);
   }
 
+  /**
+   * Refuses (409) a draft holding records another sample issued since it was drawn: the draw left out only samples
+   * issued before it. Runs under the month's issue lock, so every issue it could miss is still uncommitted and waiting.
+   */
+  private async refuseAlreadySampled(m: EntityManager, id: string): Promise<void> {
+    const taken = (await m.query(
+      `SELECT DISTINCT ON (i.position) i.id, i.position, i.case_kind, i.case_id, o.sample_id, p.name AS plan_name
+       FROM dip_sample_items i JOIN dip_sample_items o ON o.case_kind = i.case_kind AND o.case_id = i.case_id AND o.sample_id <> i.sample_id
+       JOIN dip_samples s ON s.id = o.sample_id AND s.status = 'issued' JOIN sampling_plans p ON p.id = s.plan_id
+       WHERE i.sample_id = $1 ORDER BY i.position, s.issued_at, s.id`,
+      [id],
+    )) as { id: string; position: number; case_kind: string; case_id: string; sample_id: string; plan_name: string }[];
+    if (!taken.length) return;
+    throw new DomainError(
+      'CONFLICT',
+      `${taken.length} item(s) are already in an issued sample, and the plan excludes records already sampled: redraw the sample (it will leave them out), then issue it`,
+      {
+        errors: taken.map((t) => ({
+          field: `items.${t.position}`,
+          message: `${t.case_kind} ${t.case_id}: already in the issued sample ${t.sample_id} (plan "${t.plan_name}")`,
+        })),
+        extensions: {
+          alreadySampled: taken.map((t) => ({
+            itemId: t.id,
+            position: t.position,
+            recordKind: t.case_kind,
+            recordId: t.case_id,
+            sampleId: t.sample_id,
+          })),
+        },
+      },
+    );
+  }
+
   /** Gives `assignTo` every planned item nobody else can take, unless it is the record's own officer. */
   private async assignLeftovers(m: EntityManager, planned: PlannedAssignment[], assignTo: string): Promise<void> {
     const assignee = await activeSupervisor(m, assignTo);
@@ -505,8 +560,10 @@ export class DipSamplesService {
   /**
    * The monthly schedule's work for one plan and one ended month, safe to run any number of times: nothing when the
    * plan's schedule is off or the month already has a sample from this plan (any status, drawn by hand or not);
-   * otherwise a draw, then the issue. A draw with no items stays a draft and whoever switched the schedule on is told
-   * why; so are they when items have nobody to review them (the draft waits, and the next run tries again). Each
+   * otherwise a draw, then the issue. A draft holding records another sample issued meanwhile (a waiting draft, or a
+   * sample issued between the draw and the issue) is redrawn, audited with a fresh recorded seed so it stays
+   * verifiable, and then issued. A draw with no items stays a draft and whoever switched the schedule on is told why;
+   * so are they when items have nobody to review them (the draft waits, and the next run tries again). Each
    * notification is sent once.
    */
   async runSchedule(planId: string, period: string): Promise<SampleView | null> {
@@ -519,34 +576,62 @@ export class DipSamplesService {
     // A sample drawn by hand (looked for first), or one the schedule already issued, is the month's: the schedule
     // leaves it alone, and never issues its own waiting draft beside a hand-drawn one (they may share records).
     if (existing && (!existing.scheduled || existing.status !== 'draft')) return null;
-    const sample = existing
+    let sample = existing
       ? await this.read(existing.id)
       : await this.draw({ system: true }, { period, planId }, { scheduled: true });
-    if (sample.status !== 'draft') return sample;
     const recipients = await this.scheduleOwners(plan.schedule.changedBy?.id ?? null);
-    if (sample.itemCount === 0) {
-      await this.notifications.notifyOnce(
-        this.dataSource,
-        recipients,
-        'sample_empty',
-        `Nothing drawn for ${period} from plan "${plan.name}": ${sample.eligibility?.reason ?? 'no eligible records'}`,
-        { sampleId: sample.id },
-      );
-      return sample;
+    for (let redraws = 0; ; redraws++) {
+      if (sample.status !== 'draft') return sample;
+      if (sample.itemCount === 0) {
+        await this.notifications.notifyOnce(
+          this.dataSource,
+          recipients,
+          'sample_empty',
+          `Nothing drawn for ${period} from plan "${plan.name}": ${sample.eligibility?.reason ?? 'no eligible records'}`,
+          { sampleId: sample.id },
+        );
+        return sample;
+      }
+      try {
+        return await this.issue({ system: true }, sample.id, sample.version);
+      } catch (error) {
+        const taken = error instanceof DomainError ? error.extensions.alreadySampled : undefined;
+        // A few tries: each redraw leaves out what was issued before it, so only a new issue racing it can overlap.
+        if (!Array.isArray(taken) || redraws >= 3) {
+          if (error instanceof DomainError && error.code === 'UNPROCESSABLE')
+            return this.needsAssignee(plan, period, sample, recipients, error);
+          throw error;
+        }
+        // Another worker redrawing (or issuing) the same draft meanwhile: go on from what it left.
+        sample = await this.redrawDraft(
+          { system: true },
+          sample.id,
+          { version: sample.version },
+          { scheduled: true, alreadySampled: taken.length },
+        ).catch((e: unknown) => {
+          if (e instanceof DomainError && e.code === 'VERSION_CONFLICT') return this.read(sample.id);
+          throw e;
+        });
+      }
     }
-    try {
-      return await this.issue({ system: true }, sample.id, sample.version);
-    } catch (error) {
-      if (!(error instanceof DomainError) || error.code !== 'UNPROCESSABLE') throw error;
-      await this.notifications.notifyOnce(
-        this.dataSource,
-        recipients,
-        'sample_needs_assignee',
-        `The ${period} sample of plan "${plan.name}" is not issued: ${error.errors.length} item(s) have nobody to review them. Issue it naming a supervisor (assignTo).`,
-        { sampleId: sample.id },
-      );
-      return this.read(sample.id);
-    }
+  }
+
+  /** Tells the schedule's owners, once, that its draft waits for someone to name an assignee. */
+  private async needsAssignee(
+    plan: { name: string },
+    period: string,
+    sample: SampleView,
+    recipients: string[],
+    error: DomainError,
+  ): Promise<SampleView> {
+    await this.notifications.notifyOnce(
+      this.dataSource,
+      recipients,
+      'sample_needs_assignee',
+      `The ${period} sample of plan "${plan.name}" is not issued: ${error.errors.length} item(s) have nobody to review them. Issue it naming a supervisor (assignTo).`,
+      { sampleId: sample.id },
+    );
+    return this.read(sample.id);
   }
 
   /** Who hears about the schedule's drafts: whoever switched it on, or else every professional standards user. */

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { isPoliceWide, type Actor } from '@scrutiny/auth';
 import { AuditService } from '@scrutiny/audit';
 import { DomainError, isIsoDate, isUuid, type FieldError } from '@scrutiny/core';
@@ -47,6 +47,37 @@ type Row = {
   completed_at: Date | null;
   version: number;
 };
+
+/**
+ * Locks the reviews of `itemIds` and refuses (409, naming each) when one is completed. Called inside the transaction
+ * that reassigns them: a completion commits while holding the review's row (see save), so checking before the
+ * transaction could read a review as open that is completed by the time the update runs. Rows are locked in item id
+ * order so two bulk assignments of overlapping items cannot deadlock.
+ */
+async function lockOpenReviews(
+  m: EntityManager,
+  itemIds: string[],
+  field: (itemId: string) => string,
+): Promise<Map<string, { assignedTo: string | null; dueOn: string | null }>> {
+  const rows = (await m.query(
+    `SELECT item_id, status, assigned_to, to_char(due_on, 'YYYY-MM-DD') AS due_on FROM sample_reviews
+     WHERE item_id = ANY($1::uuid[]) ORDER BY item_id FOR UPDATE`,
+    [itemIds],
+  )) as { item_id: string; status: string; assigned_to: string | null; due_on: string | null }[];
+  const completed = itemIds.filter((id) => rows.some((r) => r.item_id === id && r.status === 'completed'));
+  if (completed.length)
+    throw new DomainError(
+      'CONFLICT',
+      `${completed.length} review(s) are completed and can no longer be reassigned; nothing was changed`,
+      {
+        errors: completed.map((id) => ({
+          field: field(id),
+          message: `the review of item ${id} is completed: it can no longer be reassigned`,
+        })),
+      },
+    );
+  return new Map(rows.map((r) => [r.item_id, { assignedTo: r.assigned_to, dueOn: r.due_on }]));
+}
 
 /** SQL (aliases r, u): an open review nobody can do: no assignee, or one since disabled or no longer a supervisor. */
 const UNASSIGNED_SQL = `(r.assigned_to IS NULL OR u.id IS NULL OR u.disabled_at IS NOT NULL OR NOT ('supervisor' = ANY(u.roles)))`;
@@ -136,8 +167,9 @@ export class SampleReviewsService {
 
   /**
    * Assigns many reviews to one supervisor in one transaction, each audited, the supervisor notified once. All or
-   * nothing: an item missing or outside the actor's samples, completed, or of a record the supervisor is the officer
-   * of is named, and nothing changes. The same rules as assigning one.
+   * nothing: an item missing or outside the actor's samples, or of a record the supervisor is the officer of, is named
+   * (400), and so is a completed review (409, checked with the reviews locked), and nothing changes. The same rules as
+   * assigning one.
    */
   async assignMany(
     actor: Actor,
@@ -173,8 +205,6 @@ export class SampleReviewsService {
     ids.forEach((id, n) => {
       const review = byId.get(id);
       if (!review) errors.push({ field: `itemIds.${n}`, message: 'no review with this id in the samples you can see' });
-      else if (review.status === 'completed')
-        errors.push({ field: `itemIds.${n}`, message: 'the review is completed' });
       else if (officers.get(id) === assignee)
         errors.push({
           field: `itemIds.${n}`,
@@ -183,21 +213,22 @@ export class SampleReviewsService {
     });
     if (errors.length) throw DomainError.validation(errors);
     await this.dataSource.transaction(async (m) => {
+      const locked = await lockOpenReviews(m, ids, (id) => `itemIds.${ids.indexOf(id)}`);
       await m.query(
         `UPDATE sample_reviews SET assigned_to = $2, due_on = coalesce($3::date, due_on), updated_at = now(), version = version + 1
          WHERE item_id = ANY($1::uuid[])`,
         [ids, assignee, input.dueOn ?? null],
       );
       for (const id of ids) {
-        const before = byId.get(id)!;
+        const before = locked.get(id)!;
         await this.audit.record(
           actor,
           {
             action: 'sample_review.assigned',
             target: { type: 'dip_sample_item', id },
-            before: { assignedTo: before.assignedTo?.id ?? null, dueOn: before.dueOn },
+            before,
             after: { assignedTo: assignee, dueOn: input.dueOn ?? before.dueOn },
-            details: { sampleId: before.sampleId, bulk: ids.length },
+            details: { sampleId: byId.get(id)!.sampleId, bulk: ids.length },
           },
           m,
         );
@@ -225,7 +256,10 @@ export class SampleReviewsService {
     return review;
   }
 
-  /** (Re)assigns an item's review to a supervisor, who must not be the record's officer. */
+  /**
+   * (Re)assigns an item's review to a supervisor, who must not be the record's officer. A completed review is not
+   * reassigned (409, checked with the review locked).
+   */
   async assign(
     actor: Actor,
     sampleId: string,
@@ -242,9 +276,9 @@ export class SampleReviewsService {
       errors.push({ field: 'assignedTo', message: 'is the officer of this record: nobody reviews their own records' });
     if (input.dueOn !== undefined && !isIsoDate(input.dueOn))
       errors.push({ field: 'dueOn', message: 'must be a date, YYYY-MM-DD' });
-    if (before.status === 'completed') errors.push({ field: 'assignedTo', message: 'the review is completed' });
     if (errors.length || !assignee) throw DomainError.validation(errors);
     await this.dataSource.transaction(async (m) => {
+      const locked = (await lockOpenReviews(m, [itemId], () => 'itemId')).get(itemId)!;
       await m.query(
         `UPDATE sample_reviews SET assigned_to = $2, due_on = coalesce($3::date, due_on), updated_at = now(), version = version + 1 WHERE item_id = $1`,
         [itemId, assignee, input.dueOn ?? null],
@@ -261,8 +295,8 @@ export class SampleReviewsService {
         {
           action: 'sample_review.assigned',
           target: { type: 'dip_sample_item', id: itemId },
-          before: { assignedTo: before.assignedTo?.id ?? null, dueOn: before.dueOn },
-          after: { assignedTo: assignee, dueOn: input.dueOn ?? before.dueOn },
+          before: locked,
+          after: { assignedTo: assignee, dueOn: input.dueOn ?? locked.dueOn },
         },
         m,
       );

@@ -1,6 +1,8 @@
+import { EXAMPLE_REVIEW_FORM } from '@scrutiny/review';
 import { buildOpenApiDocument } from '../../apps/api/openapi';
 import { insertClip, insertStopSearch } from '../factories/records';
 import { tokenFor } from '../factories/users';
+import { itOnPostgres, raceUpToAudit } from '../setup/concurrency';
 import { createTestApp, type TestApp } from '../setup/test-app';
 
 const PERIOD = '2024-05';
@@ -307,6 +309,178 @@ describe('the sampling cycle without surprises (e2e)', () => {
       expect(schemas.IssueRequest.properties.version.description).toMatch(/409 VERSION_CONFLICT/);
       expect(schemas.IssueRequest.properties.assignTo.description).toMatch(/nobody else can/);
       expect(Object.keys(schemas.SamplePageResponse.properties)).toEqual(['items', 'total', 'limit', 'offset']);
+    });
+  });
+
+  describe('issuing re-checks what is already sampled', () => {
+    const APRIL = '2024-04';
+    let first: string;
+    let second: string;
+    const issue = (id: string, version: number) =>
+      t.http().post(`/api/v1/dip-samples/${id}/issue`).set(as('psd')).send({ version });
+    const addApril = async (n: number, hour: number) => {
+      for (let i = 0; i < n; i++)
+        await insertStopSearch(t.dataSource, { occurredAt: `${APRIL}-0${i + 1}T${hour}:00:00Z` });
+    };
+
+    beforeAll(async () => {
+      await addApril(4, 10);
+      // Both plans exclude records already in an issued sample (the default).
+      first = await plan('April first', { teams: ['TEAM-A'], sampleSize: 3 });
+      second = await plan('April second', { teams: ['TEAM-A'], sampleSize: 3 });
+    });
+
+    it('refuses to issue a draft holding records another sample issued since it was drawn, naming them; a redraw leaves them out', async () => {
+      const a = await draw('psd', { period: APRIL, planId: first });
+      const b = await draw('psd', { period: APRIL, planId: second });
+      await issue(a.id, a.version).expect(200);
+      // Three of the same four records each: at least two are in both.
+      const inA = new Set(a.items.map((i: { recordId: string }) => i.recordId));
+      const shared = b.items.filter((i: { recordId: string }) => inA.has(i.recordId)) as {
+        id: string;
+        position: number;
+        recordId: string;
+      }[];
+      expect(shared.length).toBeGreaterThanOrEqual(2);
+      const refused = await issue(b.id, b.version).expect(409);
+      expect(refused.body.code).toBe('CONFLICT');
+      expect(refused.body.detail).toMatch(/already in an issued sample.*redraw/i);
+      expect(refused.body.errors).toEqual(
+        shared.map((i) => ({
+          field: `items.${i.position}`,
+          message: expect.stringContaining(`stop_search ${i.recordId}: already in the issued sample ${a.id}`),
+        })),
+      );
+      expect(refused.body.alreadySampled).toEqual(
+        shared.map((i) => ({
+          itemId: i.id,
+          position: i.position,
+          recordKind: 'stop_search',
+          recordId: i.recordId,
+          sampleId: a.id,
+        })),
+      );
+      const after = (await t.http().get(`/api/v1/dip-samples/${b.id}`).set(as('psd')).expect(200)).body;
+      expect(after).toMatchObject({ status: 'draft', version: b.version });
+
+      const redrawn = (
+        await t
+          .http()
+          .post(`/api/v1/dip-samples/${b.id}/redraw`)
+          .set(as('psd'))
+          .send({ version: b.version })
+          .expect(200)
+      ).body;
+      expect(redrawn).toMatchObject({ eligibleCount: 1, itemCount: 1 });
+      expect(inA.has(redrawn.items[0].recordId)).toBe(false);
+      await issue(b.id, redrawn.version).expect(200);
+    });
+
+    itOnPostgres('two overlapping drafts issued at once: one is issued, the other refused', async () => {
+      await addApril(4, 11);
+      const a = await draw('psd', { period: APRIL, planId: first });
+      const b = await draw('psd', { period: APRIL, planId: second });
+      expect([a.itemCount, b.itemCount]).toEqual([3, 3]);
+      // Each issue takes its sample's lock; without one lock over the month both would find nothing issued yet.
+      const results = await raceUpToAudit(t.dataSource, 2, () =>
+        Promise.all([issue(a.id, a.version), issue(b.id, b.version)]),
+      );
+      expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
+      const [{ n }] = (await t.dataSource.query(
+        `SELECT count(*)::int AS n FROM dip_sample_items x JOIN dip_sample_items y ON y.case_id = x.case_id AND y.sample_id <> x.sample_id
+         JOIN dip_samples sx ON sx.id = x.sample_id JOIN dip_samples sy ON sy.id = y.sample_id
+         WHERE sx.status = 'issued' AND sy.status = 'issued' AND sx.period = '2024-04-01'`,
+      )) as { n: number }[];
+      expect(n).toBe(0);
+    });
+  });
+
+  describe('assigning a review completed meanwhile', () => {
+    let sample: { id: string; items: { id: string }[] };
+    const complete = (itemId: string) =>
+      t
+        .http()
+        .put(`/api/v1/dip-samples/${sample.id}/items/${itemId}/review`)
+        .set(as('supervisor'))
+        .send({ version: 1, form: EXAMPLE_REVIEW_FORM, submit: true });
+    const assignOne = (itemId: string) =>
+      t
+        .http()
+        .put(`/api/v1/dip-samples/${sample.id}/items/${itemId}/assignment`)
+        .set(as('psd'))
+        .send({ assignedTo: ids.teamB });
+    const assignMany = (itemIds: string[]) =>
+      t.http().post('/api/v1/sample-reviews/assignments').set(as('psd')).send({ itemIds, assignedTo: ids.teamB });
+    const assignees = async () =>
+      (
+        (await t.dataSource.query(
+          `SELECT r.item_id, u.username FROM sample_reviews r JOIN dip_sample_items i ON i.id = r.item_id JOIN users u ON u.id = r.assigned_to
+           WHERE i.sample_id = $1 ORDER BY i.position`,
+          [sample.id],
+        )) as { username: string }[]
+      ).map((r) => r.username);
+    /** Waits until `n` database sessions wait for a lock. */
+    const lockWaiters = async (n: number) => {
+      for (let i = 0; i < 200; i++) {
+        const [{ waiting }] = await t.dataSource.query(
+          `SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+        );
+        if (waiting >= n) return;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      throw new Error(`${n} session(s) never waited for a lock`);
+    };
+
+    beforeAll(async () => {
+      for (let i = 0; i < 6; i++)
+        await insertStopSearch(t.dataSource, { occurredAt: `2024-02-0${i + 1}T10:00:00Z`, teamCode: 'TEAM-A' });
+      const planId = await plan('February', { teams: ['TEAM-A'], sampleSize: 6 });
+      const drawn = await draw('psd', { period: '2024-02', planId });
+      sample = (
+        await t
+          .http()
+          .post(`/api/v1/dip-samples/${drawn.id}/issue`)
+          .set(as('psd'))
+          .send({ version: drawn.version })
+          .expect(200)
+      ).body;
+      expect(sample.items).toHaveLength(6);
+    });
+
+    it('refuses to reassign a completed review, alone or among others, naming it; nothing changes', async () => {
+      const [done, open] = sample.items.map((i) => i.id);
+      await complete(done).expect(200);
+      const one = await assignOne(done).expect(409);
+      expect(one.body.errors).toEqual([
+        { field: 'itemId', message: expect.stringContaining(`review of item ${done} is completed`) },
+      ]);
+      const many = await assignMany([open, done]).expect(409);
+      expect(many.body.errors).toEqual([
+        { field: 'itemIds.1', message: expect.stringContaining(`review of item ${done} is completed`) },
+      ]);
+      expect(await assignees()).toEqual(Array(6).fill('supervisor'));
+    });
+
+    itOnPostgres('refuses a reassignment racing the review’s completion, for one review and for many', async () => {
+      const [, , item3, item4, item5] = sample.items.map((i) => i.id);
+      // The completion takes the review's row and waits to audit; the assignment starts only then, having read the
+      // review as still open.
+      const single = await raceUpToAudit(t.dataSource, 2, async () => {
+        const saving = complete(item3).then((r) => r);
+        await lockWaiters(1);
+        return Promise.all([saving, assignOne(item3).then((r) => r)]);
+      });
+      expect(single.map((r) => r.status)).toEqual([200, 409]);
+      const bulk = await raceUpToAudit(t.dataSource, 2, async () => {
+        const saving = complete(item4).then((r) => r);
+        await lockWaiters(1);
+        return Promise.all([saving, assignMany([item5, item4]).then((r) => r)]);
+      });
+      expect(bulk.map((r) => r.status)).toEqual([200, 409]);
+      expect(bulk[1].body.errors).toEqual([
+        { field: 'itemIds.1', message: expect.stringContaining(`review of item ${item4} is completed`) },
+      ]);
+      expect(await assignees()).toEqual(Array(6).fill('supervisor'));
     });
   });
 });

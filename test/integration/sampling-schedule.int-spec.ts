@@ -208,4 +208,32 @@ describe('the monthly sampling schedule', () => {
     )) as { n: number }[];
     expect(n).toBe(0);
   });
+
+  it('redraws a waiting scheduled draft whose records another plan’s sample issued meanwhile, then issues it: no record twice, the draw verifiable', async () => {
+    for (let i = 0; i < 3; i++)
+      await insertStopSearch(t.dataSource, { occurredAt: `${period}-2${i}T14:00:00Z`, teamCode: 'TEAM-V' });
+    const samples = t.app.get(DipSamplesService);
+    const planId = await plan('unled team V', { teams: ['TEAM-V'], sampleSize: 2 });
+    await switchOn(planId);
+    await tick();
+    const [waiting] = await samplesOf(planId);
+    expect(waiting).toMatchObject({ status: 'draft', scheduled: true });
+    // Another plan's sample of the month is drawn by hand and issued: two of the same three records, so they share one.
+    const supervisor = (await loadActor(t.dataSource, { username: 'supervisor' }))!;
+    const other = await plan('TEAM-V by hand', { teams: ['TEAM-V'], sampleSize: 2 });
+    const manual = await samples.draw({ actor: psd }, { period, planId: other });
+    await samples.issue({ actor: psd }, manual.id, manual.version, { assignTo: supervisor.id });
+    await t.dataSource.query(`UPDATE users SET teams = teams || '{TEAM-V}' WHERE username = 'supervisor'`);
+    await t.app.get(ScheduledDrawHandler).handle({ planId, period });
+    const issued = await samples.read(waiting.id);
+    expect(issued).toMatchObject({ status: 'issued', itemCount: 1, eligibleCount: 1 });
+    const taken = new Set(manual.items.map((i) => i.recordId));
+    expect(taken.has(issued.items[0].recordId)).toBe(false);
+    expect((await samples.verify(waiting.id)).verified).toBe(true);
+    const [redrawn] = (await t.dataSource.query(
+      `SELECT actor_username, details FROM audit_events WHERE action = 'dip_sample.redrawn' AND target_id = $1`,
+      [waiting.id],
+    )) as { actor_username: string; details: Record<string, unknown> }[];
+    expect(redrawn).toMatchObject({ actor_username: 'scheduler', details: { alreadySampled: expect.any(Number) } });
+  });
 });

@@ -164,7 +164,7 @@ export class DipSamplesController {
   @Authorize(Permission.SAMPLES_DRAW)
   @ApiOperation({
     summary:
-      'Issue a draft: it becomes immutable; BWV hold requests are made, reviews assigned and supervisors notified. Refused (422, items named) when an item would have nobody to review it, unless assignTo names a supervisor; refused (409) when the sample has no items',
+      'Issue a draft: it becomes immutable; BWV hold requests are made, reviews assigned and supervisors notified. Refused (422, items named) when an item would have nobody to review it, unless assignTo names a supervisor; refused (409) when the sample has no items, or when its plan excludes records already sampled and another sample issued since the draw holds some of its records (items named in errors and alreadySampled: redraw, then issue)',
   })
   @ApiOkResponse({ type: SampleResponse })
   issue(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: IssueRequest): Promise<SampleResponse> {
@@ -196,7 +196,7 @@ export class DipSamplesController {
   @Authorize(Permission.SAMPLES_DRAW)
   @ApiOperation({
     summary:
-      'Assign (or reassign) an item’s review to a supervisor who is not the record’s officer (audited; they are notified)',
+      'Assign (or reassign) an item’s review to a supervisor who is not the record’s officer (audited; they are notified); a completed review is not reassigned (409)',
   })
   @ApiOkResponse({ type: ReviewResponse })
   assign(
@@ -263,7 +263,7 @@ export class DipSamplesController {
   @Authorize(Permission.SAMPLES_DRAW)
   @ApiOperation({
     summary:
-      'Assign many reviews to one supervisor in one transaction (all or nothing; each audited; the supervisor notified once)',
+      'Assign many reviews to one supervisor in one transaction (all or nothing; each audited; the supervisor notified once); 409 naming any review that is completed',
   })
   @ApiOkResponse({ type: [ReviewResponse] })
   assignMany(@CurrentActor() actor: Actor, @Body() body: BulkAssignmentRequest): Promise<ReviewResponse[]> {
