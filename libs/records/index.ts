@@ -2,6 +2,7 @@ export * from './vocabulary/ethnicity';
 export * from './reference/police-force-areas';
 export * from './areas/area.entity';
 export * from './areas/census-import';
+export * from './areas/populations.service';
 export * from './census/census-csv';
 export * from './vocabulary/police-uk';
 export * from './stop-searches/stop-search.entity';

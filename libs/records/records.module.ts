@@ -5,6 +5,7 @@ import { OfficersService } from './officers/officers.service';
 import { DemoRecordsSeeder } from './demo/demo-records.seeder';
 import { BwvClipsService } from './bwv/bwv-clips.service';
 import { ImportRecovery } from './imports/import-recovery';
+import { PopulationsService } from './areas/populations.service';
 
 @Module({
   providers: [
@@ -16,7 +17,8 @@ import { ImportRecovery } from './imports/import-recovery';
     DemoRecordsSeeder,
     BwvClipsService,
     ImportRecovery,
+    PopulationsService,
   ],
-  exports: [ImportsService, CasesService, OfficersService, BwvClipsService],
+  exports: [ImportsService, CasesService, OfficersService, BwvClipsService, PopulationsService],
 })
 export class RecordsModule {}
