@@ -6,6 +6,7 @@ import { openApiCheckCommand, openApiWriteCommand } from './commands/openapi.com
 import { heartbeatCommand, jobsDiscardCommand, jobsFailedCommand, jobsRetryCommand } from './commands/jobs.command';
 import { healthCommand } from './commands/health.command';
 import { importCommand } from './commands/import.command';
+import { recordsPlaceCommand } from './commands/places.command';
 import { auditVerifyCommand, seedDemoCommand, usersCreateCommand } from './commands/users.command';
 import { retentionCheckCommand, samplesDrawCommand, samplesVerifyCommand } from './commands/samples.command';
 import { setupCommand } from './commands/setup.command';
@@ -28,6 +29,7 @@ const COMMANDS: CliCommand[] = [
   samplesVerifyCommand,
   retentionCheckCommand,
   importCommand,
+  recordsPlaceCommand,
 ];
 
 function help(): string {

@@ -29,6 +29,8 @@ export * from './cases/case-csv';
 export * from './cases/cases.service';
 export * from './imports/import-transaction';
 export * from './imports/template-import';
+export * from './imports/placement';
+export * from './areas/place-records';
 export * from './officers/officers.service';
 export * from './cases/case-access';
 export * from './vocabulary/review-answers';

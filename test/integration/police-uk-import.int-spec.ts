@@ -19,6 +19,8 @@ const FIXTURE = path.join(__dirname, '../fixtures/police-uk/2017-12-city-of-lond
 const HEADER = POLICE_UK_COLUMNS.join(',');
 const good = (date = '2018-03-31T23:30:00+00:00', outcome = 'Arrest') =>
   `Person search,${date},False,,51.51,-0.09,Male,18-24,White - Irish,White,Misuse of Drugs Act 1971 (section 23),Controlled drugs,${outcome},True,False`;
+/** A row whose point is in Kent (Maidstone), for imports into Kent: a point in another force is rejected. */
+const inKent = (date: string) => good(date).replace('51.51,-0.09', '51.272,0.529');
 
 describe('police.uk import', () => {
   let t: TestApp;
@@ -199,7 +201,7 @@ describe('police.uk import', () => {
     );
     await t.dataSource.query(`INSERT INTO import_file_chunks (import_id, seq, data) VALUES ($1, 0, $2)`, [
       id,
-      Buffer.from(`${HEADER}\n${good('2018-07-01T10:00:00+00:00')}\n`),
+      Buffer.from(`${HEADER}\n${inKent('2018-07-01T10:00:00+00:00')}\n`),
     ]);
     await t.app.get(ImportRecovery).requeueStranded();
     expect(await finished(id)).toMatchObject({ status: 'completed', rowsImported: 1 });
@@ -212,7 +214,7 @@ describe('police.uk import', () => {
     );
     await t.dataSource.query(`INSERT INTO import_file_chunks (import_id, seq, data) VALUES ($1, 0, $2)`, [
       id,
-      Buffer.from(`${HEADER}\n${good('2018-08-01T10:00:00+00:00')}\n`),
+      Buffer.from(`${HEADER}\n${inKent('2018-08-01T10:00:00+00:00')}\n`),
     ]);
     await t.app.get(JobQueue).enqueue(LegacyPoliceUkImportJob, { importId: id }, { jobId: `import-${id}` });
     expect(await finished(id)).toMatchObject({ status: 'completed', rowsImported: 1 });

@@ -2,7 +2,13 @@ import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
 import { AuditService, SYSTEM_ACTOR } from '@scrutiny/audit';
-import { importCensus, ImportsService, type ImportFormat } from '@scrutiny/records';
+import {
+  filenameForceProblem,
+  importCensus,
+  ImportsService,
+  POLICE_FORCE_AREAS,
+  type ImportFormat,
+} from '@scrutiny/records';
 import { withCliContext } from '../cli-context';
 import { UsageError, type CliCommand, type CommandEnv } from '../command';
 
@@ -79,6 +85,12 @@ async function importRecordFiles(format: ImportFormat, args: string[], env: Comm
   if (!force) throw new UsageError('--force is required (data.police.uk id, e.g. --force metropolitan, or ONS code)');
   if (!positionals.length) throw new UsageError('give one or more CSV files');
   for (const file of positionals) if (!fs.existsSync(file)) throw new UsageError(`file not found: ${file}`);
+  // Before anything is opened: a file whose name names another force is refused, whichever files come with it.
+  const forceCode = POLICE_FORCE_AREAS.find((f) => f.policeUkId === force || f.code === force)?.code;
+  for (const file of positionals) {
+    const named = forceCode && filenameForceProblem(file, forceCode);
+    if (named) throw new UsageError(named);
+  }
   return withCliContext(env.config, env.logger, async (app) => {
     let worst = 0;
     const imports = app.get(ImportsService);

@@ -27,6 +27,12 @@ export interface ImportTransactionOptions {
   onProgress?: (rowsRead: number) => void;
   /** Runs inside the import's transaction after the rows are in, e.g. to write the audit event. */
   beforeCommit?: (runner: QueryRunner, counts: ImportCounts) => Promise<void>;
+  /**
+   * The body keeps the connection busy (a COPY into staging): rejections are held until it returns, since a query
+   * sent meanwhile would wait behind the COPY while the COPY waits for the body (an import with 1,000 rejected rows
+   * used to hang there).
+   */
+  holdRejections?: boolean;
 }
 
 const REJECTION_BATCH = 1000;
@@ -62,7 +68,7 @@ export async function inImportTransaction(
       reject: async (line, problems) => {
         rowsRejected++;
         for (const p of problems) pending.push({ line, field: p.field, reason: p.reason });
-        if (pending.length >= REJECTION_BATCH) await flush();
+        if (pending.length >= REJECTION_BATCH && !options.holdRejections) await flush();
       },
     });
     await flush();

@@ -15,6 +15,7 @@ import { ImportFileError, type ImportCounts } from './import-transaction';
 import { importTemplateCsv } from './template-import';
 import { checkHeader } from './police-uk-row';
 import { checkTemplateHeader } from '../cases/case-csv';
+import { filenameForceProblem } from './placement';
 import { USE_OF_FORCE, VEHICLE_STOP, type CaseKindSpec } from '../cases/case-kinds';
 
 /** police.uk stop-and-search CSVs, and the CSV templates of the other record kinds. */
@@ -104,6 +105,8 @@ export class ImportsService {
       throw DomainError.validation([{ field: 'format', message: `must be one of: ${IMPORT_FORMATS.join(', ')}` }]);
     }
     const force = await this.resolveForce(input.force);
+    const named = filenameForceProblem(input.filename, force.code);
+    if (named) throw DomainError.validation([{ field: 'file', message: named }]);
     if (!input.content.length || !firstLine(input.content).trim())
       throw DomainError.validation([{ field: 'file', message: 'the file is empty' }]);
     const format = input.format as ImportFormat;
@@ -187,6 +190,8 @@ export class ImportsService {
     if (!(IMPORT_FORMATS as readonly string[]).includes(format))
       throw DomainError.validation([{ field: 'format', message: `must be one of: ${IMPORT_FORMATS.join(', ')}` }]);
     const area = await this.resolveForce(force);
+    const named = filenameForceProblem(filename, area.code);
+    if (named) throw DomainError.validation([{ field: 'file', message: named }]);
     const created = await this.dataSource.getRepository(Import).save(
       this.dataSource.getRepository(Import).create({
         format,

@@ -6,6 +6,7 @@ import type { DataSource, QueryRunner } from 'typeorm';
 import { checkHeader, mapPoliceUkRow, type MappedStopSearch } from './police-uk-row';
 import { copyStagingWriter, insertStagingWriter, STAGING_COLUMNS, type StagedRow } from './staging-writer';
 import { ImportFileError, inImportTransaction, type ImportCounts } from './import-transaction';
+import { rowPlacer } from './placement';
 
 export { ImportFileError, type ImportCounts } from './import-transaction';
 
@@ -53,10 +54,13 @@ function contentHash(forceCode: string, month: string, r: MappedStopSearch): str
  * searched together) are all kept. Any failure rolls everything back.
  */
 export async function importPoliceUkCsv(dataSource: DataSource, options: PoliceUkImportOptions): Promise<ImportCounts> {
-  return inImportTransaction(dataSource, options, async ({ runner, reject }) => {
+  const holdRejections = options.engine === 'postgres';
+  return inImportTransaction(dataSource, { ...options, holdRejections }, async ({ runner, reject }) => {
     await runner.query(
       `CREATE TEMP TABLE ${STAGING_TABLE} (${STAGING_COLUMNS.map(([n, t]) => `${n} ${t}`).join(', ')}) ON COMMIT DROP`,
     );
+    // Before the COPY starts: the connection can run nothing else while it is open.
+    const placer = await rowPlacer(runner, options.forceCode);
     const staging =
       options.engine === 'postgres'
         ? await copyStagingWriter(runner, STAGING_TABLE)
@@ -82,6 +86,11 @@ export async function importPoliceUkCsv(dataSource: DataSource, options: PoliceU
             continue;
           }
           const r = mapped.record;
+          const placed = r.latitude === null || r.longitude === null ? null : placer.place(r.latitude, r.longitude);
+          if (placed && 'rejection' in placed) {
+            await reject(line, [placed.rejection]);
+            continue;
+          }
           const month = options.sourceMonth ?? r.occurredAt.slice(0, 7);
           const row: StagedRow = [
             line,
@@ -102,6 +111,7 @@ export async function importPoliceUkCsv(dataSource: DataSource, options: PoliceU
             r.outcome,
             r.outcomeLinkedToObject,
             r.clothingRemoved,
+            placed?.areaCode ?? null,
           ];
           const full = staging.write(row);
           if (full) await full;
@@ -109,6 +119,7 @@ export async function importPoliceUkCsv(dataSource: DataSource, options: PoliceU
         }
       }
       if (header) throw new ImportFileError('the file is empty: expected the data.police.uk header and rows');
+      placer.finish();
       await staging.finish();
     } catch (error) {
       await staging.abort(error instanceof Error ? error : new Error(String(error)));
@@ -120,10 +131,10 @@ export async function importPoliceUkCsv(dataSource: DataSource, options: PoliceU
          INSERT INTO stop_searches (
            id, force_code, occurred_at, period, search_type, part_of_operation, operation_name, latitude, longitude, gender, age_range,
            self_defined_ethnicity, officer_defined_ethnicity, legislation, object_of_search, outcome, outcome_linked_to_object,
-           clothing_removed, source, import_id, dedup_key, version)
+           clothing_removed, area_code, source, import_id, dedup_key, version)
          SELECT s.id, $1, s.occurred_at, date_trunc('month', s.occurred_at AT TIME ZONE 'Europe/London')::date, s.search_type, s.part_of_operation,
            s.operation_name, s.latitude, s.longitude, s.gender, s.age_range, s.self_defined_ethnicity, s.officer_defined_ethnicity,
-           s.legislation, s.object_of_search, s.outcome, s.outcome_linked_to_object, s.clothing_removed, 'police-uk', $2,
+           s.legislation, s.object_of_search, s.outcome, s.outcome_linked_to_object, s.clothing_removed, s.area_code, 'police-uk', $2,
            md5(s.content_hash || ':' || row_number() OVER (PARTITION BY s.content_hash ORDER BY s.line))::uuid, 1
          FROM ${STAGING_TABLE} s
          -- File order = id order (time-ordered ids): the primary key and the period index are appended to, not scattered.

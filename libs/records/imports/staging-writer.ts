@@ -23,6 +23,8 @@ export const STAGING_COLUMNS = [
   ['outcome', 'text'],
   ['outcome_linked_to_object', 'boolean'],
   ['clothing_removed', 'boolean'],
+  // The local authority the row's point lies in (placed while parsing), or null for the force as a whole.
+  ['area_code', 'text'],
 ] as const;
 
 export type StagedRow = (string | number | boolean | null)[];

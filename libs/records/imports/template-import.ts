@@ -10,6 +10,7 @@ import { caseLinks, type CaseInput } from '../cases/case-input';
 import { csvRecordBatches } from './csv-records';
 import { ImportFileError, inImportTransaction, type ImportCounts } from './import-transaction';
 import { garbageCell } from './police-uk-row';
+import { rowPlacer } from './placement';
 
 export interface TemplateImportOptions {
   importId: string;
@@ -37,6 +38,7 @@ export async function importTemplateCsv(dataSource: DataSource, options: Templat
   const { spec, forceCode } = options;
   return inImportTransaction(dataSource, options, async ({ runner, reject }) => {
     const areas = await areaForces(runner);
+    const placer = await rowPlacer(runner, forceCode);
     const counts = { rowsRead: 0, rowsImported: 0, rowsDuplicate: 0 };
     let header: TemplateHeader | null = null;
     let batch: Pending[] = [];
@@ -95,12 +97,23 @@ export async function importTemplateCsv(dataSource: DataSource, options: Templat
           ]);
           continue;
         }
+        // A point places the record in its local authority; without one (or at sea) it keeps the area the file gives.
+        const { latitude, longitude } = parsed.input;
+        if (typeof latitude === 'number' && typeof longitude === 'number') {
+          const placed = placer.place(latitude, longitude, 'latitude');
+          if ('rejection' in placed) {
+            await reject(line, [placed.rejection]);
+            continue;
+          }
+          if (placed.areaCode) parsed.input.areaCode = placed.areaCode;
+        }
         batch.push({ line, input: parsed.input });
         if (batch.length >= BATCH) await flush();
       }
     }
     if (!header)
       throw new ImportFileError(`the file is empty: expected the ${spec.noun.toLowerCase()} template header and rows`);
+    placer.finish();
     await flush();
     return counts;
   });
