@@ -42,7 +42,8 @@ const remap = (ref) => {
 };
 const geometries = kept.map((g) => {
   const pfa = lookup.get(g.properties.AREACD);
-  if (!/^(E23|W15)\d{6}$/.test(pfa ?? '')) throw new Error(`${g.properties.AREACD} is not in the December 2022 LAD → PFA lookup`);
+  if (!/^(E23|W15)\d{6}$/.test(pfa ?? ''))
+    throw new Error(`${g.properties.AREACD} is not in the December 2022 LAD → PFA lookup`);
   const rings = (polygon) => polygon.map((ring) => ring.map(remap));
   return {
     type: g.type,
@@ -51,11 +52,18 @@ const geometries = kept.map((g) => {
   };
 });
 // bbox left out: the reader computes what it needs from the polygons.
-const out = { type: 'Topology', transform: topo.transform, objects: { data: { type: 'GeometryCollection', geometries } }, arcs };
+const out = {
+  type: 'Topology',
+  transform: topo.transform,
+  objects: { data: { type: 'GeometryCollection', geometries } },
+  arcs,
+};
 writeFileSync(join(to, 'lad-2021-ew-bgc.topojson.json'), JSON.stringify(out));
 // Read and written rather than copied, so the copy does not keep the shared file's read-only mode.
 writeFileSync(
   join(to, 'pfa-2022-ew-bgc.topojson.json'),
   readFileSync(join(from, 'Police_Force_Areas_December_2022_EW_BGC.topojson.json')),
 );
-console.log(`wrote libs/places/data/: ${geometries.length} districts (${arcs.length} of ${topo.arcs.length} arcs), 43 police force areas`);
+console.log(
+  `wrote libs/places/data/: ${geometries.length} districts (${arcs.length} of ${topo.arcs.length} arcs), 43 police force areas`,
+);
