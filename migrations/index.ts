@@ -13,6 +13,7 @@ import { SpeedUpRecordImports1795410486327 } from './1795410486327-SpeedUpRecord
 import { ClaimReportPackRuns1795427791253 } from './1795427791253-ClaimReportPackRuns';
 import { IndexCaseOfficers1795430154453 } from './1795430154453-IndexCaseOfficers';
 import { ScheduleSamplingPlansExplicitly1795440000000 } from './1795440000000-ScheduleSamplingPlansExplicitly';
+import { TrackImportUpdatesAndNotices1795451000000 } from './1795451000000-TrackImportUpdatesAndNotices';
 
 /** Every migration, oldest first. Add each new file here (the schema-drift check fails until you do). */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   ClaimReportPackRuns1795427791253,
   IndexCaseOfficers1795430154453,
   ScheduleSamplingPlansExplicitly1795440000000,
+  TrackImportUpdatesAndNotices1795451000000,
 ];

@@ -35,3 +35,6 @@ export * from './officers/officers.service';
 export * from './cases/case-access';
 export * from './vocabulary/review-answers';
 export * from './vocabulary/labels';
+export * from './imports/stop-search-template';
+export * from './imports/stop-searches-import';
+export * from './imports/bwv-clips-import';

@@ -4,7 +4,7 @@ import { CasesService } from './cases/cases.service';
 import { OfficersService } from './officers/officers.service';
 import { DemoRecordsSeeder } from './demo/demo-records.seeder';
 import { BwvClipsService } from './bwv/bwv-clips.service';
-import { ImportRecovery } from './imports/import-recovery';
+import { ImportRecovery, ImportSweepHandler } from './imports/import-recovery';
 import { PopulationsService } from './areas/populations.service';
 
 @Module({
@@ -17,6 +17,7 @@ import { PopulationsService } from './areas/populations.service';
     DemoRecordsSeeder,
     BwvClipsService,
     ImportRecovery,
+    ImportSweepHandler,
     PopulationsService,
   ],
   exports: [ImportsService, CasesService, OfficersService, BwvClipsService, PopulationsService],

@@ -25,15 +25,24 @@ export class HealthController {
 
   @Get('ready')
   @ApiOperation({ summary: 'Readiness: database reachable and migrated, job queue reachable (public)' })
-  @ApiOkResponse({ description: 'Ready to take traffic' })
+  @ApiOkResponse({
+    description:
+      'Ready to take traffic: `status` is `ok`, or `degraded` (still 200, so a load balancer keeps the API in) with `reason` when jobs wait and no worker has sent a heartbeat lately (services mode)',
+  })
   @ApiServiceUnavailableResponse({ description: 'Not ready; `checks` says which dependency failed' })
-  async ready(): Promise<HealthCheckResult> {
+  async ready(): Promise<
+    HealthCheckResult | (Omit<HealthCheckResult, 'status'> & { status: 'degraded'; reason: string })
+  > {
     try {
-      return await this.health.check([
+      const result = await this.health.check([
         () => this.indicators.database(),
         () => this.indicators.migrations(),
         () => this.indicators.queue(),
       ]);
+      const queue = result.details.queue as { degraded?: boolean; message?: string } | undefined;
+      return queue?.degraded
+        ? { ...result, status: 'degraded', reason: queue.message ?? 'the job queue is stalled' }
+        : result;
     } catch (error) {
       if (error instanceof ServiceUnavailableException) {
         throw new DomainError('SERVICE_UNAVAILABLE', 'A dependency is not ready', {

@@ -100,12 +100,15 @@ async function importRecordFiles(format: ImportFormat, args: string[], env: Comm
       const result = await imports.importFile(file, format, force, SYSTEM_ACTOR, bar);
       if (process.stderr.isTTY) process.stderr.write('\n');
       env.out(
-        `${result.filename}: ${result.status}; read ${result.rowsRead}, imported ${result.rowsImported}, duplicate ${result.rowsDuplicate}, rejected ${result.rowsRejected} (import ${result.id})`,
+        `${result.filename}: ${result.status}; read ${result.rowsRead}, imported ${result.rowsImported}, updated ${result.rowsUpdated}, duplicate ${result.rowsDuplicate}, rejected ${result.rowsRejected}${result.rowsWithNotices ? `, with notices ${result.rowsWithNotices}` : ''} (import ${result.id})`,
       );
       if (result.error) env.out(`  ${result.error}`);
       for (const r of result.rejected.slice(0, 20)) env.out(`  line ${r.line}: ${r.field}: ${r.reason}`);
       if (result.rejected.length > 20 || result.rejectedTruncated)
         env.out(`  … see GET /api/v1/imports/${result.id} for every rejected row`);
+      for (const r of result.notices.slice(0, 20)) env.out(`  line ${r.line} (imported): ${r.field}: ${r.reason}`);
+      if (result.notices.length > 20 || result.noticesTruncated)
+        env.out(`  … see GET /api/v1/imports/${result.id} for every notice`);
       worst = Math.max(worst, result.status === 'failed' ? 2 : result.rowsRejected ? 1 : 0);
     }
     return worst;
@@ -115,6 +118,8 @@ async function importRecordFiles(format: ImportFormat, args: string[], env: Comm
 const FORMATS: Record<string, (args: string[], env: CommandEnv) => Promise<number>> = {
   census: importCensusFile,
   'police-uk': (args, env) => importRecordFiles('police-uk', args, env),
+  'stop-searches': (args, env) => importRecordFiles('stop-searches', args, env),
+  'bwv-clips': (args, env) => importRecordFiles('bwv-clips', args, env),
   'vehicle-stops': (args, env) => importRecordFiles('vehicle-stops', args, env),
   'use-of-force': (args, env) => importRecordFiles('use-of-force', args, env),
 };
@@ -122,9 +127,9 @@ const FORMATS: Record<string, (args: string[], env: CommandEnv) => Promise<numbe
 export const importCommand: CliCommand = {
   name: 'import',
   usage:
-    'import police-uk|vehicle-stops|use-of-force <files…> --force <id> | import census <file> --year YYYY [--lookup <LAD→PFA lookup.csv>]',
+    'import police-uk|stop-searches|vehicle-stops|use-of-force|bwv-clips <files…> --force <id> | import census <file> --year YYYY [--lookup <LAD→PFA lookup.csv>]',
   summary:
-    'Import data.police.uk stop-and-search CSVs or the vehicle-stop / use-of-force CSV templates (exit 1 if rows were rejected, 2 if a file failed), or census population benchmarks (5 groups, or 18 categories from Nomis QS201EW)',
+    'Import data.police.uk stop-and-search CSVs, the force’s stop-search export, the vehicle-stop / use-of-force CSV templates or the BWV clip register (exit 1 if rows were rejected, 2 if a file failed), or census population benchmarks (5 groups, or 18 categories from Nomis QS201EW)',
   async run(args, env) {
     const [format, ...rest] = args;
     const handler = FORMATS[format ?? ''];

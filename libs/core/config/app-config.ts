@@ -26,6 +26,8 @@ export interface AppConfig {
   database: DatabaseConfig;
   jobs: JobsConfig;
   heartbeatIntervalMs: number;
+  /** How often imports left queued (never handed to the queue) are swept: queued again or failed. */
+  importSweepIntervalMs: number;
   shutdownTimeoutMs: number;
   sampling: {
     bwvRetentionDays: number;
@@ -100,6 +102,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       ? { kind: 'bullmq', redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, ...jobDefaults }
       : { kind: 'in-process', ...jobDefaults },
     heartbeatIntervalMs: env.HEARTBEAT_INTERVAL_MS,
+    importSweepIntervalMs: env.IMPORT_SWEEP_INTERVAL_MS,
     bwvLinkTemplate: env.BWV_LINK_TEMPLATE,
     sampling: {
       bwvRetentionDays: env.BWV_RETENTION_DAYS,

@@ -13,6 +13,11 @@ import { caseNotFound, caseViewOf } from './case-access';
 import { toCaseView, type CaseRecordView, type CaseRow } from './case-view';
 import { csvLine, renderStopSearchAsPoliceUk, renderTemplateRow, templateColumns } from './case-csv';
 import { POLICE_UK_COLUMNS } from '../imports/police-uk-row';
+import {
+  renderStopSearchTemplateRow,
+  STOP_SEARCH_TEMPLATE_COLUMNS,
+  stopSearchExtras,
+} from '../imports/stop-search-template';
 
 export interface CaseFilter {
   /** YYYY-MM, Europe/London months, inclusive. */
@@ -237,11 +242,18 @@ export class CasesService {
       throw DomainError.validation([
         { field: 'format', message: 'police-uk is a stop-and-search format: use template' },
       ]);
-    const header = format === 'police-uk' ? POLICE_UK_COLUMNS : templateColumns(spec);
+    // A stop search's template also carries its officer's supervisor and its clips: what format=stop-searches imports.
+    const stopSearchTemplate = kind === 'stop_search' && format === 'template';
+    const header =
+      format === 'police-uk'
+        ? POLICE_UK_COLUMNS
+        : stopSearchTemplate
+          ? STOP_SEARCH_TEMPLATE_COLUMNS
+          : templateColumns(spec);
     const render =
       format === 'police-uk' ? renderStopSearchAsPoliceUk : (v: CaseRecordView) => renderTemplateRow(spec, v);
     const pages = await this.pages(actor, spec, filter);
-    const { audit } = this;
+    const { audit, dataSource } = this;
     return (async function* () {
       let rows = 0;
       let completed = false;
@@ -249,7 +261,13 @@ export class CasesService {
         yield `${csvLine(header)}\n`;
         for await (const page of pages) {
           rows += page.length;
-          yield `${page.map((v) => csvLine(render(v))).join('\n')}\n`;
+          const extras = stopSearchTemplate
+            ? await stopSearchExtras(
+                dataSource,
+                page.map((v) => v.id),
+              )
+            : null;
+          yield `${page.map((v) => csvLine(extras ? renderStopSearchTemplateRow(v, extras.get(v.id)) : render(v))).join('\n')}\n`;
         }
         completed = true;
       } finally {

@@ -12,8 +12,12 @@ export class ImportFileError extends Error {
 export interface ImportCounts {
   rowsRead: number;
   rowsImported: number;
+  /** Records already present (by reference) that the row changed: formats that update in place. */
+  rowsUpdated?: number;
   rowsDuplicate: number;
   rowsRejected: number;
+  /** Rows imported with a notice (import_notices). */
+  rowsWithNotices?: number;
 }
 
 /** What an importer's body sees: its transaction's connection, and a way to reject a row. */
@@ -75,8 +79,16 @@ export async function inImportTransaction(
     const result: ImportCounts = { ...counts, rowsRejected };
     await runner.query(
       `UPDATE imports SET status = 'completed', rows_read = $2, rows_imported = $3, rows_duplicate = $4, rows_rejected = $5,
-         error = NULL, finished_at = now() WHERE id = $1`,
-      [options.importId, result.rowsRead, result.rowsImported, result.rowsDuplicate, result.rowsRejected],
+         rows_updated = $6, rows_with_notices = $7, error = NULL, finished_at = now() WHERE id = $1`,
+      [
+        options.importId,
+        result.rowsRead,
+        result.rowsImported,
+        result.rowsDuplicate,
+        result.rowsRejected,
+        result.rowsUpdated ?? 0,
+        result.rowsWithNotices ?? 0,
+      ],
     );
     await options.beforeCommit?.(runner, result);
     await runner.commitTransaction();

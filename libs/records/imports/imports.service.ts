@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, LOGGER, type AppConfig, type Logger } from '@scrutiny/core';
 import { DataSource, type QueryRunner } from 'typeorm';
 import { z } from 'zod';
 import { DomainError, isUuid } from '@scrutiny/core';
@@ -9,7 +10,10 @@ import { OPENED_DATABASE, type OpenedDatabase } from '@scrutiny/database';
 import { AuditService, type AuditActor } from '@scrutiny/audit';
 import { defineJob, HandlesJob, JobQueue, PermanentJobError, type JobHandler } from '@scrutiny/jobs';
 import { findArea, type AreaRef } from '../areas/area-lookup';
-import { Import, ImportRejection, type ImportStatus } from './import.entity';
+import { Import, ImportNotice, ImportRejection, IMPORT_STATUSES, type ImportStatus } from './import.entity';
+import { importStopSearchesCsv, type RecordUpdate } from './stop-searches-import';
+import { checkStopSearchHeader } from './stop-search-template';
+import { checkBwvClipHeader, importBwvClipsCsv } from './bwv-clips-import';
 import { importPoliceUkCsv, sourceMonthOf } from './police-uk-import';
 import { ImportFileError, type ImportCounts } from './import-transaction';
 import { importTemplateCsv } from './template-import';
@@ -18,10 +22,13 @@ import { checkTemplateHeader } from '../cases/case-csv';
 import { filenameForceProblem } from './placement';
 import { USE_OF_FORCE, VEHICLE_STOP, type CaseKindSpec } from '../cases/case-kinds';
 
-/** police.uk stop-and-search CSVs, and the CSV templates of the other record kinds. */
-export const IMPORT_FORMATS = ['police-uk', 'vehicle-stops', 'use-of-force'] as const;
+/**
+ * police.uk stop-and-search CSVs, the force's own stop-search export, the CSV templates of the other record kinds,
+ * and the evidence system's BWV clip register.
+ */
+export const IMPORT_FORMATS = ['police-uk', 'stop-searches', 'vehicle-stops', 'use-of-force', 'bwv-clips'] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
-const TEMPLATES: Record<Exclude<ImportFormat, 'police-uk'>, CaseKindSpec> = {
+const TEMPLATES: Partial<Record<ImportFormat, CaseKindSpec>> = {
   'vehicle-stops': VEHICLE_STOP,
   'use-of-force': USE_OF_FORCE,
 };
@@ -41,8 +48,14 @@ export const LegacyPoliceUkImportJob = defineJob('imports', 'police-uk', 1, impo
 
 /** Why a file's header is wrong for its format, or null. */
 function headerProblem(format: ImportFormat, cells: string[]): string | null {
-  return format === 'police-uk' ? checkHeader(cells) : checkTemplateHeader(TEMPLATES[format], cells);
+  if (format === 'police-uk') return checkHeader(cells);
+  if (format === 'stop-searches') return checkStopSearchHeader(cells);
+  if (format === 'bwv-clips') return checkBwvClipHeader(cells);
+  return checkTemplateHeader(TEMPLATES[format]!, cells);
 }
+
+/** Above this many records updated by one import, one audit event lists them all instead of one event each. */
+export const UPDATES_AUDITED_ONE_BY_ONE = 1000;
 
 const CHUNK_BYTES = 1 << 20;
 const REJECTIONS_SHOWN = 1000;
@@ -56,16 +69,41 @@ export interface ImportView {
   status: ImportStatus;
   rowsRead: number;
   rowsImported: number;
+  rowsUpdated: number;
   rowsDuplicate: number;
   rowsRejected: number;
+  rowsWithNotices: number;
   /** The first REJECTIONS_SHOWN rejected-row problems, by line. */
   rejected: { line: number; field: string; reason: string }[];
   rejectedTruncated: boolean;
+  /** The first REJECTIONS_SHOWN notices about rows imported all the same, by line. */
+  notices: { line: number; field: string; reason: string }[];
+  noticesTruncated: boolean;
   error: string | null;
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
 }
+
+/** An import in a list: its counts, without its rejected rows and notices (GET /imports/{id} has them). */
+export type ImportSummary = Omit<ImportView, 'rejected' | 'rejectedTruncated' | 'notices' | 'noticesTruncated'>;
+
+export interface ImportFilter {
+  status?: string;
+  format?: string;
+  /** data.police.uk id or ONS code. */
+  force?: string;
+  /** Created on or after this day (YYYY-MM-DD, UTC), and on or before `to`. */
+  from?: string;
+  to?: string;
+  cursor?: string;
+  limit?: number;
+}
+
+/** An import saved this long ago and still queued with its file is handed to the queue again by the sweep. */
+export const STRANDED_AFTER_MS = 20_000;
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** First line of a file (up to 64 KiB), for refusing a wrong header before anything is queued. */
 function firstLine(content: Buffer): string {
@@ -81,6 +119,8 @@ export class ImportsService {
     private readonly queue: JobQueue,
     private readonly audit: AuditService,
     @Inject(OPENED_DATABASE) private readonly db: OpenedDatabase,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   /** A force by data.police.uk id (`lancashire`) or ONS code (`E23000003`). */
@@ -141,8 +181,128 @@ export class ImportsService {
       );
       return created.id;
     });
-    await this.queue.enqueue(ImportFileJob, { importId: id }, { jobId: `import-${id}` });
+    // The file is saved: if the queue refuses it now, the sweep (sweepStranded) hands it over within a minute.
+    await this.queue.enqueue(ImportFileJob, { importId: id }, { jobId: `import-${id}` }).catch((error: unknown) => {
+      this.logger.warn({ err: error, importId: id }, 'import saved but not queued yet: the sweep will queue it');
+    });
     return this.get(id);
+  }
+
+  /**
+   * Imports saved but never handed to the queue (the queue refused them, or the process died between saving and
+   * queueing): queued again when their file is held, failed when it is not. Runs every IMPORT_SWEEP_INTERVAL_MS, so
+   * nothing waits for the next restart. Queueing is idempotent by job id, so an import still waiting in the queue is
+   * not queued twice, and the handler never runs a completed import again.
+   */
+  async sweepStranded(olderThanMs = STRANDED_AFTER_MS): Promise<{ requeued: string[]; failed: string[] }> {
+    const rows = (await this.dataSource.query(
+      `SELECT i.id, EXISTS (SELECT 1 FROM import_file_chunks c WHERE c.import_id = i.id) AS has_file
+       FROM imports i WHERE i.status = 'queued' AND i.created_at < now() - make_interval(secs => $1::float8 / 1000)
+       ORDER BY i.created_at`,
+      [olderThanMs],
+    )) as { id: string; has_file: boolean }[];
+    const requeued: string[] = [];
+    const failed: string[] = [];
+    for (const row of rows) {
+      if (row.has_file) {
+        await this.queue.enqueue(ImportFileJob, { importId: row.id }, { jobId: `import-${row.id}` });
+        requeued.push(row.id);
+        continue;
+      }
+      const result = (await this.dataSource.query(
+        `UPDATE imports SET status = 'failed', finished_at = now(),
+           error = 'The import was saved but never started, and its file is no longer held: upload it again'
+         WHERE id = $1 AND status = 'queued' RETURNING id`,
+        [row.id],
+      )) as unknown[];
+      if (result.length) failed.push(row.id);
+    }
+    if (requeued.length || failed.length)
+      this.logger.warn({ requeued, failed }, 'imports left queued: queued again, or failed without their file');
+    return { requeued, failed };
+  }
+
+  /** Imports, newest first, with filters, cursor paging and the total of matches. */
+  async list(filter: ImportFilter): Promise<{ items: ImportSummary[]; nextCursor: string | null; total: number }> {
+    const errors: { field: string; message: string }[] = [];
+    if (filter.status !== undefined && !(IMPORT_STATUSES as readonly string[]).includes(filter.status))
+      errors.push({ field: 'status', message: `must be one of: ${IMPORT_STATUSES.join(', ')}` });
+    if (filter.format !== undefined && !(IMPORT_FORMATS as readonly string[]).includes(filter.format))
+      errors.push({ field: 'format', message: `must be one of: ${IMPORT_FORMATS.join(', ')}` });
+    for (const field of ['from', 'to'] as const) {
+      const day = filter[field];
+      if (
+        day !== undefined &&
+        (!DAY.test(day) ||
+          Number.isNaN(Date.parse(`${day}T00:00:00Z`)) ||
+          new Date(`${day}T00:00:00Z`).toISOString().slice(0, 10) !== day)
+      )
+        errors.push({ field, message: 'must be a date like 2024-03-31' });
+    }
+    if (!errors.length && filter.from && filter.to && filter.from > filter.to)
+      errors.push({ field: 'to', message: 'must not be before from' });
+    let after: [string, string] | null = null;
+    if (filter.cursor !== undefined) {
+      try {
+        const [at, id] = JSON.parse(Buffer.from(filter.cursor, 'base64url').toString()) as [string, string];
+        if (typeof at !== 'string' || Number.isNaN(Date.parse(at)) || !isUuid(id)) throw new Error('bad cursor');
+        after = [at, id];
+      } catch {
+        errors.push({ field: 'cursor', message: 'is not a cursor from a previous page' });
+      }
+    }
+    if (errors.length) throw DomainError.validation(errors);
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, value: unknown) => {
+      params.push(value);
+      where.push(sql.replace('?', `$${params.length}`));
+    };
+    if (filter.status) add('i.status = ?', filter.status);
+    if (filter.format) add('i.format = ?', filter.format);
+    if (filter.force) add('i.force_code = ?', (await this.resolveForce(filter.force)).code);
+    if (filter.from) add(`i.created_at >= ?::date`, filter.from);
+    if (filter.to) add(`i.created_at < ?::date + 1`, filter.to);
+    const matching = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const [{ total }] = (await this.dataSource.query(
+      `SELECT count(*)::int AS total FROM imports i ${matching}`,
+      params,
+    )) as { total: number }[];
+    const limit = Math.min(Math.max(filter.limit ?? 50, 1), 200);
+    const page = [...where];
+    const pageParams = [...params];
+    if (after) {
+      pageParams.push(after[0], after[1]);
+      page.push(`(i.created_at, i.id) < ($${pageParams.length - 1}::timestamptz, $${pageParams.length}::uuid)`);
+    }
+    pageParams.push(limit + 1);
+    const rows = (await this.dataSource.query(
+      `SELECT i.id FROM imports i ${page.length ? `WHERE ${page.join(' AND ')}` : ''}
+       ORDER BY i.created_at DESC, i.id DESC LIMIT $${pageParams.length}`,
+      pageParams,
+    )) as { id: string }[];
+    const shown = rows.slice(0, limit);
+    const entities = await this.dataSource.getRepository(Import).find({ where: shown.map((r) => ({ id: r.id })) });
+    const byId = new Map(entities.map((e) => [e.id, e]));
+    const forces = new Map<string, ImportView['force']>();
+    const items: ImportSummary[] = [];
+    for (const { id } of shown) {
+      const row = byId.get(id)!;
+      if (!forces.has(row.forceCode)) {
+        const f = (await findArea(this.dataSource, row.forceCode))!;
+        forces.set(row.forceCode, { code: f.code, name: f.name, policeUkId: f.policeUkId });
+      }
+      items.push(summaryOf(row, forces.get(row.forceCode)!));
+    }
+    const last = shown[shown.length - 1];
+    return {
+      items,
+      nextCursor:
+        rows.length > limit
+          ? Buffer.from(JSON.stringify([byId.get(last.id)!.createdAt.toISOString(), last.id])).toString('base64url')
+          : null,
+      total,
+    };
   }
 
   /** Runs a queued import (the job). Completed imports are not run again. */
@@ -216,24 +376,101 @@ export class ImportsService {
     const rejected = await this.dataSource
       .getRepository(ImportRejection)
       .find({ where: { importId: id }, order: { line: 'ASC', field: 'ASC' }, take: REJECTIONS_SHOWN + 1 });
+    const notices = await this.dataSource
+      .getRepository(ImportNotice)
+      .find({ where: { importId: id }, order: { line: 'ASC', field: 'ASC' }, take: REJECTIONS_SHOWN + 1 });
+    const byLine = (r: { line: number; field: string; reason: string }) => ({
+      line: r.line,
+      field: r.field,
+      reason: r.reason,
+    });
+    const summary = summaryOf(row, { code: force.code, name: force.name, policeUkId: force.policeUkId });
     return {
-      id: row.id,
-      format: row.format,
-      force: { code: force.code, name: force.name, policeUkId: force.policeUkId },
-      filename: row.filename,
-      sourceMonth: row.sourceMonth,
-      status: row.status,
-      rowsRead: row.rowsRead,
-      rowsImported: row.rowsImported,
-      rowsDuplicate: row.rowsDuplicate,
-      rowsRejected: row.rowsRejected,
-      rejected: rejected.slice(0, REJECTIONS_SHOWN).map((r) => ({ line: r.line, field: r.field, reason: r.reason })),
+      ...summary,
+      rejected: rejected.slice(0, REJECTIONS_SHOWN).map(byLine),
       rejectedTruncated: rejected.length > REJECTIONS_SHOWN,
-      error: row.error,
-      createdAt: row.createdAt.toISOString(),
-      startedAt: row.startedAt?.toISOString() ?? null,
-      finishedAt: row.finishedAt?.toISOString() ?? null,
+      notices: notices.slice(0, REJECTIONS_SHOWN).map(byLine),
+      noticesTruncated: notices.length > REJECTIONS_SHOWN,
     };
+  }
+
+  /**
+   * Records rows read so far on a running import, on a connection of its own (outside the import's transaction,
+   * so readers see it). One update at a time: calls while one is in flight are folded into the next. On the embedded engine the
+   * import holds the only connection until it ends, so nothing is written there.
+   */
+  private progressWriter(importId: string): ((rowsRead: number) => void) | undefined {
+    if (this.db.kind !== 'postgres') return undefined;
+    let inFlight = false;
+    let latest = 0;
+    const write = (rowsRead: number) => {
+      inFlight = true;
+      this.dataSource
+        .query(`UPDATE imports SET rows_read = $2 WHERE id = $1 AND status = 'running' AND rows_read < $2`, [
+          importId,
+          rowsRead,
+        ])
+        .catch((error: unknown) => this.logger.warn({ err: error, importId }, 'could not record import progress'))
+        .finally(() => {
+          inFlight = false;
+          if (latest > rowsRead) write(latest);
+        });
+    };
+    return (rowsRead) => {
+      latest = rowsRead;
+      if (!inFlight) write(rowsRead);
+    };
+  }
+
+  /**
+   * Audits records (or clips) an import updated in place, in its transaction: one event each (`<kind>.updated`,
+   * before and after the changed columns), or above UPDATES_AUDITED_ONE_BY_ONE one event for the import listing
+   * every one (an event each would cost a bulk correction more than the import itself).
+   */
+  private async auditUpdates(
+    runner: QueryRunner,
+    actor: AuditActor,
+    job: Import,
+    target: 'stop_search' | 'bwv_clip',
+    updates: RecordUpdate[],
+  ): Promise<void> {
+    const action = target === 'stop_search' ? 'stop_search.updated' : 'bwv.updated';
+    if (updates.length > UPDATES_AUDITED_ONE_BY_ONE) {
+      await this.audit.record(
+        actor,
+        {
+          action: `${action}_by_import`,
+          target: { type: 'import', id: job.id },
+          details: {
+            format: job.format,
+            filename: job.filename,
+            count: updates.length,
+            updated: updates.map((u) => ({
+              id: u.id,
+              reference: u.reference,
+              line: u.line,
+              before: u.before,
+              after: u.after,
+            })),
+          },
+        },
+        runner.manager,
+      );
+      return;
+    }
+    for (const u of updates) {
+      await this.audit.record(
+        actor,
+        {
+          action,
+          target: { type: target, id: u.id },
+          before: u.before,
+          after: u.after,
+          details: { importId: job.id, reference: u.reference, line: u.line },
+        },
+        runner.manager,
+      );
+    }
   }
 
   private async execute(
@@ -244,12 +481,19 @@ export class ImportsService {
   ): Promise<ImportCounts> {
     await this.dataSource
       .getRepository(Import)
-      .update({ id: job.id }, { status: 'running', startedAt: new Date(), error: null });
+      .update({ id: job.id }, { status: 'running', startedAt: new Date(), error: null, rowsRead: 0 });
+    const progress = this.progressWriter(job.id);
     const common = {
       importId: job.id,
       forceCode: job.forceCode,
       input,
-      onProgress,
+      onProgress:
+        progress || onProgress
+          ? (rowsRead: number) => {
+              progress?.(rowsRead);
+              onProgress?.(rowsRead);
+            }
+          : undefined,
       beforeCommit: async (runner: QueryRunner, counts: ImportCounts) => {
         await runner.query(`DELETE FROM import_file_chunks WHERE import_id = $1`, [job.id]);
         await this.audit.record(
@@ -271,8 +515,19 @@ export class ImportsService {
           sourceMonth: job.sourceMonth,
           engine: this.db.kind,
         });
-      if (!(format in TEMPLATES)) throw new ImportFileError(`unknown import format "${job.format}"`);
-      return await importTemplateCsv(this.dataSource, { ...common, spec: TEMPLATES[format] });
+      if (format === 'stop-searches' || format === 'bwv-clips') {
+        const importer = format === 'stop-searches' ? importStopSearchesCsv : importBwvClipsCsv;
+        return await importer(this.dataSource, {
+          ...common,
+          engine: this.db.kind,
+          bwvRetentionDays: this.config.sampling.bwvRetentionDays,
+          onUpdated: (runner, updates) =>
+            this.auditUpdates(runner, actor, job, format === 'stop-searches' ? 'stop_search' : 'bwv_clip', updates),
+        });
+      }
+      const spec = TEMPLATES[format];
+      if (!spec) throw new ImportFileError(`unknown import format "${job.format}"`);
+      return await importTemplateCsv(this.dataSource, { ...common, spec });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       await this.dataSource.getRepository(Import).update(
@@ -301,6 +556,28 @@ export class ImportsService {
       yield rows[0].data;
     }
   }
+}
+
+/** Builds the list and detail views' common part. */
+function summaryOf(row: Import, force: ImportView['force']): ImportSummary {
+  return {
+    id: row.id,
+    format: row.format,
+    force,
+    filename: row.filename,
+    sourceMonth: row.sourceMonth,
+    status: row.status,
+    rowsRead: row.rowsRead,
+    rowsImported: row.rowsImported,
+    rowsUpdated: row.rowsUpdated,
+    rowsDuplicate: row.rowsDuplicate,
+    rowsRejected: row.rowsRejected,
+    rowsWithNotices: row.rowsWithNotices,
+    error: row.error,
+    createdAt: row.createdAt.toISOString(),
+    startedAt: row.startedAt?.toISOString() ?? null,
+    finishedAt: row.finishedAt?.toISOString() ?? null,
+  };
 }
 
 @Injectable()

@@ -13,7 +13,7 @@ export { ImportFileError, type ImportCounts } from './import-transaction';
 export interface PoliceUkImportOptions {
   importId: string;
   forceCode: string;
-  /** YYYY-MM of the file; part of each row's key. Without it, each row's own UTC month is used. */
+  /** YYYY-MM of the file (from its name): shown on the import, never part of a row's key. */
   sourceMonth: string | null;
   /**
    * The file. Given a way to query, for sources held in the database: on PostgreSQL the import's own connection is
@@ -36,20 +36,41 @@ export function sourceMonthOf(filename: string): string | null {
 
 const nullable = (v: string | number | boolean | null) => (v === null ? '\u2400' : String(v));
 
-/** The row's identity within its force and source month (sha256; separators that cannot occur in a cell). */
-function contentHash(forceCode: string, month: string, r: MappedStopSearch): string {
+const LAST_DAY = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * The Europe/London month (YYYY-MM) of a UTC instant written as by toISOString: the record's own period, so a row's
+ * key depends on nothing but the row. Without a time-zone lookup per row: London is UTC+1 only in summer time, which
+ * (since 1996) begins before the end of March and ends before the end of October, so only 23:xx UTC on the last day
+ * of March to September falls in the next month.
+ */
+export function londonMonthOfUtc(iso: string): string {
+  const month = Number(iso.slice(5, 7));
+  if (iso.slice(11, 13) !== '23' || month < 3 || month > 9 || Number(iso.slice(8, 10)) !== LAST_DAY[month - 1])
+    return iso.slice(0, 7);
+  return `${iso.slice(0, 5)}${String(month + 1).padStart(2, '0')}`;
+}
+
+/**
+ * The row's identity within its force (sha256; separators that cannot occur in a cell). `month` is the row's own
+ * Europe/London month (londonMonthOfUtc): never the file's name or month, so the same rows imported under another
+ * name are the same rows. Keys stored before this rule used the month named by the file, which for data.police.uk
+ * files is the London month of every row, so they still match. `extra` appends the force's own fields of a CSV
+ * template row (empty for a police.uk row, so such a row exported as the template keeps its key).
+ */
+export function contentHash(forceCode: string, month: string, r: MappedStopSearch, extra = ''): string {
   const text =
     `${forceCode}\u001f${month}\u001f${r.searchType}\u001f${r.occurredAt}\u001f${nullable(r.partOfOperation)}\u001f${nullable(r.operationName)}` +
     `\u001f${nullable(r.latitude)}\u001f${nullable(r.longitude)}\u001f${nullable(r.gender)}\u001f${nullable(r.ageRange)}` +
     `\u001f${nullable(r.selfDefinedEthnicity)}\u001f${nullable(r.officerDefinedEthnicity)}\u001f${nullable(r.legislation)}` +
-    `\u001f${nullable(r.objectOfSearch)}\u001f${nullable(r.outcome)}\u001f${nullable(r.outcomeLinkedToObject)}\u001f${nullable(r.clothingRemoved)}`;
+    `\u001f${nullable(r.objectOfSearch)}\u001f${nullable(r.outcome)}\u001f${nullable(r.outcomeLinkedToObject)}\u001f${nullable(r.clothingRemoved)}${extra}`;
   return hash('sha256', text, 'base64url');
 }
 
 /**
  * Imports a data.police.uk stop-and-search CSV as one transaction: rows stream through the parser and mapper
  * into a staging table (COPY on PostgreSQL), rejected rows are recorded with their line numbers, and one
- * INSERT … SELECT moves the good rows into stop_searches. A row's key is its content and source month plus its
+ * INSERT … SELECT moves the good rows into stop_searches. A row's key is its content (with its own month) plus its
  * occurrence number among identical rows, so re-importing adds nothing while identical rows in one file (people
  * searched together) are all kept. Any failure rolls everything back.
  */
@@ -91,7 +112,7 @@ export async function importPoliceUkCsv(dataSource: DataSource, options: PoliceU
             await reject(line, [placed.rejection]);
             continue;
           }
-          const month = options.sourceMonth ?? r.occurredAt.slice(0, 7);
+          const month = londonMonthOfUtc(r.occurredAt);
           const row: StagedRow = [
             line,
             uuidv7(),

@@ -58,6 +58,16 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2
 // eslint-disable-next-line no-control-regex
 const GARBAGE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffd]/;
 
+/** Whether an ISO date-time's YYYY-MM-DD (checked by ISO_DATE) names a real day: no 2017-02-31, no 2018-13-01. */
+function isCalendarDay(iso: string): boolean {
+  const year = Number(iso.slice(0, 4));
+  const month = Number(iso.slice(5, 7));
+  const day = Number(iso.slice(8, 10));
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = month === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
+  return month >= 1 && month <= 12 && day >= 1 && day <= days;
+}
+
 /** The index of the first cell holding binary data or invalid UTF-8, or -1. */
 export function garbageCell(cells: string[]): number {
   return GARBAGE.test(cells.join('')) ? cells.findIndex((c) => GARBAGE.test(c)) : -1;
@@ -126,6 +136,9 @@ export function mapPoliceUkRow(cells: string[]): { record: MappedStopSearch } | 
   if (!rawDate) rejections.push({ field: 'Date', reason: 'is required' });
   else if (!ISO_DATE.test(rawDate) || Number.isNaN(Date.parse(rawDate)))
     rejections.push({ field: 'Date', reason: `"${rawDate.slice(0, 40)}" is not an ISO 8601 date-time with offset` });
+  else if (!isCalendarDay(rawDate))
+    // Date.parse rolls 2017-02-31 over into March: such a row would be filed under the wrong month.
+    rejections.push({ field: 'Date', reason: `"${rawDate.slice(0, 10)}" is not a date in the calendar` });
   else occurredAt = new Date(rawDate).toISOString();
   const latitude = coordinate(4, 90);
   const longitude = coordinate(5, 180);

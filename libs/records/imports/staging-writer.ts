@@ -29,6 +29,9 @@ export const STAGING_COLUMNS = [
 
 export type StagedRow = (string | number | boolean | null)[];
 
+/** A staging table's columns as [name, SQL type], in the order rows give their values. */
+export type StagingColumns = readonly (readonly [string, string])[];
+
 /** Loads staged rows into the staging table of the current transaction. */
 export interface StagingWriter {
   /** Buffers a row; answers a promise only when the buffer went out and must be awaited (back-pressure). */
@@ -47,10 +50,14 @@ function csvField(value: string | number | boolean | null): string {
 }
 
 /** PostgreSQL: one COPY … FROM STDIN (CSV) stream on the transaction's own connection, honouring back-pressure. */
-export async function copyStagingWriter(runner: QueryRunner, table: string): Promise<StagingWriter> {
+export async function copyStagingWriter(
+  runner: QueryRunner,
+  table: string,
+  columns: StagingColumns = STAGING_COLUMNS,
+): Promise<StagingWriter> {
   const client = (await runner.connect()) as { query: (stream: Writable) => Writable };
   const stream = client.query(
-    copyFrom(`COPY ${table} (${STAGING_COLUMNS.map((c) => c[0]).join(', ')}) FROM STDIN WITH (FORMAT csv)`),
+    copyFrom(`COPY ${table} (${columns.map((c) => c[0]).join(', ')}) FROM STDIN WITH (FORMAT csv)`),
   );
   let failure: Error | undefined;
   stream.on('error', (error: Error) => (failure = error));
@@ -88,11 +95,16 @@ export async function copyStagingWriter(runner: QueryRunner, table: string): Pro
  * The embedded engine (PGlite) cannot take a COPY stream through its node-postgres shim, so rows go in batches
  * of INSERT … SELECT FROM unnest(…): same staging table, same final statement.
  */
-export function insertStagingWriter(runner: QueryRunner, table: string, batchSize = 2000): StagingWriter {
+export function insertStagingWriter(
+  runner: QueryRunner,
+  table: string,
+  batchSize = 2000,
+  staged: StagingColumns = STAGING_COLUMNS,
+): StagingWriter {
   let batch: StagedRow[] = [];
   const flush = async () => {
     if (!batch.length) return;
-    const columns = STAGING_COLUMNS.map(([name, type], i) => ({ name, type, values: batch.map((r) => r[i]) }));
+    const columns = staged.map(([name, type], i) => ({ name, type, values: batch.map((r) => r[i]) }));
     await runner.query(
       `INSERT INTO ${table} (${columns.map((c) => c.name).join(', ')})
        SELECT * FROM unnest(${columns.map((c, i) => `$${i + 1}::${c.type}[]`).join(', ')})`,
