@@ -2,6 +2,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   clopperPearson,
+  COVERAGE_THRESHOLD,
+  coverage,
+  coverageShortfall,
+  describeInterval,
   funnelLimits,
   notStatedBounds,
   proportionRatio,
@@ -83,5 +87,38 @@ describe('disproportionality calculators', () => {
       checked++;
     }
     expect(checked).toBe(244); // every row of the file that has figures
+  });
+
+  it('names the interval of every rate ratio: exact (conditional binomial) under 20 in either count, log-normal above', () => {
+    expect(describeInterval(rateRatio(6, 1000, 30, 10000).method)).toEqual({
+      method: 'exact_conditional_binomial',
+      level: 0.95,
+    });
+    expect(describeInterval(rateRatio(19, 1000, 300, 10000).method).method).toBe('exact_conditional_binomial');
+    expect(describeInterval(rateRatio(20, 1000, 20, 10000).method)).toEqual({ method: 'log_normal', level: 0.95 });
+    expect(describeInterval('wilson_score')).toEqual({ method: 'wilson_score', level: 0.95 });
+  });
+
+  it('the log-normal interval is Katz’s risk-ratio interval without its 1/P terms, and unlike the Wald interval never symmetric', () => {
+    // Katz (log) interval for a risk ratio: exp(ln RR ± z·√(1/S_g − 1/P_g + 1/S_c − 1/P_c)). With whole populations as
+    // denominators the 1/P terms are negligible; a Wald interval RR ± z·SE(RR) is symmetric and can go below 0.
+    const [sg, pg, sc, pc] = [40, 20000, 300, 400000];
+    const rr = rateRatio(sg, pg, sc, pc);
+    const katzSe = Math.sqrt(1 / sg - 1 / pg + 1 / sc - 1 / pc);
+    expect(rr.ci95!.lower).toBeCloseTo(rr.ratio! * Math.exp(-Z95 * katzSe), 2);
+    expect(rr.ci95!.upper).toBeCloseTo(rr.ratio! * Math.exp(Z95 * katzSe), 1);
+    const waldHalf = Z95 * rr.ratio! * Math.sqrt(1 / sg + 1 / sc);
+    expect(rr.ratio! - rr.ci95!.lower).toBeLessThan(waldHalf); // log interval: shorter below the ratio …
+    expect(rr.ci95!.upper - rr.ratio!).toBeGreaterThan(waldHalf); // … longer above it
+  });
+
+  it('coverage of a field that may be blank: no rate from nothing recorded, nor from under half recorded', () => {
+    expect(coverage(0, 120)).toEqual({ recorded: 0, total: 120, proportion: 0 });
+    expect(coverageShortfall(coverage(0, 120), 'the outcome link')).toMatch(/not recorded in any.*unknown is not "no"/);
+    expect(COVERAGE_THRESHOLD).toBe(0.5);
+    expect(coverageShortfall(coverage(59, 120), 'the outcome link')).toMatch(/under 50%/);
+    expect(coverageShortfall(coverage(60, 120), 'the outcome link')).toBeNull();
+    expect(coverageShortfall(coverage(0, 0), 'the outcome link')).toBeNull(); // nothing to cover: no records at all
+    expect(coverage(0, 0).proportion).toBeNull();
   });
 });

@@ -134,6 +134,59 @@ export function wilson(x: number, n: number, z = Z95): Interval | null {
   return { lower: Math.max(0, centre - half), upper: Math.min(1, centre + half) };
 }
 
+/** Every interval this module gives is a 95% interval. */
+export const INTERVAL_LEVEL = 0.95;
+
+/**
+ * How an interval was computed, as results state it: a rate ratio's is exact (Clopper–Pearson on the conditional
+ * binomial, back-transformed) when either count is under FLAG_BELOW and log-normal otherwise; a proportion's is
+ * Wilson's score interval; a ratio of two proportions Katz's log interval.
+ */
+export type IntervalMethod = 'exact_conditional_binomial' | 'log_normal' | 'wilson_score' | 'katz_log';
+
+export interface IntervalDescription {
+  method: IntervalMethod;
+  level: number;
+}
+
+export function describeInterval(method: 'log' | 'exact' | IntervalMethod): IntervalDescription {
+  const named = method === 'log' ? 'log_normal' : method === 'exact' ? 'exact_conditional_binomial' : method;
+  return { method: named, level: INTERVAL_LEVEL };
+}
+
+/**
+ * A rate built on a field that may be left blank is given only when at least this share of the records it covers
+ * recorded the field. Below half, the records that did record it are a minority that need not resemble the rest
+ * (a force or a team that records the field only sometimes records it selectively), so no rate is better than one
+ * read as the group's; at or above it the rate is given with its coverage beside it.
+ */
+export const COVERAGE_THRESHOLD = 0.5;
+
+export interface Coverage {
+  /** Records in which the field was recorded (yes or no). */
+  recorded: number;
+  /** Records the rate covers. */
+  total: number;
+  /** recorded / total; null when there are no records. */
+  proportion: number | null;
+}
+
+export function coverage(recorded: number, total: number): Coverage {
+  return { recorded, total, proportion: total > 0 ? recorded / total : null };
+}
+
+/**
+ * Why a rate on a field that may be blank cannot be given with this coverage, or null when it can. The reason names
+ * no count (the coverage beside it does, where counts may be shown), so it can be given to anyone.
+ */
+export function coverageShortfall(c: Coverage, field: string): string | null {
+  if (c.total === 0) return null;
+  if (c.recorded === 0) return `${field} is not recorded in any of these records: unknown is not "no"`;
+  if (c.proportion! < COVERAGE_THRESHOLD)
+    return `${field} is recorded in under ${100 * COVERAGE_THRESHOLD}% of these records, too few for a rate`;
+  return null;
+}
+
 interface RateRatio {
   ratio: number | null;
   ci95: Interval | null;
