@@ -98,7 +98,9 @@ describe('embedded database on disk', () => {
     } finally {
       await second.close();
     }
-  });
+    // A full migration of a fresh PGlite directory on disk (with the built-in reference data) takes several seconds
+    // alone and much longer when the machine is busy: the default 30 s left no margin.
+  }, 120_000);
 
   it('refuses a second process on the same directory, and takes over a stale lock', () => {
     const release = lockDataDir(dir);
