@@ -63,10 +63,8 @@ onPostgres('migrations on a server', () => {
       const applied = await Promise.all(sources.map((s) => migrate(s, { lock: true, seeds: SCHEMA.seeds })));
       expect(applied.flat()).toHaveLength(SCHEMA.migrations.length as number);
       expect(await schemaDrift(sources[0])).toEqual([]);
-      const [{ n }] = await sources[0].query(
-        `SELECT count(*)::int AS n FROM population_benchmarks WHERE category = 'white'`,
-      );
-      expect(n).toBe(331 + 43); // seeded once: every authority and every force, no duplicates
+      const [{ n }] = await sources[0].query(`SELECT count(*)::int AS n FROM census_populations WHERE category = 'W1'`);
+      expect(n).toBe(331 + 348); // seeded once: every authority of Census 2021 and of Census 2011, no duplicates
     } finally {
       await Promise.all(sources.map((s) => s.destroy()));
       await db.drop();

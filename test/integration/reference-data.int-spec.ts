@@ -1,8 +1,8 @@
 import { DataSource } from 'typeorm';
-import { BUILT_IN_SOURCE, importCensus, POLICE_FORCE_AREAS } from '@scrutiny/records';
+import { BUILT_IN_SOURCES, CHARACTERISTICS, forceCompleteness, POLICE_FORCE_AREAS } from '@scrutiny/records';
 import { useTestDatabase } from '../setup/test-database';
 
-describe('built-in reference data (Census 2021, every authority and force)', () => {
+describe('built-in reference data (forces, authorities, Census 2011 and 2021)', () => {
   const test = useTestDatabase();
   let ds: DataSource;
   beforeAll(() => {
@@ -39,61 +39,76 @@ describe('built-in reference data (Census 2021, every authority and force)', () 
     ]);
   });
 
-  it('gives each force, for each group, exactly the sum of its authorities', async () => {
-    const mismatches = await ds.query(`
-      SELECT f.code, pf.category, pf.population AS force_total, sum(pl.population)::int AS authorities_total
-      FROM areas f
-      JOIN population_benchmarks pf ON pf.area_code = f.code AND pf.census_year = 2021
-      JOIN areas la ON la.parent_code = f.code AND la.level = 'local_authority'
-      JOIN population_benchmarks pl ON pl.area_code = la.code AND pl.census_year = 2021 AND pl.category = pf.category
-      WHERE f.level = 'force'
-      GROUP BY f.code, pf.category, pf.population
-      HAVING pf.population <> sum(pl.population)`);
-    expect(mismatches).toEqual([]);
-    const [{ forces }] = await ds.query(
-      `SELECT count(DISTINCT area_code)::int AS forces FROM population_benchmarks p JOIN areas a ON a.code = p.area_code WHERE a.level = 'force'`,
+  it('holds each census in its own geography: 331 authorities for 2021, 348 for 2011 (merged ones not current areas)', async () => {
+    const counts = await ds.query(
+      `SELECT census, count(*)::int AS authorities, count(DISTINCT force_code)::int AS forces FROM census_authorities GROUP BY census ORDER BY census`,
     );
-    expect(forces).toBe(43);
-  });
-
-  it('matches the published Lancashire totals (README of the source data)', async () => {
-    const rows = await ds.query(
-      `SELECT category, population FROM population_benchmarks WHERE area_code = 'E23000003' AND census_year = 2021 ORDER BY category`,
-    );
+    expect(counts).toEqual([
+      { census: 2011, authorities: 348, forces: 43 },
+      { census: 2021, authorities: 331, forces: 43 },
+    ]);
+    // Aylesbury Vale (merged into Buckinghamshire in 2020) is a 2011 authority of Thames Valley, not a current area.
     expect(
-      Object.fromEntries(rows.map((r: { category: string; population: number }) => [r.category, r.population])),
-    ).toEqual({
-      asian: 158_894,
-      black: 19_928,
-      mixed: 14_929,
-      other: 14_417,
-      white: 1_322_982,
-    });
-    const [{ source }] = await ds.query(
-      `SELECT DISTINCT source FROM population_benchmarks WHERE area_code = 'E07000117'`,
-    );
-    expect(source).toBe(BUILT_IN_SOURCE);
+      await ds.query(`SELECT force_code FROM census_authorities WHERE census = 2011 AND code = 'E07000004'`),
+    ).toEqual([{ force_code: 'E23000029' }]);
+    expect(await ds.query(`SELECT 1 FROM areas WHERE code = 'E07000004'`)).toEqual([]);
+    // The 2021 geography is the current hierarchy.
+    const differ = await ds.query(`
+      SELECT c.code FROM census_authorities c LEFT JOIN areas a ON a.code = c.code AND a.parent_code = c.force_code
+      WHERE c.census = 2021 AND a.code IS NULL`);
+    expect(differ).toEqual([]);
   });
 
-  it('imports another census year, reports bad and unplaceable rows by line, and recomputes force totals', async () => {
-    const csv = [
-      'LAD_code,LAD,Asian,Black,Mixed,Other,White',
-      'E07000117,Burnley,10,20,30,40,50',
-      'E07000118,Chorley,1,2,3,4,5',
-      'E99999999,Atlantis,1,1,1,1,1',
-      'E07000119,Fylde,x,1,1,1,1',
-    ].join('\n');
-    const result = await ds.transaction((m) =>
-      importCensus(m, { populationCsv: csv, censusYear: 2031, source: 'test' }),
+  it('gives every force a complete base for each built-in table, and nothing for tables not built in', async () => {
+    for (const characteristic of CHARACTERISTICS) {
+      const forces = await forceCompleteness(ds, 2021, characteristic);
+      expect({ characteristic, forces: forces.length, partial: forces.filter((f) => f.status !== 'complete') }).toEqual(
+        {
+          characteristic,
+          forces: 43,
+          partial: [],
+        },
+      );
+    }
+    const ethnicity2011 = await forceCompleteness(ds, 2011, 'ethnicity');
+    expect(ethnicity2011.filter((f) => f.status === 'complete')).toHaveLength(43);
+    const age2011 = await forceCompleteness(ds, 2011, 'age');
+    expect(age2011.every((f) => f.missing.length === f.authorities)).toBe(true);
+    const sources = await ds.query(
+      `SELECT census, characteristic, min(source) AS source FROM census_populations GROUP BY 1, 2 ORDER BY 1, 2`,
     );
-    expect(result).toMatchObject({
-      authorities: 2,
-      problems: [{ line: 5, message: 'not a whole number in asian' }],
-      unassigned: [{ line: 4, areaCode: 'E99999999' }],
-    });
-    const [lancs] = await ds.query(
-      `SELECT population FROM population_benchmarks WHERE area_code = 'E23000003' AND census_year = 2031 AND category = 'white'`,
+    expect(sources).toEqual([
+      { census: 2011, characteristic: 'ethnicity', source: BUILT_IN_SOURCES[2011].ethnicity },
+      { census: 2021, characteristic: 'age', source: BUILT_IN_SOURCES[2021].age },
+      { census: 2021, characteristic: 'disability', source: BUILT_IN_SOURCES[2021].disability },
+      { census: 2021, characteristic: 'ethnicity', source: BUILT_IN_SOURCES[2021].ethnicity },
+      { census: 2021, characteristic: 'sex', source: BUILT_IN_SOURCES[2021].sex },
+    ]);
+  });
+
+  it('holds ethnicity by self-defined code, never as pre-collapsed groups', async () => {
+    const categories = await ds.query(
+      `SELECT DISTINCT category FROM census_populations WHERE characteristic = 'ethnicity' ORDER BY category`,
     );
-    expect(lancs.population).toBe(55);
+    expect(categories.map((c: { category: string }) => c.category)).toEqual([
+      'A1',
+      'A2',
+      'A3',
+      'A4',
+      'A9',
+      'B1',
+      'B2',
+      'B9',
+      'M1',
+      'M2',
+      'M3',
+      'M9',
+      'O1',
+      'O9',
+      'W1',
+      'W2',
+      'W3',
+      'W9',
+    ]);
   });
 });

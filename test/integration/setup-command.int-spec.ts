@@ -54,7 +54,7 @@ onPostgres('setup command (services mode, first run)', () => {
     );
     expect(admin.roles).toEqual(['admin']);
     expect(await verifyPassword(admin.password_hash, password!)).toBe(true);
-    const [{ n }] = await serverQuery<{ n: number }>(`SELECT count(*)::int AS n FROM population_benchmarks`, [], url);
+    const [{ n }] = await serverQuery<{ n: number }>(`SELECT count(*)::int AS n FROM census_populations`, [], url);
     expect(n).toBeGreaterThan(0);
     const [{ audited }] = await serverQuery<{ audited: number }>(
       `SELECT count(*)::int AS audited FROM audit_events WHERE action = 'user.created'`,

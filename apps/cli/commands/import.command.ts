@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
 import { AuditService, SYSTEM_ACTOR } from '@scrutiny/audit';
 import {
+  describeCensusImport,
   filenameForceProblem,
   importCensus,
   ImportsService,
@@ -44,7 +45,10 @@ async function importCensusFile(args: string[], env: CommandEnv): Promise<number
           details: {
             file: positionals[0],
             year,
-            authorities: r.authorities,
+            characteristic: r.characteristic,
+            added: r.added.length,
+            replaced: r.replaced.length,
+            partialForces: r.forces.filter((f) => f.status === 'partial').map((f) => f.code),
             problems: r.problems.length,
             unassigned: r.unassigned.length,
           },
@@ -53,12 +57,7 @@ async function importCensusFile(args: string[], env: CommandEnv): Promise<number
       );
       return r;
     });
-    env.out(
-      `Census ${year} (${result.layout}): ${result.authorities} local authorities, ${result.forces} force totals recomputed; categories ${result.categories.join(', ')}`,
-    );
-    for (const p of result.problems) env.out(`  line ${p.line}: ${p.message}`);
-    for (const u of result.unassigned)
-      env.out(`  line ${u.line}: ${u.areaCode} ${u.areaName} is in no known force (give --lookup)`);
+    for (const line of describeCensusImport(result)) env.out(line);
     return result.problems.length || result.unassigned.length ? 1 : 0;
   });
 }
@@ -129,7 +128,7 @@ export const importCommand: CliCommand = {
   usage:
     'import police-uk|stop-searches|vehicle-stops|use-of-force|bwv-clips <files…> --force <id> | import census <file> --year YYYY [--lookup <LAD→PFA lookup.csv>]',
   summary:
-    'Import data.police.uk stop-and-search CSVs, the force’s stop-search export, the vehicle-stop / use-of-force CSV templates or the BWV clip register (exit 1 if rows were rejected, 2 if a file failed), or census population benchmarks (5 groups, or 18 categories from Nomis QS201EW)',
+    'Import data.police.uk stop-and-search CSVs, the force’s stop-search export, the vehicle-stop / use-of-force CSV templates or the BWV clip register (exit 1 if rows were rejected, 2 if a file failed), or census populations by local authority (TS021 or QS201EW ethnicity, TS007 age, TS008 sex, TS038 disability; says what was added and replaced and which forces are complete or partial)',
   async run(args, env) {
     const [format, ...rest] = args;
     const handler = FORMATS[format ?? ''];

@@ -29,27 +29,3 @@ export class Area {
   @Column('text', { nullable: true })
   policeUkId: string | null;
 }
-
-/** Residents of an area by ethnic group (5 groups) or category (18), for one census year. */
-@Entity('population_benchmarks')
-export class PopulationBenchmark {
-  @PrimaryColumn('text')
-  areaCode: string;
-
-  @ManyToOne(() => Area, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'area_code', foreignKeyConstraintName: 'fk_population_benchmarks_area' })
-  area?: Area;
-
-  @PrimaryColumn('smallint')
-  censusYear: number;
-
-  /** A group ('white', 'black', …) or a self-defined category code ('W1', 'B2', …). */
-  @PrimaryColumn('text')
-  category: string;
-
-  @Column('int')
-  population: number;
-
-  @Column('text')
-  source: string;
-}

@@ -1,20 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { DomainError } from '@scrutiny/core';
-import { ETHNIC_GROUPS } from '../vocabulary/ethnicity';
-import { findArea } from './area-lookup';
-
-/** The protected characteristics a population base is held for. */
-export const CHARACTERISTICS = ['ethnicity', 'sex', 'age', 'disability'] as const;
-export type Characteristic = (typeof CHARACTERISTICS)[number];
-
-/** The group codes of each characteristic, in the order results list them. */
-export const CHARACTERISTIC_GROUPS = {
-  ethnicity: ETHNIC_GROUPS,
-  sex: ['female', 'male'],
-  age: ['under-10', '10-17', '18-24', '25-34', 'over-34'],
-  disability: ['disabled', 'not_disabled'],
-} as const satisfies Record<Characteristic, readonly string[]>;
+import { DomainError, type FieldError } from '@scrutiny/core';
+import { CHARACTERISTIC_GROUPS, CHARACTERISTICS, type Characteristic } from '../census/characteristics';
+import { groupOfSelfDefined } from '../vocabulary/ethnicity';
+import { LOCAL_AUTHORITY_SUCCESSORS } from '../reference/police-force-areas';
+import { findArea, type Queryable } from './area-lookup';
 
 /** The censuses built in; later ones can be imported (`import census --year`). */
 export const BUILT_IN_CENSUSES = [2011, 2021] as const;
@@ -23,7 +13,7 @@ export interface PopulationQuery {
   /** A force (data.police.uk id or ONS code), district or local authority code. */
   area: string;
   characteristic: Characteristic;
-  /** A census year; absent: the census nearest the period's midpoint (see nearestCensus). */
+  /** A census year; absent: the census nearest the period's midpoint (nearestCensus). */
   census?: number;
   /** YYYY-MM months, inclusive, used only to choose the nearest census. */
   period?: { from: string; to: string };
@@ -39,7 +29,7 @@ export type PopulationBase =
       /** The area's ONS code and name. */
       area: string;
       areaName: string;
-      /** Residents by group code (CHARACTERISTIC_GROUPS). */
+      /** Usual residents by group code (CHARACTERISTIC_GROUPS), every group present. */
       groups: Record<string, number>;
       /** How many local authorities the figures sum. */
       authorities: number;
@@ -54,40 +44,156 @@ export type PopulationBase =
       reason: string;
     };
 
+/** How the default census is chosen, in words (for responses and the README). */
+export const CENSUS_CHOICE_RULE =
+  'the census held whose year is nearest the middle of the period, counting a census as at 1 July of its year; on a tie the earlier (with 2011 and 2021: 2011 for periods centred on or before 1 July 2016, else 2021)';
+
+const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
+
+/** A YYYY-MM month as a count of months since year 0. */
+function monthIndex(month: string): number {
+  const m = MONTH.exec(month)!;
+  return Number(m[1]) * 12 + Number(m[2]) - 1;
+}
+
 /**
- * Census population bases for rates: per area, characteristic and census. The one place that answers "how many
- * people of each group live here", so numerators and denominators are grouped alike.
+ * The census nearest the middle of a period (CENSUS_CHOICE_RULE); the latest held when no period is given. The
+ * period runs from the start of `from` to the end of `to`. In half-months, so a tie is exact.
+ */
+export function nearestCensus(censuses: readonly number[], period?: { from: string; to: string }): number | undefined {
+  if (!censuses.length) return undefined;
+  const sorted = [...censuses].sort((a, b) => a - b);
+  if (!period) return sorted[sorted.length - 1];
+  const middle = monthIndex(period.from) + monthIndex(period.to) + 1;
+  const distance = (census: number) => Math.abs(2 * (census * 12 + 6) - middle);
+  let best = sorted[0];
+  for (const c of sorted) if (distance(c) < distance(best)) best = c;
+  return best;
+}
+
+const NOTES: Record<Characteristic, (census: number) => string> = {
+  ethnicity: (census) =>
+    census === 2011
+      ? 'Census 2011 QS201EW: 18 categories grouped by the table that groups self-defined ethnicity (Gypsy or Irish Traveller is White, Arab is Other, Mixed White and Black are Mixed).'
+      : `Census ${census} ethnic categories grouped by the table that groups self-defined ethnicity: the five ONS high-level groups (Mixed White and Black are Mixed; Gypsy or Irish Traveller and Roma are White; Arab is Other).`,
+  sex: (census) =>
+    `Census ${census} residents by sex per local authority (TS008), not cross-tabulated with age or ethnicity: combining this base with another characteristic assumes they are independent.`,
+  age: (census) =>
+    `Census ${census} residents by single year of age (TS007) summed into the police.uk bands, not cross-tabulated with sex or ethnicity: combining this base with another characteristic assumes they are independent.`,
+  disability: (census) =>
+    `Census ${census} residents disabled or not under the Equality Act (TS038; "disabled" includes limited a little or a lot), not cross-tabulated with other characteristics: combining them assumes independence. Use-of-force reports record the officer's perception of disability, which the census does not measure.`,
+};
+
+function validate(q: PopulationQuery): void {
+  const errors: FieldError[] = [];
+  if (!(CHARACTERISTICS as readonly string[]).includes(q.characteristic))
+    errors.push({ field: 'characteristic', message: `must be one of ${CHARACTERISTICS.join(', ')}` });
+  if (q.census !== undefined && (!Number.isInteger(q.census) || q.census < 1801 || q.census > 2100))
+    errors.push({ field: 'census', message: 'must be a census year, e.g. 2011 or 2021' });
+  if (q.period && (!MONTH.test(q.period.from) || !MONTH.test(q.period.to)))
+    errors.push({ field: 'period', message: 'months must be written YYYY-MM' });
+  if (errors.length) throw DomainError.validation(errors);
+}
+
+/** See PopulationsService.populationFor; usable with any connection (a DataSource, a transaction's manager). */
+export async function populationFor(db: Queryable, q: PopulationQuery): Promise<PopulationBase> {
+  validate(q);
+  const area = await findArea(db, q.area);
+  if (!area) throw DomainError.validation([{ field: 'area', message: `"${q.area}" is not a known area` }]);
+  const held = (
+    (await db.query(`SELECT DISTINCT census FROM census_authorities ORDER BY census`)) as { census: number }[]
+  ).map((r) => r.census);
+  const chosen = q.census === undefined ? 'nearest' : 'requested';
+  const census = q.census ?? nearestCensus(held.length ? held : [...BUILT_IN_CENSUSES], q.period)!;
+  const unavailable = (reason: string): PopulationBase => ({
+    available: false,
+    census,
+    chosen,
+    area: area.code,
+    reason,
+  });
+  if (!held.includes(census))
+    return unavailable(
+      `no population for this base: Census ${census} is not held (held: ${held.join(', ') || 'none'})`,
+    );
+
+  const [{ any }] = (await db.query(
+    `SELECT EXISTS (SELECT 1 FROM census_populations WHERE census = $1 AND characteristic = $2) AS any`,
+    [census, q.characteristic],
+  )) as { any: boolean }[];
+  if (!any)
+    return unavailable(
+      `no population for this base: Census ${census} figures by ${q.characteristic} are not held (import one with "import census --year ${census}")`,
+    );
+
+  // A force: the authorities of that census's own geography. Anything smaller: the current authorities within it.
+  const authorities = (
+    area.level === 'force'
+      ? await db.query(
+          `SELECT code, name FROM census_authorities WHERE census = $1 AND force_code = $2 ORDER BY code`,
+          [census, area.code],
+        )
+      : await db.query(
+          `WITH RECURSIVE d(code) AS (SELECT $1::text UNION ALL SELECT a.code FROM areas a JOIN d ON a.parent_code = d.code)
+           SELECT a.code, a.name FROM areas a WHERE a.code IN (SELECT code FROM d) AND a.level = 'local_authority' ORDER BY a.code`,
+          [area.code],
+        )
+  ) as { code: string; name: string }[];
+  if (!authorities.length)
+    return unavailable(`no population for this base: ${area.name} has no local authorities in Census ${census}`);
+
+  const figures = (await db.query(
+    `SELECT area_code, category, population, source FROM census_populations
+     WHERE census = $1 AND characteristic = $2 AND area_code = ANY($3::text[])`,
+    [census, q.characteristic, authorities.map((a) => a.code)],
+  )) as { area_code: string; category: string; population: number; source: string }[];
+  const covered = new Set(figures.map((f) => f.area_code));
+  const missing = authorities.filter((a) => !covered.has(a.code));
+  if (missing.length) {
+    const successors = missing.filter((a) => LOCAL_AUTHORITY_SUCCESSORS[a.code]);
+    const formed = successors.map((a) => {
+      const s = LOCAL_AUTHORITY_SUCCESSORS[a.code];
+      return `${a.code} ${a.name} was formed on ${s.since} from ${s.predecessors.join(', ')}`;
+    });
+    const listed = missing.map((a) => `${a.code} ${a.name}`).join(', ');
+    return unavailable(
+      formed.length === missing.length
+        ? `no population for this base: ${formed.join('; ')}; Census ${census} holds the authorities it was formed from, not it`
+        : `no population for this base: Census ${census} figures by ${q.characteristic} are partial for ${area.name}, so it has no total: no figure for ${listed} (${authorities.length - missing.length} of ${authorities.length} authorities)${formed.length ? `; ${formed.join('; ')}` : ''}`,
+    );
+  }
+
+  const groups: Record<string, number> = Object.fromEntries(CHARACTERISTIC_GROUPS[q.characteristic].map((g) => [g, 0]));
+  for (const f of figures) {
+    // Ethnicity is held by self-defined code and grouped by the same table as searches.
+    const group = q.characteristic === 'ethnicity' ? groupOfSelfDefined(f.category) : f.category;
+    if (group === null || !(group in groups))
+      throw new Error(`census ${census} ${q.characteristic} holds an unknown category "${f.category}"`);
+    groups[group] += f.population;
+  }
+  return {
+    available: true,
+    census,
+    chosen,
+    source: [...new Set(figures.map((f) => f.source))].sort().join('; '),
+    area: area.code,
+    areaName: area.name,
+    groups,
+    authorities: authorities.length,
+    note: NOTES[q.characteristic](census),
+  };
+}
+
+/**
+ * Census population bases for rates, per area, characteristic and census: the one place that answers "how many
+ * people of each group live here", grouped exactly as the records counted against them. A force has a total for a
+ * census only when every one of its authorities (in that census's geography) has a figure.
  */
 @Injectable()
 export class PopulationsService {
   constructor(private readonly dataSource: DataSource) {}
 
-  async populationFor(q: PopulationQuery): Promise<PopulationBase> {
-    const area = await findArea(this.dataSource, q.area);
-    if (!area) throw DomainError.validation([{ field: 'area', message: `"${q.area}" is not a known area` }]);
-    const census = q.census ?? 2021;
-    const chosen = q.census ? 'requested' : 'nearest';
-    if (q.characteristic !== 'ethnicity')
-      return { available: false, census, chosen, area: area.code, reason: 'no population for this base' };
-    const rows = (await this.dataSource.query(
-      `WITH RECURSIVE d(code) AS (SELECT $1::text UNION ALL SELECT a.code FROM areas a JOIN d ON a.parent_code = d.code WHERE $2 = 'district'),
-       covered AS (SELECT code FROM d WHERE $2 <> 'district' OR code <> $1)
-       SELECT category, sum(population)::int AS population, min(source) AS source, count(DISTINCT area_code)::int AS n
-       FROM population_benchmarks WHERE area_code IN (SELECT code FROM covered) AND census_year = $3 AND category = ANY($4::text[])
-       GROUP BY category`,
-      [area.code, area.level, census, ETHNIC_GROUPS],
-    )) as { category: string; population: number; source: string; n: number }[];
-    if (!rows.length)
-      return { available: false, census, chosen, area: area.code, reason: 'no population for this base' };
-    return {
-      available: true,
-      census,
-      chosen,
-      source: rows[0].source,
-      area: area.code,
-      areaName: area.name,
-      groups: Object.fromEntries(rows.map((r) => [r.category, r.population])),
-      authorities: rows[0].n,
-    };
+  populationFor(q: PopulationQuery): Promise<PopulationBase> {
+    return populationFor(this.dataSource, q);
   }
 }

@@ -1,12 +1,22 @@
 import { parse } from 'csv-parse/sync';
 import { DomainError } from '@scrutiny/core';
-import { ETHNIC_GROUPS, SELF_DEFINED_CATEGORIES, type EthnicGroup } from '../vocabulary/ethnicity';
+import {
+  ETHNIC_GROUPS,
+  ETHNIC_GROUP_LABEL,
+  groupOfSelfDefined,
+  SELF_DEFINED_CATEGORIES,
+} from '../vocabulary/ethnicity';
+import { ageBandOf, CHARACTERISTIC_GROUPS, type Characteristic } from './characteristics';
+import { TS021_CATEGORIES, TS021_DOES_NOT_APPLY } from './ts021';
 
 export interface CensusRow {
   line: number;
   areaCode: string;
   areaName: string;
-  /** Keys: the 5 group names ('white', …) and, where the source has them, the 18 category codes ('W1', …). */
+  /**
+   * Residents by category. Ethnicity: by self-defined code ('W1', …), grouped only when read (groupOfSelfDefined);
+   * the other characteristics: by their group codes (CHARACTERISTIC_GROUPS).
+   */
   counts: Record<string, number>;
 }
 
@@ -15,7 +25,28 @@ export interface ParseProblem {
   message: string;
 }
 
-const AREA_CODE = /^[EWSN]\d{8}$/;
+export const CENSUS_LAYOUTS = {
+  ts021: { characteristic: 'ethnicity', table: 'TS021 ethnic group (19 categories)' },
+  qs201ew: { characteristic: 'ethnicity', table: 'QS201EW ethnic group (18 categories)' },
+  ts007: { characteristic: 'age', table: 'TS007 age by single year' },
+  ts008: { characteristic: 'sex', table: 'TS008 sex' },
+  ts038: { characteristic: 'disability', table: 'TS038 disability (Equality Act)' },
+} as const satisfies Record<string, { characteristic: Characteristic; table: string }>;
+export type CensusLayout = keyof typeof CENSUS_LAYOUTS;
+
+export interface ParsedCensus {
+  layout: CensusLayout;
+  characteristic: Characteristic;
+  table: string;
+  rows: CensusRow[];
+  problems: ParseProblem[];
+  /** Rows for areas that are not local authorities (country, region, county), left out. */
+  skipped: number;
+}
+
+const AREA_CODE = /^[EWSNK]\d{8}$/;
+/** Local authority districts: unitary (E06), non-metropolitan (E07), metropolitan (E08), London boroughs (E09), Welsh (W06). */
+const LOCAL_AUTHORITY_CODE = /^(E0[6-9]|W06)\d{6}$/;
 
 function records(text: string): { header: string[]; rows: { line: number; cells: string[] }[] } {
   const all = parse(text.replace(/^\uFEFF/, ''), {
@@ -35,93 +66,327 @@ function records(text: string): { header: string[]; rows: { line: number; cells:
 
 function toCount(raw: string | undefined): number | null {
   if (raw === undefined) return null;
-  const value = Number(raw.replace(/,/g, '').trim());
-  return Number.isInteger(value) && value >= 0 ? value : null;
+  const text = raw.replace(/,/g, '').trim();
+  if (text === '') return null;
+  const value = Number(text);
+  return Number.isSafeInteger(value) && value >= 0 ? value : null;
+}
+
+function layoutOf(header: string[]): CensusLayout {
+  const lower = header.map((h) => h.toLowerCase());
+  if (lower.some((h) => /^ethnic group \(\d+ categories\) code$/.test(h)) && lower.includes('observation'))
+    return 'ts021';
+  if (lower.some((h) => h.startsWith('ethnic group:'))) return 'qs201ew';
+  if (lower.some((h) => h.startsWith('age:'))) return 'ts007';
+  if (lower.includes('female') && lower.includes('male')) return 'ts008';
+  if (lower.includes('disabled under the equality act')) return 'ts038';
+  if (ETHNIC_GROUPS.every((g) => lower.includes(g)))
+    throw new DomainError(
+      'UNPROCESSABLE',
+      'a five-group ethnicity file is refused: give residents by category (Census 2021 TS021 or 2011 QS201EW), so they are grouped exactly as searches are (third-party five-group collapses differ, e.g. counting Mixed White and Black people as Black)',
+    );
+  throw new DomainError(
+    'UNPROCESSABLE',
+    'not a census table this system reads: expected TS021 (ethnic group, long), QS201EW or TS007 (Nomis), or TS008/TS038 (ONS census maps)',
+  );
+}
+
+/** Keeps a row's area if it is a local authority; says why not otherwise. */
+function areaOf(line: number, code: string, problems: ParseProblem[]): { ok: true } | { ok: false; skipped: boolean } {
+  if (!AREA_CODE.test(code)) {
+    problems.push({ line, message: `area code "${code}" is not an ONS code` });
+    return { ok: false, skipped: false };
+  }
+  if (!LOCAL_AUTHORITY_CODE.test(code)) return { ok: false, skipped: true };
+  return { ok: true };
 }
 
 /**
- * Population by area and ethnicity from an ONS-style CSV. Two layouts are recognised by their header:
- * 5 groups (`LAD_code,Asian,Black,Mixed,Other,White`, as published collapsed from TS021) and Nomis QS201EW
- * (`geography code` plus one `Ethnic Group: …; measures: Value` column per group and category).
+ * A census table by local authority, recognised by its header: TS021 (ONS long format, 19 ethnic categories),
+ * QS201EW (Nomis, 18 ethnic categories), TS007 (Nomis, age by single year, summed into the police.uk bands), TS008
+ * and TS038 (ONS census maps layout: sex, disability). Rows for countries, regions and counties are skipped; a row
+ * whose categories do not add up to its own total is a problem, never loaded.
  */
-export function parseCensusPopulation(text: string): {
-  rows: CensusRow[];
-  problems: ParseProblem[];
-  layout: '5-groups' | 'nomis-18';
-} {
+export function parseCensusTable(text: string): ParsedCensus {
   const { header, rows } = records(text);
-  const lower = header.map((h) => h.toLowerCase());
-  const codeIndex = lower.findIndex(
-    (h) => h === 'lad_code' || h === 'geography code' || /^lad\d{2}cd$/.test(h) || h === 'area_code',
-  );
-  const nameIndex = lower.findIndex(
-    (h) => h === 'lad' || h === 'geography' || /^lad\d{2}nm$/.test(h) || h === 'area_name',
-  );
-  if (codeIndex < 0)
-    throw new DomainError('UNPROCESSABLE', 'no area code column (expected LAD_code, LADyyCD or "geography code")');
+  const layout = layoutOf(header);
+  const parsed =
+    layout === 'ts021'
+      ? parseTs021(header, rows)
+      : layout === 'qs201ew'
+        ? parseQs201(header, rows)
+        : layout === 'ts007'
+          ? parseTs007(header, rows)
+          : parseCensusMaps(layout, header, rows);
+  return { layout, ...CENSUS_LAYOUTS[layout], ...parsed };
+}
 
-  const columns = new Map<string, number>();
-  let layout: '5-groups' | 'nomis-18';
-  if (lower.some((h) => h.startsWith('ethnic group:'))) {
-    layout = 'nomis-18';
-    const groupHeader: Record<EthnicGroup, string> = {
-      white: 'White',
-      mixed: 'Mixed',
-      asian: 'Asian',
-      black: 'Black',
-      other: 'Other',
-    };
-    for (const g of ETHNIC_GROUPS) {
-      const i = header.findIndex((h) => h === `Ethnic Group: ${groupHeader[g]}; measures: Value`);
-      if (i >= 0) columns.set(g, i);
-    }
-    for (const c of SELF_DEFINED_CATEGORIES) {
-      const i = header.findIndex((h) => h === `Ethnic Group: ${c.census}; measures: Value`);
-      if (i >= 0) columns.set(c.code, i);
-    }
-  } else {
-    layout = '5-groups';
-    for (const g of ETHNIC_GROUPS) {
-      const i = lower.indexOf(g);
-      if (i >= 0) columns.set(g, i);
-    }
-  }
-  const missingGroups = ETHNIC_GROUPS.filter((g) => !columns.has(g));
-  if (missingGroups.length)
-    throw new DomainError('UNPROCESSABLE', `no column for group(s): ${missingGroups.join(', ')}`);
+type Body = { rows: CensusRow[]; problems: ParseProblem[]; skipped: number };
+type Lines = { line: number; cells: string[] }[];
 
-  const out: CensusRow[] = [];
+function column(header: string[], test: (h: string) => boolean, what: string): number {
+  const i = header.findIndex((h) => test(h.toLowerCase()));
+  if (i < 0) throw new DomainError('UNPROCESSABLE', `no ${what} column`);
+  return i;
+}
+
+function parseTs021(header: string[], lines: Lines): Body {
+  const categoryCode = column(header, (h) => /^ethnic group \(\d+ categories\) code$/.test(h), 'ethnic group code');
+  const categoryLabel = column(header, (h) => /^ethnic group \(\d+ categories\)$/.test(h), 'ethnic group label');
+  const observation = column(header, (h) => h === 'observation', 'Observation');
+  const areaCode = column(header, (h) => h.endsWith(' code') && !h.startsWith('ethnic group'), 'area code');
+  const areaName = header.findIndex((h) => h === header[areaCode].replace(/ Code$/i, ''));
+  const expected = new Map<number, (typeof TS021_CATEGORIES)[number]>(TS021_CATEGORIES.map((c) => [c.code, c]));
+
   const problems: ParseProblem[] = [];
-  for (const { line, cells } of rows) {
-    const areaCode = (cells[codeIndex] ?? '').trim();
-    if (!AREA_CODE.test(areaCode)) {
-      problems.push({ line, message: `area code "${areaCode}" is not an ONS code` });
+  const byArea = new Map<string, { line: number; name: string; counts: Record<string, number>; seen: Set<number> }>();
+  const bad = new Set<string>();
+  let skipped = 0;
+  for (const { line, cells } of lines) {
+    const code = (cells[areaCode] ?? '').trim();
+    const kept = areaOf(line, code, problems);
+    if (!kept.ok) {
+      if (kept.skipped) skipped++;
       continue;
     }
+    const category = Number((cells[categoryCode] ?? '').trim());
+    const label = (cells[categoryLabel] ?? '').trim();
+    const n = toCount(cells[observation]);
+    if (n === null) {
+      problems.push({ line, message: `not a whole number in Observation` });
+      bad.add(code);
+      continue;
+    }
+    if (category === TS021_DOES_NOT_APPLY) {
+      if (n !== 0) {
+        problems.push({ line, message: `"Does not apply" holds ${n}: TS021 counts every usual resident` });
+        bad.add(code);
+      }
+      continue;
+    }
+    const known = expected.get(category);
+    if (!known || known.label !== label) {
+      problems.push({
+        line,
+        message: known
+          ? `category ${category} is "${label}", expected "${known.label}"`
+          : `category ${category} ("${label}") is not one of TS021's 19`,
+      });
+      bad.add(code);
+      continue;
+    }
+    let area = byArea.get(code);
+    if (!area) {
+      area = { line, name: areaName >= 0 ? (cells[areaName] ?? '').trim() : code, counts: {}, seen: new Set() };
+      byArea.set(code, area);
+    }
+    if (area.seen.has(category)) {
+      problems.push({ line, message: `${code} has category ${category} twice` });
+      bad.add(code);
+      continue;
+    }
+    area.seen.add(category);
+    area.counts[known.selfDefined] = (area.counts[known.selfDefined] ?? 0) + n;
+  }
+  const rows: CensusRow[] = [];
+  for (const [code, area] of byArea) {
+    if (bad.has(code)) continue;
+    const missing = TS021_CATEGORIES.filter((c) => !area.seen.has(c.code)).map((c) => c.code);
+    if (missing.length) {
+      problems.push({
+        line: area.line,
+        message: `${code} lacks categor${missing.length > 1 ? 'ies' : 'y'} ${missing.join(', ')}`,
+      });
+      continue;
+    }
+    rows.push({ line: area.line, areaCode: code, areaName: area.name, counts: area.counts });
+  }
+  return { rows, problems, skipped };
+}
+
+function parseQs201(header: string[], lines: Lines): Body {
+  const lower = header.map((h) => h.toLowerCase());
+  const areaCode = column(header, (h) => h === 'geography code', '"geography code"');
+  const areaName = lower.indexOf('geography');
+  const ruralUrban = lower.indexOf('rural urban');
+  const categories = SELF_DEFINED_CATEGORIES.map((c) => ({
+    code: c.code,
+    index: header.indexOf(`Ethnic Group: ${c.census}; measures: Value`),
+  }));
+  const missing = SELF_DEFINED_CATEGORIES.filter((_, i) => categories[i].index < 0).map((c) => `"${c.census}"`);
+  if (missing.length)
+    throw new DomainError(
+      'UNPROCESSABLE',
+      `no column for categor${missing.length > 1 ? 'ies' : 'y'} ${missing.join(', ')}`,
+    );
+  // The group columns, where present, must be the sums of their categories (a check on the file, not loaded).
+  const groups = ETHNIC_GROUPS.map((g) => ({
+    group: g,
+    index: header.indexOf(`Ethnic Group: ${ETHNIC_GROUP_LABEL[g]}; measures: Value`),
+  })).filter((g) => g.index >= 0);
+  const total = header.indexOf('Ethnic Group: All categories: Ethnic group; measures: Value');
+
+  const rows: CensusRow[] = [];
+  const problems: ParseProblem[] = [];
+  let skipped = 0;
+  for (const { line, cells } of lines) {
     // Nomis repeats each area for rural/urban splits: keep the "Total" rows only.
-    const ruralUrban = lower.indexOf('rural urban');
     if (ruralUrban >= 0 && (cells[ruralUrban] ?? '').trim() !== 'Total') continue;
+    const code = (cells[areaCode] ?? '').trim();
+    const kept = areaOf(line, code, problems);
+    if (!kept.ok) {
+      if (kept.skipped) skipped++;
+      continue;
+    }
     const counts: Record<string, number> = {};
     const bad: string[] = [];
-    for (const [key, i] of columns) {
-      const n = toCount(cells[i]);
-      if (n === null) bad.push(key);
-      else counts[key] = n;
+    for (const c of categories) {
+      const n = toCount(cells[c.index]);
+      if (n === null) bad.push(c.code);
+      else counts[c.code] = n;
     }
     if (bad.length) {
       problems.push({ line, message: `not a whole number in ${bad.join(', ')}` });
       continue;
     }
-    out.push({ line, areaCode, areaName: nameIndex >= 0 ? (cells[nameIndex] ?? '').trim() : areaCode, counts });
+    const sums = sumBy(counts, (code) => groupOfSelfDefined(code));
+    const mismatch: string[] = groups
+      .filter((g) => toCount(cells[g.index]) !== (sums[g.group] ?? 0))
+      .map((g) => g.group);
+    const all = total >= 0 ? toCount(cells[total]) : null;
+    if (total >= 0 && all !== Object.values(counts).reduce((a, b) => a + b, 0)) mismatch.push('all categories');
+    if (mismatch.length) {
+      problems.push({ line, message: `the categories do not add up to the file's total for ${mismatch.join(', ')}` });
+      continue;
+    }
+    rows.push({ line, areaCode: code, areaName: areaName >= 0 ? (cells[areaName] ?? '').trim() : code, counts });
   }
-  return { rows: out, problems, layout };
+  return { rows, problems, skipped };
 }
 
-/** Local authority → police force area, from an ONS lookup (LADyyCD … PFAyyCD columns). */
-export function parseAreaLookup(text: string): Map<string, string> {
+function sumBy(counts: Record<string, number>, key: (k: string) => string | null): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, n] of Object.entries(counts)) {
+    const to = key(k);
+    if (to) out[to] = (out[to] ?? 0) + n;
+  }
+  return out;
+}
+
+/** The single year a TS007 column holds (0 = under 1, 100 = 100 and over); null for a band subtotal or the total. */
+export function singleYearOfTs007Column(header: string): number | null {
+  const m = /^Age: Aged (.+); measures: Value$/.exec(header.trim());
+  if (!m) return null;
+  if (m[1] === 'under 1 year') return 0;
+  if (m[1] === '100 years and over') return 100;
+  const year = /^(\d+) years?$/.exec(m[1]);
+  return year ? Number(year[1]) : null;
+}
+
+function parseTs007(header: string[], lines: Lines): Body {
+  const areaCode = column(header, (h) => h === 'geography code', '"geography code"');
+  const areaName = header.findIndex((h) => h.toLowerCase() === 'geography');
+  const total = column(header, (h) => h === 'age: total; measures: value', '"Age: Total"');
+  // Only the single-year columns: the file interleaves band subtotals (e.g. "Aged 10 to 15 years") with them.
+  const years = header
+    .map((h, index) => ({ index, year: singleYearOfTs007Column(h) }))
+    .filter((c): c is { index: number; year: number } => c.year !== null);
+  const distinct = new Set(years.map((y) => y.year));
+  if (years.length !== 101 || distinct.size !== 101)
+    throw new DomainError(
+      'UNPROCESSABLE',
+      `expected 101 single-year age columns (under 1 … 100 and over), found ${distinct.size}`,
+    );
+
+  const rows: CensusRow[] = [];
+  const problems: ParseProblem[] = [];
+  let skipped = 0;
+  for (const { line, cells } of lines) {
+    const code = (cells[areaCode] ?? '').trim();
+    const kept = areaOf(line, code, problems);
+    if (!kept.ok) {
+      if (kept.skipped) skipped++;
+      continue;
+    }
+    const counts: Record<string, number> = Object.fromEntries(CHARACTERISTIC_GROUPS.age.map((b) => [b, 0]));
+    const bad: number[] = [];
+    for (const { index, year } of years) {
+      const n = toCount(cells[index]);
+      if (n === null) bad.push(year);
+      else counts[ageBandOf(year)] += n;
+    }
+    if (bad.length) {
+      problems.push({ line, message: `not a whole number for age ${bad.join(', ')}` });
+      continue;
+    }
+    const all = toCount(cells[total]);
+    const sum = Object.values(counts).reduce((a, b) => a + b, 0);
+    if (all !== sum) {
+      problems.push({ line, message: `single years add up to ${sum}, the file's total is ${cells[total]}` });
+      continue;
+    }
+    rows.push({ line, areaCode: code, areaName: areaName >= 0 ? (cells[areaName] ?? '').trim() : code, counts });
+  }
+  return { rows, problems, skipped };
+}
+
+const CENSUS_MAPS_CATEGORIES: Record<'ts008' | 'ts038', Record<string, string>> = {
+  ts008: { female: 'female', male: 'male' },
+  ts038: { 'disabled under the equality act': 'disabled', 'not disabled under the equality act': 'not_disabled' },
+};
+
+function parseCensusMaps(layout: 'ts008' | 'ts038', header: string[], lines: Lines): Body {
+  const lower = header.map((h) => h.toLowerCase());
+  const areaCode = column(header, (h) => h === 'geography code', '"Geography code"');
+  const areaName = lower.indexOf('geography label');
+  const total = column(header, (h) => h === 'total', '"Total"');
+  const categories = Object.entries(CENSUS_MAPS_CATEGORIES[layout]).map(([label, group]) => ({
+    group,
+    index: column(header, (h) => h === label, `"${label}"`),
+  }));
+
+  const rows: CensusRow[] = [];
+  const problems: ParseProblem[] = [];
+  let skipped = 0;
+  for (const { line, cells } of lines) {
+    const code = (cells[areaCode] ?? '').trim();
+    const kept = areaOf(line, code, problems);
+    if (!kept.ok) {
+      if (kept.skipped) skipped++;
+      continue;
+    }
+    const counts: Record<string, number> = {};
+    const bad: string[] = [];
+    for (const c of categories) {
+      const n = toCount(cells[c.index]);
+      if (n === null) bad.push(c.group);
+      else counts[c.group] = n;
+    }
+    if (bad.length) {
+      problems.push({ line, message: `not a whole number in ${bad.join(', ')}` });
+      continue;
+    }
+    const sum = Object.values(counts).reduce((a, b) => a + b, 0);
+    if (toCount(cells[total]) !== sum) {
+      problems.push({ line, message: `the categories add up to ${sum}, the file's total is ${cells[total]}` });
+      continue;
+    }
+    rows.push({ line, areaCode: code, areaName: areaName >= 0 ? (cells[areaName] ?? '').trim() : code, counts });
+  }
+  return { rows, problems, skipped };
+}
+
+/** Local authority → police force area (and the authority's name), from an ONS lookup (LADyyCD … PFAyyCD). */
+export function parseAreaLookup(text: string): Map<string, { force: string; name: string }> {
   const { header, rows } = records(text);
   const lad = header.findIndex((h) => /^LAD\d{2}CD$/i.test(h));
+  const ladName = header.findIndex((h) => /^LAD\d{2}NM$/i.test(h));
   const pfa = header.findIndex((h) => /^PFA\d{2}CD$/i.test(h));
   if (lad < 0 || pfa < 0) throw new DomainError('UNPROCESSABLE', 'a lookup needs LADyyCD and PFAyyCD columns');
-  return new Map(rows.map(({ cells }) => [cells[lad].trim(), cells[pfa].trim()]));
+  return new Map(
+    rows.map(({ cells }) => [
+      cells[lad].trim(),
+      { force: cells[pfa].trim(), name: ladName >= 0 ? cells[ladName].trim() : cells[lad].trim() },
+    ]),
+  );
 }
