@@ -5,17 +5,27 @@ import { AuditService } from '@scrutiny/audit';
 import { DomainError, type FieldError, isUuid, MONTH, parseQuarter, quarterName, quarterStart } from '@scrutiny/core';
 import {
   areaAndDescendantsSql,
+  areaForces,
+  CHARACTERISTIC_GROUPS,
   ETHNIC_GROUPS,
   ETHNIC_GROUP_LABEL,
   findArea,
   inAreaSql,
   LEGISLATION,
+  OFFICER_DEFINED,
+  PopulationsService,
   UOF_TACTICS,
+  type Characteristic,
   type EthnicGroup,
+  type PopulationBase,
 } from '@scrutiny/records';
 import { DISPROPORTIONALITY_FINDING_STATUSES, type DisproportionalityFindingStatus } from './statistics.entities';
 import { periodBuckets, type TrendInterval, TREND_INTERVALS } from './periods';
 import {
+  coverage,
+  coverageShortfall,
+  COVERAGE_THRESHOLD,
+  describeInterval,
   funnelLimits,
   isFlagged,
   isSuppressed,
@@ -25,11 +35,27 @@ import {
   rateRatio,
   wilson,
   Z95,
+  type Coverage,
   type Interval,
+  type IntervalDescription,
 } from './calculators';
 
 export const STAT_KINDS = ['stop-search', 'strip-search', 'vehicle-stop', 'use-of-force'] as const;
 export type StatKind = (typeof STAT_KINDS)[number];
+
+/** The protected characteristics figures can be broken down by (disability: use of force, from the perceived disability). */
+export const STAT_BY = ['ethnicity', 'sex', 'age', 'disability'] as const satisfies readonly Characteristic[];
+
+/**
+ * Use-of-force reports record age in the Home Office bands (not police.uk's), as the API writes them. Populations
+ * come from PopulationsService for whichever bands it holds; a band it does not hold has no rate, with the reason.
+ */
+export const UOF_AGE_GROUPS = ['under-11', '11-17', '18-34', '35-49', '50-64', '65-and-over'] as const;
+
+/** Every group code a comparator may name, whatever the breakdown (the route checks it against `by` and `kind`). */
+export const STAT_GROUPS = [
+  ...new Set<string>([...Object.values(CHARACTERISTIC_GROUPS).flat(), ...UOF_AGE_GROUPS]),
+] as readonly string[];
 
 export interface DisproportionalityQuery {
   from?: string;
@@ -37,11 +63,15 @@ export interface DisproportionalityQuery {
   /** Force (police.uk id or ONS code), district or local authority code. */
   area?: string;
   kind?: string;
+  /** The protected characteristic: ethnicity (default), sex, age, or (use of force) disability. */
+  by?: string;
   basis?: string;
   power?: string;
   /** Use of force: one tactic's uses instead of the reports. */
   tactic?: string;
   comparator?: string;
+  /** Census year of the population base; absent: the census nearest the period. */
+  census?: string | number;
 }
 
 interface Resolved {
@@ -49,23 +79,72 @@ interface Resolved {
   to: string;
   area: { code: string; name: string; level: string };
   kind: StatKind;
-  basis: 'self' | 'officer';
+  by: Characteristic;
+  /** Ethnicity only: whose account of it (self-defined or the officer's); null for the other characteristics. */
+  basis: 'self' | 'officer' | null;
   power: string | null;
   tactic: string | null;
-  comparator: EthnicGroup;
+  comparator: string;
+  /** The census asked for; null: the one nearest the period (the population statement says which). */
+  census: number | null;
 }
 
 export interface GroupFigures {
-  group: EthnicGroup;
+  group: string;
+  /** null when withheld, or when it cannot be known (no records of the force placed below force level). */
   count: number | null;
-  population: number;
+  /** null when there is no population for this group on this base (`reason` says why); never 0 for unknown. */
+  population: number | null;
   ratePer1000: number | null;
   rateRatio: number | null;
   ci95: Interval | null;
   method: 'log' | 'exact' | null;
+  /** How the ratio's interval was computed (exact below 20 in either count, log-normal above). */
+  interval: IntervalDescription | null;
   significant: boolean;
   suppressed: boolean;
   flagged: boolean;
+  /** Strip searches: how many of the group's searches recorded whether clothing was removed. */
+  coverage: Coverage | null;
+  /** Why the rate or ratio is null, when it is for a reason other than withholding a small count. */
+  reason: string | null;
+}
+
+/** Which population the figures are set against (PopulationsService), in words a panel can quote. */
+export interface PopulationStatement {
+  characteristic: Characteristic;
+  available: boolean;
+  /** The area's name and code. */
+  area: string;
+  areaCode: string;
+  census: number;
+  /** Kept for earlier clients: the same as census. */
+  censusYear: number;
+  /** requested: the census asked for; nearest: the one nearest the period. */
+  chosen: 'requested' | 'nearest';
+  source: string | null;
+  reason: string | null;
+  note: string | null;
+}
+
+/** What each group's records are compared with: officer-perceived groups against self-identified census groups. */
+export interface Comparison {
+  basis: 'self' | 'officer' | null;
+  note: string;
+  groups: { group: string; comparedWith: string }[];
+}
+
+/** For a district or local authority: how many of its force's records could be placed in an area at all. */
+export interface Placement {
+  force: { code: string; name: string } | null;
+  /** The force's records in the period (same kind, power and tactic). null when withheld. */
+  forceRecords: number | null;
+  /** Of those, placed in a district or local authority. */
+  placed: number | null;
+  /** Of those, known only at force level: they cannot be counted in any area below it. */
+  unplaced: number | null;
+  /** Set when nothing of the force is placed, so no sub-force figure can be given. */
+  reason: string | null;
 }
 
 export interface DisproportionalityResult {
@@ -75,12 +154,41 @@ export interface DisproportionalityResult {
   notStated: {
     count: number | null;
     suppressed: boolean;
-    rateRatioBounds: Partial<Record<EthnicGroup, Interval | null>>;
+    rateRatioBounds: Partial<Record<string, Interval | null>>;
   };
+  /** Recorded groups with no population to set them against (e.g. sex recorded as other), with their counts. */
+  unbenchmarked: { group: string; count: number | null; suppressed: boolean }[];
   total: number | null;
-  populationSource: { censusYear: number; source: string; area: string } | null;
+  populationSource: PopulationStatement;
+  comparison: Comparison;
+  /** Strip searches: across all the records, how many recorded whether clothing was removed (null counts: withheld). */
+  coverage: {
+    field: string;
+    recorded: number | null;
+    total: number | null;
+    proportion: number | null;
+    /** The share recorded below which no rate is given (COVERAGE_THRESHOLD). */
+    threshold: number;
+  } | null;
+  placement: Placement | null;
   /** Figures under 10 are withheld (external panels, analysts); under 20 flagged. */
   suppression: 'applied' | 'flags only';
+}
+
+/** One outcome measure of a group: a proportion of the searches that recorded the field, never of those that did not. */
+export interface OutcomeMeasure {
+  /** Recorded yes (for outcomes: the recorded outcome was of this kind). */
+  count: number | null;
+  /** Recorded yes or no: the rate's denominator. */
+  recorded: number | null;
+  notRecorded: number | null;
+  coverage: number | null;
+  rate: number | null;
+  ci95: Interval | null;
+  ratioToComparator: number | null;
+  ratioCi95: Interval | null;
+  significant: boolean;
+  reason: string | null;
 }
 
 const KIND_OF: Record<StatKind, string> = {
@@ -89,6 +197,65 @@ const KIND_OF: Record<StatKind, string> = {
   'vehicle-stop': 'vehicle_stop',
   'use-of-force': 'use_of_force',
 };
+
+/** A rollup cell summed over the query: every measure it holds. */
+interface Cell {
+  n: number;
+  linkedYes: number;
+  linkedNo: number;
+  linkedUnrecorded: number;
+  stripYes: number;
+  stripNo: number;
+  stripUnrecorded: number;
+  outcomeUnrecorded: number;
+  positive: number;
+  arrests: number;
+}
+
+const EMPTY: Cell = {
+  n: 0,
+  linkedYes: 0,
+  linkedNo: 0,
+  linkedUnrecorded: 0,
+  stripYes: 0,
+  stripNo: 0,
+  stripUnrecorded: 0,
+  outcomeUnrecorded: 0,
+  positive: 0,
+  arrests: 0,
+};
+
+const GROUP_LABEL: Record<string, string> = {
+  ...ETHNIC_GROUP_LABEL,
+  female: 'Female',
+  male: 'Male',
+  disabled: 'Disabled',
+  not_disabled: 'Not disabled',
+};
+const labelOfGroup = (g: string) =>
+  GROUP_LABEL[g] ??
+  (g.startsWith('under-') ? `Under ${g.slice(6)}` : g.replace('over-', 'Over ').replace('-and-over', ' and over'));
+
+/** The groups a breakdown lists (each with a population), in order. */
+export function groupsFor(kind: StatKind, by: Characteristic, basis: 'self' | 'officer' | null): readonly string[] {
+  if (by === 'ethnicity')
+    // Officers record no Mixed on stop searches and vehicle stops; use-of-force forms record the perceived five groups.
+    return basis === 'officer' && kind !== 'use-of-force' ? OFFICER_DEFINED : ETHNIC_GROUPS;
+  if (by === 'age' && kind === 'use-of-force') return UOF_AGE_GROUPS;
+  return CHARACTERISTIC_GROUPS[by];
+}
+
+const DEFAULT_COMPARATOR: Record<Characteristic, string> = {
+  ethnicity: 'white',
+  sex: 'male',
+  age: 'over-34',
+  disability: 'not_disabled',
+};
+const defaultComparator = (kind: StatKind, by: Characteristic) =>
+  by === 'age' && kind === 'use-of-force' ? '35-49' : DEFAULT_COMPARATOR[by];
+
+/** Reason given for every figure of a district or authority when none of its force's records is placed below the force. */
+export const NOTHING_PLACED = 'no records of this force are placed below force level';
 
 /** Those without `stats:unsuppressed` (external panel members, analysts) see figures only with small counts withheld (domain §6, §7). */
 export function suppressionApplies(actor: Pick<Actor, 'permissions'>): boolean {
@@ -135,113 +302,227 @@ function toFinding(r: Record<string, unknown>): DisproportionalityFindingView {
 export const FINDINGS_LIST_LIMIT = 200;
 
 /**
- * Disproportionality from the rollup (domain §6): rates per 1,000 of the area's census population, ratios to the
- * comparator with 95% intervals, not-stated bounds, find rates, trends and officer/team funnels, with small counts
- * withheld for those outside the force.
+ * Disproportionality from the rollup (domain §6) by any protected characteristic the records carry: rates per 1,000
+ * of the area's census population (PopulationsService: one grouping for numerator and denominator, the census stated),
+ * ratios to the comparator with 95% intervals (the method stated), not-stated bounds, outcome rates with their
+ * coverage, trends and officer/team funnels, with small counts withheld for those outside the force.
  */
 @Injectable()
 export class DisproportionalityService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly populations: PopulationsService,
   ) {}
 
   async rates(actor: Actor, q: DisproportionalityQuery): Promise<DisproportionalityResult> {
     const query = await this.resolve(q);
-    const counts = await this.counts(query);
-    const population = await this.population(query.area);
+    const [counts, base, placement] = await Promise.all([
+      this.counts(query),
+      this.population(query),
+      this.placement(query),
+    ]);
     const suppress = suppressionApplies(actor);
-    const measure = (g: string) => counts.get(g)?.[query.kind === 'strip-search' ? 'strips' : 'n'] ?? 0;
+    const strip = query.kind === 'strip-search';
+    const listed = groupsFor(query.kind, query.by, query.basis);
+    const cell = (g: string) => counts.get(g) ?? EMPTY;
+    const measure = (g: string) => (strip ? cell(g).stripYes : cell(g).n);
+    const coverageOf = (g: string) => coverage(cell(g).stripYes + cell(g).stripNo, cell(g).n);
+    const field = 'removal of more than outer clothing';
+    const populationOf = (g: string) => (base.available ? (base.groups[g] ?? null) : null);
+    /** Why a group has no rate, whoever asks (withholding aside). */
+    const reasonFor = (g: string): string | null => {
+      if (placement?.reason) return placement.reason;
+      if (!base.available) return base.reason;
+      if (!populationOf(g)) return `no population for this group in the Census ${base.census} base`;
+      return strip ? coverageShortfall(coverageOf(g), field) : null;
+    };
+    const unknown = placement?.reason != null; // nothing placed: every count below the force is unknown, not 0
+    const comparatorReason = reasonFor(query.comparator);
     const comparatorCount = measure(query.comparator);
-    const comparatorPop = population?.groups[query.comparator] ?? 0;
+    const comparatorPop = populationOf(query.comparator) ?? 0;
     const notStated = measure('not_stated');
-    const groups = ETHNIC_GROUPS.map((group): GroupFigures => {
+    const groups = listed.map((group): GroupFigures => {
       const count = measure(group);
-      const pop = population?.groups[group] ?? 0;
-      const rr = group === query.comparator ? null : rateRatio(count, pop, comparatorCount, comparatorPop);
+      const pop = populationOf(group);
+      const reason = reasonFor(group);
+      const rr =
+        group === query.comparator || reason || comparatorReason
+          ? null
+          : rateRatio(count, pop!, comparatorCount, comparatorPop);
       const hidden = suppress && (isSuppressed(count) || (rr !== null && isSuppressed(comparatorCount)));
+      const ratioReason =
+        group === query.comparator || reason
+          ? reason
+          : comparatorReason
+            ? `the comparator (${labelOfGroup(query.comparator)}) has no rate: ${comparatorReason}`
+            : rr?.ratio === null
+              ? `no ${labelOfGroup(query.comparator)} records to compare with`
+              : null;
+      const withInterval = !hidden && rr?.ci95;
       return {
         group,
-        count: hidden ? null : count,
+        count: hidden || unknown ? null : count,
         population: pop,
-        ratePer1000: hidden ? null : ratePer1000(count, pop),
-        rateRatio: hidden ? null : group === query.comparator ? 1 : rr!.ratio,
-        ci95: hidden || !rr ? null : rr.ci95,
-        method: hidden || !rr ? null : rr.method,
-        significant: hidden || !rr ? false : rr.significant,
+        ratePer1000: hidden || reason ? null : ratePer1000(count, pop!),
+        rateRatio: hidden || reason ? null : group === query.comparator ? 1 : (rr?.ratio ?? null),
+        ci95: withInterval ? rr!.ci95 : null,
+        method: withInterval ? rr!.method : null,
+        interval: withInterval ? describeInterval(rr!.method) : null,
+        significant: withInterval ? rr!.significant : false,
         suppressed: isSuppressed(count),
         flagged: isFlagged(count),
+        coverage: strip && !hidden && !unknown ? coverageOf(group) : null,
+        reason: ratioReason,
       };
     });
-    const total = [...ETHNIC_GROUPS, 'not_stated'].reduce((t, g) => t + measure(g), 0);
+    const seen = [...counts.keys()];
+    const others = seen.filter((g) => g !== 'not_stated' && !listed.includes(g)).sort();
+    const all = [...listed, ...others, 'not_stated'];
+    const total = all.reduce((t, g) => t + measure(g), 0);
     // Secondary suppression: with one cell withheld, the total (or a bound) would give it away by subtraction.
-    const anyHidden = suppress && [...ETHNIC_GROUPS, 'not_stated'].some((g) => isSuppressed(measure(g)));
+    const anyHidden = suppress && all.some((g) => isSuppressed(measure(g)));
+    const overall = coverage(
+      all.reduce((t, g) => t + cell(g).stripYes + cell(g).stripNo, 0),
+      all.reduce((t, g) => t + cell(g).n, 0),
+    );
     return {
       query,
-      comparator: ETHNIC_GROUP_LABEL[query.comparator],
+      comparator: labelOfGroup(query.comparator),
       groups,
       notStated: {
-        count: suppress && isSuppressed(notStated) ? null : notStated,
+        count: unknown || (suppress && isSuppressed(notStated)) ? null : notStated,
         suppressed: isSuppressed(notStated),
         rateRatioBounds:
-          suppress && (isSuppressed(notStated) || isSuppressed(comparatorCount))
+          unknown || comparatorReason || (suppress && (isSuppressed(notStated) || isSuppressed(comparatorCount)))
             ? {}
             : Object.fromEntries(
-                ETHNIC_GROUPS.filter((g) => g !== query.comparator).map((g) => [
-                  g,
-                  suppress && isSuppressed(measure(g))
-                    ? null
-                    : notStatedBounds(
-                        measure(g),
-                        population?.groups[g] ?? 0,
-                        comparatorCount,
-                        comparatorPop,
-                        notStated,
-                      ),
-                ]),
+                listed
+                  .filter((g) => g !== query.comparator)
+                  .map((g) => [
+                    g,
+                    (suppress && isSuppressed(measure(g))) || reasonFor(g)
+                      ? null
+                      : notStatedBounds(measure(g), populationOf(g)!, comparatorCount, comparatorPop, notStated),
+                  ]),
               ),
       },
-      total: anyHidden ? null : total,
-      populationSource: population && {
-        censusYear: population.censusYear,
-        source: population.source,
-        area: query.area.name,
-      },
+      unbenchmarked: others.map((g) => ({
+        group: g,
+        count: unknown || (suppress && isSuppressed(measure(g))) ? null : measure(g),
+        suppressed: isSuppressed(measure(g)),
+      })),
+      total: anyHidden || unknown ? null : total,
+      populationSource: this.statement(query, base),
+      comparison: comparisonOf(query, base),
+      coverage: strip
+        ? unknown || anyHidden
+          ? { recorded: null, total: null, proportion: null, field, threshold: COVERAGE_THRESHOLD }
+          : { ...overall, field, threshold: COVERAGE_THRESHOLD }
+        : null,
+      placement: placement && (suppress ? withheldPlacement(placement) : placement),
       suppression: suppress ? 'applied' : 'flags only',
     };
   }
 
-  /** Find rates: searches whose outcome was linked to their object, per group, with Wilson intervals and ratios to the comparator. */
+  /**
+   * Outcomes of stop searches by group: find rate (outcome linked to the object), positive-outcome rate (any recorded
+   * outcome other than no further action), arrest rate and strip-search rate, each a proportion of the searches that
+   * recorded the field, with its coverage, a Wilson interval and a ratio to the comparator (Katz log interval). A
+   * blank is unknown: a rate whose field is recorded in too few searches is null with the reason, never 0.
+   */
   async outcomes(actor: Actor, q: DisproportionalityQuery) {
-    // The rollup counts finds over all stop searches only: refuse what it cannot answer rather than answer something else.
+    // The rollup counts outcomes over all stop searches only: refuse what it cannot answer rather than answer something else.
     const errors: FieldError[] =
       q.kind !== undefined && q.kind !== 'stop-search'
-        ? [{ field: 'kind', message: 'find rates are for stop searches only (kind=stop-search)' }]
+        ? [{ field: 'kind', message: 'outcome rates are for stop searches only (kind=stop-search)' }]
         : [];
     const query = await this.resolve({ ...q, kind: 'stop-search' }, errors);
-    const counts = await this.counts(query);
+    const [counts, placement] = await Promise.all([this.counts(query), this.placement(query)]);
     const suppress = suppressionApplies(actor);
-    const c = counts.get(query.comparator) ?? { n: 0, finds: 0, strips: 0 };
-    // A ratio to a withheld comparator would give the comparator's find rate away.
-    const comparatorHidden = suppress && (isSuppressed(c.n) || isSuppressed(c.finds));
+    const unknown = placement?.reason ?? null;
+    const listed = groupsFor(query.kind, query.by, query.basis);
+    const others = [...counts.keys()].filter((g) => g !== 'not_stated' && !listed.includes(g)).sort();
+    const cell = (g: string) => counts.get(g) ?? EMPTY;
+    type Parts = { count: number; recorded: number };
+    const MEASURES: Record<
+      'find' | 'positiveOutcome' | 'arrest' | 'stripSearch',
+      { field: string; parts: (c: Cell) => Parts }
+    > = {
+      find: {
+        field: 'whether the outcome was linked to the object of the search',
+        parts: (c) => ({ count: c.linkedYes, recorded: c.linkedYes + c.linkedNo }),
+      },
+      positiveOutcome: {
+        field: 'the outcome',
+        parts: (c) => ({ count: c.positive, recorded: c.n - c.outcomeUnrecorded }),
+      },
+      arrest: { field: 'the outcome', parts: (c) => ({ count: c.arrests, recorded: c.n - c.outcomeUnrecorded }) },
+      stripSearch: {
+        field: 'removal of more than outer clothing',
+        parts: (c) => ({ count: c.stripYes, recorded: c.stripYes + c.stripNo }),
+      },
+    };
+    /** A count a suppressed viewer may not see, or could work out from those shown beside it. */
+    const small = (n: number, p: Parts) =>
+      isSuppressed(n) ||
+      isSuppressed(p.count) ||
+      [p.recorded, p.recorded - p.count, n - p.recorded].some((x) => x > 0 && isSuppressed(x));
+    const figure = (group: string, key: keyof typeof MEASURES): OutcomeMeasure => {
+      const { field, parts } = MEASURES[key];
+      const c = cell(group);
+      const p = parts(c);
+      const cmp = parts(cell(query.comparator));
+      const reason =
+        unknown ?? (c.n === 0 ? 'no searches of this group' : coverageShortfall(coverage(p.recorded, c.n), field));
+      const cmpReason =
+        cell(query.comparator).n === 0
+          ? 'no searches'
+          : coverageShortfall(coverage(cmp.recorded, cell(query.comparator).n), field);
+      const hidden = suppress && small(c.n, p);
+      const cmpHidden = suppress && small(cell(query.comparator).n, cmp);
+      const ratio =
+        group === query.comparator || reason || cmpReason
+          ? null
+          : proportionRatio(p.count, p.recorded, cmp.count, cmp.recorded);
+      return {
+        count: hidden || unknown ? null : p.count,
+        recorded: hidden || unknown ? null : p.recorded,
+        notRecorded: hidden || unknown ? null : c.n - p.recorded,
+        coverage: hidden || unknown || !c.n ? null : p.recorded / c.n,
+        rate: hidden || reason ? null : p.count / p.recorded,
+        ci95: hidden || reason ? null : wilson(p.count, p.recorded),
+        ratioToComparator:
+          hidden || reason ? null : group === query.comparator ? 1 : cmpHidden ? null : (ratio?.ratio ?? null),
+        ratioCi95: hidden || cmpHidden || !ratio ? null : ratio.ci95,
+        significant: hidden || cmpHidden || !ratio ? false : ratio.significant,
+        reason:
+          reason ??
+          (group !== query.comparator && cmpReason
+            ? `the comparator (${labelOfGroup(query.comparator)}) has no rate: ${cmpReason}`
+            : group !== query.comparator && !ratio?.ratio && !cmpHidden
+              ? 'no ratio: a Katz interval needs at least one recorded yes in both groups'
+              : null),
+      };
+    };
     return {
       query,
-      comparator: ETHNIC_GROUP_LABEL[query.comparator],
+      comparator: labelOfGroup(query.comparator),
       suppression: suppress ? 'applied' : 'flags only',
-      groups: [...ETHNIC_GROUPS, 'not_stated' as const].map((group) => {
-        const { n, finds } = counts.get(group) ?? { n: 0, finds: 0 };
-        const hidden = suppress && (isSuppressed(n) || isSuppressed(finds));
-        const ratio = group === query.comparator ? null : proportionRatio(finds, n, c.finds, c.n);
+      intervals: { rate: describeInterval('wilson_score'), ratio: describeInterval('katz_log') },
+      coverageThreshold: COVERAGE_THRESHOLD,
+      placement: placement && (suppress ? withheldPlacement(placement) : placement),
+      groups: [...listed, ...others, 'not_stated'].map((group) => {
+        const n = cell(group).n;
+        const hidden = suppress && isSuppressed(n);
         return {
           group,
-          searches: hidden ? null : n,
-          finds: hidden ? null : finds,
-          findRate: hidden || !n ? null : finds / n,
-          ci95: hidden ? null : wilson(finds, n),
-          ratioToComparator: hidden || comparatorHidden ? null : group === query.comparator ? 1 : ratio!.ratio,
-          ratioCi95: hidden || comparatorHidden || !ratio ? null : ratio.ci95,
-          significant: hidden || comparatorHidden || !ratio ? false : ratio.significant,
-          suppressed: isSuppressed(n) || isSuppressed(finds),
+          searches: hidden || unknown ? null : n,
+          find: figure(group, 'find'),
+          positiveOutcome: figure(group, 'positiveOutcome'),
+          arrest: figure(group, 'arrest'),
+          stripSearch: figure(group, 'stripSearch'),
+          suppressed: isSuppressed(n),
           flagged: isFlagged(n),
         };
       }),
@@ -255,39 +536,66 @@ export class DisproportionalityService {
       ? []
       : [{ field: 'interval', message: `must be ${TREND_INTERVALS.join(', ')}` }];
     const query = await this.resolve(q, errors);
-    const population = await this.population(query.area);
+    const [base, placement] = await Promise.all([this.population(query), this.placement(query)]);
     const suppress = suppressionApplies(actor);
+    const strip = query.kind === 'strip-search';
     const rows = (await this.dataSource.query(
-      `SELECT to_char(date_trunc('${interval}', r.period), 'YYYY-MM') AS bucket, r.ethnic_group, sum(${query.kind === 'strip-search' ? 'r.strips' : 'r.n'})::int AS n
+      `SELECT to_char(date_trunc('${interval}', r.period), 'YYYY-MM') AS bucket, r.group_code, sum(r.n)::int AS n,
+         sum(r.strip_yes)::int AS strip_yes, sum(r.strip_no)::int AS strip_no
        FROM disproportionality_rollup r WHERE ${this.where(query)}
        GROUP BY 1, 2 ORDER BY 1, 2`,
       this.params(query),
-    )) as { bucket: string; ethnic_group: string; n: number }[];
+    )) as { bucket: string; group_code: string; n: number; strip_yes: number; strip_no: number }[];
+    const unknown = placement?.reason ?? null;
+    const listed = groupsFor(query.kind, query.by, query.basis);
+    const others = [...new Set(rows.map((r) => r.group_code))]
+      .filter((g) => g !== 'not_stated' && !listed.includes(g))
+      .sort();
+    const all = [...listed, ...others, 'not_stated'];
     // Every period of the range, those without records included (all zeros).
     const buckets = periodBuckets(query.from, query.to, interval);
-    const counts = new Map(rows.map((r) => [`${r.bucket}|${r.ethnic_group}`, r.n]));
-    const countOf = (bucket: string, group: string) => counts.get(`${bucket}|${group}`) ?? 0;
+    const byKey = new Map(rows.map((r) => [`${r.bucket}|${r.group_code}`, r]));
+    const rowOf = (bucket: string, group: string) => byKey.get(`${bucket}|${group}`);
+    const countOf = (bucket: string, group: string) => {
+      const r = rowOf(bucket, group);
+      return (strip ? r?.strip_yes : r?.n) ?? 0;
+    };
     // A group with any withheld period is withheld in every period: otherwise the total over the range gives it away.
     // A period with no records at all does not count: that it is empty was always visible (it used to be left out).
-    const recorded = [...new Set(rows.filter((r) => r.n > 0).map((r) => r.bucket))];
-    const withheld = new Set(
-      [...ETHNIC_GROUPS, 'not_stated'].filter((g) => suppress && recorded.some((b) => isSuppressed(countOf(b, g)))),
-    );
+    const recorded = [...new Set(rows.filter((r) => (strip ? r.strip_yes : r.n) > 0).map((r) => r.bucket))];
+    const withheld = new Set(all.filter((g) => suppress && recorded.some((b) => isSuppressed(countOf(b, g)))));
+    const field = 'removal of more than outer clothing';
     return {
       query,
       interval,
       suppression: suppress ? 'applied' : 'flags only',
+      populationSource: this.statement(query, base),
+      comparison: comparisonOf(query, base),
+      placement: placement && (suppress ? withheldPlacement(placement) : placement),
       series: buckets.map((bucket) => ({
         period: bucket,
-        groups: [...ETHNIC_GROUPS, 'not_stated' as const].map((group) => {
+        groups: all.map((group) => {
           const n = countOf(bucket, group);
-          const pop = group === 'not_stated' ? 0 : (population?.groups[group] ?? 0);
+          const pop = listed.includes(group) && base.available ? (base.groups[group] ?? null) : null;
           const hidden = withheld.has(group);
+          const r = rowOf(bucket, group);
+          const cov = strip ? coverage((r?.strip_yes ?? 0) + (r?.strip_no ?? 0), r?.n ?? 0) : null;
+          const reason =
+            unknown ??
+            (!listed.includes(group)
+              ? 'no population for this group'
+              : !base.available
+                ? base.reason
+                : !pop
+                  ? `no population for this group in the Census ${base.census} base`
+                  : cov && coverageShortfall(cov, field));
           return {
             group,
-            count: hidden ? null : n,
-            ratePer1000: hidden || !pop ? null : ratePer1000(n, pop),
+            count: hidden || unknown ? null : n,
+            ratePer1000: hidden || reason ? null : ratePer1000(n, pop!),
             suppressed: isSuppressed(n),
+            ...(strip ? { coverage: hidden || unknown ? null : cov } : {}),
+            reason: reason || null,
           };
         }),
       })),
@@ -322,8 +630,17 @@ export class DisproportionalityService {
         field: 'comparator',
         message: 'does not apply to the funnel: each unit is compared with the share of `group` across all units',
       });
+    if (q.by !== undefined && q.by !== 'ethnicity')
+      errors.push({ field: 'by', message: 'the funnel compares shares of an ethnic group: by=ethnicity only' });
+    if (q.basis === 'officer' && group === 'mixed')
+      errors.push({ field: 'group', message: 'officers record no Mixed: use basis=self for the Mixed group' });
     const { comparator: _comparator, ...query } = await this.resolve(
-      { ...q, kind: q.kind === 'strip-search' ? 'strip-search' : 'stop-search' },
+      {
+        ...q,
+        by: 'ethnicity',
+        comparator: undefined,
+        kind: q.kind === 'strip-search' ? 'strip-search' : 'stop-search',
+      },
       errors,
     );
     const unit = level === 'team' ? `coalesce(s.team_code, '(no team)')` : `coalesce(o.reference, '(no officer)')`;
@@ -517,14 +834,30 @@ export class DisproportionalityService {
       if (!q[f] || !MONTH.test(q[f]!)) errors.push({ field: f, message: 'must be a month, YYYY-MM' });
     if (q.from && q.to && q.from > q.to) errors.push({ field: 'to', message: 'must not be before from' });
     const kind = (q.kind ?? 'stop-search') as StatKind;
-    if (!(STAT_KINDS as readonly string[]).includes(kind))
-      errors.push({ field: 'kind', message: `must be one of ${STAT_KINDS.join(', ')}` });
-    const basis = q.basis ?? (kind === 'use-of-force' ? 'officer' : 'self');
-    if (basis !== 'self' && basis !== 'officer') errors.push({ field: 'basis', message: 'must be self or officer' });
-    else if (basis === 'self' && kind === 'use-of-force')
+    const kindKnown = (STAT_KINDS as readonly string[]).includes(kind);
+    if (!kindKnown) errors.push({ field: 'kind', message: `must be one of ${STAT_KINDS.join(', ')}` });
+    const by = (q.by ?? 'ethnicity') as Characteristic;
+    const byKnown = (STAT_BY as readonly string[]).includes(by);
+    if (!byKnown) errors.push({ field: 'by', message: `must be one of ${STAT_BY.join(', ')}` });
+    else if (by === 'disability' && kindKnown && kind !== 'use-of-force')
+      errors.push({
+        field: 'by',
+        message:
+          'disability is recorded on use-of-force reports only (the officer’s perception): use kind=use-of-force',
+      });
+    let basis: 'self' | 'officer' | null = null;
+    if (by === 'ethnicity') {
+      basis = (q.basis ?? (kind === 'use-of-force' ? 'officer' : 'self')) as 'self' | 'officer';
+      if (basis !== 'self' && basis !== 'officer') errors.push({ field: 'basis', message: 'must be self or officer' });
+      else if (basis === 'self' && kind === 'use-of-force')
+        errors.push({
+          field: 'basis',
+          message: 'use-of-force reports record only the officer’s perception: use basis=officer',
+        });
+    } else if (q.basis !== undefined && byKnown)
       errors.push({
         field: 'basis',
-        message: 'use-of-force reports record only the officer’s perception: use basis=officer',
+        message: `applies to ethnicity only (self-defined or officer-defined); ${by} is recorded once`,
       });
     if (q.power && !(LEGISLATION as readonly string[]).includes(q.power))
       errors.push({ field: 'power', message: 'is not a known power (legislation code)' });
@@ -533,9 +866,19 @@ export class DisproportionalityService {
     if (q.tactic && kind !== 'use-of-force') errors.push({ field: 'tactic', message: 'applies to use of force only' });
     else if (q.tactic && !(UOF_TACTICS as readonly string[]).includes(q.tactic))
       errors.push({ field: 'tactic', message: 'is not a known tactic' });
-    const comparator = (q.comparator ?? 'white') as EthnicGroup;
-    if (!(ETHNIC_GROUPS as readonly string[]).includes(comparator))
-      errors.push({ field: 'comparator', message: `must be one of ${ETHNIC_GROUPS.join(', ')}` });
+    const groups = kindKnown && byKnown ? groupsFor(kind, by, basis) : [];
+    const comparator = q.comparator ?? (kindKnown && byKnown ? defaultComparator(kind, by) : '');
+    if (kindKnown && byKnown && !groups.includes(comparator))
+      errors.push({
+        field: 'comparator',
+        message:
+          by === 'ethnicity' && basis === 'officer' && comparator === 'mixed'
+            ? 'officers record no Mixed: on the officer-defined basis compare with asian, black, other or white'
+            : `must be one of ${groups.join(', ')} for ${by === 'ethnicity' ? `${basis}-defined ethnicity` : by}`,
+      });
+    const census = q.census === undefined || q.census === '' ? null : Number(q.census);
+    if (census !== null && !(Number.isInteger(census) && census >= 1801 && census <= 2100))
+      errors.push({ field: 'census', message: 'must be a census year, e.g. 2011 or 2021' });
     if (!q.area)
       errors.push({
         field: 'area',
@@ -549,64 +892,162 @@ export class DisproportionalityService {
       to: q.to!,
       area: { code: area!.code, name: area!.name, level: area!.level },
       kind,
-      basis: basis as 'self' | 'officer',
+      by,
+      basis,
       power: q.power ?? null,
       tactic: q.tactic ?? null,
       comparator,
+      census,
     };
   }
 
-  /** The rollup rows a query covers; placeholders $1–$7 are this.params(query). */
-  private where(query: Resolved): string {
+  /** The rollup rows a query covers; placeholders $1–$8 are this.params(query). */
+  private where(query: Resolved, area: 'query' | 'force' = 'query'): string {
     const p = (i: number) => `$${1 + i}`;
     return [
       `r.kind = ${p(0)}`,
-      `r.basis = ${p(1)}`,
-      `r.tactic = ${p(2)}`,
-      `r.period BETWEEN ${p(3)}::date AND ${p(4)}::date`,
-      inAreaSql(query.area, p(5), { force: 'r.force_code', area: 'r.area_code' }),
-      `(${p(6)}::text IS NULL OR r.power = ${p(6)})`,
+      `r.characteristic = ${p(1)}`,
+      `r.basis = ${p(2)}`,
+      `r.tactic = ${p(3)}`,
+      `r.period BETWEEN ${p(4)}::date AND ${p(5)}::date`,
+      area === 'force'
+        ? `r.force_code = ${p(6)}`
+        : inAreaSql(query.area, p(6), { force: 'r.force_code', area: 'r.area_code' }),
+      `(${p(7)}::text IS NULL OR r.power = ${p(7)})`,
     ].join(' AND ');
   }
 
-  private params(query: Resolved): unknown[] {
+  private params(query: Resolved, areaCode = query.area.code): unknown[] {
     return [
       KIND_OF[query.kind],
-      query.basis,
+      query.by,
+      query.basis ?? '',
       query.tactic ?? '',
       `${query.from}-01`,
       `${query.to}-01`,
-      query.area.code,
+      areaCode,
       query.power,
     ];
   }
 
-  private async counts(query: Resolved): Promise<Map<string, { n: number; finds: number; strips: number }>> {
+  /** Every measure of the rollup summed per group over the query. */
+  private async counts(query: Resolved): Promise<Map<string, Cell>> {
     const rows = (await this.dataSource.query(
-      `SELECT r.ethnic_group, sum(r.n)::int AS n, sum(r.finds)::int AS finds, sum(r.strips)::int AS strips FROM disproportionality_rollup r WHERE ${this.where(query)} GROUP BY 1`,
+      `SELECT r.group_code, sum(r.n)::int AS n, sum(r.linked_yes)::int AS linked_yes, sum(r.linked_no)::int AS linked_no,
+         sum(r.linked_unrecorded)::int AS linked_unrecorded, sum(r.strip_yes)::int AS strip_yes, sum(r.strip_no)::int AS strip_no,
+         sum(r.strip_unrecorded)::int AS strip_unrecorded, sum(r.outcome_unrecorded)::int AS outcome_unrecorded,
+         sum(r.positive)::int AS positive, sum(r.arrests)::int AS arrests
+       FROM disproportionality_rollup r WHERE ${this.where(query)} GROUP BY 1`,
       this.params(query),
-    )) as { ethnic_group: string; n: number; finds: number; strips: number }[];
-    return new Map(rows.map((r) => [r.ethnic_group, { n: r.n, finds: r.finds, strips: r.strips }]));
+    )) as Record<string, number | string>[];
+    return new Map(
+      rows.map((r) => [
+        r.group_code as string,
+        {
+          n: r.n as number,
+          linkedYes: r.linked_yes as number,
+          linkedNo: r.linked_no as number,
+          linkedUnrecorded: r.linked_unrecorded as number,
+          stripYes: r.strip_yes as number,
+          stripNo: r.strip_no as number,
+          stripUnrecorded: r.strip_unrecorded as number,
+          outcomeUnrecorded: r.outcome_unrecorded as number,
+          positive: r.positive as number,
+          arrests: r.arrests as number,
+        },
+      ]),
+    );
   }
 
-  /** The area's population by group from its latest census (a district: the sum of its local authorities). */
-  private async population(
-    area: Resolved['area'],
-  ): Promise<{ censusYear: number; source: string; groups: Record<string, number> } | null> {
-    const rows = (await this.dataSource.query(
-      `WITH RECURSIVE d(code) AS (SELECT $1::text UNION ALL SELECT a.code FROM areas a JOIN d ON a.parent_code = d.code WHERE $2 = 'district'),
-       covered AS (SELECT code FROM d WHERE $2 <> 'district' OR code <> $1),
-       latest AS (SELECT max(census_year) AS y FROM population_benchmarks WHERE area_code IN (SELECT code FROM covered) AND category = ANY($3::text[]))
-       SELECT category, sum(population)::int AS population, max(census_year) AS census_year, min(source) AS source
-       FROM population_benchmarks WHERE area_code IN (SELECT code FROM covered) AND census_year = (SELECT y FROM latest) AND category = ANY($3::text[])
-       GROUP BY category`,
-      [area.code, area.level, ETHNIC_GROUPS],
-    )) as { category: string; population: number; census_year: number; source: string }[];
-    if (!rows.length) return null;
+  /** The area's population for the breakdown, from PopulationsService (the census asked for, or the nearest). */
+  private population(query: Resolved): Promise<PopulationBase> {
+    return this.populations.populationFor({
+      area: query.area.code,
+      characteristic: query.by,
+      ...(query.census !== null ? { census: query.census } : {}),
+      period: { from: query.from, to: query.to },
+    });
+  }
+
+  private statement(query: Resolved, base: PopulationBase): PopulationStatement {
     return {
-      censusYear: rows[0].census_year,
-      source: rows[0].source,
-      groups: Object.fromEntries(rows.map((r) => [r.category, r.population])),
+      characteristic: query.by,
+      available: base.available,
+      area: base.available ? base.areaName : query.area.name,
+      areaCode: base.area,
+      census: base.census,
+      censusYear: base.census,
+      chosen: base.chosen,
+      source: base.available ? base.source : null,
+      reason: base.available ? null : base.reason,
+      note: (base.available && base.note) || null,
     };
   }
+
+  /**
+   * For a district or local authority: its force's records in the period (same kind, power, tactic) and how many of
+   * them are placed below the force at all. Records known only at force level cannot be counted in any area; when
+   * none is placed, every figure for the area is unknown (not 0). Null for a force.
+   */
+  private async placement(query: Resolved): Promise<Placement | null> {
+    if (query.area.level === 'force') return null;
+    const forceCode = (await areaForces(this.dataSource, [query.area.code])).get(query.area.code) ?? null;
+    const force = forceCode ? await findArea(this.dataSource, forceCode) : undefined;
+    if (!force) return { force: null, forceRecords: null, placed: null, unplaced: null, reason: null };
+    // One characteristic's rows count each record once.
+    const [row] = (await this.dataSource.query(
+      `SELECT coalesce(sum(r.n), 0)::int AS n, coalesce(sum(r.n) FILTER (WHERE r.area_code = ''), 0)::int AS unplaced
+       FROM disproportionality_rollup r WHERE ${this.where(query, 'force')}`,
+      this.params(query, force.code),
+    )) as { n: number; unplaced: number }[];
+    return {
+      force: { code: force.code, name: force.name },
+      forceRecords: row.n,
+      placed: row.n - row.unplaced,
+      unplaced: row.unplaced,
+      reason: row.n > 0 && row.unplaced === row.n ? NOTHING_PLACED : null,
+    };
+  }
+}
+
+/** Placement counts for those who see small counts withheld: each under 10 (but not 0) is withheld. */
+function withheldPlacement(p: Placement): Placement {
+  const shown = (n: number | null) => (n !== null && n > 0 && isSuppressed(n) ? null : n);
+  const forceRecords = shown(p.forceRecords);
+  const placed = shown(p.placed);
+  const unplaced = shown(p.unplaced);
+  // Any one withheld would follow from the other two.
+  const hide = [forceRecords, placed, unplaced].some(
+    (x, i) => x === null && [p.forceRecords, p.placed, p.unplaced][i] !== null,
+  );
+  return hide ? { ...p, forceRecords: null, placed: null, unplaced: null } : p;
+}
+
+/** What each listed group is compared with, in words: the census groups, and on the officer basis, whose account. */
+function comparisonOf(query: Resolved, base: PopulationBase): Comparison {
+  const census = `Census ${base.census}`;
+  const groups = groupsFor(query.kind, query.by, query.basis);
+  if (query.by !== 'ethnicity')
+    return {
+      basis: null,
+      note:
+        query.by === 'disability'
+          ? `The officer’s perception of disability on the use-of-force form (none perceived: not disabled; any perceived: disabled) is set against the ${census} Equality Act disability question (self-reported).`
+          : `${query.by === 'sex' ? 'Sex' : 'Age'} as recorded on the record, against the ${census} residents of that ${query.by === 'sex' ? 'sex' : 'age'}. Blank is not stated${query.by === 'sex' ? '; sex recorded as other has no census group and is listed apart (unbenchmarked)' : ''}.`,
+      groups: groups.map((g) => ({ group: g, comparedWith: `${census} ${labelOfGroup(g)}` })),
+    };
+  if (query.basis === 'self')
+    return {
+      basis: 'self',
+      note: `Self-defined ethnicity against ${census} self-identified ethnic group, both collapsed to the five ONS high-level groups by the same table.`,
+      groups: groups.map((g) => ({ group: g, comparedWith: `${census} ${labelOfGroup(g)} (self-identified)` })),
+    };
+  return {
+    basis: 'officer',
+    note:
+      query.kind === 'use-of-force'
+        ? `The officer’s perception of the person’s ethnicity is set against how residents identified themselves in the ${census}: perception is not self-identification, and people may be perceived as a group they would not choose.`
+        : `Officer-defined ethnicity (the officer’s perception, four groups: officers record no Mixed) is set against how residents identified themselves in the ${census}: perception is not self-identification. Each officer group is compared with the census group of the same name; the census Mixed population is in no officer group’s denominator, while people who identify as Mixed are searched and perceived as one of the four, so officer-basis rates run high against the census group they are set against.`,
+    groups: groups.map((g) => ({ group: g, comparedWith: `${census} ${labelOfGroup(g)} (self-identified)` })),
+  };
 }

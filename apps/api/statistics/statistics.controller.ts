@@ -28,6 +28,8 @@ import {
   DISPROPORTIONALITY_FINDING_STATUSES,
   DisproportionalityService,
   FINDINGS_LIST_LIMIT,
+  STAT_BY,
+  STAT_GROUPS,
   STAT_KINDS,
   TREND_INTERVALS,
 } from '@scrutiny/statistics';
@@ -61,10 +63,29 @@ class StatsQuery {
   @IsOptional()
   @IsIn(UOF_TACTICS)
   tactic?: string;
-  @ApiPropertyOptional({ enum: ETHNIC_GROUPS, default: 'white' })
+  @ApiPropertyOptional({
+    enum: STAT_BY,
+    default: 'ethnicity',
+    description: 'The protected characteristic: ethnicity, sex, age, or (use of force, perceived) disability',
+  })
   @IsOptional()
-  @IsIn(ETHNIC_GROUPS)
+  @IsIn(STAT_BY)
+  by?: string;
+  @ApiPropertyOptional({
+    enum: STAT_GROUPS,
+    description:
+      'The group each is compared with; default white (ethnicity), male (sex), over-34 (age; use of force 35-49), not_disabled (disability). Must be a group of the breakdown asked for',
+  })
+  @IsOptional()
+  @IsIn(STAT_GROUPS)
   comparator?: string;
+  @ApiPropertyOptional({
+    example: '2021',
+    description: 'Census year of the population base; default the census nearest the period (the response says which)',
+  })
+  @IsOptional()
+  @Matches(/^\d{4}$/, { message: 'census must be a census year, e.g. 2011 or 2021' })
+  census?: string;
 }
 
 class TrendQuery extends StatsQuery {
@@ -98,22 +119,54 @@ class Ci {
   @ApiProperty() upper: number;
 }
 
+class IntervalDescription {
+  @ApiProperty({ enum: ['exact_conditional_binomial', 'log_normal', 'wilson_score', 'katz_log'] }) method: string;
+  @ApiProperty({ example: 0.95 }) level: number;
+}
+
+class Coverage {
+  @ApiProperty({ nullable: true, type: Number, description: 'Records in which the field was recorded (yes or no)' })
+  recorded: number | null;
+  @ApiProperty({ nullable: true, type: Number }) total: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'recorded / total' }) proportion: number | null;
+}
+
 class GroupFigures {
-  @ApiProperty({ enum: ETHNIC_GROUPS }) group: string;
+  @ApiProperty({ enum: STAT_GROUPS }) group: string;
   @ApiProperty({
     nullable: true,
     type: Number,
-    description: 'null when suppressed (under 10, for those outside the force)',
+    description:
+      'null when suppressed (under 10, for those outside the force), or unknown (no records of the force placed below force level)',
   })
   count: number | null;
-  @ApiProperty() population: number;
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description: 'null when there is no population for the group (see reason)',
+  })
+  population: number | null;
   @ApiProperty({ nullable: true, type: Number }) ratePer1000: number | null;
   @ApiProperty({ nullable: true, type: Number }) rateRatio: number | null;
   @ApiProperty({ nullable: true, type: Ci }) ci95: Ci | null;
   @ApiProperty({ nullable: true, enum: ['log', 'exact'] }) method: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: IntervalDescription,
+    description: 'How ci95 was computed: exact (conditional binomial) when either count is under 20, else log-normal',
+  })
+  interval: IntervalDescription | null;
   @ApiProperty() significant: boolean;
   @ApiProperty({ description: 'Count under 10' }) suppressed: boolean;
   @ApiProperty({ description: 'Count under 20' }) flagged: boolean;
+  @ApiProperty({
+    nullable: true,
+    type: Coverage,
+    description: 'Strip searches: of the group’s searches, how many recorded whether clothing was removed',
+  })
+  coverage: Coverage | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Why a rate or ratio is null (other than withholding)' })
+  reason: string | null;
 }
 
 class RatesResponse {
@@ -125,8 +178,27 @@ class RatesResponse {
       'Records with no stated ethnicity, and the ratio each group would have if all were theirs or all the comparator’s',
   })
   notStated: Record<string, unknown>;
+  @ApiProperty({ description: 'Recorded groups with no census population (e.g. sex recorded as other), with counts' })
+  unbenchmarked: Record<string, unknown>[];
   @ApiProperty({ nullable: true, type: Number }) total: number | null;
-  @ApiProperty({ nullable: true }) populationSource: Record<string, unknown> | null;
+  @ApiProperty({
+    description:
+      'The population the rates use: characteristic, area, census (requested or nearest the period), source; available false with the reason when there is none (then no rate)',
+  })
+  populationSource: Record<string, unknown>;
+  @ApiProperty({
+    description:
+      'What each group is compared with (on the officer basis: the officer’s perception against census self-identification)',
+  })
+  comparison: Record<string, unknown>;
+  @ApiProperty({ nullable: true, description: 'Strip searches: coverage of the clothing field over all the records' })
+  coverage: Record<string, unknown> | null;
+  @ApiProperty({
+    nullable: true,
+    description:
+      'District or local authority: the force’s records in the period, how many are placed below force level and how many are not',
+  })
+  placement: Record<string, unknown> | null;
   @ApiProperty({ enum: ['applied', 'flags only'] }) suppression: string;
 }
 
@@ -190,7 +262,7 @@ export class DisproportionalityController {
   @Authorize(Permission.STATS_AGGREGATE)
   @ApiOperation({
     summary:
-      'Rates per 1,000 by ethnicity and ratios to the comparator with 95% CIs (counts under 10 withheld for external panels and analysts)',
+      'Rates per 1,000 by ethnicity, sex, age or disability and ratios to the comparator with 95% CIs (counts under 10 withheld for external panels and analysts)',
   })
   @ApiOkResponse({ type: RatesResponse })
   rates(@CurrentActor() actor: Actor, @Query() q: StatsQuery): Promise<RatesResponse> {
@@ -200,8 +272,10 @@ export class DisproportionalityController {
   @Get('outcomes')
   @Authorize(Permission.STATS_AGGREGATE)
   @ApiOperation({
-    summary: 'Find rates (outcome linked to the object) by ethnicity, Wilson intervals, ratios to the comparator',
-    description: 'Stop searches only: another kind is refused (400).',
+    summary:
+      'Find, positive-outcome, arrest and strip-search rates by group, each over the searches that recorded its field, with coverage, Wilson intervals and ratios to the comparator',
+    description:
+      'Stop searches only: another kind is refused (400). A rate whose field is recorded in under half the group’s searches is null with the reason (a blank is unknown, never "no").',
   })
   outcomes(@CurrentActor() actor: Actor, @Query() q: StatsQuery) {
     return this.stats.outcomes(actor, q);
@@ -209,7 +283,10 @@ export class DisproportionalityController {
 
   @Get('trends')
   @Authorize(Permission.STATS_AGGREGATE)
-  @ApiOperation({ summary: 'Counts and rates per 1,000 by ethnicity, month by month (or quarter, year)' })
+  @ApiOperation({
+    summary:
+      'Counts and rates per 1,000 by group (by=ethnicity, sex, age, disability), month by month (or quarter, year)',
+  })
   trends(@CurrentActor() actor: Actor, @Query() q: TrendQuery) {
     return this.stats.trends(actor, q);
   }
