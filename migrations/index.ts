@@ -15,6 +15,8 @@ import { IndexCaseOfficers1795430154453 } from './1795430154453-IndexCaseOfficer
 import { ScheduleSamplingPlansExplicitly1795440000000 } from './1795440000000-ScheduleSamplingPlansExplicitly';
 import { TrackImportUpdatesAndNotices1795451000000 } from './1795451000000-TrackImportUpdatesAndNotices';
 import { RollUpEveryCharacteristic1795461000000 } from './1795461000000-RollUpEveryCharacteristic';
+import { CreatePublishedUofTactics1795463000000 } from './1795463000000-CreatePublishedUofTactics';
+import { VersionPopulationsByCensus1795460000000 } from './1795460000000-VersionPopulationsByCensus';
 
 /** Every migration, oldest first. Add each new file here (the schema-drift check fails until you do). */
 export const MIGRATIONS = [
@@ -35,4 +37,6 @@ export const MIGRATIONS = [
   ScheduleSamplingPlansExplicitly1795440000000,
   TrackImportUpdatesAndNotices1795451000000,
   RollUpEveryCharacteristic1795461000000,
+  VersionPopulationsByCensus1795460000000,
+  CreatePublishedUofTactics1795463000000,
 ];

@@ -29,6 +29,7 @@ import { StatisticsModule } from '@scrutiny/statistics';
 import { ThemesModule } from '@scrutiny/themes';
 import { ReportPacksController, ThemesController } from './themes/themes.controller';
 import { DisproportionalityController } from './statistics/statistics.controller';
+import { PublishedComparisonController } from './statistics/published-comparison.controller';
 import { FindingActionsController, PanelSessionsController, PanelsController } from './panels/panels.controller';
 import { ReferenceController } from './reference/reference.controller';
 
@@ -84,6 +85,7 @@ export class ApiModule {
         PanelSessionsController,
         FindingActionsController,
         DisproportionalityController,
+        PublishedComparisonController,
         ThemesController,
         ReportPacksController,
         ReferenceController,

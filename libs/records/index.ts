@@ -41,3 +41,4 @@ export * from './vocabulary/labels';
 export * from './imports/stop-search-template';
 export * from './imports/stop-searches-import';
 export * from './imports/bwv-clips-import';
+export * from './published';

@@ -13,7 +13,9 @@ import {
   ImportNotice,
   ImportRejection,
   Officer,
+  PublishedUofTactic,
   seedBuiltInReferenceData,
+  seedHomeOfficeUofTactics,
   StopSearch,
   UseOfForceReport,
   VehicleStop,
@@ -87,7 +89,9 @@ export const SCHEMA: SchemaDefinition = {
     Theme,
     QuarterlyMeeting,
     ReportPack,
+    PublishedUofTactic,
   ],
   migrations: MIGRATIONS,
-  seeds: [seedBuiltInReferenceData],
+  // The published figures name forces, so they follow the areas the census seed creates.
+  seeds: [seedBuiltInReferenceData, seedHomeOfficeUofTactics],
 };

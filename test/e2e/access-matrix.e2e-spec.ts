@@ -23,7 +23,12 @@ describe('access matrix (every route × every role)', () => {
   it('finds the routes (the table is not empty)', () => {
     expect(routes.length).toBeGreaterThanOrEqual(14);
     expect(routes.map((r) => `${r.method} ${r.path}`)).toEqual(
-      expect.arrayContaining(['GET /health', 'POST /api/v1/auth/login', 'GET /api/v1/me']),
+      expect.arrayContaining([
+        'GET /health',
+        'POST /api/v1/auth/login',
+        'GET /api/v1/me',
+        'GET /api/v1/disproportionality/published-comparison',
+      ]),
     );
   });
 

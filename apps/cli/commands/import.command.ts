@@ -12,6 +12,7 @@ import {
 } from '@scrutiny/records';
 import { withCliContext } from '../cli-context';
 import { UsageError, type CliCommand, type CommandEnv } from '../command';
+import { importHomeOfficeUofFiles } from './import-home-office';
 
 function readFile(path: string, what: string): string {
   if (!fs.existsSync(path)) throw new UsageError(`${what} not found: ${path}`);
@@ -116,6 +117,7 @@ async function importRecordFiles(format: ImportFormat, args: string[], env: Comm
 
 const FORMATS: Record<string, (args: string[], env: CommandEnv) => Promise<number>> = {
   census: importCensusFile,
+  'home-office-uof': importHomeOfficeUofFiles,
   'police-uk': (args, env) => importRecordFiles('police-uk', args, env),
   'stop-searches': (args, env) => importRecordFiles('stop-searches', args, env),
   'bwv-clips': (args, env) => importRecordFiles('bwv-clips', args, env),
@@ -126,7 +128,7 @@ const FORMATS: Record<string, (args: string[], env: CommandEnv) => Promise<numbe
 export const importCommand: CliCommand = {
   name: 'import',
   usage:
-    'import police-uk|stop-searches|vehicle-stops|use-of-force|bwv-clips <files…> --force <id> | import census <file> --year YYYY [--lookup <LAD→PFA lookup.csv>]',
+    'import police-uk|stop-searches|vehicle-stops|use-of-force|bwv-clips <files…> --force <id> | import census <file> --year YYYY [--lookup <LAD→PFA lookup.csv>] | import home-office-uof <files…> [--year 2018/19]',
   summary:
     'Import data.police.uk stop-and-search CSVs, the force’s stop-search export, the vehicle-stop / use-of-force CSV templates or the BWV clip register (exit 1 if rows were rejected, 2 if a file failed), or census populations by local authority (TS021 or QS201EW ethnicity, TS007 age, TS008 sex, TS038 disability; says what was added and replaced and which forces are complete or partial)',
   async run(args, env) {

@@ -105,10 +105,13 @@ export async function importHomeOfficeUofTactics(
   }
 
   const distinctForces = [...new Set(forceCodes)];
-  const deleted = (await m.query(
-    `DELETE FROM published_uof_tactics WHERE financial_year = $1 AND characteristic = $2 AND source_file = $3 AND force_code = ANY($4::text[]) RETURNING 1`,
+  const [{ n: replaced }] = (await m.query(
+    `WITH gone AS (
+       DELETE FROM published_uof_tactics WHERE financial_year = $1 AND characteristic = $2 AND source_file = $3 AND force_code = ANY($4::text[])
+       RETURNING 1)
+     SELECT count(*)::int AS n FROM gone`,
     [year, parsed.characteristic, sourceFile, distinctForces],
-  )) as unknown[];
+  )) as { n: number }[];
   const cells = {
     force: [] as string[],
     group: [] as string[],
@@ -153,7 +156,7 @@ export async function importHomeOfficeUofTactics(
     rows: parsed.rows.length,
     cells: cells.count.length,
     notSupplied: cells.count.filter((c) => c === null).length,
-    replaced: deleted.length,
+    replaced,
   };
 }
 
