@@ -208,6 +208,30 @@ describe('disproportionality by every characteristic, against an oracle from the
       ]);
       const female = await get(`?${CITY}&by=sex&comparator=female`);
       expect(female.groups.find((g: { group: string }) => g.group === 'female').rateRatio).toBe(1);
+      // Trends and findings take the breakdown too.
+      const trends = await get(`/trends?${CITY}&by=sex`);
+      expect(
+        Object.fromEntries(trends.series[0].groups.map((g: { group: string; count: number }) => [g.group, g.count])),
+      ).toEqual({
+        female: rows.filter((r) => r.gender === 'female').length,
+        male: rows.filter((r) => r.gender === 'male').length,
+        other: 1,
+        not_stated: 0,
+      });
+      const finding = (
+        await t
+          .http()
+          .post('/api/v1/disproportionality/findings')
+          .set(as('psd'))
+          .send({
+            title: 'Women searched less often',
+            query: { from: '2017-12', to: '2017-12', area: 'city-of-london', by: 'sex' },
+            narrative: 'By sex',
+          })
+          .expect(201)
+      ).body;
+      expect(finding.snapshot.query).toMatchObject({ by: 'sex', comparator: 'male' });
+      expect(finding.snapshot.groups.map((g: { group: string }) => g.group)).toEqual(['female', 'male']);
     });
 
     it('by=age: the police.uk bands against the census, over-34 the default comparator, blank not stated', async () => {
