@@ -288,6 +288,26 @@ describe('disproportionality by every characteristic, against an oracle from the
       await expectRatesFromRaw(body, rows, 'disability', null, 'not_disabled', 'lancashire', ['2024-05', '2024-05']);
     });
 
+    it('by=age in the Home Office bands the form records; a band without a census base has no rate, with the reason', async () => {
+      const body = await get(`?${UOF}&by=age`);
+      expect(body.groups.map((g: { group: string }) => g.group)).toEqual([
+        'under-11',
+        '11-17',
+        '18-34',
+        '35-49',
+        '50-64',
+        '65-and-over',
+      ]);
+      expect(body.query.comparator).toBe('35-49');
+      const rows = await reports();
+      for (const g of body.groups) {
+        expect([g.group, g.count]).toEqual([g.group, rows.filter((r) => groupOf('age', null, r) === g.group).length]);
+        if (g.population === null)
+          expect([g.group, g.ratePer1000, g.reason]).toEqual([g.group, null, expect.any(String)]);
+        else expect(g.ratePer1000).toBe((1000 * g.count) / g.population);
+      }
+    });
+
     it('by=ethnicity keeps the perceived Mixed group (the form records five)', async () => {
       const body = await get(`?${UOF}`);
       expect(body.groups.map((g: { group: string }) => g.group)).toContain('mixed');
