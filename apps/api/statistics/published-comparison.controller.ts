@@ -90,7 +90,11 @@ class PublishedComparisonResponse {
   };
   @ApiProperty({ enum: PUBLISHED_CHARACTERISTICS }) by: string;
   @ApiProperty({ enum: ['tactic uses'] }) unit: string;
-  @ApiProperty({ nullable: true, type: 'null', description: 'Always null: counts only, no census population' })
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description: 'Always null: counts set against counts, no census population',
+  })
   population: null;
   @ApiProperty() note: string;
   @ApiProperty() published: { source: string; importedAt: string; publisher: string };
