@@ -1,6 +1,8 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { DataSource } from 'typeorm';
+import { createLogger } from '@scrutiny/core';
 import {
   describeCensusImport,
   importCensus,
@@ -10,7 +12,9 @@ import {
   TS021_CATEGORIES,
   type PopulationBase,
 } from '@scrutiny/records';
+import { importCommand } from '../../apps/cli/commands/import.command';
 import { ts021Groups } from '../setup/census';
+import { testConfig } from '../setup/test-app';
 import { useTestDatabase } from '../setup/test-database';
 
 const reference = (f: string) => fs.readFileSync(path.join(__dirname, '../../libs/records/reference/data', f), 'utf8');
@@ -288,6 +292,79 @@ describe('populations by census (PopulationsService.populationFor)', () => {
         { field: 'period', message: 'months must be written YYYY-MM' },
       ],
     });
+  });
+});
+
+describe('import census (CLI)', () => {
+  const test = useTestDatabase();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'census-import-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const cli = async (args: string[]) => {
+    const lines: string[] = [];
+    const config = { ...testConfig(), database: test.db().config };
+    const code = await importCommand.run(['census', ...args], {
+      config,
+      logger: createLogger('silent'),
+      out: (l) => lines.push(l),
+    });
+    return { code, out: lines };
+  };
+
+  it('prints what it added and replaced, and each force it touched as complete or partial; audits it', async () => {
+    // Chorley's TS008 line, as a later census's sex table would give it.
+    const sex = reference('census2021_ts008_sex_ltla_extract.csv').split('\n');
+    const file = path.join(dir, 'sex-2022.csv');
+    fs.writeFileSync(file, [sex[0], sex.find((l) => l.startsWith('E07000118,'))!].join('\n'));
+    const { code, out } = await cli([file, '--year', '2022']);
+    expect(code).toBe(0);
+    expect(out[0]).toBe('Census 2022 sex (TS008 sex): added 1 local authority, replaced 0');
+    expect(out).toContain('  added: E07000118 Chorley');
+    expect(out).toContainEqual(
+      expect.stringMatching(/^ {2}partial, no force total: Lancashire: 1 of 14 authorities; missing /),
+    );
+    expect(out).toContain('  42 force(s) have no Census 2022 sex figures at all');
+    const [audit] = await test
+      .ds()
+      .query(`SELECT details FROM audit_events WHERE action = 'reference.census_imported'`);
+    expect(audit.details).toMatchObject({
+      year: 2022,
+      characteristic: 'sex',
+      added: 1,
+      replaced: 0,
+      partialForces: ['E23000003'],
+    });
+
+    // The City of London force is one authority: importing it makes that force complete.
+    const city = path.join(dir, 'city-2022.csv');
+    fs.writeFileSync(city, [sex[0], sex.find((l) => l.startsWith('E09000001,'))!].join('\n'));
+    const second = await cli([city, '--year', '2022']);
+    expect(second.out).toContain('  complete (force totals available): City of London (1)');
+    expect(
+      await populationFor(test.ds(), { area: 'city-of-london', characteristic: 'sex', census: 2022 }),
+    ).toMatchObject({
+      available: true,
+      census: 2022,
+    });
+  });
+
+  it('exits 1 naming rows it could not place or read, and refuses a five-group file', async () => {
+    const file = path.join(dir, 'atlantis.csv');
+    fs.writeFileSync(
+      file,
+      [
+        'Geography code,Geography label,Geography area type,Parent area code,Parent area type,Classification,Female,Male,Total',
+        'E07999999,Atlantis,Local Authority,E12000001,North East,sex,1,1,2',
+        'E07000117,Burnley,Local Authority,E12000002,North West,sex,1,1,3',
+      ].join('\n'),
+    );
+    const { code, out } = await cli([file, '--year', '2021']);
+    expect(code).toBe(1);
+    expect(out).toContain("  line 3: the categories add up to 2, the file's total is 3");
+    expect(out).toContain('  line 2: E07999999 Atlantis is not an authority of Census 2021 (give --lookup)');
+    const five = path.join(dir, 'five.csv');
+    fs.writeFileSync(five, 'LAD,LAD_code,Asian,Black,Mixed,Other,White\nBurnley,E07000117,1,1,1,1,1');
+    await expect(cli([five, '--year', '2021'])).rejects.toThrow(/five-group ethnicity file is refused/);
   });
 });
 
