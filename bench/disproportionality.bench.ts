@@ -15,7 +15,6 @@ import { parseArgs } from 'node:util';
 import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { SYSTEM_ACTOR } from '@scrutiny/audit';
-import { permissionsOf } from '@scrutiny/auth';
 import { createLogger, loadConfig } from '@scrutiny/core';
 import { ImportsService } from '@scrutiny/records';
 import { DisproportionalityService } from '@scrutiny/statistics';
@@ -85,15 +84,6 @@ async function main(url: string): Promise<void> {
       `seed distributions: ${seeds.toLocaleString('en-GB')} real rows from ${files.length} file(s) in ${dir}`,
     );
     const stats = app.get(DisproportionalityService);
-    const actor = {
-      id: '00000000-0000-4000-8000-000000000000',
-      username: 'bench',
-      displayName: 'bench',
-      roles: ['professional_standards' as const],
-      permissions: permissionsOf(['professional_standards']),
-      teams: [],
-      areas: [],
-    };
     const query = { from: '2021-01', to: '2021-12', area: FORCES[3], basis: 'self' };
     const results: string[] = [];
     let have = 0;
@@ -120,7 +110,7 @@ async function main(url: string): Promise<void> {
         `SELECT count(*)::int AS matching FROM stop_searches WHERE force_code = $1 AND period BETWEEN '2021-01-01' AND '2021-12-01'`,
         [query.area],
       )) as { matching: number }[];
-      const api = await timedRuns(() => stats.rates(actor as never, query));
+      const api = await timedRuns(() => stats.rates(query));
       const scan = await timedRuns(() =>
         ds.transaction(async (m) => {
           await m.query('SET LOCAL enable_indexscan = off');

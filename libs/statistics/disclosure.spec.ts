@@ -2,7 +2,6 @@ import { seededStream } from '@scrutiny/core';
 import { ratePer1000, rateRatio, wilson, proportionRatio, notStatedBounds, isFlagged } from './calculators';
 import {
   bandOf,
-  bandOfShown,
   disclose,
   DISCLOSURE_RULE,
   shownCount,
@@ -13,12 +12,6 @@ import {
   shownRateRatio,
   type StatisticsResults,
 } from './disclosure';
-
-/** The true counts a shown figure (null: withheld) is consistent with, by the published rule. */
-const consistent = (shown: number | null) => {
-  const b = bandOfShown(shown);
-  return Array.from({ length: b.upper - b.lower + 1 }, (_, i) => b.lower + i);
-};
 
 /**
  * What an attacker who knows a set's shown count, a part's shown count and (triple) the rest's shown count can say of
@@ -188,7 +181,6 @@ function ratesResult(counts: Record<string, number>, pops: Record<string, number
     comparison: { basis: 'self', note: '', groups: [] },
     coverage: null,
     placement: null,
-    suppression: 'flags only',
   } as unknown as StatisticsResults['rates'];
 }
 
@@ -201,7 +193,6 @@ describe('disclose (the one mapper)', () => {
     expect(inside.disclosure).toEqual({ rule: DISCLOSURE_RULE, applied: false });
     expect(inside.groups.map((g) => g.count)).toEqual([203, 47, 12, 8, 0]);
     expect(inside.total).toBe(301);
-    expect('suppression' in inside).toBe(false);
     const outside = disclose('rates', raw, false);
     expect(outside.disclosure).toEqual({ rule: DISCLOSURE_RULE, applied: true });
     expect(outside.groups.map((g) => [g.group, g.count, g.suppressed])).toEqual([

@@ -243,7 +243,7 @@ function shownPlacement(p: Placement | null): Placement | null {
 
 const STRIP_FIELD = 'removal of more than outer clothing';
 
-type Unsuppressed<T> = Omit<T, 'suppression'> & { disclosure: DisclosureStatement };
+type Disclosed<T> = T & { disclosure: DisclosureStatement };
 
 /** A coverage as shown: its counts through the rule (null: withheld), its share from their bands. */
 export interface ShownCoverage {
@@ -259,7 +259,7 @@ function shownCoverage(c: { recorded: number; total: number } | null | undefined
 }
 
 export type RatesGroupView = Omit<GroupFigures, 'coverage'> & { coverage: ShownCoverage | null };
-export type RatesView = Omit<Unsuppressed<DisproportionalityResult>, 'groups'> & { groups: RatesGroupView[] };
+export type RatesView = Omit<Disclosed<DisproportionalityResult>, 'groups'> & { groups: RatesGroupView[] };
 
 /** Rates per 1,000, ratios and not-stated bounds as an analyst or external panel member sees them. */
 function discloseRates(r: DisproportionalityResult): RatesView {
@@ -326,9 +326,8 @@ function discloseRates(r: DisproportionalityResult): RatesView {
                 : shownNotStatedBounds(g.count, g.population!, cmp.count!, cmp.population!, ns),
             ]),
         );
-  const { suppression: _suppression, ...rest } = r;
   return {
-    ...rest,
+    ...r,
     groups,
     notStated: { count: shownOrNull(ns), suppressed: ns !== null && isWithheld(ns), rateRatioBounds: bounds },
     unbenchmarked: r.unbenchmarked.map((u) => ({
@@ -361,7 +360,7 @@ const OUTCOME_FIELD: Record<OutcomeKey, string> = {
   stripSearch: STRIP_FIELD,
 };
 
-export type OutcomesView = Unsuppressed<OutcomesResult>;
+export type OutcomesView = Disclosed<OutcomesResult>;
 
 /** Outcome rates (find, positive outcome, arrest, strip search) as an analyst or external panel member sees them. */
 function discloseOutcomes(r: OutcomesResult): OutcomesView {
@@ -412,9 +411,8 @@ function discloseOutcomes(r: OutcomesResult): OutcomesView {
       reason: ratio?.ratio == null ? 'no ratio: a Katz interval needs at least one recorded yes in both groups' : null,
     };
   };
-  const { suppression: _suppression, ...rest } = r;
   return {
-    ...rest,
+    ...r,
     placement: shownPlacement(r.placement),
     groups: r.groups.map((g) => ({
       group: g.group,
@@ -434,7 +432,7 @@ type TrendsResult = Awaited<ReturnType<DisproportionalityService['trends']>>;
 type TrendGroup = TrendsResult['series'][number]['groups'][number];
 
 export type TrendGroupView = Omit<TrendGroup, 'coverage'> & { coverage?: ShownCoverage | null };
-export type TrendsView = Omit<Unsuppressed<TrendsResult>, 'series'> & {
+export type TrendsView = Omit<Disclosed<TrendsResult>, 'series'> & {
   series: { period: string; groups: TrendGroupView[] }[];
 };
 
@@ -455,25 +453,18 @@ function discloseTrends(r: TrendsResult): TrendsView {
         : strip && cov
           ? shownCoverageShortfall(cov.recorded, cov.total, STRIP_FIELD)
           : null);
-    // The service gives a rate exactly when the group has a population and a count (1000 · n / rate is it).
-    const population =
-      'population' in g && typeof g.population === 'number'
-        ? g.population
-        : g.ratePer1000 && g.count
-          ? Math.round((1000 * g.count) / g.ratePer1000)
-          : null;
     return {
       group: g.group,
       count: shownOrNull(g.count),
-      ratePer1000: reason || g.count === null || g.ratePer1000 === null ? null : shownRate(g.count, population!),
+      population: g.population,
+      ratePer1000: reason || g.count === null || g.ratePer1000 === null ? null : shownRate(g.count, g.population!),
       suppressed: g.count !== null && isWithheld(g.count),
       ...(strip ? { coverage: shownCoverage(cov) } : {}),
       reason,
     };
   };
-  const { suppression: _suppression, ...rest } = r;
   return {
-    ...rest,
+    ...r,
     placement: shownPlacement(r.placement),
     series: r.series.map((s) => ({ ...s, groups: s.groups.map(group) })),
     disclosure: disclosureStatement(true),
@@ -507,9 +498,6 @@ export function disclose<K extends keyof StatisticsResults>(
   result: StatisticsResults[K],
   unsuppressed: boolean,
 ): StatisticsViews[K] {
-  if (unsuppressed) {
-    const { suppression: _suppression, ...rest } = result;
-    return { ...rest, disclosure: disclosureStatement(false) } as unknown as StatisticsViews[K];
-  }
+  if (unsuppressed) return { ...result, disclosure: disclosureStatement(false) } as unknown as StatisticsViews[K];
   return MAPPERS[kind](result);
 }

@@ -171,8 +171,6 @@ export interface DisproportionalityResult {
     threshold: number;
   } | null;
   placement: Placement | null;
-  /** Figures under 10 are withheld (external panels, analysts); under 20 flagged. */
-  suppression: 'applied' | 'flags only';
 }
 
 /** One outcome measure of a group: a proportion of the searches that recorded the field, never of those that did not. */
@@ -305,7 +303,8 @@ export const FINDINGS_LIST_LIMIT = 200;
  * Disproportionality from the rollup (domain §6) by any protected characteristic the records carry: rates per 1,000
  * of the area's census population (PopulationsService: one grouping for numerator and denominator, the census stated),
  * ratios to the comparator with 95% intervals (the method stated), not-stated bounds, outcome rates with their
- * coverage, trends and officer/team funnels, with small counts withheld for those outside the force.
+ * coverage, trends and officer/team funnels. Always the true figures: what those outside the force see instead is
+ * disclosure.ts's to decide (DisclosedStatisticsService).
  */
 @Injectable()
 export class DisproportionalityService {
@@ -315,14 +314,17 @@ export class DisproportionalityService {
     private readonly populations: PopulationsService,
   ) {}
 
-  async rates(actor: Actor, q: DisproportionalityQuery): Promise<DisproportionalityResult> {
+  /**
+   * The true figures, whoever asks: what a caller without `stats:unsuppressed` sees instead is decided in one place,
+   * disclosure.ts (DisclosedStatisticsService applies it for the routes).
+   */
+  async rates(q: DisproportionalityQuery): Promise<DisproportionalityResult> {
     const query = await this.resolve(q);
     const [counts, base, placement] = await Promise.all([
       this.counts(query),
       this.population(query),
       this.placement(query),
     ]);
-    const suppress = suppressionApplies(actor);
     const strip = query.kind === 'strip-search';
     const listed = groupsFor(query.kind, query.by, query.basis);
     const cell = (g: string) => counts.get(g) ?? EMPTY;
@@ -350,7 +352,6 @@ export class DisproportionalityService {
         group === query.comparator || reason || comparatorReason
           ? null
           : rateRatio(count, pop!, comparatorCount, comparatorPop);
-      const hidden = suppress && (isSuppressed(count) || (rr !== null && isSuppressed(comparatorCount)));
       const ratioReason =
         group === query.comparator || reason
           ? reason
@@ -359,20 +360,20 @@ export class DisproportionalityService {
             : rr?.ratio === null
               ? `no ${labelOfGroup(query.comparator)} records to compare with`
               : null;
-      const withInterval = !hidden && rr?.ci95;
+      const withInterval = rr?.ci95;
       return {
         group,
-        count: hidden || unknown ? null : count,
+        count: unknown ? null : count,
         population: pop,
-        ratePer1000: hidden || reason ? null : ratePer1000(count, pop!),
-        rateRatio: hidden || reason ? null : group === query.comparator ? 1 : (rr?.ratio ?? null),
+        ratePer1000: reason ? null : ratePer1000(count, pop!),
+        rateRatio: reason ? null : group === query.comparator ? 1 : (rr?.ratio ?? null),
         ci95: withInterval ? rr!.ci95 : null,
         method: withInterval ? rr!.method : null,
         interval: withInterval ? describeInterval(rr!.method) : null,
         significant: withInterval ? rr!.significant : false,
         suppressed: isSuppressed(count),
         flagged: isFlagged(count),
-        coverage: strip && !hidden && !unknown ? coverageOf(group) : null,
+        coverage: strip && !unknown ? coverageOf(group) : null,
         reason: ratioReason,
       };
     });
@@ -380,8 +381,6 @@ export class DisproportionalityService {
     const others = seen.filter((g) => g !== 'not_stated' && !listed.includes(g)).sort();
     const all = [...listed, ...others, 'not_stated'];
     const total = all.reduce((t, g) => t + measure(g), 0);
-    // Secondary suppression: with one cell withheld, the total (or a bound) would give it away by subtraction.
-    const anyHidden = suppress && all.some((g) => isSuppressed(measure(g)));
     const overall = coverage(
       all.reduce((t, g) => t + cell(g).stripYes + cell(g).stripNo, 0),
       all.reduce((t, g) => t + cell(g).n, 0),
@@ -391,17 +390,17 @@ export class DisproportionalityService {
       comparator: labelOfGroup(query.comparator),
       groups,
       notStated: {
-        count: unknown || (suppress && isSuppressed(notStated)) ? null : notStated,
+        count: unknown ? null : notStated,
         suppressed: isSuppressed(notStated),
         rateRatioBounds:
-          unknown || comparatorReason || (suppress && (isSuppressed(notStated) || isSuppressed(comparatorCount)))
+          unknown || comparatorReason
             ? {}
             : Object.fromEntries(
                 listed
                   .filter((g) => g !== query.comparator)
                   .map((g) => [
                     g,
-                    (suppress && isSuppressed(measure(g))) || reasonFor(g)
+                    reasonFor(g)
                       ? null
                       : notStatedBounds(measure(g), populationOf(g)!, comparatorCount, comparatorPop, notStated),
                   ]),
@@ -409,19 +408,18 @@ export class DisproportionalityService {
       },
       unbenchmarked: others.map((g) => ({
         group: g,
-        count: unknown || (suppress && isSuppressed(measure(g))) ? null : measure(g),
+        count: unknown ? null : measure(g),
         suppressed: isSuppressed(measure(g)),
       })),
-      total: anyHidden || unknown ? null : total,
+      total: unknown ? null : total,
       populationSource: this.statement(query, base),
       comparison: comparisonOf(query, base),
       coverage: strip
-        ? unknown || anyHidden
+        ? unknown
           ? { recorded: null, total: null, proportion: null, field, threshold: COVERAGE_THRESHOLD }
           : { ...overall, field, threshold: COVERAGE_THRESHOLD }
         : null,
-      placement: placement && (suppress ? withheldPlacement(placement) : placement),
-      suppression: suppress ? 'applied' : 'flags only',
+      placement,
     };
   }
 
@@ -431,7 +429,7 @@ export class DisproportionalityService {
    * recorded the field, with its coverage, a Wilson interval and a ratio to the comparator (Katz log interval). A
    * blank is unknown: a rate whose field is recorded in too few searches is null with the reason, never 0.
    */
-  async outcomes(actor: Actor, q: DisproportionalityQuery) {
+  async outcomes(q: DisproportionalityQuery) {
     // The rollup counts outcomes over all stop searches only: refuse what it cannot answer rather than answer something else.
     const errors: FieldError[] =
       q.kind !== undefined && q.kind !== 'stop-search'
@@ -439,7 +437,6 @@ export class DisproportionalityService {
         : [];
     const query = await this.resolve({ ...q, kind: 'stop-search' }, errors);
     const [counts, placement] = await Promise.all([this.counts(query), this.placement(query)]);
-    const suppress = suppressionApplies(actor);
     const unknown = placement?.reason ?? null;
     const listed = groupsFor(query.kind, query.by, query.basis);
     const others = [...counts.keys()].filter((g) => g !== 'not_stated' && !listed.includes(g)).sort();
@@ -463,11 +460,6 @@ export class DisproportionalityService {
         parts: (c) => ({ count: c.stripYes, recorded: c.stripYes + c.stripNo }),
       },
     };
-    /** A count a suppressed viewer may not see, or could work out from those shown beside it. */
-    const small = (n: number, p: Parts) =>
-      isSuppressed(n) ||
-      isSuppressed(p.count) ||
-      [p.recorded, p.recorded - p.count, n - p.recorded].some((x) => x > 0 && isSuppressed(x));
     const figure = (group: string, key: keyof typeof MEASURES): OutcomeMeasure => {
       const { field, parts } = MEASURES[key];
       const c = cell(group);
@@ -479,28 +471,25 @@ export class DisproportionalityService {
         cell(query.comparator).n === 0
           ? 'no searches'
           : coverageShortfall(coverage(cmp.recorded, cell(query.comparator).n), field);
-      const hidden = suppress && small(c.n, p);
-      const cmpHidden = suppress && small(cell(query.comparator).n, cmp);
       const ratio =
         group === query.comparator || reason || cmpReason
           ? null
           : proportionRatio(p.count, p.recorded, cmp.count, cmp.recorded);
       return {
-        count: hidden || unknown ? null : p.count,
-        recorded: hidden || unknown ? null : p.recorded,
-        notRecorded: hidden || unknown ? null : c.n - p.recorded,
-        coverage: hidden || unknown || !c.n ? null : p.recorded / c.n,
-        rate: hidden || reason ? null : p.count / p.recorded,
-        ci95: hidden || reason ? null : wilson(p.count, p.recorded),
-        ratioToComparator:
-          hidden || reason ? null : group === query.comparator ? 1 : cmpHidden ? null : (ratio?.ratio ?? null),
-        ratioCi95: hidden || cmpHidden || !ratio ? null : ratio.ci95,
-        significant: hidden || cmpHidden || !ratio ? false : ratio.significant,
+        count: unknown ? null : p.count,
+        recorded: unknown ? null : p.recorded,
+        notRecorded: unknown ? null : c.n - p.recorded,
+        coverage: unknown || !c.n ? null : p.recorded / c.n,
+        rate: reason ? null : p.count / p.recorded,
+        ci95: reason ? null : wilson(p.count, p.recorded),
+        ratioToComparator: reason ? null : group === query.comparator ? 1 : (ratio?.ratio ?? null),
+        ratioCi95: ratio?.ci95 ?? null,
+        significant: ratio?.significant ?? false,
         reason:
           reason ??
           (group !== query.comparator && cmpReason
             ? `the comparator (${labelOfGroup(query.comparator)}) has no rate: ${cmpReason}`
-            : group !== query.comparator && !ratio?.ratio && !cmpHidden
+            : group !== query.comparator && !ratio?.ratio
               ? 'no ratio: a Katz interval needs at least one recorded yes in both groups'
               : null),
       };
@@ -508,16 +497,14 @@ export class DisproportionalityService {
     return {
       query,
       comparator: labelOfGroup(query.comparator),
-      suppression: suppress ? 'applied' : 'flags only',
       intervals: { rate: describeInterval('wilson_score'), ratio: describeInterval('katz_log') },
       coverageThreshold: COVERAGE_THRESHOLD,
-      placement: placement && (suppress ? withheldPlacement(placement) : placement),
+      placement,
       groups: [...listed, ...others, 'not_stated'].map((group) => {
         const n = cell(group).n;
-        const hidden = suppress && isSuppressed(n);
         return {
           group,
-          searches: hidden || unknown ? null : n,
+          searches: unknown ? null : n,
           find: figure(group, 'find'),
           positiveOutcome: figure(group, 'positiveOutcome'),
           arrest: figure(group, 'arrest'),
@@ -530,14 +517,13 @@ export class DisproportionalityService {
   }
 
   /** Rates per group by month, quarter or year across the range. */
-  async trends(actor: Actor, q: DisproportionalityQuery & { interval?: string }) {
+  async trends(q: DisproportionalityQuery & { interval?: string }) {
     const interval = (q.interval ?? 'month') as TrendInterval;
     const errors: FieldError[] = (TREND_INTERVALS as readonly string[]).includes(interval)
       ? []
       : [{ field: 'interval', message: `must be ${TREND_INTERVALS.join(', ')}` }];
     const query = await this.resolve(q, errors);
     const [base, placement] = await Promise.all([this.population(query), this.placement(query)]);
-    const suppress = suppressionApplies(actor);
     const strip = query.kind === 'strip-search';
     const rows = (await this.dataSource.query(
       `SELECT to_char(date_trunc('${interval}', r.period), 'YYYY-MM') AS bucket, r.group_code, sum(r.n)::int AS n,
@@ -560,24 +546,18 @@ export class DisproportionalityService {
       const r = rowOf(bucket, group);
       return (strip ? r?.strip_yes : r?.n) ?? 0;
     };
-    // A group with any withheld period is withheld in every period: otherwise the total over the range gives it away.
-    // A period with no records at all does not count: that it is empty was always visible (it used to be left out).
-    const recorded = [...new Set(rows.filter((r) => (strip ? r.strip_yes : r.n) > 0).map((r) => r.bucket))];
-    const withheld = new Set(all.filter((g) => suppress && recorded.some((b) => isSuppressed(countOf(b, g)))));
     const field = 'removal of more than outer clothing';
     return {
       query,
       interval,
-      suppression: suppress ? 'applied' : 'flags only',
       populationSource: this.statement(query, base),
       comparison: comparisonOf(query, base),
-      placement: placement && (suppress ? withheldPlacement(placement) : placement),
+      placement,
       series: buckets.map((bucket) => ({
         period: bucket,
         groups: all.map((group) => {
           const n = countOf(bucket, group);
           const pop = listed.includes(group) && base.available ? (base.groups[group] ?? null) : null;
-          const hidden = withheld.has(group);
           const r = rowOf(bucket, group);
           const cov = strip ? coverage((r?.strip_yes ?? 0) + (r?.strip_no ?? 0), r?.n ?? 0) : null;
           const reason =
@@ -591,10 +571,11 @@ export class DisproportionalityService {
                   : cov && coverageShortfall(cov, field));
           return {
             group,
-            count: hidden || unknown ? null : n,
-            ratePer1000: hidden || reason ? null : ratePer1000(n, pop!),
+            count: unknown ? null : n,
+            population: pop,
+            ratePer1000: reason ? null : ratePer1000(n, pop!),
             suppressed: isSuppressed(n),
-            ...(strip ? { coverage: hidden || unknown ? null : cov } : {}),
+            ...(strip ? { coverage: unknown ? null : cov } : {}),
             reason: reason || null,
           };
         }),
@@ -700,7 +681,7 @@ export class DisproportionalityService {
     if (!input.title?.trim()) errors.push({ field: 'title', message: 'is required' });
     if (!input.narrative?.trim()) errors.push({ field: 'narrative', message: 'say what the figures show' });
     if (errors.length) throw DomainError.validation(errors);
-    const snapshot = await this.rates(actor, input.query);
+    const snapshot = await this.rates(input.query);
     return this.dataSource.transaction(async (m) => {
       const [row] = (await m.query(
         `INSERT INTO disproportionality_findings (title, query, snapshot, narrative, force_explanation, actions, status, quarter, created_by, version)
@@ -1008,19 +989,6 @@ export class DisproportionalityService {
       reason: row.n > 0 && row.unplaced === row.n ? NOTHING_PLACED : null,
     };
   }
-}
-
-/** Placement counts for those who see small counts withheld: each under 10 (but not 0) is withheld. */
-function withheldPlacement(p: Placement): Placement {
-  const shown = (n: number | null) => (n !== null && n > 0 && isSuppressed(n) ? null : n);
-  const forceRecords = shown(p.forceRecords);
-  const placed = shown(p.placed);
-  const unplaced = shown(p.unplaced);
-  // Any one withheld would follow from the other two.
-  const hide = [forceRecords, placed, unplaced].some(
-    (x, i) => x === null && [p.forceRecords, p.placed, p.unplaced][i] !== null,
-  );
-  return hide ? { ...p, forceRecords: null, placed: null, unplaced: null } : p;
 }
 
 /** What each listed group is compared with, in words: the census groups, and on the officer basis, whose account. */

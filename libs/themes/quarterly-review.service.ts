@@ -5,7 +5,7 @@ import { AuditService } from '@scrutiny/audit';
 import { DomainError, parseQuarter, previousMonth, quarterName, quarterStart } from '@scrutiny/core';
 import { DeliberationService, type ActionView } from '@scrutiny/panels';
 import { findArea } from '@scrutiny/records';
-import { DisproportionalityService, type DisproportionalityResult } from '@scrutiny/statistics';
+import { disclose, DisproportionalityService, type DisproportionalityResult } from '@scrutiny/statistics';
 import { MeetingsService, type MeetingView } from './meetings.service';
 import {
   breakdown,
@@ -278,7 +278,12 @@ export class QuarterlyReviewService {
     ];
     const out: KeyRatios[] = [];
     for (const q of queries) {
-      const result = await this.statistics.rates(actor, { ...months, area, kind: q.kind, basis: q.basis });
+      // Through the disclosure rule like every statistics route: the review's readers hold stats:unsuppressed today.
+      const result = disclose(
+        'rates',
+        await this.statistics.rates({ ...months, area, kind: q.kind, basis: q.basis }),
+        actor.permissions.has(Permission.STATS_UNSUPPRESSED),
+      );
       out.push({
         kind: q.kind,
         basis: q.basis,

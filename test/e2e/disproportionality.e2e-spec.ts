@@ -69,7 +69,7 @@ describe('disproportionality (e2e)', () => {
     const self = await expectMatchesRaw('self');
     expect(self).toMatchObject({
       comparator: 'White',
-      suppression: 'flags only',
+      disclosure: { rule: 'rounded_base_5_suppressed_under_10', applied: false },
       total: 101,
       populationSource: { censusYear: 2021, area: expect.stringMatching(/London/) },
     });
@@ -110,38 +110,44 @@ describe('disproportionality (e2e)', () => {
     expect(after.total).toBe(101);
   });
 
-  it('withholds counts under 10 from external panel members and analysts, in every route they can call', async () => {
+  it('withholds counts under 10 from external panel members and analysts, and rounds the rest, in every route they can call', async () => {
+    /** Every count an outsider is shown is withheld (null) or a multiple of 5 from 10 up. */
+    const shownOk = (n: number | null) => n === null || (n >= 10 && n % 5 === 0);
+    const truth = (await expectMatchesRaw('self')).groups as { group: string; count: number }[];
     for (const who of ['external', 'analyst']) {
       const res = (await t.http().get(`/api/v1/disproportionality${CITY}`).set(as(who)).expect(200)).body;
-      expect(res.suppression).toBe('applied');
+      expect(res.disclosure).toEqual({ rule: 'rounded_base_5_suppressed_under_10', applied: true });
       for (const g of res.groups) {
-        if (g.suppressed) expect([g.count, g.ratePer1000, g.rateRatio, g.ci95]).toEqual([null, null, null, null]);
-        else expect(g.count).toBeGreaterThanOrEqual(10);
+        const trueCount = truth.find((x) => x.group === g.group)!.count;
+        expect([g.group, g.count, g.suppressed]).toEqual([
+          g.group,
+          trueCount < 10 ? null : 5 * Math.floor(trueCount / 5),
+          trueCount < 10,
+        ]);
+        if (g.suppressed) {
+          expect([g.ratePer1000, g.rateRatio, g.ci95]).toEqual([null, null, null]);
+          expect(g.reason).toMatch(/under 10/);
+        }
       }
       expect(res.groups.some((g: { suppressed: boolean }) => g.suppressed)).toBe(true); // mixed: 8
-      // Nothing lets a withheld count be worked out by subtraction: no total, no bound for a withheld group.
-      expect(res.total).toBeNull();
+      // The total is rounded like any count (101 shows as 100), and no bound is given for a withheld group.
+      expect(res.total).toBe(100);
+      expect(shownOk(res.notStated.count)).toBe(true);
       for (const g of res.groups.filter(
         (x: { suppressed: boolean; group: string }) => x.suppressed && x.group !== 'white',
       ))
         expect(res.notStated.rateRatioBounds[g.group] ?? null).toBeNull();
       const outcomes = (await t.http().get(`/api/v1/disproportionality/outcomes${CITY}`).set(as(who)).expect(200)).body;
-      for (const g of outcomes.groups)
-        if (g.searches !== null) expect(Math.min(g.searches, g.finds)).toBeGreaterThanOrEqual(10);
+      expect(outcomes.disclosure.applied).toBe(true);
+      for (const g of outcomes.groups) {
+        expect(shownOk(g.searches)).toBe(true);
+        for (const m of [g.find, g.positiveOutcome, g.arrest, g.stripSearch])
+          expect([m.count, m.recorded, m.notRecorded].every(shownOk)).toBe(true);
+      }
       const trends = (await t.http().get(`/api/v1/disproportionality/trends${CITY}`).set(as(who)).expect(200)).body;
+      expect(trends.disclosure.applied).toBe(true);
       for (const g of trends.series.flatMap((s: { groups: unknown[] }) => s.groups) as { count: number | null }[])
-        if (g.count !== null) expect(g.count).toBeGreaterThanOrEqual(10);
-      const byYear = (
-        await t
-          .http()
-          .get('/api/v1/disproportionality/trends?from=2017-11&to=2017-12&area=city-of-london')
-          .set(as(who))
-          .expect(200)
-      ).body;
-      const mixed = byYear.series.map(
-        (s: { groups: { group: string; count: number | null }[] }) => s.groups.find((g) => g.group === 'mixed')!.count,
-      );
-      expect(mixed.every((c: number | null) => c === null)).toBe(true); // withheld in every period, not just the small one
+        expect(shownOk(g.count)).toBe(true);
       await t.http().get(`/api/v1/disproportionality/funnel${CITY}`).set(as(who)).expect(403);
       await t.http().get('/api/v1/disproportionality/findings').set(as(who)).expect(403);
     }

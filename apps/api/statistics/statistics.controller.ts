@@ -26,6 +26,8 @@ import { Authorize, CurrentActor, Permission, type Actor } from '@scrutiny/auth'
 import { ETHNIC_GROUPS, LEGISLATION, UOF_TACTICS } from '@scrutiny/records';
 import {
   DISPROPORTIONALITY_FINDING_STATUSES,
+  DISCLOSURE_RULE,
+  DisclosedStatisticsService,
   DisproportionalityService,
   FINDINGS_LIST_LIMIT,
   STAT_BY,
@@ -131,6 +133,16 @@ class Coverage {
   @ApiProperty({ nullable: true, type: Number, description: 'recorded / total' }) proportion: number | null;
 }
 
+class DisclosureStatement {
+  @ApiProperty({
+    enum: [DISCLOSURE_RULE],
+    description:
+      'Counts under 10 withheld (null, suppressed: true, with the reason); other counts rounded down to a multiple of 5 (45 stands for 45 to 49); rates and ratios from the middle of each band, intervals the widest the bands allow',
+  })
+  rule: string;
+  @ApiProperty({ description: 'false for those with stats:unsuppressed, who see true counts' }) applied: boolean;
+}
+
 class GroupFigures {
   @ApiProperty({ enum: STAT_GROUPS }) group: string;
   @ApiProperty({
@@ -199,7 +211,7 @@ class RatesResponse {
       'District or local authority: the force’s records in the period, how many are placed below force level and how many are not',
   })
   placement: Record<string, unknown> | null;
-  @ApiProperty({ enum: ['applied', 'flags only'] }) suppression: string;
+  @ApiProperty({ type: DisclosureStatement }) disclosure: DisclosureStatement;
 }
 
 class DisproportionalityFindingRequest {
@@ -256,7 +268,10 @@ class DisproportionalityFindingQuery {
 @ApiTags('disproportionality')
 @Controller('disproportionality')
 export class DisproportionalityController {
-  constructor(private readonly stats: DisproportionalityService) {}
+  constructor(
+    private readonly stats: DisproportionalityService,
+    private readonly shown: DisclosedStatisticsService,
+  ) {}
 
   @Get()
   @Authorize(Permission.STATS_AGGREGATE)
@@ -266,7 +281,7 @@ export class DisproportionalityController {
   })
   @ApiOkResponse({ type: RatesResponse })
   rates(@CurrentActor() actor: Actor, @Query() q: StatsQuery): Promise<RatesResponse> {
-    return this.stats.rates(actor, q) as unknown as Promise<RatesResponse>;
+    return this.shown.rates(actor, q) as unknown as Promise<RatesResponse>;
   }
 
   @Get('outcomes')
@@ -278,7 +293,7 @@ export class DisproportionalityController {
       'Stop searches only: another kind is refused (400). A rate whose field is recorded in under half the group’s searches is null with the reason (a blank is unknown, never "no").',
   })
   outcomes(@CurrentActor() actor: Actor, @Query() q: StatsQuery) {
-    return this.stats.outcomes(actor, q);
+    return this.shown.outcomes(actor, q);
   }
 
   @Get('trends')
@@ -288,7 +303,7 @@ export class DisproportionalityController {
       'Counts and rates per 1,000 by group (by=ethnicity, sex, age, disability), month by month (or quarter, year)',
   })
   trends(@CurrentActor() actor: Actor, @Query() q: TrendQuery) {
-    return this.stats.trends(actor, q);
+    return this.shown.trends(actor, q);
   }
 
   @Get('funnel')
