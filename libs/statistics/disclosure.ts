@@ -18,6 +18,10 @@
  * rest) pins a withheld count to one value (test/e2e/disclosure-differencing.e2e-spec.ts checks it). The thresholds
  * 10 and 20 (flagged) are multiples of 5 too, so whether a count is withheld or flagged, and so whether an interval
  * is exact or log-normal, is the same for every count in a band.
+ *
+ * What it does not promise: with many queries combined (a total beside four shown parts and one withheld, say) the
+ * bands can in rare corners still meet at one value, as with any fixed rounding; each extra part widens what the
+ * attacker must assume, so such a corner needs every part at the edge of its band at once.
  */
 import type {
   DisproportionalityResult,
@@ -219,7 +223,7 @@ export function shownShare(part: number, whole: number): number | null {
 /** Why a coverage-based rate is not given, decided on the shown bands (the true share would narrow them). */
 function shownCoverageShortfall(recorded: number, total: number, field: string): string | null {
   if (isWithheld(total)) return null; // the figures built on it are withheld anyway
-  if (isWithheld(recorded)) return `fewer than 10 of these records say ${field}: ${WITHHELD.count}`;
+  if (isWithheld(recorded)) return `${field} is recorded in fewer than 10 of these records: withheld outside the force`;
   return shownShare(recorded, total)! < COVERAGE_THRESHOLD
     ? `${field} is recorded in under ${100 * COVERAGE_THRESHOLD}% of these records, too few for a rate`
     : null;

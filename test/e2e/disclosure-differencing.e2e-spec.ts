@@ -207,7 +207,7 @@ describe('disclosure: no withheld count can be worked out by differencing (e2e)'
     let narrowest = Infinity;
     const pinned = new Set<string>();
     const dishonest: string[] = [];
-    while (requests < 195) {
+    while (requests < 185) {
       const w = randomQuery();
       const parts = split(w);
       if (!parts) continue;
@@ -241,6 +241,40 @@ describe('disclosure: no withheld count can be worked out by differencing (e2e)'
     expect([...pinned]).toEqual([]);
     expect(dishonest).toEqual([]);
     expect(narrowest).toBeGreaterThanOrEqual(4);
+  });
+
+  it('trends and outcomes give each count through the same rule', async () => {
+    for (let i = 0; i < 5; i++) {
+      const q = { ...randomQuery(), view: 'self' as const };
+      const base = url(q).replace('/api/v1/disproportionality?', '');
+      const trends = (
+        await t
+          .http()
+          .get(`/api/v1/disproportionality/trends?${base}`)
+          .set('authorization', `Bearer ${analyst}`)
+          .expect(200)
+      ).body;
+      expect(trends.disclosure).toEqual({ rule: 'rounded_base_5_suppressed_under_10', applied: true });
+      for (const s of trends.series as { period: string; groups: { group: string; count: number | null }[] }[]) {
+        const m = MONTHS.indexOf(s.period);
+        const month = truth({ ...q, from: m, to: m });
+        for (const g of s.groups)
+          expect([s.period, g.group, g.count]).toEqual([s.period, g.group, shownCount(month.get(g.group) ?? 0)]);
+      }
+      const outcomes = (
+        await t
+          .http()
+          .get(`/api/v1/disproportionality/outcomes?${base}`)
+          .set('authorization', `Bearer ${analyst}`)
+          .expect(200)
+      ).body;
+      const all = truth(q);
+      for (const g of outcomes.groups as { group: string; searches: number | null; find: { reason: string } }[]) {
+        expect([g.group, g.searches]).toEqual([g.group, shownCount(all.get(g.group) ?? 0)]);
+        // Nothing seeded records the link: no rate, and no exact 0 either (under 10 is withheld like any count).
+        expect(g.find.reason).toMatch(/under 10|fewer than 10/);
+      }
+    }
   });
 
   it('rates and other figures carry nothing beyond the bands: a rate times the population gives the band’s middle', async () => {
