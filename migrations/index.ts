@@ -14,11 +14,15 @@ import { ClaimReportPackRuns1795427791253 } from './1795427791253-ClaimReportPac
 import { IndexCaseOfficers1795430154453 } from './1795430154453-IndexCaseOfficers';
 import { ScheduleSamplingPlansExplicitly1795440000000 } from './1795440000000-ScheduleSamplingPlansExplicitly';
 import { TrackImportUpdatesAndNotices1795451000000 } from './1795451000000-TrackImportUpdatesAndNotices';
+import { VersionPopulationsByCensus1795460000000 } from './1795460000000-VersionPopulationsByCensus';
 import { RollUpEveryCharacteristic1795461000000 } from './1795461000000-RollUpEveryCharacteristic';
 import { CreatePublishedUofTactics1795463000000 } from './1795463000000-CreatePublishedUofTactics';
-import { VersionPopulationsByCensus1795460000000 } from './1795460000000-VersionPopulationsByCensus';
 
-/** Every migration, oldest first. Add each new file here (the schema-drift check fails until you do). */
+/**
+ * Every migration, oldest first (by the timestamp in the class name). TypeORM sorts them by that timestamp before
+ * running, so this order is for readers; a test keeps it sorted. Add each new file here (the schema-drift check fails
+ * until you do).
+ */
 export const MIGRATIONS = [
   CreateJobTables1795396787978,
   CreateIdentityAndAudit1795398116327,
@@ -36,7 +40,7 @@ export const MIGRATIONS = [
   IndexCaseOfficers1795430154453,
   ScheduleSamplingPlansExplicitly1795440000000,
   TrackImportUpdatesAndNotices1795451000000,
-  RollUpEveryCharacteristic1795461000000,
   VersionPopulationsByCensus1795460000000,
+  RollUpEveryCharacteristic1795461000000,
   CreatePublishedUofTactics1795463000000,
 ];
