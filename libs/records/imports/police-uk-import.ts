@@ -4,7 +4,8 @@ import { uuidv7 } from '@scrutiny/core';
 import { csvRecordBatches } from './csv-records';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { checkHeader, mapPoliceUkRow, type MappedStopSearch } from './police-uk-row';
-import { copyStagingWriter, insertStagingWriter, STAGING_COLUMNS, type StagedRow } from './staging-writer';
+import { batchLoader, STAGING_COLUMNS, type StagedRow } from './staging-writer';
+import { OccurrenceCounter } from './occurrences';
 import { ImportFileError, inImportTransaction, type ImportCounts } from './import-transaction';
 import { rowPlacer } from './placement';
 
@@ -22,6 +23,8 @@ export interface PoliceUkImportOptions {
   input: (reader: { query: (sql: string, params?: unknown[]) => Promise<unknown> }) => Readable;
   engine: 'postgres' | 'embedded';
   onProgress?: (rowsRead: number) => void;
+  /** Rows per batch moved into stop_searches (batchLoader's default unless given: tests use small ones). */
+  batchRows?: number;
   /** Runs inside the import's transaction after the rows are in, e.g. to write the audit event. */
   beforeCommit?: (runner: QueryRunner, counts: ImportCounts) => Promise<void>;
 }
@@ -59,35 +62,67 @@ export function londonMonthOfUtc(iso: string): string {
  * template row (empty for a police.uk row, so such a row exported as the template keeps its key).
  */
 export function contentHash(forceCode: string, month: string, r: MappedStopSearch, extra = ''): string {
+  return contentDigest(forceCode, month, r, extra).toString('base64url');
+}
+
+/** contentHash's digest as bytes: hashed once, numbered by its bytes (OccurrenceCounter) and stored as base64url. */
+export function contentDigest(forceCode: string, month: string, r: MappedStopSearch, extra = ''): Buffer {
   const text =
     `${forceCode}\u001f${month}\u001f${r.searchType}\u001f${r.occurredAt}\u001f${nullable(r.partOfOperation)}\u001f${nullable(r.operationName)}` +
     `\u001f${nullable(r.latitude)}\u001f${nullable(r.longitude)}\u001f${nullable(r.gender)}\u001f${nullable(r.ageRange)}` +
     `\u001f${nullable(r.selfDefinedEthnicity)}\u001f${nullable(r.officerDefinedEthnicity)}\u001f${nullable(r.legislation)}` +
     `\u001f${nullable(r.objectOfSearch)}\u001f${nullable(r.outcome)}\u001f${nullable(r.outcomeLinkedToObject)}\u001f${nullable(r.clothingRemoved)}${extra}`;
-  return hash('sha256', text, 'base64url');
+  return hash('sha256', text, 'buffer');
 }
 
 /**
  * Imports a data.police.uk stop-and-search CSV as one transaction: rows stream through the parser and mapper
- * into a staging table (COPY on PostgreSQL), rejected rows are recorded with their line numbers, and one
- * INSERT … SELECT moves the good rows into stop_searches. A row's key is its content (with its own month) plus its
- * occurrence number among identical rows, so re-importing adds nothing while identical rows in one file (people
- * searched together) are all kept. Any failure rolls everything back.
+ * into a staging table (COPY on PostgreSQL) a batch at a time, and one INSERT … SELECT moves each batch into
+ * stop_searches while the next batch is parsed (batchLoader); rejected rows are recorded with their line numbers. A
+ * row's key is its content (with its own month) plus its occurrence number among identical rows, counted as the rows
+ * stream past (OccurrenceCounter), so re-importing adds nothing while identical rows in one file (people searched
+ * together) are all kept. Any failure rolls everything back.
  */
 export async function importPoliceUkCsv(dataSource: DataSource, options: PoliceUkImportOptions): Promise<ImportCounts> {
-  const holdRejections = options.engine === 'postgres';
-  return inImportTransaction(dataSource, { ...options, holdRejections }, async ({ runner, reject }) => {
+  // Rejections need not be held (holdRejections): a batch's COPY has all its rows before it starts, so a query sent
+  // meanwhile waits for it and no longer the other way round.
+  return inImportTransaction(dataSource, options, async ({ runner, reject }) => {
     await runner.query(
       `CREATE TEMP TABLE ${STAGING_TABLE} (${STAGING_COLUMNS.map(([n, t]) => `${n} ${t}`).join(', ')}) ON COMMIT DROP`,
     );
-    // Before the COPY starts: the connection can run nothing else while it is open.
     const placer = await rowPlacer(runner, options.forceCode);
-    const staging =
-      options.engine === 'postgres'
-        ? await copyStagingWriter(runner, STAGING_TABLE)
-        : insertStagingWriter(runner, STAGING_TABLE);
+    const occurrences = new OccurrenceCounter();
     let rowsRead = 0;
     let rowsStaged = 0;
+    let rowsImported = 0;
+    const staging = batchLoader({
+      runner,
+      table: STAGING_TABLE,
+      columns: STAGING_COLUMNS,
+      engine: options.engine,
+      batchRows: options.batchRows,
+      load: async () => {
+        // Staged rows come back in the order they were copied (a fresh heap, read from its start), so ids, which are
+        // time-ordered in file order, append to the primary key and the period index rather than scatter.
+        const [{ inserted }] = (await runner.query(
+          `WITH inserted AS (
+             INSERT INTO stop_searches (
+               id, force_code, occurred_at, period, search_type, part_of_operation, operation_name, latitude, longitude, gender, age_range,
+               self_defined_ethnicity, officer_defined_ethnicity, legislation, object_of_search, outcome, outcome_linked_to_object,
+               clothing_removed, area_code, source, import_id, dedup_key, version)
+             SELECT s.id, $1, s.occurred_at, date_trunc('month', s.occurred_at AT TIME ZONE 'Europe/London')::date, s.search_type, s.part_of_operation,
+               s.operation_name, s.latitude, s.longitude, s.gender, s.age_range, s.self_defined_ethnicity, s.officer_defined_ethnicity,
+               s.legislation, s.object_of_search, s.outcome, s.outcome_linked_to_object, s.clothing_removed, s.area_code, 'police-uk', $2,
+               md5(s.content_hash || ':' || s.occurrence)::uuid, 1
+             FROM ${STAGING_TABLE} s
+             ON CONFLICT (occurred_at, dedup_key) WHERE dedup_key IS NOT NULL DO NOTHING
+             RETURNING 1)
+           SELECT count(*)::int AS inserted FROM inserted`,
+          [options.forceCode, options.importId],
+        )) as { inserted: number }[];
+        rowsImported += inserted;
+      },
+    });
     try {
       const source = options.input(options.engine === 'postgres' ? dataSource : runner);
       let header = true;
@@ -112,11 +147,11 @@ export async function importPoliceUkCsv(dataSource: DataSource, options: PoliceU
             await reject(line, [placed.rejection]);
             continue;
           }
-          const month = londonMonthOfUtc(r.occurredAt);
+          const digest = contentDigest(options.forceCode, londonMonthOfUtc(r.occurredAt), r);
           const row: StagedRow = [
-            line,
             uuidv7(),
-            contentHash(options.forceCode, month, r),
+            digest.toString('base64url'),
+            occurrences.next(digest),
             r.searchType,
             r.occurredAt,
             r.partOfOperation,
@@ -134,8 +169,8 @@ export async function importPoliceUkCsv(dataSource: DataSource, options: PoliceU
             r.clothingRemoved,
             placed?.areaCode ?? null,
           ];
-          const full = staging.write(row);
-          if (full) await full;
+          const busy = staging.write(row);
+          if (busy) await busy;
           rowsStaged++;
         }
       }
@@ -146,25 +181,6 @@ export async function importPoliceUkCsv(dataSource: DataSource, options: PoliceU
       await staging.abort(error instanceof Error ? error : new Error(String(error)));
       throw error;
     }
-
-    const [{ inserted }] = (await runner.query(
-      `WITH inserted AS (
-         INSERT INTO stop_searches (
-           id, force_code, occurred_at, period, search_type, part_of_operation, operation_name, latitude, longitude, gender, age_range,
-           self_defined_ethnicity, officer_defined_ethnicity, legislation, object_of_search, outcome, outcome_linked_to_object,
-           clothing_removed, area_code, source, import_id, dedup_key, version)
-         SELECT s.id, $1, s.occurred_at, date_trunc('month', s.occurred_at AT TIME ZONE 'Europe/London')::date, s.search_type, s.part_of_operation,
-           s.operation_name, s.latitude, s.longitude, s.gender, s.age_range, s.self_defined_ethnicity, s.officer_defined_ethnicity,
-           s.legislation, s.object_of_search, s.outcome, s.outcome_linked_to_object, s.clothing_removed, s.area_code, 'police-uk', $2,
-           md5(s.content_hash || ':' || row_number() OVER (PARTITION BY s.content_hash ORDER BY s.line))::uuid, 1
-         FROM ${STAGING_TABLE} s
-         -- File order = id order (time-ordered ids): the primary key and the period index are appended to, not scattered.
-         ORDER BY s.line
-         ON CONFLICT (occurred_at, dedup_key) WHERE dedup_key IS NOT NULL DO NOTHING
-         RETURNING 1)
-       SELECT count(*)::int AS inserted FROM inserted`,
-      [options.forceCode, options.importId],
-    )) as { inserted: number }[];
-    return { rowsRead, rowsImported: inserted, rowsDuplicate: rowsStaged - inserted };
+    return { rowsRead, rowsImported, rowsDuplicate: rowsStaged - rowsImported };
   });
 }

@@ -5,9 +5,10 @@ import { from as copyFrom } from 'pg-copy-streams';
 
 /** Columns of the per-import staging table, in order. */
 export const STAGING_COLUMNS = [
-  ['line', 'int'],
   ['id', 'uuid'],
   ['content_hash', 'text'],
+  // Which of the file's rows with this content the row is (1, 2, …): part of its dedup key.
+  ['occurrence', 'int'],
   ['search_type', 'text'],
   ['occurred_at', 'timestamptz'],
   ['part_of_operation', 'boolean'],
@@ -120,6 +121,114 @@ export function insertStagingWriter(
     finish: flush,
     async abort() {
       batch = [];
+    },
+  };
+}
+
+/**
+ * Loads rows into a staging table a batch at a time and runs `load` (the set-based statements that move a batch on)
+ * after each, on the import's one connection and in its one transaction, emptying the table after. While PostgreSQL
+ * copies and inserts batch k, the caller parses batch k+1: at most one batch is in flight, so the two cores work at
+ * once and memory holds two batches, whatever the file size. `write` answers a promise only when the caller must
+ * wait for the batch in flight (it hands the next one over as soon as that settles).
+ */
+export interface BatchLoader {
+  write(row: StagedRow): Promise<void> | undefined;
+  /** Loads what is left and waits for every batch. */
+  finish(): Promise<void>;
+  /** Stops after a failure: waits for the batch in flight to settle (its error, if any, is the caller's to ignore). */
+  abort(reason: Error): Promise<void>;
+}
+
+export interface BatchLoaderOptions {
+  runner: QueryRunner;
+  table: string;
+  columns: StagingColumns;
+  engine: 'postgres' | 'embedded';
+  /** Runs after each batch is in the staging table, before it is emptied. */
+  load: () => Promise<void>;
+  /** Rows per batch: large enough that a statement's fixed cost (and the rollup trigger's) is small per row. */
+  batchRows?: number;
+}
+
+export function batchLoader(options: BatchLoaderOptions): BatchLoader {
+  const { runner, table, columns, engine, load } = options;
+  const batchRows = options.batchRows ?? (engine === 'postgres' ? 25_000 : 10_000);
+  const names = columns.map((c) => c[0]).join(', ');
+  // PostgreSQL: the batch as COPY text in ~64 KiB pieces (one CopyData message each); embedded: column arrays.
+  let pieces: Buffer[] = [];
+  let text = '';
+  let arrays: unknown[][] = columns.map(() => []);
+  let rows = 0;
+  let inFlight: Promise<void> | undefined;
+  let failure: Error | undefined;
+
+  const copy = async (chunks: Buffer[]) => {
+    const client = (await runner.connect()) as { query: (stream: Writable) => Writable };
+    const stream = client.query(copyFrom(`COPY ${table} (${names}) FROM STDIN WITH (FORMAT csv)`));
+    const done = new Promise<void>((resolve, reject) => {
+      stream.on('finish', resolve);
+      stream.on('error', reject);
+    });
+    done.catch(() => undefined); // awaited below; a failure while writing must not count as unhandled
+    for (const chunk of chunks) if (!stream.write(chunk)) await Promise.race([once(stream, 'drain'), done]);
+    stream.end();
+    await done;
+  };
+  const insert = async (values: unknown[][]) => {
+    await runner.query(
+      `INSERT INTO ${table} (${names}) SELECT * FROM unnest(${columns.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')})`,
+      values,
+    );
+  };
+  const handOver = async (): Promise<void> => {
+    if (inFlight) await inFlight;
+    if (failure) throw failure;
+    if (!rows) return;
+    let send: () => Promise<void>;
+    if (engine === 'postgres') {
+      if (text) pieces.push(Buffer.from(text));
+      const chunks = pieces;
+      send = () => copy(chunks);
+    } else {
+      const values = arrays;
+      send = () => insert(values);
+    }
+    pieces = [];
+    text = '';
+    arrays = columns.map(() => []);
+    rows = 0;
+    inFlight = (async () => {
+      await send();
+      await load();
+      await runner.query(`TRUNCATE ${table}`);
+    })().catch((error: unknown) => {
+      failure = error instanceof Error ? error : new Error(String(error));
+    });
+  };
+  return {
+    write(row) {
+      if (engine === 'postgres') {
+        text += `${row.map(csvField).join(',')}\n`;
+        // As bytes at once: a string built by appending keeps every appended piece alive until it is flattened.
+        if (text.length >= 65_536) {
+          pieces.push(Buffer.from(text));
+          text = '';
+        }
+      } else {
+        for (let i = 0; i < row.length; i++) arrays[i].push(row[i]);
+      }
+      return ++rows >= batchRows ? handOver() : undefined;
+    },
+    async finish() {
+      await handOver();
+      if (inFlight) await inFlight;
+      if (failure) throw failure;
+    },
+    async abort() {
+      pieces = [];
+      arrays = [];
+      if (inFlight) await inFlight;
     },
   };
 }

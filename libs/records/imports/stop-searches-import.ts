@@ -266,6 +266,10 @@ export async function importStopSearchesCsv(
       await staging.abort(error instanceof Error ? error : new Error(String(error)));
       throw error;
     }
+    // The set-based checks look rows up by reference (the first row of each, rows repeating it): without an index
+    // each lookup scans the staging table, and 20,000 rows took 38 s.
+    await runner.query(`CREATE INDEX ON ${STAGING} (reference, line)`);
+    await runner.query(`ANALYZE ${STAGING}`);
     return writeStaged(tx, options, rowsRead, rowsStaged);
   });
 }
