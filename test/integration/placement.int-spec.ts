@@ -232,6 +232,21 @@ describe('placement by coordinates, and nothing under the wrong force', () => {
     );
     expect(events).toHaveLength(2);
     expect(events[0].details).toMatchObject({ force: MERSEYSIDE_CODE, changed: cleared });
+    // Every record whose area changed is named in the trail with its area before and after (a change of a case).
+    const changes = (
+      (await t.dataSource.query(
+        `SELECT details FROM audit_events WHERE action = 'records.area_changed' ORDER BY seq`,
+      )) as { details: { kind: string; records: { id: string; before: string | null; after: string }[] } }[]
+    ).flatMap((e) => e.details.records.map((r) => ({ kind: e.details.kind, ...r })));
+    const stored = (await t.dataSource.query(
+      `SELECT id, area_code FROM stop_searches WHERE force_code = $1 AND area_code IS NOT NULL`,
+      [MERSEYSIDE_CODE],
+    )) as { id: string; area_code: string }[];
+    expect(changes).toHaveLength(cleared);
+    expect(new Set(changes.map((c) => c.kind))).toEqual(new Set(['stop_search']));
+    expect(new Map(changes.map((c) => [c.id, [c.before, c.after]]))).toEqual(
+      new Map(stored.map((r) => [r.id, [null, r.area_code]])),
+    );
   });
 
   it('places template rows by their point, keeps the given area without one, and rejects a point in another force', async () => {

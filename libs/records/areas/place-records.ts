@@ -26,8 +26,9 @@ const empty = (): PlaceRecordsCounts => ({ located: 0, placed: 0, changed: 0, un
  * Places records already stored (every kind, or one force's) by their coordinates, as an import now does: each is
  * set to the local authority of its force that its point lies in. Pages through the located records by id, places a
  * page in memory and writes its changes with one UPDATE; records whose area is already right are not touched, so a
- * second run changes nothing. One transaction with its audit event: all of it or none. The disproportionality
- * rollup follows through its update trigger (the counts move from the old area to the new).
+ * second run changes nothing. One transaction with its audit events (each page's changed records with their areas
+ * before and after, then the totals): all of it or none. The disproportionality rollup follows through its update
+ * trigger (the counts move from the old area to the new).
  */
 export async function placeStoredRecords(
   dataSource: DataSource,
@@ -53,6 +54,7 @@ export async function placeStoredRecords(
         after = rows[rows.length - 1].id;
         const ids: string[] = [];
         const areas: string[] = [];
+        const moved: { id: string; before: string | null; after: string }[] = [];
         for (const r of rows) {
           counts.located++;
           const verdict = classify(r.latitude, r.longitude, r.force_code);
@@ -63,6 +65,7 @@ export async function placeStoredRecords(
             if (verdict.areaCode !== r.area_code) {
               ids.push(r.id);
               areas.push(verdict.areaCode);
+              moved.push({ id: r.id, before: r.area_code, after: verdict.areaCode });
             }
           }
         }
@@ -71,6 +74,12 @@ export async function placeStoredRecords(
             `UPDATE ${table} t SET area_code = u.area_code, version = t.version + 1, updated_at = now()
              FROM unnest($1::uuid[], $2::text[]) AS u(id, area_code) WHERE t.id = u.id`,
             [ids, areas],
+          );
+          // Each record's area is a change of the case: named with its area before and after, one event a page.
+          await audit.record(
+            actor,
+            { action: 'records.area_changed', details: { kind, force: options.forceCode ?? null, records: moved } },
+            m,
           );
           counts.changed += ids.length;
         }
