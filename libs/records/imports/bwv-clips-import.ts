@@ -8,7 +8,7 @@ import { ImportFileError, inImportTransaction, type ImportCounts, type ImportTra
 import { garbageCell, type RowRejection } from './police-uk-row';
 import { CLIP_REFERENCE } from './stop-search-template';
 import { copyStagingWriter, insertStagingWriter, type StagedRow, type StagingColumns } from './staging-writer';
-import type { RecordUpdate } from './stop-searches-import';
+import { recordUpdates, type RecordUpdate } from './record-updates';
 
 /** The evidence system's clip register, as `format=bwv-clips` reads it. */
 export const BWV_CLIP_COLUMNS = [
@@ -350,29 +350,13 @@ async function writeStaged(
      ON CONFLICT DO NOTHING`,
   );
 
-  const updates = new Map<number, RecordUpdate>();
-  for (const c of changed) {
-    const before: Record<string, unknown> = {};
-    const after: Record<string, unknown> = {};
-    for (const column of CLIP_COLUMNS) {
-      if (JSON.stringify(c.before[column]) === JSON.stringify(c.after[column])) continue;
-      before[column] = c.before[column];
-      after[column] = c.after[column];
-    }
-    updates.set(c.line, { id: c.id, reference: c.reference, line: c.line, before, after });
-  }
-  for (const g of linkGaps) {
-    const update = updates.get(g.line) ?? { id: g.id, reference: g.reference, line: g.line, before: {}, after: {} };
-    update.before.links = g.linked;
-    update.after.links = [...new Set([...g.linked, ...g.named])].sort();
-    updates.set(g.line, update);
-  }
-  if (updates.size) await options.onUpdated?.(runner, [...updates.values()]);
+  const updates = recordUpdates(changed, CLIP_COLUMNS, linkGaps, 'links');
+  if (updates.length) await options.onUpdated?.(runner, updates);
   return {
     rowsRead,
     rowsImported: inserted,
-    rowsUpdated: updates.size,
-    rowsDuplicate: kept - inserted - updates.size,
+    rowsUpdated: updates.length,
+    rowsDuplicate: kept - inserted - updates.length,
     rowsWithNotices,
   };
 }

@@ -11,17 +11,11 @@ import { ImportFileError, inImportTransaction, type ImportCounts, type ImportTra
 import { contentHash, londonMonthOfUtc } from './police-uk-import';
 import { garbageCell, type MappedStopSearch, type RowRejection } from './police-uk-row';
 import { rowPlacer } from './placement';
+import { recordUpdates, type RecordUpdate } from './record-updates';
 import { checkStopSearchHeader, CLIP_REFERENCE } from './stop-search-template';
 import { copyStagingWriter, insertStagingWriter, type StagedRow, type StagingColumns } from './staging-writer';
 
-/** A record the import changed in place: the changed columns before and after. */
-export interface RecordUpdate {
-  id: string;
-  reference: string;
-  line: number;
-  before: Record<string, unknown>;
-  after: Record<string, unknown>;
-}
+export type { RecordUpdate } from './record-updates';
 
 export interface StopSearchesImportOptions {
   importId: string;
@@ -422,28 +416,12 @@ async function writeStaged(
      ON CONFLICT DO NOTHING`,
   );
 
-  const updates = new Map<number, RecordUpdate>();
-  for (const c of changed) {
-    const before: Record<string, unknown> = {};
-    const after: Record<string, unknown> = {};
-    for (const column of RECORD_COLUMNS) {
-      if (JSON.stringify(c.before[column]) === JSON.stringify(c.after[column])) continue;
-      before[column] = c.before[column];
-      after[column] = c.after[column];
-    }
-    updates.set(c.line, { id: c.id, reference: c.reference, line: c.line, before, after });
-  }
-  for (const g of linkGaps) {
-    const update = updates.get(g.line) ?? { id: g.id, reference: g.reference, line: g.line, before: {}, after: {} };
-    update.before.bwv_clip_references = g.linked;
-    update.after.bwv_clip_references = [...new Set([...g.linked, ...g.named])].sort();
-    updates.set(g.line, update);
-  }
-  if (updates.size) await options.onUpdated?.(runner, [...updates.values()]);
+  const updates = recordUpdates(changed, RECORD_COLUMNS, linkGaps, 'bwv_clip_references');
+  if (updates.length) await options.onUpdated?.(runner, updates);
   return {
     rowsRead,
     rowsImported: inserted,
-    rowsUpdated: updates.size,
-    rowsDuplicate: kept - inserted - updates.size,
+    rowsUpdated: updates.length,
+    rowsDuplicate: kept - inserted - updates.length,
   };
 }
