@@ -76,6 +76,15 @@ export function contentDigest(forceCode: string, month: string, r: MappedStopSea
 }
 
 /**
+ * A row's dedup key: its content key and its number among identical rows, as md5(content_hash || ':' || n)::uuid
+ * has always made it in SQL (keys stored earlier must match).
+ */
+export function dedupKey(contentKey: string, occurrence: number): string {
+  const hex = hash('md5', `${contentKey}:${occurrence}`, 'hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/**
  * Imports a data.police.uk stop-and-search CSV as one transaction: rows stream through the parser and mapper
  * into a staging table (COPY on PostgreSQL) a batch at a time, and one INSERT … SELECT moves each batch into
  * stop_searches while the next batch is parsed (batchLoader); rejected rows are recorded with their line numbers. A
@@ -110,10 +119,10 @@ export async function importPoliceUkCsv(dataSource: DataSource, options: PoliceU
                id, force_code, occurred_at, period, search_type, part_of_operation, operation_name, latitude, longitude, gender, age_range,
                self_defined_ethnicity, officer_defined_ethnicity, legislation, object_of_search, outcome, outcome_linked_to_object,
                clothing_removed, area_code, source, import_id, dedup_key, version)
-             SELECT s.id, $1, s.occurred_at, date_trunc('month', s.occurred_at AT TIME ZONE 'Europe/London')::date, s.search_type, s.part_of_operation,
+             SELECT s.id, $1, s.occurred_at, coalesce(s.period, date_trunc('month', s.occurred_at AT TIME ZONE 'Europe/London')::date), s.search_type, s.part_of_operation,
                s.operation_name, s.latitude, s.longitude, s.gender, s.age_range, s.self_defined_ethnicity, s.officer_defined_ethnicity,
                s.legislation, s.object_of_search, s.outcome, s.outcome_linked_to_object, s.clothing_removed, s.area_code, 'police-uk', $2,
-               md5(s.content_hash || ':' || s.occurrence)::uuid, 1
+               s.dedup_key, 1
              FROM ${STAGING_TABLE} s
              ON CONFLICT (occurred_at, dedup_key) WHERE dedup_key IS NOT NULL DO NOTHING
              RETURNING 1)
@@ -147,11 +156,14 @@ export async function importPoliceUkCsv(dataSource: DataSource, options: PoliceU
             await reject(line, [placed.rejection]);
             continue;
           }
-          const digest = contentDigest(options.forceCode, londonMonthOfUtc(r.occurredAt), r);
+          const month = londonMonthOfUtc(r.occurredAt);
+          const digest = contentDigest(options.forceCode, month, r);
           const row: StagedRow = [
             uuidv7(),
-            digest.toString('base64url'),
-            occurrences.next(digest),
+            dedupKey(digest.toString('base64url'), occurrences.next(digest)),
+            // The record's period, worked out here (PostgreSQL is the busier side); by the database outside the years
+            // whose summer time londonMonthOfUtc knows.
+            month >= '1997' && month < '2038' ? `${month}-01` : null,
             r.searchType,
             r.occurredAt,
             r.partOfOperation,

@@ -6,9 +6,9 @@ import { from as copyFrom } from 'pg-copy-streams';
 /** Columns of the per-import staging table, in order. */
 export const STAGING_COLUMNS = [
   ['id', 'uuid'],
-  ['content_hash', 'text'],
-  // Which of the file's rows with this content the row is (1, 2, …): part of its dedup key.
-  ['occurrence', 'int'],
+  // The row's content key and its number among identical rows of the file (dedupKey).
+  ['dedup_key', 'uuid'],
+  ['period', 'date'],
   ['search_type', 'text'],
   ['occurred_at', 'timestamptz'],
   ['part_of_operation', 'boolean'],
