@@ -4,6 +4,7 @@ import { Permission, type Actor } from '@scrutiny/auth';
 import { AuditService } from '@scrutiny/audit';
 import { DomainError, type FieldError, isUuid, MONTH, parseQuarter, quarterName, quarterStart } from '@scrutiny/core';
 import {
+  AGE_BANDS,
   areaAndDescendantsSql,
   areaForces,
   CHARACTERISTIC_GROUPS,
@@ -47,10 +48,10 @@ export type StatKind = (typeof STAT_KINDS)[number];
 export const STAT_BY = ['ethnicity', 'sex', 'age', 'disability'] as const satisfies readonly Characteristic[];
 
 /**
- * Use-of-force reports record age in the Home Office bands (not police.uk's), as the API writes them. Populations
- * come from PopulationsService for whichever bands it holds; a band it does not hold has no rate, with the reason.
+ * Use-of-force reports record age in the Home Office bands (not police.uk's), as the API writes them; their
+ * populations are the census's single years summed into the same bands (PopulationsService, bands: use_of_force).
  */
-export const UOF_AGE_GROUPS = ['under-11', '11-17', '18-34', '35-49', '50-64', '65-and-over'] as const;
+export const UOF_AGE_GROUPS = AGE_BANDS.use_of_force;
 
 /** Every group code a comparator may name, whatever the breakdown (the route checks it against `by` and `kind`). */
 export const STAT_GROUPS = [
@@ -945,6 +946,7 @@ export class DisproportionalityService {
     return this.populations.populationFor({
       area: query.area.code,
       characteristic: query.by,
+      ...(query.by === 'age' ? { bands: query.kind === 'use-of-force' ? 'use_of_force' : 'police_uk' } : {}),
       ...(query.census !== null ? { census: query.census } : {}),
       period: { from: query.from, to: query.to },
     });

@@ -4,6 +4,7 @@ import { ImportsService, PopulationsService, SELF_DEFINED_CATEGORIES, type Chara
 import { proportionRatio, rateRatio, wilson } from '@scrutiny/statistics';
 import { RollUpEveryCharacteristic1795461000000 } from '../../migrations/1795461000000-RollUpEveryCharacteristic';
 import { tokenFor } from '../factories/users';
+import { ts007Bands } from '../setup/census';
 import { createTestApp, type TestApp } from '../setup/test-app';
 
 const FIXTURES = path.join(__dirname, '../fixtures/police-uk');
@@ -288,7 +289,7 @@ describe('disproportionality by every characteristic, against an oracle from the
       await expectRatesFromRaw(body, rows, 'disability', null, 'not_disabled', 'lancashire', ['2024-05', '2024-05']);
     });
 
-    it('by=age in the Home Office bands the form records; a band without a census base has no rate, with the reason', async () => {
+    it('by=age in the Home Office bands the form records, against the census summed into the same bands', async () => {
       const body = await get(`?${UOF}&by=age`);
       expect(body.groups.map((g: { group: string }) => g.group)).toEqual([
         'under-11',
@@ -299,13 +300,28 @@ describe('disproportionality by every characteristic, against an oracle from the
         '65-and-over',
       ]);
       expect(body.query.comparator).toBe('35-49');
+      expect(body.populationSource).toMatchObject({ available: true, census: 2021, chosen: 'nearest' });
+      // Populations summed here from the shipped TS007 file's single years, over Lancashire's 14 authorities.
+      const authorities = (
+        (await t.dataSource.query(
+          `SELECT code FROM census_authorities WHERE census = 2021 AND force_code = 'E23000003'`,
+        )) as { code: string }[]
+      ).map((r) => r.code);
+      expect(authorities).toHaveLength(14);
+      const { bands } = ts007Bands(authorities, 'use_of_force');
       const rows = await reports();
+      const count = (group: string) => rows.filter((r) => groupOf('age', null, r) === group).length;
+      const sc = count('35-49');
+      const pc = bands['35-49'];
+      expect(sc).toBeGreaterThan(0);
       for (const g of body.groups) {
-        expect([g.group, g.count]).toEqual([g.group, rows.filter((r) => groupOf('age', null, r) === g.group).length]);
-        if (g.population === null)
-          expect([g.group, g.ratePer1000, g.reason]).toEqual([g.group, null, expect.any(String)]);
-        else expect(g.ratePer1000).toBe((1000 * g.count) / g.population);
+        const sg = count(g.group);
+        expect([g.group, g.count, g.population, g.reason]).toEqual([g.group, sg, bands[g.group], null]);
+        expect([g.group, g.ratePer1000]).toEqual([g.group, (1000 * sg) / bands[g.group]]);
+        expect([g.group, g.rateRatio]).toEqual([g.group, g.group === '35-49' ? 1 : sg / bands[g.group] / (sc / pc)]);
+        if (g.group !== '35-49') expect(g.ci95).toEqual(rateRatio(sg, bands[g.group], sc, pc).ci95);
       }
+      expect(body.total).toBe(rows.length);
     });
 
     it('by=ethnicity keeps the perceived Mixed group (the form records five)', async () => {

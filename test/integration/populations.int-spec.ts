@@ -13,7 +13,7 @@ import {
   type PopulationBase,
 } from '@scrutiny/records';
 import { importCommand } from '../../apps/cli/commands/import.command';
-import { ts021Groups } from '../setup/census';
+import { ts007Bands, ts021Groups } from '../setup/census';
 import { testConfig } from '../setup/test-app';
 import { useTestDatabase } from '../setup/test-database';
 
@@ -234,17 +234,40 @@ describe('populations by census (PopulationsService.populationFor)', () => {
     expect(!lancs2022.available && lancs2022.reason).toMatch(
       /^no population for this base: Census 2022 figures by ethnicity are partial for Lancashire, so it has no total: no figure for E06000008 Blackburn with Darwen, .*E07000118 Chorley, .* \(1 of 14 authorities\)$/,
     );
-    // The authority itself has its 2022 figure; a 2022 period now takes Census 2022 as nearest, and says why not.
+    // The authority itself has its 2022 figure, and 2022 is its default for a 2023 period.
     expect(total(await populationFor(ds, { area: 'E07000117', characteristic: 'ethnicity', census: 2022 }))).toBe(
       94_651,
     );
     expect(
       await populationFor(ds, {
-        area: 'lancashire',
+        area: 'E07000117',
         characteristic: 'ethnicity',
-        period: { from: '2022-04', to: '2023-03' },
+        period: { from: '2023-01', to: '2023-12' },
       }),
-    ).toMatchObject({ available: false, census: 2022, chosen: 'nearest' });
+    ).toMatchObject({ available: true, census: 2022, chosen: 'nearest' });
+    // For Lancashire a 2023 period is nearer Census 2022, but 2022 is partial there: the default is 2021, saying why.
+    for (const period of [
+      { from: '2023-01', to: '2023-12' },
+      { from: '2022-04', to: '2023-03' },
+    ]) {
+      const lancs = await populationFor(ds, { area: 'lancashire', characteristic: 'ethnicity', period });
+      expect(lancs).toMatchObject({ available: true, census: 2021, chosen: 'nearest', authorities: 14 });
+      expect(total(lancs)).toBe(1_531_150);
+      expect(lancs.available && lancs.note).toMatch(
+        /Census 2021 is the nearest census complete for Lancashire by ethnicity; nearer the period but passed over: Census 2022 figures by ethnicity are partial for Lancashire, so it has no total: no figure for E06000008 Blackburn with Darwen, .*E07000118 Chorley, .* \(1 of 14 authorities\)\.$/,
+      );
+    }
+    // Asked for, Census 2022 is honoured as asked: unavailable, naming the 13 authorities without a figure.
+    const asked = await populationFor(ds, {
+      area: 'lancashire',
+      characteristic: 'ethnicity',
+      census: 2022,
+      period: { from: '2023-01', to: '2023-12' },
+    });
+    expect(asked).toMatchObject({ available: false, census: 2022, chosen: 'requested' });
+    const named = !asked.available && asked.reason.match(/no figure for (.*) \(1 of 14 authorities\)$/);
+    expect(named && named[1].split(', ')).toHaveLength(13);
+    expect(named && named[1]).not.toMatch(/E07000117/);
 
     // Importing it again replaces it, and still never makes a Lancashire total.
     const again = await ds.transaction((m) =>
@@ -257,6 +280,89 @@ describe('populations by census (PopulationsService.populationFor)', () => {
     expect(await populationFor(ds, { area: 'lancashire', characteristic: 'ethnicity', census: 2022 })).toMatchObject({
       available: false,
     });
+  });
+
+  it('passes over a nearer census without the characteristic, and answers unavailable when no census is complete', async () => {
+    // Census 2011 is nearest a 2015 period but holds no sex figures: the default is 2021, and the note says so.
+    const sex2015 = await populationFor(ds, {
+      area: 'lancashire',
+      characteristic: 'sex',
+      period: { from: '2015-04', to: '2016-03' },
+    });
+    expect(sex2015).toMatchObject({ available: true, census: 2021, chosen: 'nearest' });
+    expect(sex2015.available && sex2015.note).toMatch(
+      /nearer the period but passed over: Census 2011 figures by sex are not held/,
+    );
+    // The 2011 ethnicity base is still chosen where it is complete.
+    expect(
+      await populationFor(ds, {
+        area: 'lancashire',
+        characteristic: 'ethnicity',
+        period: { from: '2015-04', to: '2016-03' },
+      }),
+    ).toMatchObject({ available: true, census: 2011, chosen: 'nearest' });
+
+    // With one authority's 2021 sex figures gone (rolled back below), no census is complete for Lancashire by sex.
+    const rollback = new Error('rollback');
+    await expect(
+      ds.transaction(async (m) => {
+        await m.query(
+          `DELETE FROM census_populations WHERE census = 2021 AND characteristic = 'sex' AND area_code = 'E07000118'`,
+        );
+        const none = await populationFor(m, {
+          area: 'lancashire',
+          characteristic: 'sex',
+          period: { from: '2015-04', to: '2016-03' },
+        });
+        expect(none).toMatchObject({ available: false, census: 2011, chosen: 'nearest', area: 'E23000003' });
+        expect(!none.available && none.reason).toBe(
+          'no population for this base: no census held is complete for Lancashire by sex: Census 2011 figures by sex are not held (import one with "import census --year 2011"); Census 2021 figures by sex are partial for Lancashire, so it has no total: no figure for E07000118 Chorley (13 of 14 authorities); Census 2022 figures by sex are not held (import one with "import census --year 2022")',
+        );
+        throw rollback;
+      }),
+    ).rejects.toBe(rollback);
+  });
+
+  it('serves age in the use-of-force bands too, summed from TS007’s single years, each authority adding up to its total', async () => {
+    const authorities = (
+      (await ds.query(`SELECT code FROM census_authorities WHERE census = 2021 AND force_code = 'E23000003'`)) as {
+        code: string;
+      }[]
+    ).map((r) => r.code);
+    expect(authorities).toHaveLength(14);
+    const uof = await populationFor(ds, { area: 'lancashire', characteristic: 'age', bands: 'use_of_force' });
+    const expected = ts007Bands(authorities, 'use_of_force');
+    expect(uof).toMatchObject({ available: true, census: 2021, chosen: 'nearest', authorities: 14 });
+    expect(uof.available && uof.groups).toEqual(expected.bands);
+    expect(Object.keys(uof.available ? uof.groups : {})).toEqual([
+      'under-11',
+      '11-17',
+      '18-34',
+      '35-49',
+      '50-64',
+      '65-and-over',
+    ]);
+    expect(total(uof)).toBe(expected.total);
+    expect(uof.available && uof.note).toMatch(/Home Office use-of-force bands/);
+    // The police.uk bands stay the default, from the same single years.
+    const police = await populationFor(ds, { area: 'lancashire', characteristic: 'age' });
+    expect(police.available && police.groups).toEqual(ts007Bands(authorities, 'police_uk').bands);
+    // Each authority's bands add up to its own TS007 total, both ways.
+    for (const code of authorities)
+      for (const bands of ['police_uk', 'use_of_force'] as const) {
+        const p = await populationFor(ds, { area: code, characteristic: 'age', census: 2021, bands });
+        expect([code, bands, total(p)]).toEqual([code, bands, ts007Bands([code], bands).total]);
+      }
+    expect(
+      (await populationFor(ds, { area: 'E07000123', characteristic: 'age', census: 2021, bands: 'use_of_force' }))
+        .available,
+    ).toBe(true);
+    await expect(
+      populationFor(ds, { area: 'lancashire', characteristic: 'sex', bands: 'use_of_force' }),
+    ).rejects.toMatchObject({ errors: [{ field: 'bands', message: 'applies to age only' }] });
+    await expect(
+      populationFor(ds, { area: 'lancashire', characteristic: 'age', bands: 'home_office' as never }),
+    ).rejects.toMatchObject({ errors: [{ field: 'bands', message: 'must be one of police_uk, use_of_force' }] });
   });
 
   it('reports rows outside the census geography and bad rows by line, loading neither', async () => {

@@ -261,6 +261,11 @@ const BUILT_IN_TABLES: { census: 2011 | 2021; characteristic: Characteristic; cs
  * never overwritten. Runs after every migration; one transaction.
  */
 export async function seedBuiltInReferenceData(dataSource: DataSource): Promise<void> {
+  // The built-in age table was once held in police.uk bands (before this release); held by single year it is reloaded.
+  await dataSource.query(
+    `DELETE FROM census_populations WHERE characteristic = 'age' AND source = $1 AND category !~ '^[0-9]+$'`,
+    [BUILT_IN_SOURCES[2021].age],
+  );
   const held = new Set(
     (
       (await dataSource.query(`SELECT DISTINCT census, characteristic FROM census_populations`)) as {

@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ETHNIC_GROUPS, groupOfSelfDefined, SELF_DEFINED_CATEGORIES, type EthnicGroup } from '../vocabulary/ethnicity';
 import { parseAreaLookup, parseCensusTable, singleYearOfTs007Column, type CensusRow } from './census-csv';
-import { ageBandOf } from './characteristics';
+import { AGE_BANDS, ageBandOf, singleYearOfCategory, type AgeBanding } from './characteristics';
+import { UOF_AGE_RANGES } from '../vocabulary/use-of-force';
 import { TS021_CATEGORIES } from './ts021';
 
 const data = (f: string) => fs.readFileSync(path.join(__dirname, '../reference/data', f), 'utf8');
@@ -162,7 +163,7 @@ describe('Census 2021 TS007, TS008, TS038', () => {
     expect(singleYearOfTs007Column('Age: Aged 100 years and over; measures: Value')).toBe(100);
     for (const subtotal of ['Aged 4 years and under', 'Aged 10 to 15 years', 'Aged 85 years and over', 'Total'])
       expect(singleYearOfTs007Column(`Age: ${subtotal}; measures: Value`)).toBeNull();
-    expect([0, 9, 10, 17, 18, 24, 25, 34, 35, 100].map(ageBandOf)).toEqual([
+    expect([0, 9, 10, 17, 18, 24, 25, 34, 35, 100].map((y) => ageBandOf(y))).toEqual([
       'under-10',
       'under-10',
       '10-17',
@@ -176,21 +177,69 @@ describe('Census 2021 TS007, TS008, TS038', () => {
     ]);
   });
 
-  it('sums TS007 into the police.uk age bands, each authority’s bands adding up to its total', () => {
+  it('bands ages the Home Office use-of-force way, with the codes of the use-of-force vocabulary', () => {
+    expect(AGE_BANDS.use_of_force).toEqual(UOF_AGE_RANGES.map((r) => r.replace(/_/g, '-')));
+    expect([0, 10, 11, 17, 18, 34, 35, 49, 50, 64, 65, 100].map((y) => ageBandOf(y, 'use_of_force'))).toEqual([
+      'under-11',
+      'under-11',
+      '11-17',
+      '11-17',
+      '18-34',
+      '18-34',
+      '35-49',
+      '35-49',
+      '50-64',
+      '50-64',
+      '65-and-over',
+      '65-and-over',
+    ]);
+    expect(['0', '100', '101', 'over-34', '-1', '7.5'].map(singleYearOfCategory)).toEqual([
+      0,
+      100,
+      null,
+      null,
+      null,
+      null,
+    ]);
+  });
+
+  it('holds TS007 by single year (never the band subtotals), banded either way adding up to each total', () => {
     const parsed = parseCensusTable(data('census2021-ts007-ltla.csv'));
     expect(parsed).toMatchObject({ layout: 'ts007', characteristic: 'age', problems: [] });
     expect(parsed.rows).toHaveLength(331);
-    // The parser refuses any authority whose bands differ from its "Age: Total"; Preston's total is 147,835.
+    // The parser refuses any authority whose single years differ from its "Age: Total"; Preston's total is 147,835.
     const preston = parsed.rows.find((r) => r.areaName === 'Preston')!;
-    expect(preston.counts).toEqual({
+    expect(Object.keys(preston.counts).sort((a, b) => Number(a) - Number(b))).toEqual(
+      Array.from({ length: 101 }, (_, y) => String(y)),
+    );
+    const banded = (rows: CensusRow[], banding: AgeBanding) =>
+      sumGroups(rows, (c) => ageBandOf(singleYearOfCategory(c)!, banding));
+    expect(banded([preston], 'police_uk')).toEqual({
       'under-10': 18_160,
       '10-17': 14_500,
       '18-24': 17_104,
       '25-34': 21_744,
       'over-34': 76_327,
     });
+    // Summed independently (a script over the file's single-year columns).
+    expect(banded([preston], 'use_of_force')).toEqual({
+      'under-11': 20_035,
+      '11-17': 12_625,
+      '18-34': 38_848,
+      '35-49': 28_067,
+      '50-64': 26_454,
+      '65-and-over': 21_806,
+    });
     expect(Object.values(preston.counts).reduce((a, b) => a + b, 0)).toBe(147_835);
-    const national = sumGroups(parsed.rows, (c) => c);
+    expect(banded(parsed.rows, 'use_of_force')).toEqual({
+      'under-11': 7_488_222,
+      '11-17': 4_904_001,
+      '18-34': 13_007_833,
+      '35-49': 11_526_124,
+      '50-64': 11_608_066,
+      '65-and-over': 11_063_362,
+    });
+    const national = banded(parsed.rows, 'police_uk');
     expect(national).toEqual({
       'under-10': 6_756_659,
       '10-17': 5_635_564,

@@ -6,7 +6,7 @@ import {
   groupOfSelfDefined,
   SELF_DEFINED_CATEGORIES,
 } from '../vocabulary/ethnicity';
-import { ageBandOf, CHARACTERISTIC_GROUPS, type Characteristic } from './characteristics';
+import type { Characteristic } from './characteristics';
 import { TS021_CATEGORIES, TS021_DOES_NOT_APPLY } from './ts021';
 
 export interface CensusRow {
@@ -15,7 +15,8 @@ export interface CensusRow {
   areaName: string;
   /**
    * Residents by category. Ethnicity: by self-defined code ('W1', …), grouped only when read (groupOfSelfDefined);
-   * the other characteristics: by their group codes (CHARACTERISTIC_GROUPS).
+   * age: by single year ('0' … '100', 100 meaning 100 and over), banded only when read (ageBandOf); sex and
+   * disability: by their group codes (CHARACTERISTIC_GROUPS).
    */
   counts: Record<string, number>;
 }
@@ -103,7 +104,7 @@ function areaOf(line: number, code: string, problems: ParseProblem[]): { ok: tru
 
 /**
  * A census table by local authority, recognised by its header: TS021 (ONS long format, 19 ethnic categories),
- * QS201EW (Nomis, 18 ethnic categories), TS007 (Nomis, age by single year, summed into the police.uk bands), TS008
+ * QS201EW (Nomis, 18 ethnic categories), TS007 (Nomis, age by single year, held so and banded when read), TS008
  * and TS038 (ONS census maps layout: sex, disability). Rows for countries, regions and counties are skipped; a row
  * whose categories do not add up to its own total is a problem, never loaded.
  */
@@ -308,12 +309,13 @@ function parseTs007(header: string[], lines: Lines): Body {
       if (kept.skipped) skipped++;
       continue;
     }
-    const counts: Record<string, number> = Object.fromEntries(CHARACTERISTIC_GROUPS.age.map((b) => [b, 0]));
+    // Held by single year and banded when read (police.uk or use-of-force bands: AGE_BANDS).
+    const counts: Record<string, number> = {};
     const bad: number[] = [];
     for (const { index, year } of years) {
       const n = toCount(cells[index]);
       if (n === null) bad.push(year);
-      else counts[ageBandOf(year)] += n;
+      else counts[String(year)] = n;
     }
     if (bad.length) {
       problems.push({ line, message: `not a whole number for age ${bad.join(', ')}` });
