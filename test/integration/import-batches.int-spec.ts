@@ -144,4 +144,67 @@ describe('police.uk import in pipelined batches', () => {
     ).rejects.toThrow('the disk went away');
     expect(await t.dataSource.query(`SELECT count(*)::int AS n FROM stop_searches`)).toEqual(before);
   });
+
+  it('checks the references of stop searches once per statement with the foreign keys’ guarantees', async () => {
+    const error = async (sql: string, params: unknown[] = []) => {
+      try {
+        await t.dataSource.query(sql, params);
+      } catch (e) {
+        const d = (e as { driverError?: { code?: string; constraint?: string } }).driverError ?? {};
+        return { code: d.code, constraint: d.constraint };
+      }
+      throw new Error(`no error from ${sql}`);
+    };
+    const insert = (force: string, area: string | null, officer: string | null) =>
+      error(
+        `INSERT INTO stop_searches (id, force_code, area_code, officer_id, occurred_at, period, search_type, source, version)
+         VALUES (gen_random_uuid(), $1, $2, $3, now(), date_trunc('month', now())::date, 'person', 'api', 1)`,
+        [force, area, officer],
+      );
+    expect(await insert('E99999999', null, null)).toEqual({ code: '23503', constraint: 'fk_stop_searches_force' });
+    expect(await insert(CITY, 'E99999999', null)).toEqual({ code: '23503', constraint: 'fk_stop_searches_area' });
+    expect(await insert(CITY, null, '00000000-0000-4000-8000-000000000000')).toEqual({
+      code: '23503',
+      constraint: 'fk_stop_searches_officer',
+    });
+    // A statement of many rows, one of them bad, fails as a whole.
+    const [{ n }] = (await t.dataSource.query(`SELECT count(*)::int AS n FROM stop_searches`)) as { n: number }[];
+    expect(
+      await error(
+        `INSERT INTO stop_searches (id, force_code, area_code, occurred_at, period, search_type, source, version)
+         SELECT gen_random_uuid(), $1, CASE WHEN g = 500 THEN 'E99999999' END, now(), date_trunc('month', now())::date, 'person', 'api', 1
+         FROM generate_series(1, 1000) g`,
+        [CITY],
+      ),
+    ).toEqual({ code: '23503', constraint: 'fk_stop_searches_area' });
+    expect(await t.dataSource.query(`SELECT count(*)::int AS n FROM stop_searches`)).toEqual([{ n }]);
+
+    // Updates are checked too; what stop searches reference cannot be deleted or re-keyed.
+    const [{ id }] = (await t.dataSource.query(`SELECT id FROM stop_searches WHERE force_code = $1 LIMIT 1`, [
+      CITY,
+    ])) as { id: string }[];
+    expect(await error(`UPDATE stop_searches SET area_code = 'E99999999' WHERE id = $1`, [id])).toEqual({
+      code: '23503',
+      constraint: 'fk_stop_searches_area',
+    });
+    expect(await error(`DELETE FROM areas WHERE code = $1`, [CITY])).toEqual({
+      code: '23503',
+      constraint: 'fk_stop_searches_force',
+    });
+    const [{ officer }] = (await t.dataSource.query(
+      `INSERT INTO officers (reference, force_code) VALUES ('PC-REF-1', $1) RETURNING id AS officer`,
+      [CITY],
+    )) as { officer: string }[];
+    await t.dataSource.query(`UPDATE stop_searches SET officer_id = $2 WHERE id = $1`, [id, officer]);
+    expect(await error(`DELETE FROM officers WHERE id = $1`, [officer])).toEqual({
+      code: '23503',
+      constraint: 'fk_stop_searches_officer',
+    });
+    expect(await error(`UPDATE officers SET id = gen_random_uuid() WHERE id = $1`, [officer])).toEqual({
+      code: '23503',
+      constraint: 'fk_stop_searches_officer',
+    });
+    await t.dataSource.query(`UPDATE stop_searches SET officer_id = NULL WHERE id = $1`, [id]);
+    await t.dataSource.query(`DELETE FROM officers WHERE id = $1`, [officer]);
+  });
 });

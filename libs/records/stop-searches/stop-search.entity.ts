@@ -36,13 +36,14 @@ export class StopSearch extends CaseRecord {
    * among identical rows), as a 16-byte uuid for a compact unique index.
    */
   @Column('uuid', { nullable: true }) dedupKey: string | null;
-  @ManyToOne(() => Area, { onDelete: 'RESTRICT' })
+  // Checked once per statement by triggers, not per row by foreign keys (migration 1795452000000): same guarantees.
+  @ManyToOne(() => Area, { onDelete: 'RESTRICT', createForeignKeyConstraints: false })
   @JoinColumn({ name: 'force_code', foreignKeyConstraintName: 'fk_stop_searches_force' })
   force?: Area;
-  @ManyToOne(() => Area, { onDelete: 'RESTRICT' })
+  @ManyToOne(() => Area, { onDelete: 'RESTRICT', createForeignKeyConstraints: false })
   @JoinColumn({ name: 'area_code', foreignKeyConstraintName: 'fk_stop_searches_area' })
   area?: Area;
-  @ManyToOne(() => Officer, { onDelete: 'RESTRICT' })
+  @ManyToOne(() => Officer, { onDelete: 'RESTRICT', createForeignKeyConstraints: false })
   @JoinColumn({ name: 'officer_id', foreignKeyConstraintName: 'fk_stop_searches_officer' })
   officer?: Officer;
 }
