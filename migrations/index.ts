@@ -14,6 +14,7 @@ import { ClaimReportPackRuns1795427791253 } from './1795427791253-ClaimReportPac
 import { IndexCaseOfficers1795430154453 } from './1795430154453-IndexCaseOfficers';
 import { ScheduleSamplingPlansExplicitly1795440000000 } from './1795440000000-ScheduleSamplingPlansExplicitly';
 import { TrackImportUpdatesAndNotices1795451000000 } from './1795451000000-TrackImportUpdatesAndNotices';
+import { CheckStopSearchReferencesBySet1795452000000 } from './1795452000000-CheckStopSearchReferencesBySet';
 import { VersionPopulationsByCensus1795460000000 } from './1795460000000-VersionPopulationsByCensus';
 import { RollUpEveryCharacteristic1795461000000 } from './1795461000000-RollUpEveryCharacteristic';
 import { CreatePublishedUofTactics1795463000000 } from './1795463000000-CreatePublishedUofTactics';
@@ -40,6 +41,7 @@ export const MIGRATIONS = [
   IndexCaseOfficers1795430154453,
   ScheduleSamplingPlansExplicitly1795440000000,
   TrackImportUpdatesAndNotices1795451000000,
+  CheckStopSearchReferencesBySet1795452000000,
   VersionPopulationsByCensus1795460000000,
   RollUpEveryCharacteristic1795461000000,
   CreatePublishedUofTactics1795463000000,
