@@ -93,9 +93,9 @@ export function dedupKey(contentKey: string, occurrence: number): string {
  * together) are all kept. Any failure rolls everything back.
  */
 export async function importPoliceUkCsv(dataSource: DataSource, options: PoliceUkImportOptions): Promise<ImportCounts> {
-  // Rejections need not be held (holdRejections): a batch's COPY has all its rows before it starts, so a query sent
-  // meanwhile waits for it and no longer the other way round.
-  return inImportTransaction(dataSource, options, async ({ runner, reject }) => {
+  // On PostgreSQL a batch is in flight on the connection while rows are parsed: rejections wait (holdRejections).
+  const holdRejections = options.engine === 'postgres';
+  return inImportTransaction(dataSource, { ...options, holdRejections }, async ({ runner, reject }) => {
     await runner.query(
       `CREATE TEMP TABLE ${STAGING_TABLE} (${STAGING_COLUMNS.map(([n, t]) => `${n} ${t}`).join(', ')}) ON COMMIT DROP`,
     );

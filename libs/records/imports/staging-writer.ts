@@ -129,7 +129,8 @@ export function insertStagingWriter(
  * Loads rows into a staging table a batch at a time and runs `load` (the set-based statements that move a batch on)
  * after each, on the import's one connection and in its one transaction, emptying the table after. While PostgreSQL
  * copies and inserts batch k, the caller parses batch k+1: at most one batch is in flight, so the two cores work at
- * once and memory holds two batches, whatever the file size. `write` answers a promise only when the caller must
+ * once and memory holds two batches, whatever the file size. The caller must send nothing else on the connection
+ * until `finish` (on PostgreSQL: hold rejections, read the file through the pool). `write` answers a promise only when the caller must
  * wait for the batch in flight (it hands the next one over as soon as that settles).
  */
 export interface BatchLoader {
@@ -205,6 +206,9 @@ export function batchLoader(options: BatchLoaderOptions): BatchLoader {
     })().catch((error: unknown) => {
       failure = error instanceof Error ? error : new Error(String(error));
     });
+    // The embedded engine runs in this thread (nothing to overlap) and its one connection also serves the file's
+    // reads and the rejections: each batch finishes before parsing goes on, so queries never overlap.
+    if (engine !== 'postgres') await inFlight;
   };
   return {
     write(row) {
