@@ -18,6 +18,7 @@ import { CheckStopSearchReferencesBySet1795452000000 } from './1795452000000-Che
 import { VersionPopulationsByCensus1795460000000 } from './1795460000000-VersionPopulationsByCensus';
 import { RollUpEveryCharacteristic1795461000000 } from './1795461000000-RollUpEveryCharacteristic';
 import { CreatePublishedUofTactics1795463000000 } from './1795463000000-CreatePublishedUofTactics';
+import { ScopeOfficerReferencesToForce1795470000000 } from './1795470000000-ScopeOfficerReferencesToForce';
 
 /**
  * Every migration, oldest first (by the timestamp in the class name). TypeORM sorts them by that timestamp before
@@ -45,4 +46,5 @@ export const MIGRATIONS = [
   VersionPopulationsByCensus1795460000000,
   RollUpEveryCharacteristic1795461000000,
   CreatePublishedUofTactics1795463000000,
+  ScopeOfficerReferencesToForce1795470000000,
 ];

@@ -100,14 +100,22 @@ describe('repeat-concern rule (two or more amber/red cases in the rolling 12 mon
   it('groups by team as well as by officer, and ignores ratings without one', () => {
     const rows = [
       rating({ rag: 'amber', officerRef: 'PC-1' }),
-      rating({ rag: 'red', officerRef: 'PC-2' }),
-      rating({ rag: 'red', team: null, officerRef: null }),
+      rating({ rag: 'red', officerRef: 'PC-2', officerId: 'o2' }),
+      rating({ rag: 'red', team: null, officerRef: null, officerId: null }),
     ];
     expect(repeatConcerns(rows, 'officer', Q2.concernWindow, Q2.current)).toEqual([]);
     expect(repeatConcerns(rows, 'team', Q2.concernWindow, Q2.current).map((c) => [c.subject, c.cases])).toEqual([
       ['TEAM-A', 2],
     ]);
   });
+});
+
+it('keeps two forces’ officers with the same reference apart (references are unique per force)', () => {
+  const rows = [
+    rating({ rag: 'red', officerRef: 'PC-1', officerId: 'o1' }),
+    rating({ rag: 'red', officerRef: 'PC-1', officerId: 'o-other-force' }),
+  ];
+  expect(repeatConcerns(rows, 'officer', Q2.concernWindow, Q2.current)).toEqual([]);
 });
 
 describe('quarter summaries', () => {

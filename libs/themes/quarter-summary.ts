@@ -172,10 +172,13 @@ export function repeatConcerns(
   quarter: { from: string; to: string },
   threshold = 2,
 ): RepeatConcern[] {
+  // An officer by id, not reference: references are unique per force only, so two forces' PC-1 are two officers.
   const bySubject = new Map<string, Map<string, Rating>>();
+  const labels = new Map<string, string>();
   for (const r of ratings) {
-    const subject = by === 'officer' ? r.officerRef : r.team;
+    const subject = by === 'officer' ? r.officerRef && (r.officerId ?? r.officerRef) : r.team;
     if (!subject || r.rag === 'green' || !inRange(r, window.from, window.to)) continue;
+    labels.set(subject, (by === 'officer' ? r.officerRef : r.team) ?? subject);
     const cases = bySubject.get(subject) ?? new Map<string, Rating>();
     const key = `${r.caseKind}:${r.caseId}`;
     const seen = cases.get(key);
@@ -188,7 +191,7 @@ export function repeatConcerns(
     const rows = [...cases.values()].sort((a, b) => (a.ratedOn < b.ratedOn ? -1 : a.ratedOn > b.ratedOn ? 1 : 0));
     if (rows.length < threshold) continue;
     concerns.push({
-      subject,
+      subject: labels.get(subject)!,
       team: rows[rows.length - 1].team,
       cases: rows.length,
       red: rows.filter((r) => r.rag === 'red').length,

@@ -323,12 +323,12 @@ describe('the force’s own records, imported in bulk (e2e)', () => {
     expect(again).toMatchObject({ rowsImported: 0, rowsUpdated: 0, rowsDuplicate: 4 });
   });
 
-  it('does not move an existing officer to another team, and rejects rows naming another force’s officer or an unknown supervisor', async () => {
+  it('does not move an existing officer to another team, takes another force’s reference as this force’s own officer, and rejects an unknown supervisor', async () => {
     await t.dataSource.query(
       `INSERT INTO officers (reference, force_code, team_code) VALUES ('PC-CITY-1', 'E23000034', 'CITY-A')`,
     );
     const moving: Record<string, string> = { ...generated(20_001), officer_reference: 'PC-L0-0', team_code: 'LAN-T2' };
-    const foreign = { ...generated(20_002), officer_reference: 'PC-CITY-1' };
+    const foreign: Record<string, string> = { ...generated(20_002), officer_reference: 'PC-CITY-1' };
     const stranger = { ...generated(20_003), supervisor: 'nobody-at-all' };
     const result = await importNow(
       'stop-searches',
@@ -336,10 +336,18 @@ describe('the force’s own records, imported in bulk (e2e)', () => {
       csv(STOP_SEARCH_TEMPLATE_COLUMNS, [moving, foreign, stranger]),
       'officers.csv',
     );
-    expect(result).toMatchObject({ rowsImported: 1, rowsRejected: 2 });
+    expect(result).toMatchObject({ rowsImported: 2, rowsRejected: 1 });
     expect(result.rejected).toEqual([
-      { line: 3, field: 'officer_reference', reason: 'officer "PC-CITY-1" belongs to another force' },
       { line: 4, field: 'supervisor', reason: '"nobody-at-all" is not an active user with the supervisor role' },
+    ]);
+    // References are unique per force: Lancashire's PC-CITY-1 is a new officer, the City's is left as it was.
+    expect(
+      await t.dataSource.query(
+        `SELECT force_code, team_code FROM officers WHERE reference = 'PC-CITY-1' ORDER BY force_code`,
+      ),
+    ).toEqual([
+      { force_code: LANCASHIRE, team_code: foreign.team_code },
+      { force_code: 'E23000034', team_code: 'CITY-A' },
     ]);
     const [officer] = await t.dataSource.query(`SELECT team_code FROM officers WHERE reference = 'PC-L0-0'`);
     expect(officer.team_code).toBe('LAN-T1');

@@ -19,7 +19,7 @@ export async function insertStopSearch(ds: DataSource, over: StopSearchRow = {})
   let officerId: string | null = null;
   if (over.officerReference) {
     const [o] = await ds.query(
-      `INSERT INTO officers (reference, force_code, team_code) VALUES ($1, 'E23000003', $2) ON CONFLICT (reference) DO UPDATE SET team_code = officers.team_code RETURNING id`,
+      `INSERT INTO officers (reference, force_code, team_code) VALUES ($1, 'E23000003', $2) ON CONFLICT (force_code, reference) DO UPDATE SET team_code = officers.team_code RETURNING id`,
       [over.officerReference, over.teamCode ?? null],
     );
     officerId = o.id;

@@ -105,7 +105,7 @@ describe('CSV template import', () => {
     ]);
   });
 
-  it('creates or finds officers in bulk, one id per reference, the last team given winning and an absent team leaving it', async () => {
+  it('creates or finds officers in bulk, one id per reference, a new officer joining the first team given and an existing one left as they are', async () => {
     const ids = await ensureOfficers(t.dataSource, [
       { reference: 'PC-BULK-1', forceCode: 'E23000003', teamCode: 'TEAM-A' },
       { reference: 'PC-BULK-2', forceCode: 'E23000003' },
@@ -122,10 +122,13 @@ describe('CSV template import', () => {
     expect(
       await t.dataSource.query(`SELECT reference, team_code FROM officers WHERE reference LIKE 'PC-BULK-%' ORDER BY 1`),
     ).toEqual([
-      { reference: 'PC-BULK-1', team_code: 'TEAM-B' },
-      { reference: 'PC-BULK-2', team_code: 'TEAM-C' },
+      { reference: 'PC-BULK-1', team_code: 'TEAM-A' },
+      { reference: 'PC-BULK-2', team_code: null },
     ]);
     expect((await ensureOfficers(t.dataSource, [])).size).toBe(0);
+    // References are the force's own: another force's PC-BULK-1 is another officer.
+    const other = await ensureOfficer(t.dataSource, { reference: 'PC-BULK-1', forceCode: 'E23000034', teamCode: 'X' });
+    expect(other).not.toBe(ids.get('PC-BULK-1'));
   });
 
   it('imports from disk (the CLI path) and names the template when the header is wrong', async () => {

@@ -44,37 +44,44 @@ export interface OfficerRef {
   teamCode?: string | null;
 }
 
-/**
- * The officer with this pseudonymous reference, created if new. A team given here updates the officer's team;
- * an absent one leaves it as it was.
- */
+/** The officer with this pseudonymous reference in this force, created (in the team given) if new; see ensureOfficers. */
 export async function ensureOfficer(q: Queryable, officer: OfficerRef): Promise<string> {
   return (await ensureOfficers(q, [officer])).get(officer.reference)!;
 }
 
 /**
- * The officers with these references, created if new, in one statement: their ids by reference. A team given
- * updates the officer's team and an absent one leaves it as it was; when a reference is listed more than once, the
- * last team given for it wins (and its first force, which only a new officer takes: an officer keeps their force).
+ * The officers of one force with these references, created if new: their ids by reference. A new officer joins the
+ * first team given for them; an existing officer is left as they are (a record never moves an officer: that is
+ * PATCH /officers/:id, audited). References are unique per force, so every officer of one call is of one force.
  */
 export async function ensureOfficers(q: Queryable, officers: readonly OfficerRef[]): Promise<Map<string, string>> {
-  const merged = new Map<string, { forceCode: string; teamCode: string | null }>();
-  for (const o of officers) {
-    const seen = merged.get(o.reference);
-    merged.set(o.reference, {
-      forceCode: seen?.forceCode ?? o.forceCode,
-      teamCode: o.teamCode ?? seen?.teamCode ?? null,
-    });
+  if (!officers.length) return new Map();
+  const forceCode = officers[0].forceCode;
+  if (officers.some((o) => o.forceCode !== forceCode))
+    throw new Error('ensureOfficers: officers of one force per call');
+  const teams = new Map<string, string | null>();
+  for (const o of officers) if (!teams.get(o.reference)) teams.set(o.reference, o.teamCode ?? null);
+  // Sorted, so concurrent writers insert (and wait on each other's rows) in the same order.
+  const references = [...teams.keys()].sort();
+  const ids = new Map<string, string>();
+  // Existing officers and new ones in one statement; a reference another writer inserted after this statement's
+  // snapshot is found by the second pass.
+  for (let attempt = 0; attempt < 2 && ids.size < references.length; attempt++) {
+    const missing = references.filter((r) => !ids.has(r));
+    const rows = (await q.query(
+      `WITH wanted AS (SELECT r, t FROM unnest($2::text[], $3::text[]) AS u(r, t)),
+         added AS (
+           INSERT INTO officers (reference, force_code, team_code)
+           SELECT r, $1, t FROM wanted WHERE NOT EXISTS (SELECT 1 FROM officers o WHERE o.force_code = $1 AND o.reference = wanted.r)
+           ORDER BY r
+           ON CONFLICT (force_code, reference) DO NOTHING RETURNING reference, id)
+       SELECT reference, id FROM added
+       UNION ALL SELECT o.reference, o.id FROM officers o JOIN wanted ON o.force_code = $1 AND o.reference = wanted.r`,
+      [forceCode, missing, missing.map((r) => teams.get(r)!)],
+    )) as { reference: string; id: string }[];
+    for (const r of rows) ids.set(r.reference, r.id);
   }
-  if (!merged.size) return new Map();
-  // One row per reference (ON CONFLICT DO UPDATE cannot touch a row twice), in a fixed order so concurrent writers lock alike.
-  const references = [...merged.keys()].sort();
-  const rows = (await q.query(
-    `INSERT INTO officers (reference, force_code, team_code) SELECT r, f, t FROM unnest($1::text[], $2::text[], $3::text[]) AS u(r, f, t)
-     ON CONFLICT (reference) DO UPDATE SET team_code = COALESCE(EXCLUDED.team_code, officers.team_code) RETURNING reference, id`,
-    [references, references.map((r) => merged.get(r)!.forceCode), references.map((r) => merged.get(r)!.teamCode)],
-  )) as { reference: string; id: string }[];
-  return new Map(rows.map((r) => [r.reference, r.id]));
+  return ids;
 }
 
 /**

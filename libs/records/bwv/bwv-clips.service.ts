@@ -13,7 +13,8 @@ import {
 import { AuditService } from '@scrutiny/audit';
 import { APP_CONFIG, DomainError, isUuid, uuidv7, type AppConfig, type FieldError } from '@scrutiny/core';
 import { BWV_STATUSES } from './bwv-clip.entity';
-import { ensureOfficer, findArea } from '../areas/area-lookup';
+import { findArea } from '../areas/area-lookup';
+import { officerForRecord } from '../officers/officer-reference';
 import { caseNotFound, caseViewOf } from '../cases/case-access';
 
 export interface BwvClipInput {
@@ -144,7 +145,7 @@ export class BwvClipsService {
         });
       }
       const officerId = input.officerReference
-        ? await ensureOfficer(m, { reference: input.officerReference, forceCode: force!.code })
+        ? await officerForRecord(m, this.audit, actor, { forceCode: force!.code, reference: input.officerReference })
         : null;
       await m.query(
         `INSERT INTO bwv_clips (id, reference, force_code, officer_id, device_id, recorded_at, duration_seconds, retention_expires_at, status, version)

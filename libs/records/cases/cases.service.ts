@@ -5,7 +5,8 @@ import { AuditService } from '@scrutiny/audit';
 import { DomainError, type FieldError, isUuid, MONTH, uuidv7 } from '@scrutiny/core';
 import { countUpTo, isUniqueViolation } from '@scrutiny/database';
 import { ETHNIC_GROUPS, SELF_DEFINED_CATEGORIES } from '../vocabulary/ethnicity';
-import { areaForces, ensureOfficer, findArea, inAreaSql, type Queryable } from '../areas/area-lookup';
+import { areaForces, findArea, inAreaSql, type Queryable } from '../areas/area-lookup';
+import { officerForRecord } from '../officers/officer-reference';
 import { bindValue, sqlTypeOf } from './case-fields';
 import { CASE_KIND_SPECS, type CaseKindSpec } from './case-kinds';
 import { caseLinks, checkCaseInput, type CaseInput } from './case-input';
@@ -163,7 +164,7 @@ export class CasesService {
     const id = uuidv7();
     const columns = writableColumns(spec);
     await this.write(spec, input, async (m) => {
-      const values = await this.bind(m, spec, forceCode, input);
+      const values = await this.bind(m, actor, spec, forceCode, input);
       await m.query(
         `INSERT INTO ${spec.table} (id, period, source, version, ${columns.map(([c]) => c).join(', ')})
          VALUES ($1, date_trunc('month', $4::timestamptz AT TIME ZONE 'Europe/London')::date, 'manual', 1,
@@ -199,7 +200,7 @@ export class CasesService {
           },
         );
       }
-      const values = await this.bind(m, spec, forceCode, input);
+      const values = await this.bind(m, actor, spec, forceCode, input, before.officer_id as string | null);
       await m.query(
         `UPDATE ${spec.table} SET ${columns.map(([c, type], i) => `${c} = $${i + 2}::${type}`).join(', ')},
            period = date_trunc('month', $4::timestamptz AT TIME ZONE 'Europe/London')::date, version = version + 1, updated_at = now()
@@ -323,10 +324,25 @@ export class CasesService {
     }
   }
 
-  /** The values for writableColumns, in order (the officer is created if new). */
-  private async bind(m: EntityManager, spec: CaseKindSpec, forceCode: string, input: CaseInput): Promise<unknown[]> {
+  /**
+   * The values for writableColumns, in order. The officer is named as they are (never moved); a new one is created
+   * in the writer's team (see officerForRecord); `currentOfficer` is the one a replaced record names today.
+   */
+  private async bind(
+    m: EntityManager,
+    actor: Actor,
+    spec: CaseKindSpec,
+    forceCode: string,
+    input: CaseInput,
+    currentOfficer: string | null = null,
+  ): Promise<unknown[]> {
     const officerId = input.officerReference
-      ? await ensureOfficer(m, { reference: input.officerReference, forceCode, teamCode: input.teamCode })
+      ? await officerForRecord(m, this.audit, actor, {
+          forceCode,
+          reference: input.officerReference,
+          teamCode: input.teamCode,
+          current: currentOfficer,
+        })
       : null;
     return [
       forceCode,

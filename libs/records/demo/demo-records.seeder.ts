@@ -114,7 +114,7 @@ export class DemoRecordsSeeder implements OnApplicationBootstrap {
       for (const c of DEMO_CASES) {
         const [officer] = (await m.query(
           `INSERT INTO officers (reference, force_code, team_code, supervisor_user_id) VALUES ($1, 'E23000003', 'TEAM-A', $2)
-           ON CONFLICT (reference) DO UPDATE SET team_code = EXCLUDED.team_code, supervisor_user_id = EXCLUDED.supervisor_user_id RETURNING id`,
+           ON CONFLICT (force_code, reference) DO UPDATE SET team_code = EXCLUDED.team_code, supervisor_user_id = EXCLUDED.supervisor_user_id RETURNING id`,
           [c.ref, supervisor?.id ?? null],
         )) as { id: string }[];
         await m.query(

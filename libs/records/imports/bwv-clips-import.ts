@@ -244,9 +244,6 @@ async function writeStaged(
     `SELECT s.line, 'reference' AS field, format('clip "%s" belongs to another force', s.reference) AS reason
        FROM ${STAGING} s JOIN bwv_clips b ON b.reference = s.reference WHERE b.force_code <> $1
      UNION ALL
-     SELECT s.line, 'officer_reference', format('officer "%s" belongs to another force', s.officer_reference)
-       FROM ${STAGING} s JOIN officers o ON o.reference = s.officer_reference WHERE o.force_code <> $1
-     UNION ALL
      SELECT s.line, 'reference', format('clip "%s" is repeated from line %s with different values', s.reference, f.line)
        FROM ${STAGING} s JOIN LATERAL (SELECT * FROM ${STAGING} x WHERE x.reference = s.reference ORDER BY x.line LIMIT 1) f ON f.line < s.line
        WHERE ROW(${compared.map((c) => `s.${c}`).join(', ')}) IS DISTINCT FROM ROW(${compared.map((c) => `f.${c}`).join(', ')})
@@ -270,7 +267,7 @@ async function writeStaged(
     `INSERT INTO officers (reference, force_code)
      SELECT DISTINCT s.officer_reference, $1 FROM ${STAGING} s WHERE s.officer_reference IS NOT NULL
      ORDER BY 1
-     ON CONFLICT (reference) DO NOTHING`,
+     ON CONFLICT (force_code, reference) DO NOTHING`,
     [forceCode],
   );
 
@@ -299,7 +296,7 @@ async function writeStaged(
   // Known clips the row changes, and known clips that gain a link: both are updates.
   const changed = (await runner.query(
     `WITH src AS (
-       SELECT s.*, o.id AS officer_id FROM ${STAGING} s LEFT JOIN officers o ON o.reference = s.officer_reference),
+       SELECT s.*, o.id AS officer_id FROM ${STAGING} s LEFT JOIN officers o ON o.force_code = $1 AND o.reference = s.officer_reference),
      old AS (
        SELECT b.id, src.line, src.reference, jsonb_build_object(${CLIP_COLUMNS.map((c) => `'${c}', b.${c}`).join(', ')}) AS before,
          CASE WHEN b.hold_placed_at IS NOT NULL AND src.status = 'available' THEN b.status ELSE src.status END AS status
@@ -336,7 +333,7 @@ async function writeStaged(
     `WITH inserted AS (
        INSERT INTO bwv_clips (reference, force_code, device_id, officer_id, recorded_at, duration_seconds, retention_expires_at, status, version)
        SELECT s.reference, $1, s.device_id, o.id, s.recorded_at, s.duration_seconds, s.retention_expires_at, s.status, 1
-       FROM ${STAGING} s LEFT JOIN officers o ON o.reference = s.officer_reference
+       FROM ${STAGING} s LEFT JOIN officers o ON o.force_code = $1 AND o.reference = s.officer_reference
        ORDER BY s.line
        ON CONFLICT (reference) DO NOTHING
        RETURNING 1)

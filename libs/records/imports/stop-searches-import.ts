@@ -283,10 +283,7 @@ async function writeStaged(
   const { forceCode } = options;
   // Rows that must not go in, found together; then rows repeating a reference with the same values (duplicates).
   const problems = (await runner.query(
-    `SELECT s.line, 'officer_reference' AS field, format('officer "%s" belongs to another force', s.officer_reference) AS reason
-       FROM ${STAGING} s JOIN officers o ON o.reference = s.officer_reference WHERE o.force_code <> $1
-     UNION ALL
-     SELECT s.line, 'supervisor', format('"%s" is not an active user with the supervisor role', s.supervisor)
+    `SELECT s.line, 'supervisor' AS field, format('"%s" is not an active user with the supervisor role', s.supervisor) AS reason
        FROM ${STAGING} s WHERE s.supervisor IS NOT NULL AND NOT EXISTS (
          SELECT 1 FROM users u WHERE u.username = s.supervisor AND u.disabled_at IS NULL AND 'supervisor' = ANY(u.roles))
      UNION ALL
@@ -325,7 +322,7 @@ async function writeStaged(
      FROM ${STAGING} s LEFT JOIN users u ON u.username = s.supervisor
      WHERE s.officer_reference IS NOT NULL
      ORDER BY s.officer_reference, s.team_code IS NULL, s.line
-     ON CONFLICT (reference) DO NOTHING`,
+     ON CONFLICT (force_code, reference) DO NOTHING`,
     [forceCode],
   );
 
@@ -346,7 +343,7 @@ async function writeStaged(
   // Records whose values the row changes, updated in place in one statement (the rollup trigger sees old and new).
   const changed = (await runner.query(
     `WITH src AS (
-       SELECT s.*, o.id AS officer_id FROM ${STAGING} s LEFT JOIN officers o ON o.reference = s.officer_reference
+       SELECT s.*, o.id AS officer_id FROM ${STAGING} s LEFT JOIN officers o ON o.force_code = $1 AND o.reference = s.officer_reference
        WHERE s.reference IS NOT NULL),
      old AS (
        SELECT t.id, src.line, src.reference, jsonb_build_object(${RECORD_COLUMNS.map((c) => `'${c}', t.${c}`).join(', ')}) AS before
@@ -377,7 +374,7 @@ async function writeStaged(
          CASE WHEN s.reference IS NULL
            THEN md5(s.content_hash || ':' || row_number() OVER (PARTITION BY s.content_hash ORDER BY s.line))::uuid END,
          ${RECORD_COLUMNS.map((c) => (c === 'officer_id' ? 'o.id' : `s.${c}`)).join(', ')}
-       FROM ${STAGING} s LEFT JOIN officers o ON o.reference = s.officer_reference
+       FROM ${STAGING} s LEFT JOIN officers o ON o.force_code = $1 AND o.reference = s.officer_reference
        WHERE s.reference IS NULL OR NOT EXISTS (
          SELECT 1 FROM stop_searches t WHERE t.force_code = $1 AND t.source_reference = s.reference)
        ORDER BY s.line
@@ -404,7 +401,7 @@ async function writeStaged(
     `INSERT INTO bwv_clips (reference, force_code, officer_id, recorded_at, retention_expires_at, status, version)
      SELECT DISTINCT ON (c.ref) c.ref, $1, o.id, t.occurred_at, t.occurred_at + make_interval(days => $2::int), 'available', 1
      FROM ${TARGETS} t CROSS JOIN unnest(string_to_array(t.clip_refs, ';')) AS c(ref)
-       LEFT JOIN officers o ON o.reference = t.officer_reference
+       LEFT JOIN officers o ON o.force_code = $1 AND o.reference = t.officer_reference
      ORDER BY c.ref, t.line
      ON CONFLICT (reference) DO NOTHING`,
     [forceCode, options.bwvRetentionDays],

@@ -3,7 +3,7 @@ import { Area } from '../areas/area.entity';
 
 /** An officer as the records know them: a pseudonymous reference, never a name, with team and supervisor. */
 @Entity('officers')
-@Index('uq_officers_reference', ['reference'], { unique: true })
+@Index('uq_officers_force_reference', ['forceCode', 'reference'], { unique: true })
 export class Officer {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column('text') reference: string;
