@@ -1,17 +1,24 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /**
- * One append-only audit event. `hash` covers every other column and the previous event's hash, so altering or
- * removing any row breaks the chain from there on. The database refuses UPDATE, DELETE and TRUNCATE.
+ * One append-only audit event. `hash` covers every other column and the previous sealed event's hash, so altering or
+ * removing any sealed row breaks the chain from there on. Events arrive unsealed (prevHash and hash null) and the
+ * sealer fills both, in seq order (AuditService.seal). The database refuses DELETE, TRUNCATE and every UPDATE but
+ * that one.
  */
 @Entity('audit_events')
+@Check('ck_audit_events_sealed', `("hash" IS NULL) = ("prev_hash" IS NULL)`)
+@Index('ix_audit_events_unsealed', ['seq'], { where: '"hash" IS NULL' })
 @Index('ix_audit_events_occurred_at', ['occurredAt'])
 @Index('ix_audit_events_actor_id', ['actorId'])
 @Index('ix_audit_events_target', ['targetType', 'targetId'])
 @Index('ix_audit_events_action', ['action'])
 @Index('uq_audit_events_id', ['id'], { unique: true })
 export class AuditEvent {
-  /** Position in the chain: 1, 2, 3 … with no gaps. */
+  /**
+   * Position in the chain, drawn from a sequence by the insert trigger: increasing, with a gap wherever a transaction
+   * that drew a seq rolled back.
+   */
   @PrimaryColumn('bigint', { transformer: { to: (v: number) => v, from: (v: string) => Number(v) } })
   seq: number;
 
@@ -51,9 +58,10 @@ export class AuditEvent {
   @Column('jsonb', { nullable: true })
   details: object | null;
 
-  @Column('text')
-  prevHash: string;
+  /** The hash of the sealed event before this one (GENESIS_HASH for the first); null until sealed. */
+  @Column('text', { nullable: true })
+  prevHash: string | null;
 
-  @Column('text')
-  hash: string;
+  @Column('text', { nullable: true })
+  hash: string | null;
 }

@@ -4,7 +4,7 @@ import { Brackets, DataSource, type EntityManager } from 'typeorm';
 import { DomainError, executionContext, isUuid } from '@scrutiny/core';
 import { countUpTo } from '@scrutiny/database';
 import { AuditEvent } from './audit-event.entity';
-import { eventHash, findBreak, GENESIS_HASH, type ChainBreak } from './audit-chain';
+import { eventHash, findBreak, GENESIS_HASH, type ChainBreak, type ChainedFields } from './audit-chain';
 
 export interface AuditActor {
   id: string | null;
@@ -46,8 +46,9 @@ export interface AuditEventView {
   before: unknown;
   after: unknown;
   details: unknown;
-  hash: string;
-  prevHash: string;
+  /** Null until the sealer links the event into the chain (moments after it commits). */
+  hash: string | null;
+  prevHash: string | null;
 }
 
 export interface VerifyResult {
@@ -55,57 +56,183 @@ export interface VerifyResult {
   checked: number;
   lastSeq: number;
   firstBreak: ChainBreak | null;
+  /** Committed events after the sealed head, not yet sealed because a transaction before them is still open. */
+  unsealed: number;
 }
 
-/** Serialises appends so each event links to the one before it; held only for the writing transaction. */
-const AUDIT_CHAIN_LOCK = 'scrutiny:audit-chain';
+/** Held by the sealer only (never by an append), so two sealers do not link the same events twice. */
+const AUDIT_SEAL_LOCK = 'scrutiny:audit-chain';
 const VERIFY_BATCH = 2000;
+const SEAL_BATCH = 2000;
+/** How long verify and the audit read route wait for open transactions before sealing what they can. */
+const SEAL_WAIT_ON_DEMAND_MS = 2000;
+/** Horizons waiting for their transactions to finish, newest kept: an older one is dominated by a newer one. */
+const MAX_PENDING_HORIZONS = 64;
+
+/**
+ * A point the chain can be sealed up to: every seq up to `seq` was drawn by a transaction that had finished, or was
+ * one of `appenders` (in progress, holding the append lock), when the horizon was taken. Once none of them is in
+ * progress, every event up to `seq` has committed or never will.
+ */
+interface Horizon {
+  seq: number;
+  appenders: string[];
+}
+
+export interface SealResult {
+  /** Events sealed by this call. */
+  sealed: number;
+  head: { seq: number; hash: string };
+  /** Committed events above the head still unsealed: a transaction that began before them is still open. */
+  waiting: number;
+}
+
+const INSERT_EVENT = `
+  INSERT INTO audit_events (id, occurred_at, actor_id, actor_username, actor_roles, action, target_type, target_id,
+    request_id, before, after, details)
+  VALUES ($1, $2, $3, $4, $5::text[], $6, $7, $8, $9, $10::jsonb, $11::jsonb, $12::jsonb)`;
 
 @Injectable()
 export class AuditService {
+  private readonly pending: Horizon[] = [];
+  /** Every seq up to this is final (committed or never to be): the highest horizon seen reached. */
+  private finalUpTo = 0;
+
   constructor(private readonly dataSource: DataSource) {}
 
   /**
    * Appends an event. Pass the transaction's EntityManager so the event commits (or rolls back) with the change
-   * it describes; without one it is written in a transaction of its own.
+   * it describes; without one it is a statement of its own. No lock: the event arrives unsealed, with its seq from
+   * a sequence, and `seal` links it into the chain once every event before it is final.
    */
   async record(actor: AuditActor, entry: AuditEntry, manager?: EntityManager): Promise<void> {
-    if (!manager) return this.dataSource.transaction((m) => this.record(actor, entry, m));
-    await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [AUDIT_CHAIN_LOCK]);
-    const [last] = (await manager.query('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1')) as {
+    await (manager ?? this.dataSource).query(INSERT_EVENT, [
+      randomUUID(),
+      new Date(),
+      actor.id,
+      actor.username,
+      [...actor.roles],
+      entry.action,
+      entry.target?.type ?? null,
+      entry.target?.id ?? null,
+      executionContext.current()?.requestId ?? null,
+      jsonOrNull(entry.before),
+      jsonOrNull(entry.after),
+      jsonOrNull(entry.details),
+    ]);
+  }
+
+  /** The last sealed event (seq 0 and the genesis hash before the first): what a checkpoint signs. */
+  async sealedHead(manager?: EntityManager): Promise<{ seq: number; hash: string }> {
+    const [last] = (await (manager ?? this.dataSource).query(
+      'SELECT seq, hash FROM audit_events WHERE hash IS NOT NULL ORDER BY seq DESC LIMIT 1',
+    )) as { seq: string; hash: string }[];
+    return last ? { seq: Number(last.seq), hash: last.hash } : { seq: 0, hash: GENESIS_HASH };
+  }
+
+  /**
+   * Links committed, unsealed events into the chain in seq order: prev_hash is the last sealed event's hash, hash
+   * covers the event and prev_hash. Only events no earlier seq can still join are sealed: it takes a horizon now
+   * (the highest seq drawn, then the transactions still holding a seq) and seals up to it once those have finished,
+   * waiting up to `waitMs` for them (0: seal up to horizons already reached, on this call or earlier ones). A seq
+   * whose transaction rolled back is skipped: no event ever has it. One sealer at a time, under an advisory lock
+   * appends never take.
+   */
+  async seal(options: { waitMs?: number } = {}): Promise<SealResult> {
+    const waitMs = options.waitMs ?? 0;
+    const latest = await this.takeHorizon();
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      const running = new Set(await this.appenders());
+      for (let i = this.pending.length - 1; i >= 0; i--) {
+        if (this.pending[i].appenders.some((a) => running.has(a))) continue;
+        this.finalUpTo = Math.max(this.finalUpTo, this.pending[i].seq);
+        this.pending.splice(i, 1);
+      }
+      if (this.finalUpTo >= latest.seq || Date.now() >= deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const upTo = this.finalUpTo;
+    let sealed = 0;
+    let head: { seq: number; hash: string };
+    for (;;) {
+      const done = await this.dataSource.transaction(async (m) => {
+        await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [AUDIT_SEAL_LOCK]);
+        const start = await this.sealedHead(m);
+        const rows = await m
+          .getRepository(AuditEvent)
+          .createQueryBuilder('e')
+          .where('e.hash IS NULL AND e.seq > :after AND e.seq <= :upTo', { after: start.seq, upTo })
+          .orderBy('e.seq', 'ASC')
+          .take(SEAL_BATCH)
+          .getMany();
+        let prev = start;
+        const seqs: number[] = [];
+        const prevHashes: string[] = [];
+        const hashes: string[] = [];
+        for (const row of rows) {
+          const hash = eventHash({ ...row, prevHash: prev.hash });
+          seqs.push(row.seq);
+          prevHashes.push(prev.hash);
+          hashes.push(hash);
+          prev = { seq: row.seq, hash };
+        }
+        if (rows.length)
+          await m.query('SELECT audit_events_seal($1::bigint[], $2::text[], $3::text[])', [seqs, prevHashes, hashes]);
+        return { count: rows.length, head: prev };
+      });
+      sealed += done.count;
+      head = done.head;
+      if (done.count < SEAL_BATCH) break;
+    }
+    const [{ waiting }] = (await this.dataSource.query(
+      'SELECT count(*)::int AS waiting FROM audit_events WHERE hash IS NULL AND seq > $1',
+      [head.seq],
+    )) as { waiting: number }[];
+    return { sealed, head, waiting };
+  }
+
+  /**
+   * Reads the highest seq drawn, then who holds the append lock: a transaction takes that lock before it draws a seq
+   * and keeps it to its end, so whoever drew a seq up to the first reading and has not finished is in the second.
+   */
+  private async takeHorizon(): Promise<Horizon> {
+    const [{ seq }] = (await this.dataSource.query('SELECT audit_events_allocated_seq()::text AS seq')) as {
       seq: string;
-      hash: string;
     }[];
-    const fields = {
-      seq: last ? Number(last.seq) + 1 : 1,
-      id: randomUUID(),
-      occurredAt: new Date(),
-      actorId: actor.id,
-      actorUsername: actor.username,
-      actorRoles: [...actor.roles],
-      action: entry.action,
-      targetType: entry.target?.type ?? null,
-      targetId: entry.target?.id ?? null,
-      requestId: executionContext.current()?.requestId ?? null,
-      before: entry.before ?? null,
-      after: entry.after ?? null,
-      details: entry.details ?? null,
-      prevHash: last?.hash ?? GENESIS_HASH,
-    };
-    await manager.getRepository(AuditEvent).insert({ ...fields, hash: eventHash(fields) });
+    const horizon = { seq: Number(seq), appenders: await this.appenders() };
+    if (horizon.seq > this.finalUpTo) {
+      this.pending.push(horizon);
+      if (this.pending.length > MAX_PENDING_HORIZONS)
+        this.pending.splice(0, this.pending.length - MAX_PENDING_HORIZONS);
+    }
+    return horizon;
+  }
+
+  /** The transactions (virtual ids) in this database that have appended an event and not yet finished. */
+  private async appenders(): Promise<string[]> {
+    const [{ appenders }] = (await this.dataSource.query('SELECT audit_events_appenders() AS appenders')) as {
+      appenders: string[];
+    }[];
+    return appenders;
   }
 
   /**
    * Newest first, in keyset pages. `total` is counted on the first page only and no further than COUNT_CAP (the
-   * trail only grows: a full count on every page would cost more than the page); null after a cursor.
+   * trail only grows: a full count on every page would cost more than the page); null after a cursor. Seals first so
+   * the page shows hashes, and audits itself: who read the trail, with which filters, and which events they saw.
    */
-  async list(filter: AuditFilter): Promise<{
+  async list(
+    actor: AuditActor,
+    filter: AuditFilter,
+  ): Promise<{
     items: AuditEventView[];
     nextCursor: string | null;
     total: number | null;
     totalCapped: boolean;
   }> {
     const limit = Math.min(Math.max(filter.limit ?? 50, 1), 500);
+    await this.seal({ waitMs: SEAL_WAIT_ON_DEMAND_MS });
     const qb = this.dataSource
       .getRepository(AuditEvent)
       .createQueryBuilder('e')
@@ -136,6 +263,10 @@ export class AuditService {
     } else qb.andWhere('e.seq < :beforeSeq', { beforeSeq: filter.beforeSeq });
     const rows = await qb.getMany();
     const page = rows.slice(0, limit);
+    await this.record(actor, {
+      action: 'audit.listed',
+      details: { filter: { ...filter, beforeSeq: filter.beforeSeq ?? null }, seqs: page.map((e) => e.seq) },
+    });
     return {
       items: page.map(toView),
       nextCursor: rows.length > limit ? String(page[page.length - 1].seq) : null,
@@ -144,29 +275,46 @@ export class AuditService {
     };
   }
 
-  /** Walks the whole chain in order, in batches, and reports the first event that does not fit. */
+  /**
+   * Seals what can be sealed (waiting briefly for open transactions), then walks the sealed chain in order, in
+   * batches, and reports the first event that does not fit. An unsealed event below the sealed head cannot come from
+   * an append (the sealer never passes a seq that can still commit): it was written in afterwards, and is a break.
+   */
   async verify(): Promise<VerifyResult> {
+    const { head, waiting } = await this.seal({ waitMs: SEAL_WAIT_ON_DEMAND_MS });
     const repo = this.dataSource.getRepository(AuditEvent);
     let previous = { seq: 0, hash: GENESIS_HASH };
     let checked = 0;
     for (;;) {
       const batch = await repo
         .createQueryBuilder('e')
-        .where('e.seq > :after', { after: previous.seq })
+        .where('e.seq > :after AND e.seq <= :head', { after: previous.seq, head: head.seq })
         .orderBy('e.seq', 'ASC')
         .take(VERIFY_BATCH)
         .getMany();
-      if (!batch.length) return { verified: true, checked, lastSeq: previous.seq, firstBreak: null };
-      const broken = findBreak(batch, previous);
+      if (!batch.length) return { verified: true, checked, lastSeq: previous.seq, firstBreak: null, unsealed: waiting };
+      const unsealedAt = batch.findIndex((e) => e.hash === null);
+      const run = (unsealedAt < 0 ? batch : batch.slice(0, unsealedAt)) as (AuditEvent &
+        ChainedFields & { hash: string })[];
+      const broken =
+        findBreak(run, previous) ??
+        (unsealedAt < 0
+          ? null
+          : {
+              seq: batch[unsealedAt].seq,
+              id: batch[unsealedAt].id,
+              reason: 'unsealed event inside the sealed chain (written after its place in the chain was sealed)',
+            });
       if (broken)
         return {
           verified: false,
           checked: checked + batch.findIndex((e) => e.seq === broken.seq),
           lastSeq: previous.seq,
           firstBreak: broken,
+          unsealed: waiting,
         };
       checked += batch.length;
-      previous = batch[batch.length - 1];
+      previous = run[run.length - 1];
     }
   }
 }
@@ -186,4 +334,8 @@ function toView(e: AuditEvent): AuditEventView {
     hash: e.hash,
     prevHash: e.prevHash,
   };
+}
+
+function jsonOrNull(value: object | null | undefined): string | null {
+  return value === null || value === undefined ? null : JSON.stringify(value);
 }
