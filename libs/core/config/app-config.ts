@@ -28,6 +28,8 @@ export interface AppConfig {
   heartbeatIntervalMs: number;
   /** How often imports left queued (never handed to the queue) are swept: queued again or failed. */
   importSweepIntervalMs: number;
+  /** How often audit events are sealed into the chain in the process running jobs (0: only on demand). */
+  auditSealIntervalMs: number;
   shutdownTimeoutMs: number;
   sampling: {
     bwvRetentionDays: number;
@@ -103,6 +105,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       : { kind: 'in-process', ...jobDefaults },
     heartbeatIntervalMs: env.HEARTBEAT_INTERVAL_MS,
     importSweepIntervalMs: env.IMPORT_SWEEP_INTERVAL_MS,
+    auditSealIntervalMs: env.AUDIT_SEAL_INTERVAL_MS,
     bwvLinkTemplate: env.BWV_LINK_TEMPLATE,
     sampling: {
       bwvRetentionDays: env.BWV_RETENTION_DAYS,

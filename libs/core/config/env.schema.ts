@@ -57,6 +57,8 @@ export const envSchema = z
     RETENTION_CHECK_INTERVAL_MS: z.coerce.number().int().min(0).default(86_400_000),
     /** How often imports saved but never queued are queued again or failed (0: never; only at start-up). */
     IMPORT_SWEEP_INTERVAL_MS: z.coerce.number().int().min(0).default(20_000),
+    /** How often the process running jobs seals new audit events into the chain (0: only on demand). */
+    AUDIT_SEAL_INTERVAL_MS: z.coerce.number().int().min(0).default(1_000),
     SHUTDOWN_TIMEOUT_MS: positiveInt.default(25_000),
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     PSEUDONYM_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
