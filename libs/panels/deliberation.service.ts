@@ -244,7 +244,7 @@ export class DeliberationService {
         m,
       );
     });
-    return (await this.ratings(actor, sessionId, itemId)).find((r) => r.mine)!;
+    return (await this.ratingsSeenBy(actor, sessionId, itemId)).find((r) => r.mine)!;
   }
 
   /**
@@ -263,6 +263,16 @@ export class DeliberationService {
       form: Record<string, unknown>;
       submitted_at: Date | null;
       version: number;
+    const shown = await this.ratingsSeenBy(actor, sessionId, itemId);
+    await this.audit.record(actor, {
+      action: 'panel_ratings.viewed',
+      target: { type: 'session_agenda_item', id: itemId },
+      details: { sessionId, shown: shown.map((r) => ({ rater: r.rater, status: r.status })) },
+    });
+    return shown;
+  }
+
+  private async ratingsSeenBy(actor: Actor, sessionId: string, itemId: string): Promise<RatingView[]> {
     }[];
     const mine = rows.find((r) => r.user_id === actor.id);
     const seeOthers = session.yourRole === 'manager' || item.ratingsRevealed || mine?.status === 'submitted';
@@ -388,7 +398,7 @@ export class DeliberationService {
         m,
       );
     });
-    return (await this.findings(actor, sessionId, itemId))[0];
+    return (await this.findingVersions(actor, sessionId, itemId))[0];
   }
 
   /** Corrects a frozen finding: a new version that supersedes (and keeps) the old one, with the reason. */
@@ -444,7 +454,7 @@ export class DeliberationService {
         m,
       );
     });
-    return (await this.findings(actor, sessionId, itemId))[0];
+    return (await this.findingVersions(actor, sessionId, itemId))[0];
   }
 
   /** Every version of a case's finding, newest first. */
@@ -460,6 +470,16 @@ export class DeliberationService {
   // ---- actions ("you said, we did") ----
 
   async createAction(actor: Actor, findingId: string, input: ActionInput): Promise<ActionView> {
+    const versions = await this.findingVersions(actor, sessionId, itemId);
+    await this.audit.record(actor, {
+      action: 'panel_findings.viewed',
+      target: { type: 'session_agenda_item', id: itemId },
+      details: { sessionId, ids: versions.map((f) => f.id) },
+    });
+    return versions;
+  }
+
+  private async findingVersions(actor: Actor, sessionId: string, itemId: string): Promise<FindingView[]> {
     const { sessionId, itemId } = await this.findingSession(findingId);
     const session = await this.panels.session(actor, sessionId);
     this.panels.requireChair(session);
@@ -590,6 +610,13 @@ export class DeliberationService {
   async actionsOfMeeting(actor: Actor, meetingQuarter: string): Promise<ActionView[]> {
     return (await this.selectActions(actor, { meetingQuarter }, null)).items;
   }
+    await this.audit.record(actor, {
+      action: 'finding_actions.listed',
+      details: {
+        filter: { overdue: filter.overdue ?? null, sessionId: filter.sessionId ?? null, cursor: filter.cursor ?? null },
+        ids: items.map((a) => a.id),
+      },
+    });
 
   private actionCursor(cursor: string): [string, string] {
     try {

@@ -85,7 +85,7 @@ export class RetentionService {
   }
 
   /** Hold requests by status (the evidence system's feed is `pending`), soonest expiry first; `atRisk` only those in the warning window. */
-  async list(filter: { status?: string; atRisk?: boolean }): Promise<HoldRequestView[]> {
+  async list(actor: Actor, filter: { status?: string; atRisk?: boolean }): Promise<HoldRequestView[]> {
     if (filter.status && !['pending', 'confirmed', 'lost'].includes(filter.status))
       throw DomainError.validation([{ field: 'status', message: 'must be pending, confirmed or lost' }]);
     const where: string[] = [];
@@ -96,7 +96,15 @@ export class RetentionService {
       `${SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY c.retention_expires_at, h.id LIMIT 1000`,
       params,
     )) as Row[];
-    return rows.map(toView);
+    const holds = rows.map(toView);
+    await this.audit.record(actor, {
+      action: 'bwv_holds.listed',
+      details: {
+        filter: { status: filter.status ?? null, atRisk: filter.atRisk ?? false },
+        ids: holds.map((h) => h.id),
+      },
+    });
+    return holds;
   }
 
   /** The evidence system (or a supervisor on its behalf) confirms a hold: the clip is now on hold for scrutiny. */

@@ -122,7 +122,9 @@ export class SampleReviewsService {
     const params: unknown[] = [];
     if (!(filter.all && isPoliceWide(actor))) where.push(`r.assigned_to = $${params.push(actor.id)}`);
     if (filter.overdue) where.push(`r.status <> 'completed' AND r.due_on < (now() AT TIME ZONE 'Europe/London')::date`);
-    return this.page(where, params, filter);
+    const page = await this.page(where, params, filter);
+    await this.auditListed(actor, 'sample_reviews.listed', filter, page);
+    return page;
   }
 
   /**
@@ -142,7 +144,17 @@ export class SampleReviewsService {
     const visible = this.samples.visibilityFilter(actor, 's', p);
     if (visible) where.push(visible);
     if (filter.sampleId) where.push(`s.id = ${p(filter.sampleId)}::uuid`);
-    return this.page(where, params, filter, 'i.sample_id, i.position');
+    const page = await this.page(where, params, filter, 'i.sample_id, i.position');
+    await this.auditListed(actor, 'sample_reviews.unassigned_listed', filter, page);
+    return page;
+  }
+
+  /** One event naming the items of the page read (a page is at most a few hundred). */
+  private async auditListed(actor: Actor, action: string, filter: object, page: Page<ReviewView>): Promise<void> {
+    await this.audit.record(actor, {
+      action,
+      details: { filter, total: page.total, ids: page.items.map((r) => r.itemId) },
+    });
   }
 
   private async page(
@@ -253,6 +265,11 @@ export class SampleReviewsService {
   async get(actor: Actor, sampleId: string, itemId: string): Promise<ReviewView> {
     const review = await this.find(sampleId, itemId);
     if (review.assignedTo?.id !== actor.id) await this.samples.assertVisible(actor, sampleId);
+    await this.audit.record(actor, {
+      action: 'sample_review.viewed',
+      target: { type: 'dip_sample_item', id: itemId },
+      details: { sampleId, status: review.status },
+    });
     return review;
   }
 

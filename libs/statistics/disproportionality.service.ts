@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Permission, type Actor } from '@scrutiny/auth';
-import { AuditService } from '@scrutiny/audit';
+import { AuditService, type AuditActor } from '@scrutiny/audit';
 import { DomainError, type FieldError, isUuid, MONTH, parseQuarter, quarterName, quarterStart } from '@scrutiny/core';
 import {
   AGE_BANDS,
@@ -777,7 +777,23 @@ export class DisproportionalityService {
    * Newest first, at most FINDINGS_LIST_LIMIT; `total` counts every match, so a cut list says so. `force` (ONS code):
    * findings about that force or any area within it.
    */
-  async listFindings(filter: {
+  async listFindings(
+    actor: AuditActor,
+    filter: { status?: string; quarter?: string; force?: string },
+  ): Promise<{ items: DisproportionalityFindingView[]; total: number }> {
+    const found = await this.findingsMatching(filter);
+    await this.audit.record(actor, {
+      action: 'disproportionality_findings.listed',
+      details: {
+        filter: { status: filter.status ?? null, quarter: filter.quarter ?? null, force: filter.force ?? null },
+        ids: found.items.map((f) => f.id),
+      },
+    });
+    return found;
+  }
+
+  /** The findings matching a filter, unaudited: for a caller that audits its own read (the quarterly review). */
+  async findingsMatching(filter: {
     status?: string;
     quarter?: string;
     force?: string;
@@ -798,13 +814,17 @@ export class DisproportionalityService {
     return { items: rows.map(toFinding), total: (rows[0]?.total_count as number | undefined) ?? 0 };
   }
 
-  async getFinding(id: string): Promise<DisproportionalityFindingView> {
+  async getFinding(actor: AuditActor, id: string): Promise<DisproportionalityFindingView> {
     const [r] = (
       isUuid(id)
         ? await this.dataSource.query(`SELECT ${FINDING_COLUMNS} FROM disproportionality_findings WHERE id = $1`, [id])
         : []
     ) as Record<string, unknown>[];
     if (!r) throw DomainError.notFound('Disproportionality finding', id);
+    await this.audit.record(actor, {
+      action: 'disproportionality_finding.viewed',
+      target: { type: 'disproportionality_finding', id },
+    });
     return toFinding(r);
   }
 

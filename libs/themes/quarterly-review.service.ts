@@ -191,7 +191,7 @@ export class QuarterlyReviewService {
         months,
         keyRatios: statsArea ? await this.keyRatios(actor, statsArea.code, months) : [],
         findings: full
-          ? (await this.statistics.listFindings({ quarter, force: force?.code })).items.map((f) => ({
+          ? (await this.statistics.findingsMatching({ quarter, force: force?.code })).items.map((f) => ({
               id: f.id,
               title: f.title,
               status: f.status,

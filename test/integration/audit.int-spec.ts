@@ -34,10 +34,10 @@ describe('audit trail', () => {
   });
 
   it('lists events newest first, filtered, with a cursor', async () => {
-    const first = await audit.list({ action: 'test.concurrent', limit: 10 });
+    const first = await audit.list(SYSTEM_ACTOR, { action: 'test.concurrent', limit: 10 });
     expect(first.items).toHaveLength(10);
     expect(first.items[0].seq).toBeGreaterThan(first.items[9].seq);
-    const second = await audit.list({ action: 'test', limit: 10, beforeSeq: Number(first.nextCursor) });
+    const second = await audit.list(SYSTEM_ACTOR, { action: 'test', limit: 10, beforeSeq: Number(first.nextCursor) });
     expect(second.items[0].seq).toBe(first.items[9].seq - 1);
     expect(second.items.every((e) => e.action === 'test.concurrent')).toBe(true);
   });

@@ -48,7 +48,7 @@ describe('imports you can follow', () => {
           await new Promise((resolve) => setTimeout(resolve, 50));
         }
         expect(seen).toEqual({ status: 'running', rows_read: 20_000 });
-        const list = await imports.list({ status: 'running' });
+        const list = await imports.list(SYSTEM_ACTOR, { status: 'running' });
         expect(list.items).toEqual([expect.objectContaining({ filename: 'held.csv', rowsRead: 20_000 })]);
         release();
         expect(await running).toMatchObject({ status: 'completed', rowsRead: 25_250, rowsImported: 25_250 });

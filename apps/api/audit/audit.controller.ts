@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuditService } from '@scrutiny/audit';
-import { Authorize, Permission } from '@scrutiny/auth';
+import { Authorize, CurrentActor, Permission, type Actor } from '@scrutiny/auth';
 import { AuditPageResponse, AuditQuery, AuditVerifyResponse } from './audit.dto';
 
 @ApiTags('audit')
@@ -13,8 +13,8 @@ export class AuditController {
   @Authorize(Permission.AUDIT_READ)
   @ApiOperation({ summary: 'Audit events, newest first, with filters and cursor paging' })
   @ApiOkResponse({ type: AuditPageResponse })
-  list(@Query() q: AuditQuery): Promise<AuditPageResponse> {
-    return this.audit.list({
+  list(@CurrentActor() actor: Actor, @Query() q: AuditQuery): Promise<AuditPageResponse> {
+    return this.audit.list(actor, {
       actorId: q.actorId,
       action: q.action,
       targetType: q.targetType,

@@ -43,8 +43,9 @@ export class AuditEventResponse {
   @ApiProperty({ nullable: true, type: Object }) before: unknown;
   @ApiProperty({ nullable: true, type: Object }) after: unknown;
   @ApiProperty({ nullable: true, type: Object }) details: unknown;
-  @ApiProperty() hash: string;
-  @ApiProperty() prevHash: string;
+  @ApiProperty({ nullable: true, type: String, description: 'Null until the event is sealed into the chain' })
+  hash: string | null;
+  @ApiProperty({ nullable: true, type: String }) prevHash: string | null;
 }
 
 export class AuditPageResponse {
@@ -65,4 +66,8 @@ export class AuditVerifyResponse {
   @ApiProperty() lastSeq: number;
   @ApiProperty({ nullable: true, description: 'The first event that does not fit the chain, and why' })
   firstBreak: { seq: number; id: string; reason: string } | null;
+  @ApiProperty({
+    description: 'Events after the last sealed one, not yet sealed: a transaction that began before them is still open',
+  })
+  unsealed: number;
 }

@@ -206,15 +206,18 @@ export class ImportsController {
       'Imports, newest first: filter by status, format, force and creation day; cursor paging; the total of matches',
   })
   @ApiOkResponse({ type: ImportPageResponse })
-  list(@Query() q: ImportListQuery): Promise<{ items: ImportSummary[]; nextCursor: string | null; total: number }> {
-    return this.imports.list(q);
+  list(
+    @CurrentActor() actor: Actor,
+    @Query() q: ImportListQuery,
+  ): Promise<{ items: ImportSummary[]; nextCursor: string | null; total: number }> {
+    return this.imports.list(actor, q);
   }
 
   @Get(':id')
   @Authorize(Permission.RECORDS_IMPORT)
   @ApiOperation({ summary: 'An import: status, row counts and rejected rows with their line numbers' })
   @ApiOkResponse({ type: ImportResponse })
-  get(@Param('id') id: string): Promise<ImportView> {
-    return this.imports.get(id);
+  get(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<ImportView> {
+    return this.imports.get(actor, id);
   }
 }

@@ -283,8 +283,8 @@ export class BwvHoldsController {
       'Hold requests for selected footage: status=pending is the feed the evidence system reads; atRisk=true those about to expire',
   })
   @ApiOkResponse({ type: [HoldResponse] })
-  list(@Query() q: HoldQuery): Promise<HoldResponse[]> {
-    return this.retention.list(q);
+  list(@CurrentActor() actor: Actor, @Query() q: HoldQuery): Promise<HoldResponse[]> {
+    return this.retention.list(actor, q);
   }
 
   @Post(':id/confirm')

@@ -324,15 +324,15 @@ export class DisproportionalityController {
     summary: `Recorded disproportionality findings, newest first, at most ${FINDINGS_LIST_LIMIT} (filters status, quarter)`,
     description: `{ items, total }: total counts every finding matching the filters, so a list cut at ${FINDINGS_LIST_LIMIT} says so.`,
   })
-  listFindings(@Query() q: DisproportionalityFindingQuery) {
-    return this.stats.listFindings(q);
+  listFindings(@CurrentActor() actor: Actor, @Query() q: DisproportionalityFindingQuery) {
+    return this.stats.listFindings(actor, q);
   }
 
   @Get('findings/:id')
   @Authorize(Permission.FINDINGS_WRITE)
   @ApiOperation({ summary: 'One finding, with its frozen figures' })
-  getFinding(@Param('id') id: string) {
-    return this.stats.getFinding(id);
+  getFinding(@CurrentActor() actor: Actor, @Param('id') id: string) {
+    return this.stats.getFinding(actor, id);
   }
 
   @Post('findings')

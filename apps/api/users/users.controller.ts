@@ -20,8 +20,8 @@ export class UsersController {
   @Authorize(Permission.USERS_MANAGE)
   @ApiOperation({ summary: 'List users' })
   @ApiOkResponse({ type: UserListResponse })
-  list(): Promise<UserListResponse> {
-    return this.users.list();
+  list(@CurrentActor() actor: Actor): Promise<UserListResponse> {
+    return this.users.list(actor);
   }
 
   @Post()
@@ -36,8 +36,8 @@ export class UsersController {
   @Authorize(Permission.USERS_MANAGE)
   @ApiOperation({ summary: 'One user' })
   @ApiOkResponse({ type: UserResponse })
-  get(@Param('id') id: string): Promise<UserResponse> {
-    return this.users.get(id);
+  get(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<UserResponse> {
+    return this.users.get(id, actor);
   }
 
   @Patch(':id')

@@ -84,13 +84,16 @@ export class UsersService {
   }
 
   /** Every user, by username; `total` counts them (the list is not capped). */
-  async list(): Promise<{ items: UserView[]; total: number }> {
+  async list(actor: AuditActor): Promise<{ items: UserView[]; total: number }> {
     const items = (await this.dataSource.getRepository(User).find({ order: { username: 'ASC' } })).map(toUserView);
+    await this.audit.record(actor, { action: 'users.listed', details: { ids: items.map((u) => u.id) } });
     return { items, total: items.length };
   }
 
-  async get(id: string): Promise<UserView> {
-    return toUserView(await this.load(this.dataSource.manager, id));
+  async get(id: string, actor: AuditActor): Promise<UserView> {
+    const user = toUserView(await this.load(this.dataSource.manager, id));
+    await this.audit.record(actor, { action: 'user.viewed', target: { type: 'user', id: user.id } });
+    return user;
   }
 
   async update(id: string, command: UpdateUserCommand, actor: AuditActor): Promise<UserView> {

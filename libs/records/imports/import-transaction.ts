@@ -79,7 +79,7 @@ export async function inImportTransaction(
     const result: ImportCounts = { ...counts, rowsRejected };
     await runner.query(
       `UPDATE imports SET status = 'completed', rows_read = $2, rows_imported = $3, rows_duplicate = $4, rows_rejected = $5,
-         rows_updated = $6, rows_with_notices = $7, error = NULL, finished_at = now() WHERE id = $1`,
+         rows_updated = $6, rows_with_notices = $7, error = NULL, finished_at = clock_timestamp() WHERE id = $1`,
       [
         options.importId,
         result.rowsRead,

@@ -185,7 +185,7 @@ export class ImportsService {
     await this.queue.enqueue(ImportFileJob, { importId: id }, { jobId: `import-${id}` }).catch((error: unknown) => {
       this.logger.warn({ err: error, importId: id }, 'import saved but not queued yet: the sweep will queue it');
     });
-    return this.get(id);
+    return this.view(id);
   }
 
   /**
@@ -223,7 +223,10 @@ export class ImportsService {
   }
 
   /** Imports, newest first, with filters, cursor paging and the total of matches. */
-  async list(filter: ImportFilter): Promise<{ items: ImportSummary[]; nextCursor: string | null; total: number }> {
+  async list(
+    actor: AuditActor,
+    filter: ImportFilter,
+  ): Promise<{ items: ImportSummary[]; nextCursor: string | null; total: number }> {
     const errors: { field: string; message: string }[] = [];
     if (filter.status !== undefined && !(IMPORT_STATUSES as readonly string[]).includes(filter.status))
       errors.push({ field: 'status', message: `must be one of: ${IMPORT_STATUSES.join(', ')}` });
@@ -295,6 +298,10 @@ export class ImportsService {
       items.push(summaryOf(row, forces.get(row.forceCode)!));
     }
     const last = shown[shown.length - 1];
+    await this.audit.record(actor, {
+      action: 'imports.listed',
+      details: { filter: { ...filter, cursor: filter.cursor ?? null }, ids: items.map((i) => i.id) },
+    });
     return {
       items,
       nextCursor:
@@ -365,10 +372,16 @@ export class ImportsService {
     await this.execute(created, open, actor, onProgress).catch((error: unknown) => {
       if (!(error instanceof PermanentJobError)) throw error;
     });
-    return this.get(created.id);
+    return this.view(created.id);
   }
 
-  async get(id: string): Promise<ImportView> {
+  async get(actor: AuditActor, id: string): Promise<ImportView> {
+    const view = await this.view(id);
+    await this.audit.record(actor, { action: 'import.viewed', target: { type: 'import', id } });
+    return view;
+  }
+
+  private async view(id: string): Promise<ImportView> {
     if (!isUuid(id)) throw DomainError.notFound('Import', id);
     const row = await this.dataSource.getRepository(Import).findOneBy({ id });
     if (!row) throw DomainError.notFound('Import', id);

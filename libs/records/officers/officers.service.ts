@@ -121,7 +121,13 @@ export class OfficersService {
       this.dataSource,
       rows.map((r) => r.id),
     );
-    return { items: rows.map((r) => toView(r, counts.get(r.id))), total: rows[0]?.total_count ?? 0 };
+    const items = rows.map((r) => toView(r, counts.get(r.id)));
+    // The list carries professional-standards flags and their reasons: who saw which officers is on the record.
+    await this.audit.record(actor, {
+      action: 'officers.listed',
+      details: { filter: { team: filter.team ?? null }, ids: items.map((o) => o.id) },
+    });
+    return { items, total: rows[0]?.total_count ?? 0 };
   }
 
   /** Moves an officer to a team and/or under a supervisor (a user with the supervisor role). Audited before/after. */
