@@ -70,7 +70,9 @@ function isCalendarDay(iso: string): boolean {
 
 /** The index of the first cell holding binary data or invalid UTF-8, or -1. */
 export function garbageCell(cells: string[]): number {
-  return GARBAGE.test(cells.join('')) ? cells.findIndex((c) => GARBAGE.test(c)) : -1;
+  // Cell by cell: joining them first cost a string per row (every character class tested is one code unit).
+  for (let i = 0; i < cells.length; i++) if (GARBAGE.test(cells[i])) return i;
+  return -1;
 }
 
 export function checkHeader(cells: string[]): string | null {
