@@ -7,7 +7,7 @@ import { heartbeatCommand, jobsDiscardCommand, jobsFailedCommand, jobsRetryComma
 import { healthCommand } from './commands/health.command';
 import { importCommand } from './commands/import.command';
 import { recordsPlaceCommand } from './commands/places.command';
-import { auditVerifyCommand, seedDemoCommand, usersCreateCommand } from './commands/users.command';
+import { auditKeygenCommand, auditVerifyCommand, seedDemoCommand, usersCreateCommand } from './commands/users.command';
 import { retentionCheckCommand, samplesDrawCommand, samplesVerifyCommand } from './commands/samples.command';
 import { setupCommand } from './commands/setup.command';
 
@@ -25,6 +25,7 @@ const COMMANDS: CliCommand[] = [
   usersCreateCommand,
   seedDemoCommand,
   auditVerifyCommand,
+  auditKeygenCommand,
   samplesDrawCommand,
   samplesVerifyCommand,
   retentionCheckCommand,

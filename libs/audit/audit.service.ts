@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { Brackets, DataSource, type EntityManager } from 'typeorm';
 import { DomainError, executionContext, isUuid } from '@scrutiny/core';
 import { countUpTo } from '@scrutiny/database';
 import { AuditEvent } from './audit-event.entity';
+import { AuditCheckpoints } from './checkpoints';
 import { eventHash, findBreak, GENESIS_HASH, type ChainBreak, type ChainedFields } from './audit-chain';
 
 export interface AuditActor {
@@ -98,7 +99,11 @@ export class AuditService {
   /** Every seq up to this is final (committed or never to be): the highest horizon seen reached. */
   private finalUpTo = 0;
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    // Signs the head once enough has been sealed (every N events or M ms); absent outside the audit module.
+    @Optional() private readonly checkpoints?: AuditCheckpoints,
+  ) {}
 
   /**
    * Appends an event. Pass the transaction's EntityManager so the event commits (or rolls back) with the change
@@ -189,6 +194,7 @@ export class AuditService {
       'SELECT count(*)::int AS waiting FROM audit_events WHERE hash IS NULL AND seq > $1',
       [head.seq],
     )) as { waiting: number }[];
+    if (sealed > 0) this.checkpoints?.noteSealed(head, sealed);
     return { sealed, head, waiting };
   }
 

@@ -3,3 +3,7 @@ export * from './audit-chain';
 export * from './audit.service';
 export * from './audit.module';
 export * from './canonical-json';
+export * from './chain-head';
+export * from './checkpoints';
+export * from './audit-verifier';
+export * from './audit-sealer';

@@ -1,5 +1,6 @@
 export * from './config/env.schema';
 export * from './config/app-config';
+export * from './config/audit-keys';
 export * from './errors/error-codes';
 export * from './errors/domain-error';
 export * from './errors/plain-zod';

@@ -6,3 +6,4 @@ export * from './typeorm-logger';
 export * from './data-dir-lock';
 export * from './pg-errors';
 export * from './count-up-to';
+export * from './app-role';

@@ -1,13 +1,16 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AuditService } from '@scrutiny/audit';
+import { AuditService, AuditVerifier } from '@scrutiny/audit';
 import { Authorize, CurrentActor, Permission, type Actor } from '@scrutiny/auth';
 import { AuditPageResponse, AuditQuery, AuditVerifyResponse } from './audit.dto';
 
 @ApiTags('audit')
 @Controller('audit')
 export class AuditController {
-  constructor(private readonly audit: AuditService) {}
+  constructor(
+    private readonly audit: AuditService,
+    private readonly verifier: AuditVerifier,
+  ) {}
 
   @Get()
   @Authorize(Permission.AUDIT_READ)
@@ -28,9 +31,12 @@ export class AuditController {
 
   @Get('verify')
   @Authorize(Permission.AUDIT_READ)
-  @ApiOperation({ summary: 'Recompute the hash chain and report the first event that was altered or removed' })
+  @ApiOperation({
+    summary:
+      'Recompute the hash chain, hold it against the signed checkpoints kept outside the database, and report the first event altered, a removed tail, or a bad checkpoint',
+  })
   @ApiOkResponse({ type: AuditVerifyResponse })
   verify(): Promise<AuditVerifyResponse> {
-    return this.audit.verify();
+    return this.verifier.verify();
   }
 }

@@ -60,14 +60,47 @@ export class AuditPageResponse {
   @ApiProperty({ description: `true: more than total (${COUNT_CAP}) events match` }) totalCapped: boolean;
 }
 
+export class AuditTruncation {
+  @ApiProperty({ description: 'The last event the chain still has' }) lastSeq: number;
+  @ApiProperty({ description: 'The seq the last signed checkpoint covers' }) checkpointSeq: number;
+  @ApiProperty({ format: 'date-time' }) checkpointAt: string;
+  @ApiProperty({ example: 'the last 10 events (seq 91–100) were removed: …' }) message: string;
+}
+
+export class AuditCheckpointProblem {
+  @ApiProperty({ description: 'Line of the checkpoint file' }) line: number;
+  @ApiProperty({ nullable: true, type: Number }) seq: number | null;
+  @ApiProperty() message: string;
+}
+
+export class AuditCheckpointSummary {
+  @ApiProperty({ nullable: true, type: String, description: 'The checkpoint file read; null: none configured' })
+  file: string | null;
+  @ApiProperty({ description: 'Checkpoints whose Ed25519 signature verified' }) signed: number;
+  @ApiProperty({ description: 'Signed checkpoints the chain matched (seq and hash)' }) matched: number;
+  @ApiProperty({ nullable: true, type: Number }) lastSeq: number | null;
+  @ApiProperty({ type: [AuditCheckpointProblem], description: 'Unreadable lines and bad or unknown signatures' })
+  problems: AuditCheckpointProblem[];
+  @ApiProperty({ nullable: true, type: String }) note: string | null;
+}
+
 export class AuditVerifyResponse {
-  @ApiProperty() verified: boolean;
+  @ApiProperty({
+    description: 'Chain intact, matching every signed checkpoint, not shorter than them, and every checkpoint sound',
+  })
+  verified: boolean;
   @ApiProperty({ description: 'Events checked before the first break (all of them when verified)' }) checked: number;
   @ApiProperty() lastSeq: number;
-  @ApiProperty({ nullable: true, description: 'The first event that does not fit the chain, and why' })
+  @ApiProperty({
+    nullable: true,
+    description: 'The first event that does not fit the chain or its signed checkpoint, and why',
+  })
   firstBreak: { seq: number; id: string; reason: string } | null;
   @ApiProperty({
-    description: 'Events after the last sealed one, not yet sealed: a transaction that began before them is still open',
+    nullable: true,
+    type: AuditTruncation,
+    description: 'The chain ends before the last signed checkpoint',
   })
-  unsealed: number;
+  truncated: AuditTruncation | null;
+  @ApiProperty({ type: AuditCheckpointSummary }) checkpoints: AuditCheckpointSummary;
 }

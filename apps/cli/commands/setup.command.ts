@@ -3,10 +3,12 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { SYSTEM_ACTOR } from '@scrutiny/audit';
 import { UsersService } from '@scrutiny/auth';
-import { migrate, openDatabase } from '@scrutiny/database';
+import { randomBytes } from 'node:crypto';
+import { ensureAppRole, migrate, openDatabase, ownerDatabaseConfig, separateAppRole } from '@scrutiny/database';
 import { SCHEMA } from '@scrutiny/schema';
 import { withCliContext } from '../cli-context';
 import { UsageError, type CliCommand, type CommandEnv } from '../command';
+import { prepareAppRole } from './migrate.command';
 
 const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 /** A value for a shell command line, quoted only when it needs to be. */
@@ -70,7 +72,7 @@ async function ensureDatabase(databaseUrl: string, env: CommandEnv): Promise<boo
 }
 
 async function migrateDatabase(env: CommandEnv): Promise<void> {
-  const db = await openDatabase(env.config.database, SCHEMA, { logger: env.logger });
+  const db = await openDatabase(ownerDatabaseConfig(env.config.database), SCHEMA, { logger: env.logger });
   try {
     const applied = await migrate(db.dataSource, { lock: true, seeds: SCHEMA.seeds });
     env.out(applied.length ? `Applied ${applied.length} migration(s).` : 'Database is up to date.');
@@ -81,9 +83,9 @@ async function migrateDatabase(env: CommandEnv): Promise<void> {
 
 export const setupCommand: CliCommand = {
   name: 'setup',
-  usage: 'setup [--username U] [--password P | --password-stdin]',
+  usage: 'setup [--username U] [--password P | --password-stdin] [--app-role NAME [--app-password P]]',
   summary:
-    'Services mode, first run (and safe to repeat): create the database if missing, migrate, create the first admin',
+    'Services mode, first run (and safe to repeat): create the database if missing, migrate, create the restricted application role (--app-role, or the user of DATABASE_URL when MIGRATION_DATABASE_URL is set), create the first admin',
   async run(args, env) {
     const { values } = parseArgs({
       args,
@@ -91,6 +93,8 @@ export const setupCommand: CliCommand = {
         username: { type: 'string' },
         password: { type: 'string' },
         'password-stdin': { type: 'boolean' },
+        'app-role': { type: 'string' },
+        'app-password': { type: 'string' },
       },
     });
     if (env.config.database.kind !== 'postgres') {
@@ -98,8 +102,24 @@ export const setupCommand: CliCommand = {
         'setup is for services mode (DATABASE_URL set). Embedded mode needs no setup: `npm start` creates and migrates its database in DATA_DIR, with demo users.',
       );
     }
-    if (!(await ensureDatabase(env.config.database.url, env))) return 1;
+    const separate = separateAppRole(env.config.database);
+    const appRole = values['app-role'];
+    if (appRole && separate && appRole !== separate.role) {
+      throw new UsageError(
+        `--app-role ${appRole} differs from the user of DATABASE_URL (${separate.role}), which is the application role when MIGRATION_DATABASE_URL is set`,
+      );
+    }
+    if (values['app-password'] && !appRole) throw new UsageError('--app-password goes with --app-role');
+    const ownerUrl = env.config.database.migrationUrl ?? env.config.database.url;
+    if (!(await ensureDatabase(ownerUrl, env))) return 1;
     await migrateDatabase(env);
+    if (separate) await prepareAppRole(env);
+    else if (appRole) await createAppRole(ownerUrl, appRole, values['app-password'], env);
+    else {
+      env.out(
+        `The application connects as the database owner (${decodeURIComponent(new URL(ownerUrl).username) || 'your user'}), which could rewrite the audit trail. For production, run setup again with --app-role scrutiny_app and use the URL it prints.`,
+      );
+    }
     const username = values.username ?? 'admin';
     const password = values['password-stdin'] ? await readStdin() : values.password;
     return withCliContext(env.config, env.logger, async (app) => {
@@ -135,6 +155,36 @@ export const setupCommand: CliCommand = {
     });
   },
 };
+
+/** Single-URL setup asked for the application role: create it, and say which URL each side now uses. */
+async function createAppRole(ownerUrl: string, role: string, password: string | undefined, env: CommandEnv) {
+  let outcome;
+  try {
+    outcome = await ensureAppRole(ownerUrl, role, {
+      password,
+      generatePassword: () => randomBytes(24).toString('base64url'),
+    });
+  } catch (error) {
+    if (error instanceof Error && /must|superuser/.test(error.message)) throw new UsageError(error.message);
+    throw error;
+  }
+  const app = new URL(ownerUrl);
+  app.username = encodeURIComponent(role);
+  app.password = encodeURIComponent(password ?? outcome.generatedPassword ?? 'PASSWORD');
+  const owner = new URL(ownerUrl);
+  if (owner.password) owner.password = 'OWNER_PASSWORD';
+  env.out(
+    [
+      `${outcome.created ? 'Created the application role' : 'Application role'} ${role}: records read and written, audit events only inserted and read (no UPDATE, DELETE or TRUNCATE).`,
+      outcome.created || password ? '' : `  (its password was left as it was: put it in place of PASSWORD below)`,
+      'Run the API and the worker as that role, and migrate/setup as the owner:',
+      `  DATABASE_URL=${app.toString()}`,
+      `  MIGRATION_DATABASE_URL=${owner.toString()}`,
+    ]
+      .filter(Boolean)
+      .join('\n'),
+  );
+}
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
-import { AuditService, SYSTEM_ACTOR } from '@scrutiny/audit';
+import { AuditVerifier, describeVerification, SYSTEM_ACTOR } from '@scrutiny/audit';
 import { DemoUsersSeeder, ROLES, UsersService } from '@scrutiny/auth';
+import { generateAuditKeyPair } from '@scrutiny/core';
 import { withCliContext } from '../cli-context';
 import { UsageError, type CliCommand } from '../command';
 
@@ -72,19 +73,30 @@ export const seedDemoCommand: CliCommand = {
 
 export const auditVerifyCommand: CliCommand = {
   name: 'audit:verify',
-  usage: 'audit:verify [--json]',
-  summary: 'Recompute the audit hash chain; exit 1 naming the first altered or missing event',
+  usage: 'audit:verify [--json] [--checkpoints FILE]',
+  summary:
+    'Recompute the audit hash chain and hold it against the signed checkpoints (AUDIT_CHECKPOINT_FILE, or FILE: a copy from the log store); exit 1 naming the first altered event, a removed tail or a bad checkpoint',
   async run(args, env) {
-    const { values } = parseArgs({ args, options: { json: { type: 'boolean' } } });
+    const { values } = parseArgs({ args, options: { json: { type: 'boolean' }, checkpoints: { type: 'string' } } });
     return withCliContext(env.config, env.logger, async (app) => {
-      const result = await app.get(AuditService).verify();
+      const result = await app.get(AuditVerifier).verify({ checkpointFile: values.checkpoints });
       if (values.json) env.out(JSON.stringify(result, null, 2));
-      else if (result.verified) env.out(`Audit trail verified: ${result.checked} events, chain intact.`);
-      else
-        env.out(
-          `Audit trail BROKEN at event seq=${result.firstBreak!.seq} id=${result.firstBreak!.id}: ${result.firstBreak!.reason}`,
-        );
+      else for (const line of describeVerification(result)) env.out(line);
       return result.verified ? 0 : 1;
     });
+  },
+};
+
+export const auditKeygenCommand: CliCommand = {
+  name: 'audit:keygen',
+  usage: 'audit:keygen',
+  summary:
+    'Print a new Ed25519 key pair for AUDIT_SIGNING_KEY (private: keep it out of the database) and its public key',
+  async run(_args, env) {
+    const pair = generateAuditKeyPair();
+    env.out(`AUDIT_SIGNING_KEY=${pair.privateKey}`);
+    env.out(`# public key (key id ${pair.keyId}), for AUDIT_VERIFY_KEYS once this key is retired:`);
+    env.out(`# ${pair.publicKey}`);
+    return 0;
   },
 };

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { ConfigError, loadConfig } from './app-config';
+import { generateAuditKeyPair } from './audit-keys';
 
 function problemsOf(env: NodeJS.ProcessEnv): string[] {
   try {
@@ -10,6 +11,8 @@ function problemsOf(env: NodeJS.ProcessEnv): string[] {
   }
   return [];
 }
+
+const AUDIT_ENV = { AUDIT_SIGNING_KEY: generateAuditKeyPair().privateKey, AUDIT_CHECKPOINT_FILE: '/var/lib/x.jsonl' };
 
 describe('loadConfig', () => {
   it('gives zero-setup defaults: embedded database under ./data, in-process jobs, port 3000', () => {
@@ -43,13 +46,20 @@ describe('loadConfig', () => {
   });
 
   it('in production requires the JWT secret and refuses the embedded database', () => {
-    expect(problemsOf({ NODE_ENV: 'production' }).sort()).toEqual(['DATABASE_URL', 'JWT_SECRET', 'PSEUDONYM_KEY']);
+    expect(problemsOf({ NODE_ENV: 'production' }).sort()).toEqual([
+      'AUDIT_CHECKPOINT_FILE',
+      'AUDIT_SIGNING_KEY',
+      'DATABASE_URL',
+      'JWT_SECRET',
+      'PSEUDONYM_KEY',
+    ]);
     expect(
       problemsOf({
         NODE_ENV: 'production',
         JWT_SECRET: 'short',
         DATABASE_URL: 'postgres://x/y',
         PSEUDONYM_KEY: 'k'.repeat(32),
+        ...AUDIT_ENV,
       }),
     ).toEqual(['JWT_SECRET']);
     const ok = loadConfig({
@@ -57,6 +67,7 @@ describe('loadConfig', () => {
       JWT_SECRET: 'x'.repeat(32),
       DATABASE_URL: 'postgres://x/y',
       PSEUDONYM_KEY: 'k'.repeat(32),
+      ...AUDIT_ENV,
     });
     expect(ok.jwtSecretIsEphemeral).toBe(false);
   });
@@ -71,6 +82,7 @@ describe('loadConfig', () => {
         JWT_SECRET: 'x'.repeat(32),
         DATABASE_URL: 'postgres://x/y',
         PSEUDONYM_KEY: 'k'.repeat(32),
+        ...AUDIT_ENV,
         DEMO_DATA: 'true',
       }),
     ).toEqual(['DEMO_DATA']);
@@ -86,5 +98,15 @@ describe('loadConfig', () => {
     ]);
     expect(loadConfig({ CORS_ORIGINS: '*' }).http.corsOrigins).toBe('*');
     expect(loadConfig({}).http.corsOrigins).toEqual([]);
+  });
+
+  it('takes a separate owner URL for migrations, and checks the audit signing key', () => {
+    const two = loadConfig({ DATABASE_URL: 'postgres://app@h/db', MIGRATION_DATABASE_URL: 'postgres://owner@h/db' });
+    expect(two.database).toMatchObject({ url: 'postgres://app@h/db', migrationUrl: 'postgres://owner@h/db' });
+    expect(problemsOf({ MIGRATION_DATABASE_URL: 'postgres://owner@h/db' })).toEqual(['MIGRATION_DATABASE_URL']);
+    expect(problemsOf({ AUDIT_SIGNING_KEY: 'nonsense!' })).toEqual(['AUDIT_SIGNING_KEY']);
+    const audit = loadConfig({ AUDIT_SIGNING_KEY: AUDIT_ENV.AUDIT_SIGNING_KEY }).auditCheckpoints;
+    expect(audit).toMatchObject({ every: 1000, intervalMs: 60_000, file: null });
+    expect(audit.signingKey?.asymmetricKeyType).toBe('ed25519');
   });
 });

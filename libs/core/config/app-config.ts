@@ -1,10 +1,31 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, type KeyObject } from 'node:crypto';
 import * as path from 'node:path';
 import { envSchema, type Env } from './env.schema';
 import { parseFields } from '../errors/plain-zod';
+import { parseSigningKey, parseVerifyKeys } from './audit-keys';
 
 export type DatabaseConfig =
-  { kind: 'postgres'; url: string; poolSize: number } | { kind: 'embedded'; dataDir: string };
+  | {
+      kind: 'postgres';
+      /** The application's connection (a restricted role when migrationUrl is set). */
+      url: string;
+      poolSize: number;
+      /** The owner's connection, for migrations and setup; absent: `url` is the owner's. */
+      migrationUrl?: string;
+    }
+  | { kind: 'embedded'; dataDir: string };
+
+/** Signed audit checkpoints (see libs/audit/checkpoints.ts). */
+export interface AuditCheckpointConfig {
+  /** Ed25519 private key; absent: embedded mode keeps one in DATA_DIR, services mode writes no checkpoints. */
+  signingKey: KeyObject | null;
+  /** Public keys of earlier signing keys, so checkpoints they signed still verify. */
+  verifyKeys: KeyObject[];
+  /** Absent: embedded mode writes DATA_DIR/audit-checkpoints.jsonl, services mode only the log line. */
+  file: string | null;
+  every: number;
+  intervalMs: number;
+}
 
 export type JobsConfig =
   | { kind: 'bullmq'; redisUrl: string; prefix: string; attempts: number; backoffMs: number; concurrency: number }
@@ -24,6 +45,7 @@ export interface AppConfig {
     importMaxBytes: number;
   };
   database: DatabaseConfig;
+  auditCheckpoints: AuditCheckpointConfig;
   jobs: JobsConfig;
   heartbeatIntervalMs: number;
   /** How often imports left queued (never handed to the queue) are swept: queued again or failed. */
@@ -98,8 +120,20 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       importMaxBytes: env.IMPORT_MAX_MB * 1024 * 1024,
     },
     database: env.DATABASE_URL
-      ? { kind: 'postgres', url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE }
+      ? {
+          kind: 'postgres',
+          url: env.DATABASE_URL,
+          poolSize: env.DATABASE_POOL_SIZE,
+          ...(env.MIGRATION_DATABASE_URL ? { migrationUrl: env.MIGRATION_DATABASE_URL } : {}),
+        }
       : { kind: 'embedded', dataDir: path.resolve(env.DATA_DIR) },
+    auditCheckpoints: {
+      signingKey: env.AUDIT_SIGNING_KEY ? parseSigningKey(env.AUDIT_SIGNING_KEY) : null,
+      verifyKeys: env.AUDIT_VERIFY_KEYS ? parseVerifyKeys(env.AUDIT_VERIFY_KEYS) : [],
+      file: env.AUDIT_CHECKPOINT_FILE ? path.resolve(env.AUDIT_CHECKPOINT_FILE) : null,
+      every: env.AUDIT_CHECKPOINT_EVERY,
+      intervalMs: env.AUDIT_CHECKPOINT_INTERVAL_MS,
+    },
     jobs: env.REDIS_URL
       ? { kind: 'bullmq', redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, ...jobDefaults }
       : { kind: 'in-process', ...jobDefaults },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseSigningKey, parseVerifyKeys } from './audit-keys';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const positiveInt = z.coerce.number().int().positive();
@@ -28,6 +29,11 @@ export const envSchema = z
     HOST: z.string().min(1).default('127.0.0.1'),
     PORT: port.default(3000),
     DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
+    /**
+     * The owner's URL, for migrate, schema:check and setup only; DATABASE_URL is then the application's restricted
+     * role (INSERT and SELECT only on audit_events). Unset: DATABASE_URL does both, as the owner.
+     */
+    MIGRATION_DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
     DATA_DIR: z.string().min(1).default('./data'),
     DATABASE_POOL_SIZE: positiveInt.max(100).default(10),
     REDIS_URL: url(['redis:', 'rediss:']).optional(),
@@ -67,6 +73,14 @@ export const envSchema = z
     LOGIN_MAX_FAILURES: positiveInt.max(100).default(5),
     LOGIN_LOCKOUT_SECONDS: positiveInt.default(900),
     LOGIN_RATE_LIMIT_PER_MINUTE: positiveInt.default(10),
+    /** Ed25519 private key signing the audit checkpoints: PEM (\\n for line breaks) or base64 PKCS#8 DER. */
+    AUDIT_SIGNING_KEY: z.string().min(1).optional(),
+    /** Public keys (PEM or base64 SPKI DER, comma-separated) of earlier signing keys, for verifying old checkpoints. */
+    AUDIT_VERIFY_KEYS: z.string().min(1).optional(),
+    /** Append-only JSON-lines file the signed checkpoints are written to, outside the database. */
+    AUDIT_CHECKPOINT_FILE: z.string().min(1).optional(),
+    AUDIT_CHECKPOINT_EVERY: positiveInt.max(1_000_000).default(1000),
+    AUDIT_CHECKPOINT_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
     DEMO_DATA: z.enum(['true', 'false']).optional(),
     DEMO_RECORDS: z.enum(['true', 'false']).optional(),
     DEMO_PASSWORD: z.string().min(12, 'must be at least 12 characters').default('scrutiny-demo-2026'),
@@ -81,6 +95,23 @@ export const envSchema = z
     TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
   })
   .superRefine((env, ctx) => {
+    if (env.MIGRATION_DATABASE_URL && !env.DATABASE_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MIGRATION_DATABASE_URL'],
+        message: "is used only with DATABASE_URL (the application's role); set DATABASE_URL too",
+      });
+    }
+    for (const [name, check] of [
+      ['AUDIT_SIGNING_KEY', () => env.AUDIT_SIGNING_KEY && parseSigningKey(env.AUDIT_SIGNING_KEY)],
+      ['AUDIT_VERIFY_KEYS', () => env.AUDIT_VERIFY_KEYS && parseVerifyKeys(env.AUDIT_VERIFY_KEYS)],
+    ] as const) {
+      try {
+        check();
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', path: [name], message: (error as Error).message });
+      }
+    }
     if (env.NODE_ENV !== 'production') return;
     if (!env.JWT_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required when NODE_ENV=production' });
@@ -90,6 +121,22 @@ export const envSchema = z
         code: 'custom',
         path: ['PSEUDONYM_KEY'],
         message: 'is required when NODE_ENV=production (it keys the officer tokens external panels see)',
+      });
+    }
+    if (!env.AUDIT_SIGNING_KEY) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUDIT_SIGNING_KEY'],
+        message:
+          'is required when NODE_ENV=production (it signs the audit checkpoints; make one with `npm run cli -- audit:keygen`)',
+      });
+    }
+    if (!env.AUDIT_CHECKPOINT_FILE) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUDIT_CHECKPOINT_FILE'],
+        message:
+          'is required when NODE_ENV=production (where the signed audit checkpoints are kept, outside the database)',
       });
     }
     if (env.DEMO_DATA === 'true') {
