@@ -20,6 +20,7 @@ import { RollUpEveryCharacteristic1795461000000 } from './1795461000000-RollUpEv
 import { CreatePublishedUofTactics1795463000000 } from './1795463000000-CreatePublishedUofTactics';
 import { SealAuditEventsBehindHorizon1795473000000 } from './1795473000000-SealAuditEventsBehindHorizon';
 import { ScopeOfficerReferencesToForce1795470000000 } from './1795470000000-ScopeOfficerReferencesToForce';
+import { CountUnknownUsernameFailures1795475000000 } from './1795475000000-CountUnknownUsernameFailures';
 
 /**
  * Every migration, oldest first (by the timestamp in the class name). TypeORM sorts them by that timestamp before
@@ -49,4 +50,5 @@ export const MIGRATIONS = [
   CreatePublishedUofTactics1795463000000,
   SealAuditEventsBehindHorizon1795473000000,
   ScopeOfficerReferencesToForce1795470000000,
+  CountUnknownUsernameFailures1795475000000,
 ];

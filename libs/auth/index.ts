@@ -5,6 +5,7 @@ export * from './users/user.view';
 export * from './users/password';
 export * from './users/users.service';
 export * from './tokens/refresh-token.entity';
+export * from './tokens/unknown-username-failure.entity';
 export * from './tokens/auth.service';
 export * from './http/access.decorators';
 export * from './http/access.guard';

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from '@scrutiny/core';
-import { requestIdOf } from './request-context.middleware';
+import { CLIENT_REQUEST_ID_HEADER, requestIdOf } from './request-context.middleware';
 
 /** One structured line per request when it finishes: method, path, status, duration. */
 export function accessLogMiddleware(logger: Logger) {
@@ -10,6 +10,7 @@ export function accessLogMiddleware(logger: Logger) {
       const status = res.statusCode;
       const line = {
         requestId: requestIdOf(req),
+        clientRequestId: res.getHeader(CLIENT_REQUEST_ID_HEADER),
         req: { method: req.method, path: req.originalUrl.split('?')[0] },
         res: { status },
         durationMs: Math.round((performance.now() - started) * 10) / 10,

@@ -4,7 +4,7 @@ import helmet from 'helmet';
 import type { AppConfig, Logger } from '@scrutiny/core';
 import { accessLogMiddleware } from './access-log.middleware';
 import { bodyErrorHandler, jsonBodyParser, notFoundFallback, requireJsonBodies } from './body-parsing';
-import { requestContextMiddleware } from './request-context.middleware';
+import { noStoreForApi, requestContextMiddleware } from './request-context.middleware';
 import { createValidationPipe } from './validation';
 
 /** Routes outside /api/v1: probes and the API documentation. */
@@ -20,6 +20,7 @@ export function configureHttp(app: INestApplication, config: AppConfig, logger: 
   express.set('trust proxy', config.http.trustProxy);
   express.disable('x-powered-by');
   app.use(requestContextMiddleware);
+  app.use(noStoreForApi);
   const production = config.env === 'production';
   app.use(
     helmet({
@@ -40,7 +41,7 @@ export function configureHttp(app: INestApplication, config: AppConfig, logger: 
   if (origins === '*' || origins.length) {
     app.enableCors({
       origin: origins === '*' ? true : origins,
-      exposedHeaders: ['x-request-id', 'retry-after', 'etag'],
+      exposedHeaders: ['x-request-id', 'x-client-request-id', 'retry-after', 'etag'],
       maxAge: 600,
     });
   }

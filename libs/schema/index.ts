@@ -1,6 +1,6 @@
 import type { SchemaDefinition } from '@scrutiny/database';
 import { AuditEvent } from '@scrutiny/audit';
-import { RefreshToken, User } from '@scrutiny/auth';
+import { RefreshToken, UnknownUsernameFailure, User } from '@scrutiny/auth';
 import { JobFailure, MaintenanceHeartbeat } from '@scrutiny/jobs';
 import {
   Area,
@@ -54,6 +54,7 @@ export const SCHEMA: SchemaDefinition = {
     MaintenanceHeartbeat,
     User,
     RefreshToken,
+    UnknownUsernameFailure,
     AuditEvent,
     Area,
     CensusAuthority,

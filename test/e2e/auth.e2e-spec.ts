@@ -165,13 +165,12 @@ describe('authentication (e2e)', () => {
     const res = await t
       .http()
       .post('/api/v1/auth/login')
-      .set('x-request-id', 'login-audit-check-1')
       .send({ username: 'psd', password: t.config.demo.password })
       .expect(200);
     expect(res.body.accessToken).toBeDefined();
-    const [event] = await t.dataSource.query(
-      `SELECT actor_username, action FROM audit_events WHERE request_id = 'login-audit-check-1'`,
-    );
+    const [event] = await t.dataSource.query(`SELECT actor_username, action FROM audit_events WHERE request_id = $1`, [
+      res.headers['x-request-id'],
+    ]);
     expect(event).toEqual({ actor_username: 'psd', action: 'auth.login.succeeded' });
   });
 });

@@ -72,13 +72,16 @@ describe('HTTP plumbing (e2e)', () => {
       .send('{"period": "2024-01",')
       .expect(400);
     expect(res.headers['content-type']).toMatch(PROBLEM);
-    expect(res.body).toMatchObject({ code: 'MALFORMED_BODY', requestId: 'client-chosen-id-123' });
-    expect(res.headers['x-request-id']).toBe('client-chosen-id-123');
+    // The request's id is the server's own; the client's is kept beside it.
+    expect(res.body).toMatchObject({ code: 'MALFORMED_BODY', requestId: res.headers['x-request-id'] });
+    expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(res.headers['x-client-request-id']).toBe('client-chosen-id-123');
   });
 
   it('replaces an unsafe incoming request id rather than echoing it into logs', async () => {
     const res = await t.http().get('/health').set('x-request-id', 'bad id "<script>"');
     expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(res.headers['x-client-request-id']).toBeUndefined();
   });
 
   it('refuses a body over the limit with 413 problem+json', async () => {

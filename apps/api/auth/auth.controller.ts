@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Throttle } from '@nestjs/throttler';
 import { AuthService, Authorize, CurrentActor, Permission, Public, type Actor } from '@scrutiny/auth';
 import { loginThrottle } from './login-throttle';
-import { LoginRequest, MeResponse, RefreshRequest, TokenPairResponse } from './auth.dto';
+import { ChangePasswordRequest, LoginRequest, MeResponse, RefreshRequest, TokenPairResponse } from './auth.dto';
 
 @ApiTags('auth')
 @Controller()
@@ -40,7 +40,11 @@ export class AuthController {
   @Post('auth/logout')
   @HttpCode(204)
   @Authorize(Permission.SELF)
-  @ApiOperation({ summary: 'Sign out: revoke the refresh token and its family' })
+  @ApiOperation({
+    summary: 'Sign out: revoke the refresh token and its family',
+    description:
+      'Every access token of the account stops working at once (other sign-ins get new ones from their refresh token).',
+  })
   logout(@CurrentActor() actor: Actor, @Body() body: RefreshRequest): Promise<void> {
     return this.auth.logout(actor, body.refreshToken);
   }
@@ -52,5 +56,19 @@ export class AuthController {
   me(@CurrentActor() actor: Actor): MeResponse {
     const { id, username, displayName, roles, teams, areas } = actor;
     return { id, username, displayName, roles, permissions: [...actor.permissions].sort(), teams, areas };
+  }
+
+  @Post('me/password')
+  @HttpCode(200)
+  @Authorize(Permission.SELF)
+  @Throttle({ default: loginThrottle() })
+  @ApiOperation({
+    summary: 'Change your own password (audited)',
+    description:
+      'Checks the current password (a wrong one counts towards the sign-in lockout), applies the password policy, ends every session of the account, and answers a new token pair for this client.',
+  })
+  @ApiOkResponse({ type: TokenPairResponse })
+  changePassword(@CurrentActor() actor: Actor, @Body() body: ChangePasswordRequest): Promise<TokenPairResponse> {
+    return this.auth.changePassword(actor, body.currentPassword, body.newPassword);
   }
 }

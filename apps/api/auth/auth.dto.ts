@@ -23,6 +23,24 @@ export class RefreshRequest {
   refreshToken: string;
 }
 
+export class ChangePasswordRequest {
+  @ApiProperty({ format: 'password' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(256)
+  currentPassword: string;
+
+  @ApiProperty({
+    format: 'password',
+    description:
+      'At least 12 characters, not one of the 100,000 most common breached passwords, not containing the username',
+  })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(256)
+  newPassword: string;
+}
+
 export class TokenPairResponse {
   @ApiProperty({ description: 'JWT (HS256); send as `Authorization: Bearer <token>`' }) accessToken: string;
   @ApiProperty({ description: 'Opaque; exchange at /auth/refresh. Rotated on every use.' }) refreshToken: string;

@@ -5,7 +5,10 @@ import { APP_CONFIG, DomainError, type AppConfig } from '@scrutiny/core';
 import type { Actor } from '../actor';
 import { AuthService, JWT_AUDIENCE, JWT_ISSUER, type AccessTokenClaims } from '../tokens/auth.service';
 
-/** Bearer access tokens: HS256 only (a token signed any other way, or not at all, is refused), our issuer and audience. */
+/**
+ * Bearer access tokens: HS256 only (a token signed any other way, or not at all, is refused), our issuer and audience,
+ * and an expiry and issue time (a token without `exp` would otherwise never expire).
+ */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   constructor(
@@ -22,12 +25,14 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     });
   }
 
-  async validate(claims: AccessTokenClaims): Promise<Actor> {
+  async validate(claims: AccessTokenClaims & { exp?: unknown; iat?: unknown }): Promise<Actor> {
+    if (!Number.isFinite(claims.exp) || !Number.isFinite(claims.iat))
+      throw new DomainError('UNAUTHENTICATED', 'The access token has no expiry or issue time; sign in again');
     const actor = await this.auth.actorFor(claims);
     if (!actor)
       throw new DomainError(
         'UNAUTHENTICATED',
-        'This session has ended (account disabled or password reset); sign in again',
+        'This session has ended (signed out, password changed or reset, or account disabled); sign in again',
       );
     return actor;
   }

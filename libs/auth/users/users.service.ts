@@ -100,12 +100,20 @@ export class UsersService {
     const errors: FieldError[] = [];
     const roles = command.roles ? checkRoles(command.roles, errors) : undefined;
     if (errors.length) throw DomainError.validation(errors);
-    return this.change(id, command.version, actor, 'user.updated', (user) => {
-      if (command.displayName !== undefined) user.displayName = command.displayName.trim() || user.username;
-      if (roles) user.roles = roles;
-      if (command.teams) user.teams = command.teams;
-      if (command.areas) user.areas = command.areas;
-    });
+    return this.change(
+      id,
+      command.version,
+      actor,
+      'user.updated',
+      (user) => {
+        if (command.displayName !== undefined) user.displayName = command.displayName.trim() || user.username;
+        if (roles) user.roles = roles;
+        if (command.teams) user.teams = command.teams;
+        if (command.areas) user.areas = command.areas;
+      },
+      undefined,
+      roles !== undefined && !roles.includes('admin'),
+    );
   }
 
   async setDisabled(id: string, disabled: boolean, actor: AuditActor): Promise<UserView> {
@@ -120,6 +128,7 @@ export class UsersService {
         if (disabled) user.sessionVersion += 1;
       },
       (m) => (disabled ? this.revokeAllRefreshTokens(m, id) : Promise.resolve()),
+      disabled,
     );
   }
 
@@ -160,9 +169,14 @@ export class UsersService {
     action: string,
     mutate: (user: User) => void,
     alsoDo?: (m: EntityManager) => Promise<void>,
+    mayRemoveAdmin = false,
   ): Promise<UserView> {
     return this.dataSource.transaction(async (m) => {
+      // Changes that may take away an active admin take turns (before any row lock: no deadlock between two admins
+      // demoting each other), so two of them cannot each see the other admin still there.
+      if (mayRemoveAdmin) await m.query(`SELECT pg_advisory_xact_lock(hashtext('users.active_admins'))`);
       const user = await this.load(m, id, true);
+      const wasActiveAdmin = user.roles.includes('admin') && user.disabledAt === null;
       if (expectedVersion !== undefined && user.version !== expectedVersion) {
         throw new DomainError(
           'VERSION_CONFLICT',
@@ -174,11 +188,27 @@ export class UsersService {
       }
       const before = auditSnapshot(user);
       mutate(user);
+      if (wasActiveAdmin && !(user.roles.includes('admin') && user.disabledAt === null)) {
+        await this.refuseRemovingLastAdmin(m, id);
+      }
       const saved = await m.getRepository(User).save(user);
       await alsoDo?.(m);
       await this.audit.record(actor, { action, target: { type: 'user', id }, before, after: auditSnapshot(saved) }, m);
       return toUserView(saved);
     });
+  }
+
+  private async refuseRemovingLastAdmin(m: EntityManager, id: string): Promise<void> {
+    const [{ others }] = (await m.query(
+      `SELECT count(*)::int AS others FROM users WHERE 'admin' = ANY(roles) AND disabled_at IS NULL AND id <> $1`,
+      [id],
+    )) as { others: number }[];
+    if (others === 0) {
+      throw new DomainError(
+        'CONFLICT',
+        'This is the last active administrator: give another user the admin role first, so someone can still manage users',
+      );
+    }
   }
 
   private async load(m: EntityManager, id: string, lock = false): Promise<User> {
