@@ -26,6 +26,7 @@ export const DEMO_USERS: {
   { username: 'external', displayName: 'Demo External Panel Member', roles: ['external_panel'] },
   { username: 'psd', displayName: 'Demo Professional Standards', roles: ['professional_standards'] },
   { username: 'analyst', displayName: 'Demo Analyst', roles: ['analyst'] },
+  { username: 'evidence', displayName: 'Demo Evidence System (integration)', roles: ['evidence_system'] },
 ];
 
 /** Creates the demo users that are missing. Never runs in production (the configuration refuses DEMO_DATA there). */

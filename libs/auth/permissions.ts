@@ -6,6 +6,8 @@ export const ROLES = [
   'external_panel',
   'professional_standards',
   'analyst',
+  /** The evidence system's integration account: the BWV hold feed and its confirmations, nothing else. */
+  'evidence_system',
 ] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -111,6 +113,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     Permission.THEMES_REVIEW,
   ],
   analyst: [Permission.SELF, Permission.STATS_AGGREGATE],
+  evidence_system: [Permission.SELF, Permission.BWV_HOLDS_MANAGE],
 };
 
 export function permissionsOf(roles: readonly Role[]): Set<Permission> {

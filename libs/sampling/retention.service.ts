@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { Actor } from '@scrutiny/auth';
+import { AccessService, CASE_TABLES, isPoliceWide, type Actor, type CaseKind } from '@scrutiny/auth';
 import { AuditService, SYSTEM_ACTOR } from '@scrutiny/audit';
 import { APP_CONFIG, DomainError, isUuid, type AppConfig } from '@scrutiny/core';
 import { NotificationsService } from './notifications.service';
@@ -78,7 +78,30 @@ export class RetentionService {
     private readonly audit: AuditService,
     private readonly notifications: NotificationsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly access: AccessService,
   ) {}
+
+  /**
+   * SQL over a hold aliased `h` keeping those the actor may see and confirm, its parameters added to `params` (null:
+   * every hold). The evidence system's integration account, professional standards and admins have the whole feed; a
+   * supervisor the holds on footage of records they can read (their teams, areas, officers and assigned reviews).
+   */
+  private holdScope(actor: Actor, params: unknown[]): string | null {
+    if (isPoliceWide(actor) || actor.roles.includes('evidence_system')) return null;
+    // Police scope only: a panel member's view of an agenda case is not a say over the force's footage.
+    const police = { ...actor, roles: actor.roles.filter((r) => r === 'supervisor') };
+    const clauses: string[] = [];
+    for (const [kind, table] of Object.entries(CASE_TABLES) as [CaseKind, string][]) {
+      const scope = this.access.scope(police, 'c', params.length + 1, kind);
+      if (scope.kind === 'none') continue;
+      if (scope.kind === 'where') params.push(...scope.params);
+      clauses.push(
+        `EXISTS (SELECT 1 FROM bwv_clip_links l JOIN ${table} c ON c.id = l.case_id
+           WHERE l.clip_id = h.clip_id AND l.case_kind = '${kind}'${scope.kind === 'where' ? ` AND ${scope.sql}` : ''})`,
+      );
+    }
+    return clauses.length ? `(${clauses.join(' OR ')})` : 'false';
+  }
 
   private warnBefore(now = new Date()): Date {
     return new Date(now.getTime() + this.config.sampling.holdWarningDays * 86_400_000);
@@ -92,6 +115,8 @@ export class RetentionService {
     const params: unknown[] = [this.warnBefore()];
     if (filter.status) where.push(`h.status = $${params.push(filter.status)}`);
     if (filter.atRisk) where.push(`h.status = 'pending' AND c.retention_expires_at <= $1`);
+    const scope = this.holdScope(actor, params);
+    if (scope) where.push(scope);
     const rows = (await this.dataSource.query(
       `${SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY c.retention_expires_at, h.id LIMIT 1000`,
       params,
@@ -110,6 +135,19 @@ export class RetentionService {
   /** The evidence system (or a supervisor on its behalf) confirms a hold: the clip is now on hold for scrutiny. */
   async confirm(actor: Actor, id: string): Promise<HoldRequestView> {
     if (!isUuid(id)) throw DomainError.notFound('Hold request', id);
+    const params: unknown[] = [id];
+    const scope = this.holdScope(actor, params);
+    // A hold outside the actor's records is reported as missing, so ids cannot be probed.
+    if (
+      scope &&
+      !(
+        (await this.dataSource.query(
+          `SELECT 1 FROM bwv_hold_requests h WHERE h.id = $1 AND ${scope}`,
+          params,
+        )) as unknown[]
+      ).length
+    )
+      throw DomainError.notFound('Hold request', id);
     await this.dataSource.transaction(async (m) => {
       const [hold] = (await m.query(
         `SELECT h.status, h.clip_id, c.status AS clip_status FROM bwv_hold_requests h JOIN bwv_clips c ON c.id = h.clip_id WHERE h.id = $1 FOR UPDATE OF h`,

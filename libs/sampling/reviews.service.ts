@@ -79,6 +79,9 @@ async function lockOpenReviews(
   return new Map(rows.map((r) => [r.item_id, { assignedTo: r.assigned_to, dueOn: r.due_on }]));
 }
 
+const NOT_YOURS_TO_REASSIGN =
+  'only the sample’s drawer, professional standards or an admin reassign its reviews; the assignee may hand theirs back (assignedTo: null)';
+
 /** SQL (aliases r, u): an open review nobody can do: no assignee, or one since disabled or no longer a supervisor. */
 const UNASSIGNED_SQL = `(r.assigned_to IS NULL OR u.id IS NULL OR u.disabled_at IS NOT NULL OR NOT ('supervisor' = ANY(u.roles)))`;
 
@@ -214,15 +217,30 @@ export class SampleReviewsService {
       const owners = await itemOwners(this.dataSource, sampleId, ids);
       for (const [itemId, owner] of owners) officers.set(itemId, owner.officerUser);
     }
+    const drawn = await this.drawnBy(
+      actor,
+      found.map((r) => r.sample_id),
+    );
     ids.forEach((id, n) => {
       const review = byId.get(id);
       if (!review) errors.push({ field: `itemIds.${n}`, message: 'no review with this id in the samples you can see' });
+      else if (!drawn.has(review.sampleId)) errors.push({ field: `itemIds.${n}`, message: NOT_YOURS_TO_REASSIGN });
       else if (officers.get(id) === assignee)
         errors.push({
           field: `itemIds.${n}`,
           message: 'the supervisor is the officer of this record: nobody reviews their own records',
         });
     });
+    // Seeing an item (being assigned one of the sample) is not the right to hand its others out: 403 naming each.
+    const forbidden = errors.filter((e) => e.message === NOT_YOURS_TO_REASSIGN);
+    if (forbidden.length === errors.length && forbidden.length)
+      throw new DomainError(
+        'FORBIDDEN',
+        `${forbidden.length} review(s) are not yours to reassign; nothing was changed`,
+        {
+          errors: forbidden,
+        },
+      );
     if (errors.length) throw DomainError.validation(errors);
     await this.dataSource.transaction(async (m) => {
       const locked = await lockOpenReviews(m, ids, (id) => `itemIds.${ids.indexOf(id)}`);
@@ -274,39 +292,50 @@ export class SampleReviewsService {
   }
 
   /**
-   * (Re)assigns an item's review to a supervisor, who must not be the record's officer. A completed review is not
-   * reassigned (409, checked with the review locked).
+   * (Re)assigns an item's review to a supervisor, who must not be the record's officer: for the sample's drawer,
+   * professional standards and admins (else 403). The current assignee may hand theirs back (`assignedTo: null`
+   * leaves it unassigned, for the drawer to give out again). A completed review is not reassigned (409, checked with
+   * the review locked).
    */
   async assign(
     actor: Actor,
     sampleId: string,
     itemId: string,
-    input: { assignedTo: string; dueOn?: string },
+    input: { assignedTo: string | null; dueOn?: string },
   ): Promise<ReviewView> {
     await this.samples.assertVisible(actor, sampleId);
     const before = await this.find(sampleId, itemId);
+    const handingBack = input.assignedTo === null;
+    const drawer = (await this.drawnBy(actor, [sampleId])).has(sampleId);
+    if (!drawer && !(handingBack && before.assignedTo?.id === actor.id))
+      throw new DomainError('FORBIDDEN', `The review of item ${itemId}: ${NOT_YOURS_TO_REASSIGN}`);
     const errors: FieldError[] = [];
-    const assignee = await activeSupervisor(this.dataSource, input.assignedTo);
-    if (!assignee) errors.push({ field: 'assignedTo', message: 'must be an active user with the supervisor role' });
+    const assignee = handingBack ? null : await activeSupervisor(this.dataSource, input.assignedTo);
+    if (!handingBack && !assignee)
+      errors.push({ field: 'assignedTo', message: 'must be an active user with the supervisor role' });
     const owner = (await itemOwners(this.dataSource, sampleId, [itemId])).get(itemId);
     if (assignee && owner?.officerUser === assignee)
       errors.push({ field: 'assignedTo', message: 'is the officer of this record: nobody reviews their own records' });
     if (input.dueOn !== undefined && !isIsoDate(input.dueOn))
       errors.push({ field: 'dueOn', message: 'must be a date, YYYY-MM-DD' });
-    if (errors.length || !assignee) throw DomainError.validation(errors);
+    if (errors.length) throw DomainError.validation(errors);
     await this.dataSource.transaction(async (m) => {
       const locked = (await lockOpenReviews(m, [itemId], () => 'itemId')).get(itemId)!;
+      // Handed back by whoever holds it now, not by someone it was taken from meanwhile.
+      if (!drawer && locked.assignedTo !== actor.id)
+        throw new DomainError('FORBIDDEN', `The review of item ${itemId}: ${NOT_YOURS_TO_REASSIGN}`);
       await m.query(
         `UPDATE sample_reviews SET assigned_to = $2, due_on = coalesce($3::date, due_on), updated_at = now(), version = version + 1 WHERE item_id = $1`,
         [itemId, assignee, input.dueOn ?? null],
       );
-      await this.notifications.notify(
-        m,
-        [assignee],
-        'review_assigned',
-        `A record from the ${before.period} dip sample to review`,
-        { sampleId, itemId },
-      );
+      if (assignee)
+        await this.notifications.notify(
+          m,
+          [assignee],
+          'review_assigned',
+          `A record from the ${before.period} dip sample to review`,
+          { sampleId, itemId },
+        );
       await this.audit.record(
         actor,
         {
@@ -319,6 +348,17 @@ export class SampleReviewsService {
       );
     });
     return this.find(sampleId, itemId);
+  }
+
+  /** Of these samples, those whose reviews the actor may hand out: all for police-wide roles, else those they drew. */
+  private async drawnBy(actor: Actor, sampleIds: string[]): Promise<Set<string>> {
+    const ids = [...new Set(sampleIds)];
+    if (isPoliceWide(actor)) return new Set(ids);
+    const rows = (await this.dataSource.query(
+      `SELECT id FROM dip_samples WHERE id = ANY($1::uuid[]) AND drawn_by = $2::uuid`,
+      [ids, actor.id],
+    )) as { id: string }[];
+    return new Set(rows.map((r) => r.id));
   }
 
   /**

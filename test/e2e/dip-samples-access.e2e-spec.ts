@@ -9,7 +9,7 @@ type Item = { id: string; reason: string; recordId: string };
 
 describe('dip samples: who sees what, estimates over the whole sample, verification across algorithm versions (e2e)', () => {
   let t: TestApp;
-  const token = {} as Record<'psd' | 'supervisor' | 'teamB', string>;
+  const token = {} as Record<'psd' | 'supervisor' | 'teamB' | 'evidence', string>;
   const as = (who: keyof typeof token) => ({ authorization: `Bearer ${token[who]}` });
   let planId: string;
   let sgtB: string;
@@ -18,6 +18,7 @@ describe('dip samples: who sees what, estimates over the whole sample, verificat
     t = await createTestApp({ LOGIN_RATE_LIMIT_PER_MINUTE: '1000', RATE_LIMIT_PER_MINUTE: '10000' });
     token.psd = await tokenFor(t, 'professional_standards');
     token.supervisor = await tokenFor(t, 'supervisor');
+    token.evidence = await tokenFor(t, 'evidence_system');
     const admin = await tokenFor(t, 'admin');
     await t
       .http()
@@ -216,6 +217,66 @@ describe('dip samples: who sees what, estimates over the whole sample, verificat
       .send({ assignedTo: sgtB, dueOn: '2024-02-31' })
       .expect(400);
     expect(res.body.errors).toEqual([{ field: 'dueOn', message: 'must be a date, YYYY-MM-DD' }]);
+  });
+
+  it('a supervisor given one item of a sample cannot take another item for themselves, nor then read its record; they may hand theirs back', async () => {
+    const sample = await drawAndIssue('takeover');
+    const [mine, other] = sample.items;
+    const assign = (who: keyof typeof token, itemId: string, assignedTo: string | null) =>
+      t.http().put(`/api/v1/dip-samples/${sample.id}/items/${itemId}/assignment`).set(as(who)).send({ assignedTo });
+    await assign('supervisor', mine.id, sgtB).expect(200);
+
+    const single = await assign('teamB', other.id, sgtB).expect(403);
+    expect(single.body.code).toBe('FORBIDDEN');
+    const bulk = await t
+      .http()
+      .post('/api/v1/sample-reviews/assignments')
+      .set(as('teamB'))
+      .send({ itemIds: [other.id], assignedTo: sgtB })
+      .expect(403);
+    expect(bulk.body.errors).toEqual([{ field: 'itemIds.0', message: expect.stringContaining('drawer') }]);
+    const [review] = await t.dataSource.query(`SELECT assigned_to FROM sample_reviews WHERE item_id = $1`, [other.id]);
+    expect(review.assigned_to).not.toBe(sgtB);
+    await t.http().get(`/api/v1/stop-searches/${other.recordId}`).set(as('teamB')).expect(404);
+
+    // The assignee hands their own back (unassigned, for the drawer to give out again), and no longer reads it.
+    await t.http().get(`/api/v1/stop-searches/${mine.recordId}`).set(as('teamB')).expect(200);
+    // Handing it to someone else is the drawer's to do, even for the assignee.
+    await assign('teamB', mine.id, sgtB).expect(403);
+    const handed = await assign('teamB', mine.id, null).expect(200);
+    expect(handed.body.assignedTo).toBeNull();
+    await t.http().get(`/api/v1/stop-searches/${mine.recordId}`).set(as('teamB')).expect(404);
+    // The drawer and professional standards still hand reviews out.
+    await assign('supervisor', mine.id, sgtB).expect(200);
+    await assign('psd', mine.id, null).expect(200);
+  });
+
+  it('scopes the BWV hold feed and its confirmation to a supervisor’s own records; the evidence system keeps the whole feed', async () => {
+    const sample = await drawAndIssue('holds');
+    const holds = (await t.dataSource.query(
+      `SELECT h.id, EXISTS (SELECT 1 FROM bwv_clip_links l JOIN dip_sample_items i ON i.case_id = l.case_id
+         JOIN sample_reviews r ON r.item_id = i.id WHERE l.clip_id = h.clip_id AND r.assigned_to = $2) AS reviewed_by_b
+       FROM bwv_hold_requests h WHERE h.sample_id = $1 ORDER BY h.id`,
+      [sample.id, sgtB],
+    )) as { id: string; reviewed_by_b: boolean }[];
+    const foreign = holds.filter((h) => !h.reviewed_by_b).map((h) => h.id);
+    expect(foreign.length).toBeGreaterThan(0);
+    const feed = async (who: keyof typeof token) =>
+      ((await t.http().get('/api/v1/bwv-holds').set(as(who)).expect(200)).body as { id: string }[]).map((h) => h.id);
+
+    // TEAM-A's sample: its supervisor, professional standards and the evidence system see every hold; sgt-b (TEAM-B)
+    // sees only holds on footage of records they review, and none of the others.
+    for (const who of ['supervisor', 'psd', 'evidence'] as const)
+      expect(await feed(who)).toEqual(expect.arrayContaining(holds.map((h) => h.id)));
+    const seenByB = await feed('teamB');
+    expect(seenByB.filter((id) => foreign.includes(id))).toEqual([]);
+    await t.http().post(`/api/v1/bwv-holds/${foreign[0]}/confirm`).set(as('teamB')).expect(404);
+    const [stillPending] = await t.dataSource.query(`SELECT status FROM bwv_hold_requests WHERE id = $1`, [foreign[0]]);
+    expect(stillPending.status).toBe('pending');
+    const confirmed = await t.http().post(`/api/v1/bwv-holds/${foreign[0]}/confirm`).set(as('evidence')).expect(200);
+    expect(confirmed.body.status).toBe('confirmed');
+    // The integration account reads and confirms holds, and nothing else.
+    await t.http().get('/api/v1/stop-searches').set(as('evidence')).expect(403);
   });
 
   it('warns each sample’s people of its own footage at risk, for several samples in one check', async () => {

@@ -16,6 +16,7 @@ import {
   MaxLength,
   Min,
   MinLength,
+  ValidateIf,
 } from 'class-validator';
 import { MONTH } from '@scrutiny/core';
 import { formRefs } from '@scrutiny/review';
@@ -365,9 +366,15 @@ export class EstimatesResponse {
 }
 
 export class AssignmentRequest {
-  @ApiProperty({ format: 'uuid', description: 'A supervisor who is not the record’s officer' })
-  @IsUUID()
-  assignedTo: string;
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    description:
+      'A supervisor who is not the record’s officer (the drawer, professional standards, admins); null: the assignee hands the review back, unassigned',
+  })
+  @ValidateIf((o: AssignmentRequest) => o.assignedTo !== null)
+  @IsUUID('all', { message: 'assignedTo must be a user id (uuid), or null to hand the review back' })
+  assignedTo: string | null;
   @ApiPropertyOptional({ format: 'date', example: '2024-06-20' })
   @IsOptional()
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'dueOn must be a date, YYYY-MM-DD' })
