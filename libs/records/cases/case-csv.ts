@@ -4,10 +4,14 @@ import { parseCell, renderCell } from './case-fields';
 import type { CaseKindSpec } from './case-kinds';
 import { checkCaseInput, COMMON_TEMPLATE_COLUMNS, type CaseInput } from './case-input';
 import type { CaseRecordView } from './case-view';
+import { spreadsheetSafe } from '../imports/spreadsheet-guard';
 
-/** One CSV line (RFC 4180 quoting), without the line break. */
+/** One CSV line (RFC 4180 quoting, formula cells guarded), without the line break: every CSV the system writes. */
 export function csvLine(cells: readonly string[]): string {
-  return cells.map((c) => (/[",\r\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(',');
+  return cells
+    .map(spreadsheetSafe)
+    .map((c) => (/[",\r\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c))
+    .join(',');
 }
 
 /**

@@ -1,5 +1,6 @@
 import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
+import { unguardCell } from './spreadsheet-guard';
 
 export interface CsvRecord {
   cells: string[];
@@ -7,8 +8,16 @@ export interface CsvRecord {
   line: number;
 }
 
-/** Splits one logical record. Fast path for lines without quotes; RFC 4180 quoting otherwise. */
+/**
+ * Splits one logical record. Fast path for lines without quotes; RFC 4180 quoting otherwise. The formula guard the
+ * exports add (csvLine) is taken off, so every import format reads an exported file as exactly what was exported.
+ */
 function splitRecord(text: string): string[] {
+  const cells = splitQuoted(text);
+  return text.indexOf("'") < 0 ? cells : cells.map(unguardCell);
+}
+
+function splitQuoted(text: string): string[] {
   if (text.indexOf('"') < 0) return text.split(',');
   const cells: string[] = [];
   let cell = '';

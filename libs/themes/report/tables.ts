@@ -413,19 +413,10 @@ export function printedCell(cell: Cell): string {
   return typeof cell === 'number' && !Number.isInteger(cell) ? String(Number(cell.toPrecision(3))) : cellText(cell);
 }
 
-/**
- * Free text (a learning point, a response) a spreadsheet would run as a formula gets a leading apostrophe. These
- * files are for reading, never re-imported, so unlike the record exports they may change what they quote.
- */
-function spreadsheetSafe(cell: Cell): string {
-  const text = cellText(cell);
-  return typeof cell === 'string' && /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-}
-
+/** A table as CSV: csvLine guards free text (a learning point, a response) a spreadsheet would run as a formula. */
 export function tableCsv(table: ReportTable): string {
   return (
-    [table.columns.map((c) => c.name), ...table.rows.map((r) => r.map(spreadsheetSafe))]
-      .map((r) => csvLine(r))
-      .join('\r\n') + '\r\n'
+    [table.columns.map((c) => c.name), ...table.rows.map((r) => r.map(cellText))].map((r) => csvLine(r)).join('\r\n') +
+    '\r\n'
   );
 }
