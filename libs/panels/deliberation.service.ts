@@ -1,15 +1,25 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import {
   caseColumnsSql,
   CURRENT_PANEL_MEMBERSHIP_SQL,
   isPoliceWide,
+  officerToken,
   Permission,
+  pseudonymiseText,
   type Actor,
   type CaseKind,
 } from '@scrutiny/auth';
 import { AuditService } from '@scrutiny/audit';
-import { DomainError, isIsoDate, isUuid, quarterName, type FieldError } from '@scrutiny/core';
+import {
+  APP_CONFIG,
+  DomainError,
+  isIsoDate,
+  isUuid,
+  quarterName,
+  type AppConfig,
+  type FieldError,
+} from '@scrutiny/core';
 import { CasesService, csvLine, type CaseRecordView } from '@scrutiny/records';
 import { checkForm, formProblems, formValidationError } from '@scrutiny/review';
 import { measureAgreement, type AgreementResult } from './agreement';
@@ -96,10 +106,10 @@ const RAISED_ON = `(a.created_at AT TIME ZONE 'Europe/London')::date`;
 const BELONGS_TO = `coalesce(a.meeting_quarter, (ps.scheduled_at AT TIME ZONE 'Europe/London')::date, ${RAISED_ON})`;
 
 const ACTION_SELECT = `
-  SELECT a.*, to_char(${RAISED_ON}, 'YYYY-MM-DD') AS raised, to_char(a.due_on, 'YYYY-MM-DD') AS due, to_char(a.meeting_quarter, 'YYYY-MM-DD') AS meeting_quarter, ai.session_id, f.agenda_item_id,
+  SELECT a.*, ps.panel_id, pn.kind AS panel_kind, to_char(${RAISED_ON}, 'YYYY-MM-DD') AS raised, to_char(a.due_on, 'YYYY-MM-DD') AS due, to_char(a.meeting_quarter, 'YYYY-MM-DD') AS meeting_quarter, ai.session_id, f.agenda_item_id,
     (a.status IN ('open', 'in_progress') AND a.due_on < (now() AT TIME ZONE 'Europe/London')::date) AS overdue
   FROM finding_actions a LEFT JOIN panel_findings f ON f.id = a.finding_id LEFT JOIN session_agenda_items ai ON ai.id = f.agenda_item_id
-    LEFT JOIN panel_sessions ps ON ps.id = ai.session_id`;
+    LEFT JOIN panel_sessions ps ON ps.id = ai.session_id LEFT JOIN panels pn ON pn.id = ps.panel_id`;
 
 function toFinding(r: Record<string, unknown>): FindingView {
   return {
@@ -175,6 +185,7 @@ export class DeliberationService {
     private readonly panels: PanelsService,
     private readonly cases: CasesService,
     private readonly audit: AuditService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   // ---- blind ratings ----
@@ -252,6 +263,16 @@ export class DeliberationService {
    * theirs or the chair revealed them (managers see every submitted rating). Drafts are never shown to others.
    */
   async ratings(actor: Actor, sessionId: string, itemId: string): Promise<RatingView[]> {
+    const shown = await this.ratingsSeenBy(actor, sessionId, itemId);
+    await this.audit.record(actor, {
+      action: 'panel_ratings.viewed',
+      target: { type: 'session_agenda_item', id: itemId },
+      details: { sessionId, shown: shown.map((r) => ({ rater: r.rater, status: r.status })) },
+    });
+    return shown;
+  }
+
+  private async ratingsSeenBy(actor: Actor, sessionId: string, itemId: string): Promise<RatingView[]> {
     const session = await this.panels.session(actor, sessionId);
     const item = this.item(session, itemId);
     const rows = (await this.dataSource.query(
@@ -263,16 +284,6 @@ export class DeliberationService {
       form: Record<string, unknown>;
       submitted_at: Date | null;
       version: number;
-    const shown = await this.ratingsSeenBy(actor, sessionId, itemId);
-    await this.audit.record(actor, {
-      action: 'panel_ratings.viewed',
-      target: { type: 'session_agenda_item', id: itemId },
-      details: { sessionId, shown: shown.map((r) => ({ rater: r.rater, status: r.status })) },
-    });
-    return shown;
-  }
-
-  private async ratingsSeenBy(actor: Actor, sessionId: string, itemId: string): Promise<RatingView[]> {
     }[];
     const mine = rows.find((r) => r.user_id === actor.id);
     const seeOthers = session.yourRole === 'manager' || item.ratingsRevealed || mine?.status === 'submitted';
@@ -459,6 +470,16 @@ export class DeliberationService {
 
   /** Every version of a case's finding, newest first. */
   async findings(actor: Actor, sessionId: string, itemId: string): Promise<FindingView[]> {
+    const versions = await this.findingVersions(actor, sessionId, itemId);
+    await this.audit.record(actor, {
+      action: 'panel_findings.viewed',
+      target: { type: 'session_agenda_item', id: itemId },
+      details: { sessionId, ids: versions.map((f) => f.id) },
+    });
+    return versions;
+  }
+
+  private async findingVersions(actor: Actor, sessionId: string, itemId: string): Promise<FindingView[]> {
     this.item(await this.panels.session(actor, sessionId), itemId);
     const rows = (await this.dataSource.query(
       `SELECT * FROM panel_findings WHERE agenda_item_id = $1 ORDER BY finding_version DESC`,
@@ -470,21 +491,12 @@ export class DeliberationService {
   // ---- actions ("you said, we did") ----
 
   async createAction(actor: Actor, findingId: string, input: ActionInput): Promise<ActionView> {
-    const versions = await this.findingVersions(actor, sessionId, itemId);
-    await this.audit.record(actor, {
-      action: 'panel_findings.viewed',
-      target: { type: 'session_agenda_item', id: itemId },
-      details: { sessionId, ids: versions.map((f) => f.id) },
-    });
-    return versions;
-  }
-
-  private async findingVersions(actor: Actor, sessionId: string, itemId: string): Promise<FindingView[]> {
     const { sessionId, itemId } = await this.findingSession(findingId);
     const session = await this.panels.session(actor, sessionId);
     this.panels.requireChair(session);
     this.item(session, itemId);
-    return this.raiseAction(actor, { findingId }, input);
+    const raised = await this.raiseAction(actor, { findingId }, input);
+    return (await this.shownActions(actor, [await this.actionRow(raised.id)]))[0];
   }
 
   /** An action raised at a quarter's themes review (`quarter`: its first day); it joins the same tracker. */
@@ -598,6 +610,13 @@ export class DeliberationService {
     });
     const items = page.items.slice(0, limit);
     const last = items[items.length - 1];
+    await this.audit.record(actor, {
+      action: 'finding_actions.listed',
+      details: {
+        filter: { overdue: filter.overdue ?? null, sessionId: filter.sessionId ?? null, cursor: filter.cursor ?? null },
+        ids: items.map((a) => a.id),
+      },
+    });
     return {
       items,
       total: page.total,
@@ -610,13 +629,6 @@ export class DeliberationService {
   async actionsOfMeeting(actor: Actor, meetingQuarter: string): Promise<ActionView[]> {
     return (await this.selectActions(actor, { meetingQuarter }, null)).items;
   }
-    await this.audit.record(actor, {
-      action: 'finding_actions.listed',
-      details: {
-        filter: { overdue: filter.overdue ?? null, sessionId: filter.sessionId ?? null, cursor: filter.cursor ?? null },
-        ids: items.map((a) => a.id),
-      },
-    });
 
   private actionCursor(cursor: string): [string, string] {
     try {
@@ -646,6 +658,8 @@ export class DeliberationService {
     if (actor && !isPoliceWide(actor)) {
       where.push(
         `EXISTS (SELECT 1 FROM panel_sessions s JOIN panel_members pm ON pm.panel_id = s.panel_id WHERE s.id = ai.session_id AND pm.user_id = $${params.push(actor.id)} AND ${CURRENT_PANEL_MEMBERSHIP_SQL})`,
+        // A member who declared a conflict with a case (at any session) sees none of its actions.
+        `NOT EXISTS (SELECT 1 FROM conflict_declarations cd WHERE cd.user_id = $${params.length} AND cd.case_kind = ai.case_kind AND cd.case_id = ai.case_id)`,
       );
     }
     if (actor && !actor.permissions.has(Permission.THEMES_REVIEW)) where.push(`a.meeting_quarter IS NULL`);
@@ -670,7 +684,7 @@ export class DeliberationService {
         string,
         unknown
       >[];
-      return { items: rows.map(toAction), total: rows.length };
+      return { items: await this.shownActions(actor, rows), total: rows.length };
     }
     // One page (one more row than asked, to tell whether another follows) and the count of every match, in one query.
     const after = page.after
@@ -683,7 +697,45 @@ export class DeliberationService {
        ORDER BY p.due_on, p.id`,
       params,
     )) as Record<string, unknown>[];
-    return { items: rows.filter((r) => r.id !== null).map(toAction), total: (rows[0]?.total_count as number) ?? 0 };
+    return {
+      items: await this.shownActions(
+        actor,
+        rows.filter((r) => r.id !== null),
+      ),
+      total: (rows[0]?.total_count as number) ?? 0,
+    };
+  }
+
+  /**
+   * Actions as `actor` is shown them: to a member of an external panel, every officer reference of the register in
+   * the action's text (description, owner, the force's response) is replaced by that officer's token for the panel,
+   * as in their case views. One query for the references, however many actions.
+   */
+  private async shownActions(actor: Actor | null, rows: Record<string, unknown>[]): Promise<ActionView[]> {
+    const views = rows.map(toAction);
+    if (!actor || isPoliceWide(actor)) return views;
+    const external = rows.flatMap((r, i) => (r.panel_kind === 'external' ? [i] : []));
+    const texts = external.flatMap((i) => [views[i].description, views[i].owner, views[i].response ?? '']);
+    if (!texts.length) return views;
+    const references = (
+      (await this.dataSource.query(
+        `SELECT DISTINCT reference FROM officers WHERE reference <> '' AND strpos(lower($1), lower(reference)) > 0`,
+        [texts.join('\n')],
+      )) as { reference: string }[]
+    ).map((r) => r.reference);
+    if (!references.length) return views;
+    for (const i of external) {
+      const token = (ref: string) => officerToken(this.config.pseudonymKey, rows[i].panel_id as string, ref);
+      const text = (t: string) => pseudonymiseText(t, references, token);
+      const v = views[i];
+      views[i] = {
+        ...v,
+        description: text(v.description),
+        owner: text(v.owner),
+        response: v.response === null ? null : text(v.response),
+      };
+    }
+    return views;
   }
 
   // ---- the session report ----
@@ -864,11 +916,15 @@ export class DeliberationService {
   }
 
   private async action(id: string): Promise<ActionView> {
+    return toAction(await this.actionRow(id));
+  }
+
+  private async actionRow(id: string): Promise<Record<string, unknown>> {
     const [row] = (isUuid(id) ? await this.dataSource.query(`${ACTION_SELECT} WHERE a.id = $1`, [id]) : []) as Record<
       string,
       unknown
     >[];
     if (!row) throw DomainError.notFound('Action', id);
-    return toAction(row);
+    return row;
   }
 }

@@ -1,8 +1,23 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { CASE_KINDS, CASE_TABLES, CURRENT_PANEL_MEMBERSHIP_SQL, isPoliceWide, type Actor } from '@scrutiny/auth';
+import {
+  CASE_KINDS,
+  CASE_TABLES,
+  CURRENT_PANEL_MEMBERSHIP_SQL,
+  isPoliceWide,
+  opaqueId,
+  type Actor,
+} from '@scrutiny/auth';
 import { AuditService } from '@scrutiny/audit';
-import { DomainError, isIsoDate, isIsoInstant, isUuid, type FieldError } from '@scrutiny/core';
+import {
+  APP_CONFIG,
+  DomainError,
+  isIsoDate,
+  isIsoInstant,
+  isUuid,
+  type AppConfig,
+  type FieldError,
+} from '@scrutiny/core';
 import { SESSION_STATUSES, type SessionStatus } from './panel.entities';
 import { transitionProblem } from './session-state';
 
@@ -74,6 +89,11 @@ export interface SessionView {
   version: number;
   /** The caller's part: chair, member, or manager (professional standards, admins). */
   yourRole: 'chair' | 'member' | 'manager';
+  /**
+   * Shown to a member of an external panel: case ids are opaque per-panel ids (`opaqueId`), which the case, BWV and
+   * agenda routes accept back. Internal: `agenda[].caseId` is always the real id; `shown` maps it.
+   */
+  pseudonymised: boolean;
   attendance: { userId: string; username: string; present: boolean }[];
   agenda: AgendaItemView[];
   /** Who declared a conflict with which case (never why): for the chair and managers; empty for members. */
@@ -83,7 +103,7 @@ export interface SessionView {
 /** A session as its caller is shown it: the cases they declared a conflict with are not on their agenda at all. */
 export type ShownSessionView = Omit<SessionView, 'agenda'> & { agenda: Omit<AgendaItemView, 'conflicted'>[] };
 
-export type SessionSummary = Omit<SessionView, 'agenda' | 'attendance' | 'conflicts'>;
+export type SessionSummary = Omit<SessionView, 'agenda' | 'attendance' | 'conflicts' | 'pseudonymised'>;
 
 /** A case a chair may put on their panel's session: an issued dip sample's item within the panel's remit. */
 export interface AgendaCandidateView {
@@ -147,13 +167,16 @@ function toSummary(s: Record<string, unknown>): SessionSummary {
 /**
  * Panels, their members and their sessions: the agenda, attendance, conflict declarations and the life cycle
  * (planned → open → closed → published, close refused without quorum). Managers (professional standards, admins)
- * run every panel; a panel's chair runs its sessions; members see their own panels' sessions.
+ * set panels up, schedule sessions and build agendas; only the panel's chair, a current member, runs a session
+ * (opens and closes it, records attendance, reveals ratings, records findings): a panel's deliberation is its
+ * members'. Members see their own panels' sessions.
  */
 @Injectable()
 export class PanelsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   // ---- panels and members ----
@@ -330,7 +353,9 @@ export class PanelsService {
     input: { version: number; scheduledAt?: string; venue?: string | null; online?: boolean; minutes?: string | null },
   ): Promise<ShownSessionView> {
     const session = await this.session(actor, id);
-    this.requireChair(session);
+    // Scheduling is for managers too; the minutes are the panel's record of its deliberation.
+    if (input.minutes !== undefined) this.requireChair(session);
+    else this.requireChairOrManager(session);
     if (session.status === 'published') throw new DomainError('CONFLICT', 'A published session no longer changes');
     if (input.scheduledAt !== undefined && !isIsoInstant(input.scheduledAt))
       throw DomainError.validation([
@@ -373,7 +398,7 @@ export class PanelsService {
     input: { cases?: { kind: string; id: string }[]; dipSampleId?: string },
   ): Promise<ShownSessionView> {
     const session = await this.session(actor, id);
-    this.requireChair(session);
+    this.requireChairOrManager(session);
     if (session.status !== 'planned' && session.status !== 'open')
       throw new DomainError('CONFLICT', `Cases cannot be added to a ${session.status} session`);
     const [{ remit }] = (await this.dataSource.query(`SELECT remit FROM panels WHERE id = $1`, [session.panel.id])) as {
@@ -412,6 +437,8 @@ export class PanelsService {
       if (!isUuid(c.id)) errors.push({ field: `cases.${i}.id`, message: 'must be a case id' });
     });
     if (errors.length) throw DomainError.validation(errors);
+    // An external chair names candidates by the opaque ids they were shown.
+    if (session.pseudonymised) await this.resolveCandidateIds(session, remit, wanted);
     if (session.yourRole === 'chair') {
       const sampled = await this.sampledItems(wanted.filter((c) => !c.sampleItem));
       wanted.forEach((c, i) => {
@@ -477,7 +504,7 @@ export class PanelsService {
    */
   async removeFromAgenda(actor: Actor, id: string, itemId: string): Promise<ShownSessionView> {
     const session = await this.session(actor, id);
-    this.requireChair(session);
+    this.requireChairOrManager(session);
     const item = session.agenda.find((i) => i.id === itemId);
     if (!item) throw DomainError.notFound('Agenda item', itemId);
     if (item.conflicted) throw new DomainError('FORBIDDEN', 'You declared a conflict with this case');
@@ -528,7 +555,7 @@ export class PanelsService {
     filter: { period?: string; reviewed?: boolean; dipSampleId?: string },
   ): Promise<AgendaCandidateView[]> {
     const session = await this.session(actor, id);
-    this.requireChair(session);
+    this.requireChairOrManager(session);
     const errors: FieldError[] = [];
     if (filter.period !== undefined && !/^\d{4}-(0[1-9]|1[0-2])$/.test(filter.period))
       errors.push({ field: 'period', message: 'must be a month, YYYY-MM' });
@@ -574,7 +601,7 @@ export class PanelsService {
     });
     return rows.map((r) => ({
       caseKind: r.case_kind,
-      caseId: r.case_id,
+      caseId: this.shownCaseId(session, r.case_id),
       dipSampleId: r.sample_id,
       dipSampleItemId: r.item_id,
       period: r.period,
@@ -776,6 +803,7 @@ export class PanelsService {
           )) as { agenda_item_id: string; user_id: string; username: string }[]);
     return {
       ...summary,
+      pseudonymised: summary.panel.kind === 'external' && !isPoliceWide(actor),
       attendance: attendance.map((a) => ({ userId: a.user_id, username: a.username, present: a.present })),
       agenda: agenda.map((a) => ({
         id: a.id,
@@ -796,14 +824,48 @@ export class PanelsService {
   private shown(view: SessionView): ShownSessionView {
     return {
       ...view,
-      agenda: view.agenda.filter((a) => !a.conflicted).map(({ conflicted: _conflicted, ...item }) => item),
+      agenda: view.agenda
+        .filter((a) => !a.conflicted)
+        .map(({ conflicted: _conflicted, ...item }) => ({ ...item, caseId: this.shownCaseId(view, item.caseId) })),
     };
   }
 
-  /** Managers, or the chair of the session's panel. */
+  /** A case id as the session's caller is shown it: opaque, per panel, for an external panel's member. */
+  shownCaseId(session: SessionView, caseId: string): string {
+    return session.pseudonymised ? opaqueId(this.config.pseudonymKey, session.panel.id, caseId) : caseId;
+  }
+
+  /**
+   * Replaces the opaque ids an external chair sent by the real ones, recomputed over the cases they may choose from
+   * (issued dip samples' items within the panel's remit); an id that matches none is left as sent (and refused).
+   */
+  private async resolveCandidateIds(session: SessionView, remit: string[], wanted: { kind: string; id: string }[]) {
+    if (!wanted.length) return;
+    const rows = (await this.dataSource.query(
+      `SELECT DISTINCT i.case_kind, i.case_id FROM dip_sample_items i JOIN dip_samples s ON s.id = i.sample_id
+       WHERE s.status = 'issued' AND i.case_kind = ANY($1::text[])`,
+      [remit],
+    )) as { case_kind: string; case_id: string }[];
+    const real = new Map(rows.map((r) => [`${r.case_kind}/${this.shownCaseId(session, r.case_id)}`, r.case_id]));
+    for (const c of wanted) c.id = real.get(`${c.kind}/${c.id.toLowerCase()}`) ?? c.id;
+  }
+
+  /**
+   * The panel's chair, while a current member: a panel's deliberation (opening and closing its session, attendance,
+   * revealing ratings, findings and their actions) is its members', not professional standards' or admins'.
+   */
   requireChair(session: SessionView): void {
+    if (session.yourRole !== 'chair')
+      throw new DomainError('FORBIDDEN', "Only the panel's chair, a current member of the panel, runs its sessions");
+  }
+
+  /** The chair, or a manager (professional standards, admins): scheduling a session and building its agenda. */
+  private requireChairOrManager(session: SessionView): void {
     if (session.yourRole !== 'chair' && session.yourRole !== 'manager')
-      throw new DomainError('FORBIDDEN', "Only the panel's chair (or professional standards) runs the session");
+      throw new DomainError(
+        'FORBIDDEN',
+        "Only the panel's chair or professional standards schedule a session and set its agenda",
+      );
   }
 
   /**

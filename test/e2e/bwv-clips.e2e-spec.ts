@@ -102,12 +102,29 @@ describe('BWV clip references (e2e)', () => {
     await addMember(t.dataSource, panel, externalId);
     await addToAgenda(t.dataSource, await createSession(t.dataSource, panel, 'open'), caseId);
     const res = await t.http().get(`/api/v1/bwv-clips/${clipId}`).set(auth(external)).expect(200);
+    // No evidence-system reference, no exact retention expiry (recording + 31 days), an id that encodes no time.
     expect(res.body).toMatchObject({
       pseudonymised: true,
       deviceId: null,
       recordedAt: '2024-05-03T20:00:00.000Z',
-      reference: 'EVD-2024-000123',
+      reference: null,
+      retentionExpiresAt: null,
+      retentionExpiresOn: '2024-06-02',
+      holdPlacedAt: null,
     });
-    expect(res.text).not.toContain('PC-4471');
+    expect(res.body.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4/);
+    expect(res.text).not.toMatch(/PC-4471|EVD-2024-000123|2024-06-02T20:46/);
+    expect(res.text).not.toContain(clipId);
+    // The opaque ids are accepted back: the clip, where it opens, and the case's clips.
+    expect((await t.http().get(`/api/v1/bwv-clips/${res.body.id}`).set(auth(external)).expect(200)).body.id).toBe(
+      res.body.id,
+    );
+    const [link] = res.body.links;
+    expect(link.id).not.toBe(caseId);
+    const viaCase = await t.http().get(`/api/v1/stop-searches/${link.id}/bwv-clips`).set(auth(external)).expect(200);
+    expect(viaCase.body.map((c: { id: string }) => c.id)).toEqual([res.body.id]);
+    expect(
+      (await t.http().get(`/api/v1/bwv-clips/${res.body.id}/open`).set(auth(external)).expect(200)).body,
+    ).toMatchObject({ redacted: true, reference: null });
   });
 });

@@ -12,7 +12,12 @@ const SECRETS = {
   grounds: 'Grounds text that only the force may read',
   lat: 53.7999123,
   lon: -2.2444123,
+  clipReference: 'EVD-SECRET-5150',
 };
+
+/** A UUIDv7 encodes its creation time to the millisecond: none may reach an external member. */
+const UUID_V7 = /[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}/i;
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 
 describe('panel members: agenda cases only, pseudonymised for external panels (e2e)', () => {
   let t: TestApp;
@@ -22,6 +27,7 @@ describe('panel members: agenda cases only, pseudonymised for external panels (e
   let externalId: string;
   let internalId: string;
   const ids: Record<string, string> = {};
+  let clipRetention: string;
 
   const createCase = async (officer = SECRETS.officer) =>
     (
@@ -81,6 +87,37 @@ describe('panel members: agenda cases only, pseudonymised for external panels (e
     await addToAgenda(t.dataSource, await createSession(t.dataSource, myPanel, 'closed', 10), ids.closed10);
     await addToAgenda(t.dataSource, await createSession(t.dataSource, myPanel, 'planned'), ids.planned);
 
+    // A clip (a UUIDv7 id; retention by default recording + 31 days) and an action whose text names the officer.
+    const clip = await t
+      .http()
+      .post('/api/v1/bwv-clips')
+      .set('authorization', `Bearer ${psd}`)
+      .send({
+        reference: SECRETS.clipReference,
+        force: 'lancashire',
+        officerReference: SECRETS.officer,
+        recordedAt: '2024-05-03T21:47:10+01:00',
+        links: [
+          { kind: 'stop_search', id: ids.onMyOpenSession },
+          { kind: 'stop_search', id: ids.noAgenda },
+        ],
+      })
+      .expect(201);
+    clipRetention = clip.body.retentionExpiresAt;
+    const [item] = await t.dataSource.query(
+      `SELECT id FROM session_agenda_items WHERE session_id = $1 AND position = 1`,
+      [open],
+    );
+    const [finding] = await t.dataSource.query(
+      `INSERT INTO panel_findings (agenda_item_id, finding_version, form, status, version) VALUES ($1, 1, '{}', 'draft', 1) RETURNING id`,
+      [item.id],
+    );
+    await t.dataSource.query(
+      `INSERT INTO finding_actions (finding_id, kind, description, owner, due_on, status, response, responded_at, version)
+       VALUES ($1, 'feedback_to_officer', $2, 'Insp, Burnley', '2024-07-01', 'done', $3, now(), 1)`,
+      [finding.id, `Feedback to ${SECRETS.officer} on the grounds`, `${SECRETS.officer.toLowerCase()} was briefed`],
+    );
+
     const otherPanel = await createPanel(t.dataSource, 'external', true);
     await addToAgenda(t.dataSource, await createSession(t.dataSource, otherPanel, 'open'), ids.otherPanel);
 
@@ -129,13 +166,16 @@ describe('panel members: agenda cases only, pseudonymised for external panels (e
       .get('/api/v1/stop-searches?limit=200')
       .set('authorization', `Bearer ${external}`)
       .expect(200);
-    expect(res.body.items.map((i: { id: string }) => i.id).sort()).toEqual(
-      [ids.onMyOpenSession, ids.sameOfficerOther, ids.closed3].sort(),
-    );
+    // Each case by the opaque id the member knows it by (a real id is accepted too, and answered with the opaque one).
+    const shown = [];
+    for (const name of ['onMyOpenSession', 'sameOfficerOther', 'closed3'])
+      shown.push((await get(external, ids[name])).body.id);
+    expect(shown.some((id) => Object.values(ids).includes(id))).toBe(false);
+    expect(res.body.items.map((i: { id: string }) => i.id).sort()).toEqual(shown.sort());
     expect(res.body.items.every((i: { pseudonymised: boolean }) => i.pseudonymised)).toBe(true);
   });
 
-  it('never reveals officer identity or subject identifiers through any route an external member can call', async () => {
+  it('never reveals officer identity, subject identifiers, a UUIDv7 or the exact retention time through any route an external member can call', async () => {
     const routes = listRoutes(t.app).filter(
       (r) =>
         r.method === 'GET' &&
@@ -143,21 +183,101 @@ describe('panel members: agenda cases only, pseudonymised for external panels (e
           (r.rule?.kind === 'permission' && ROLE_PERMISSIONS.external_panel.includes(r.rule.permission))),
     );
     expect(routes.length).toBeGreaterThan(3);
-    for (const route of routes) {
-      for (const id of Object.values(ids)) {
-        const res = await t
-          .http()
-          .get(
-            route.path.replace(/:[A-Za-z]+/g, id) +
-              (route.path.includes('stop-searches') && !route.path.includes(':') ? '?limit=200' : ''),
-          )
-          .set('authorization', `Bearer ${external}`);
-        const text = res.text;
-        for (const secret of Object.values(SECRETS))
-          expect([route.path, text.includes(String(secret))]).toEqual([route.path, false]);
+    const retention = new Date(clipRetention);
+    const forbidden = [
+      ...Object.values(SECRETS).map(String),
+      SECRETS.officer.toLowerCase(),
+      clipRetention,
+      clipRetention.slice(0, 16), // to the minute, in any suffix
+      String(retention.getTime()),
+      '2024-05-03T20:47', // the exact time of the encounter and recording
+    ];
+    const check = (label: string, text: string) => {
+      for (const secret of forbidden) expect([label, secret, text.includes(secret)]).toEqual([label, secret, false]);
+      expect([label, UUID_V7.exec(text)?.[0] ?? null]).toEqual([label, null]);
+    };
+    // Every id the member is given, followed until no new one appears, substituted into every route's parameters
+    // (the real case ids too, as before): responses to ids they were never given must leak nothing either.
+    const known = new Set<string>(Object.values(ids));
+    const seen = new Set<string>();
+    const sessions = new Set<string>();
+    let calls = 0;
+    for (let round = 0; round < 4; round++) {
+      const before = known.size;
+      for (const route of routes) {
+        const params = route.path.match(/:[A-Za-z]+/g) ?? [];
+        // Two parameters are a session's and one of its agenda items': pair the sessions the member opened with every id.
+        const combos: string[][] =
+          params.length === 0
+            ? [[]]
+            : params.length === 1
+              ? [...known].map((k) => [k])
+              : [...sessions].flatMap((a) => [...known].map((b) => [a, b]));
+        for (const combo of combos) {
+          let url = route.path;
+          for (const value of combo) url = url.replace(/:[A-Za-z]+/, value);
+          if (route.path.includes('stop-searches') && !params.length) url += '?limit=200';
+          if (seen.has(url)) continue;
+          seen.add(url);
+          calls++;
+          const res = await t.http().get(url).set('authorization', `Bearer ${external}`);
+          // A 404 names the id it was asked for: an echo of the request, not something the member was given.
+          let text = res.text;
+          // Opening a clip hands over the evidence system's own link to it (BWV_LINK_TEMPLATE), which names the clip
+          // there: the one place its reference goes, and only there.
+          if (route.path.endsWith('/open') && res.status === 200) {
+            expect(res.body.url).toContain(SECRETS.clipReference);
+            text = JSON.stringify({ ...res.body, url: null });
+          }
+          check(
+            url,
+            combo.reduce((t, value) => t.replaceAll(value, '<asked>'), text),
+          );
+          // Ids given in answers (a refusal carries only its own request id).
+          if (res.status === 200) for (const id of res.text.match(UUID) ?? []) known.add(id.toLowerCase());
+          if (route.path === '/api/v1/panel-sessions/:id' && res.status === 200) sessions.add(combo[0]);
+        }
       }
+      if (known.size === before) break;
     }
-  });
+    expect(calls).toBeGreaterThan(100);
+    // The member was shown the clip, the action and the report (so the checks above read them).
+    const actions = (
+      await t.http().get('/api/v1/finding-actions').set('authorization', `Bearer ${external}`).expect(200)
+    ).body.items;
+    expect(actions).toHaveLength(1);
+    expect(actions[0].description).toMatch(/^Feedback to Officer [A-Z2-9]{6} on the grounds$/);
+    expect(actions[0].response).toBe(`${actions[0].description.slice(12, 26)} was briefed`);
+    const openSession = [...known].find((id) => seen.has(`/api/v1/panel-sessions/${id}`));
+    expect(openSession).toBeDefined();
+    const caseShown = (await get(external, ids.onMyOpenSession).expect(200)).body;
+    const clips = (
+      await t
+        .http()
+        .get(`/api/v1/stop-searches/${caseShown.id}/bwv-clips`)
+        .set('authorization', `Bearer ${external}`)
+        .expect(200)
+    ).body;
+    expect(clips).toEqual([
+      expect.objectContaining({
+        pseudonymised: true,
+        reference: null,
+        retentionExpiresAt: null,
+        retentionExpiresOn: clipRetention.slice(0, 10),
+        links: [{ kind: 'stop_search', id: caseShown.id }], // not the case outside their scope
+      }),
+    ]);
+    // What the member writes back is refused nothing either: a rating's answer is checked the same way.
+    const session = (
+      await t.http().get('/api/v1/panel-sessions').set('authorization', `Bearer ${external}`).expect(200)
+    ).body.items.find((s: { status: string }) => s.status === 'open');
+    const shownSession = (
+      await t.http().get(`/api/v1/panel-sessions/${session.id}`).set('authorization', `Bearer ${external}`).expect(200)
+    ).body;
+    expect(shownSession.pseudonymised).toBe(true);
+    expect(shownSession.agenda.map((a: { caseId: string }) => a.caseId)).toContain(caseShown.id);
+    check('session', JSON.stringify(shownSession));
+  }, 180_000);
 
   it('stops access when the member’s term has ended, or they lack vetting or a confidentiality agreement', async () => {
     const [{ panel_id }] = await t.dataSource.query(`SELECT panel_id FROM panel_members WHERE user_id = $1`, [

@@ -218,12 +218,20 @@ describe('a whole panel cycle (e2e): sample → session → conflicts and blind 
       .send({ form: FORM })
       .expect(403);
     expect(refused.body.detail).toMatch(/confidentiality agreement/);
-    const [clip] = await t.dataSource.query(`SELECT clip_id FROM bwv_clip_links WHERE case_id = $1`, [items[0].caseId]);
-    const opened = (await t.http().get(`/api/v1/bwv-clips/${clip.clip_id}/open`).set(as('external')).expect(200)).body;
+    // The member names the case and its clip by the opaque ids they were shown.
+    const [shownClip] = (
+      await t.http().get(`/api/v1/stop-searches/${items[0].caseId}/bwv-clips`).set(as('external')).expect(200)
+    ).body;
+    expect(shownClip).toMatchObject({ pseudonymised: true, reference: null, retentionExpiresAt: null });
+    const opened = (await t.http().get(`/api/v1/bwv-clips/${shownClip.id}/open`).set(as('external')).expect(200)).body;
     expect(opened).toMatchObject({
       redacted: true,
+      reference: null,
       url: expect.stringMatching(/^https:\/\/evidence\.example\.invalid\/clips\/EVD-CYCLE-\d\?redacted=true$/),
     });
+    const [clip] = await t.dataSource.query(`SELECT id AS clip_id FROM bwv_clips WHERE reference = $1`, [
+      /EVD-CYCLE-\d/.exec(opened.url)![0],
+    ]);
     expect(
       (await t.http().get(`/api/v1/bwv-clips/${clip.clip_id}/open`).set(as('psd')).expect(200)).body.redacted,
     ).toBe(false);

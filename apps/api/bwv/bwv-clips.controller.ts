@@ -61,12 +61,13 @@ class BwvClipRequest {
 class BwvOpenResponse {
   @ApiProperty({ example: 'https://evidence.example.invalid/clips/EVD-2024-000123?redacted=true' }) url: string;
   @ApiProperty() redacted: boolean;
-  @ApiProperty() reference: string;
+  @ApiProperty({ nullable: true, type: String, description: 'Null when pseudonymised' }) reference: string | null;
 }
 
 class BwvClipResponse {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty() reference: string;
+  @ApiProperty({ format: 'uuid', description: 'An opaque per-panel id when pseudonymised' }) id: string;
+  @ApiProperty({ nullable: true, type: String, description: "The evidence system's id; null when pseudonymised" })
+  reference: string | null;
   @ApiProperty() forceCode: string;
   @ApiProperty({
     nullable: true,
@@ -77,10 +78,20 @@ class BwvClipResponse {
   @ApiProperty({ nullable: true, type: String }) deviceId: string | null;
   @ApiProperty({ format: 'date-time' }) recordedAt: string;
   @ApiProperty({ nullable: true, type: Number }) durationSeconds: number | null;
-  @ApiProperty({ format: 'date-time' }) retentionExpiresAt: string;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    format: 'date-time',
+    description: 'Null when pseudonymised (it would give back the exact time of the encounter)',
+  })
+  retentionExpiresAt: string | null;
+  @ApiProperty({ format: 'date', description: 'The day of retentionExpiresAt (UTC), shown to everyone' })
+  retentionExpiresOn: string;
   @ApiProperty({ enum: BWV_STATUSES }) status: string;
-  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) holdPlacedAt: string | null;
-  @ApiProperty({ type: [CaseLink] }) links: CaseLink[];
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'Null when pseudonymised' })
+  holdPlacedAt: string | null;
+  @ApiProperty({ type: [CaseLink], description: 'The cases it covers that you can read, by the ids you know them by' })
+  links: CaseLink[];
   @ApiProperty() pseudonymised: boolean;
 }
 

@@ -195,6 +195,11 @@ export class SessionResponse {
   @ApiProperty({ nullable: true, type: String }) minutes: string | null;
   @ApiProperty() version: number;
   @ApiProperty({ enum: ['chair', 'member', 'manager'] }) yourRole: string;
+  @ApiProperty({
+    description:
+      "For an external panel's member: the agenda's caseId values are opaque per-panel ids, accepted back by the case, BWV and agenda routes",
+  })
+  pseudonymised: boolean;
   @ApiProperty() attendance: { userId: string; username: string; present: boolean }[];
   @ApiProperty({
     description:
@@ -481,9 +486,9 @@ export class PanelListResponse {
 export class SessionListResponse {
   @ApiProperty({
     type: [SessionResponse],
-    description: 'Without agenda, attendance and conflicts (GET one session for those)',
+    description: 'Without agenda, attendance, conflicts and pseudonymised (GET one session for those)',
   })
-  items: Omit<SessionResponse, 'agenda' | 'attendance' | 'conflicts'>[];
+  items: Omit<SessionResponse, 'agenda' | 'attendance' | 'conflicts' | 'pseudonymised'>[];
   @ApiProperty({ description: 'Sessions matching the filters; more than items when the list is cut at the newest 200' })
   total: number;
 }

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, DomainError, isUuid, type AppConfig } from '@scrutiny/core';
 import { isPoliceWide, type Actor } from '../actor';
 import { withinAreasSql } from './area-scope';
+import { opaqueId, openCursor, sealCursor } from './pseudonymise';
 
 /** Kinds of case a user can be scoped to, and the table each lives in. */
 export const CASE_TABLES = {
@@ -150,6 +151,52 @@ export class AccessService {
         });
     }
     return views;
+  }
+
+  /**
+   * The real id behind an id an external member was shown (`opaqueId` under one of their external panels), found by
+   * recomputing it over the cases they may open now; any other id is returned as given (and scoped as usual).
+   */
+  async resolveCaseId(actor: Actor, kind: CaseKind, id: string): Promise<string> {
+    if (!this.mayHoldOpaqueIds(actor, id)) return id;
+    const rows = (await this.dataSource.query(
+      `SELECT DISTINCT ai.case_id AS id, p.id AS panel_id FROM ${this.memberAgenda(kind, 'ai.case_id', '$1::uuid')} AND p.kind = 'external'`,
+      [actor.id],
+    )) as { id: string; panel_id: string }[];
+    return this.match(rows, id);
+  }
+
+  /** As `resolveCaseId`, for a BWV clip covering a case the external member may open now. */
+  async resolveClipId(actor: Actor, id: string): Promise<string> {
+    if (!this.mayHoldOpaqueIds(actor, id)) return id;
+    const rows = (await this.dataSource.query(
+      CASE_KINDS.map(
+        (kind) => `SELECT l.clip_id AS id, x.panel_id FROM bwv_clip_links l
+          JOIN (SELECT ai.case_kind, ai.case_id, p.id AS panel_id FROM ${this.memberAgenda(kind, 'ai.case_id', '$1::uuid')} AND p.kind = 'external') x
+            ON x.case_kind = l.case_kind AND x.case_id = l.case_id`,
+      ).join(' UNION '),
+      [actor.id],
+    )) as { id: string; panel_id: string }[];
+    return this.match(rows, id);
+  }
+
+  /** A list's page cursor, sealed so that it tells its holder nothing (see `sealCursor`). */
+  sealCursor(value: unknown): string {
+    return sealCursor(this.config.pseudonymKey, value);
+  }
+
+  /** The value of a cursor from `sealCursor`, or undefined. */
+  openCursor(cursor: string): unknown {
+    return openCursor(this.config.pseudonymKey, cursor);
+  }
+
+  private mayHoldOpaqueIds(actor: Actor, id: string): boolean {
+    return !isPoliceWide(actor) && actor.roles.includes('external_panel') && isUuid(id);
+  }
+
+  private match(rows: { id: string; panel_id: string }[], id: string): string {
+    const wanted = id.toLowerCase();
+    return rows.find((r) => opaqueId(this.config.pseudonymKey, r.panel_id, r.id) === wanted)?.id ?? id;
   }
 
   /** The view of one case, or 404 if it is missing or outside the actor's scope. */

@@ -5,6 +5,7 @@ import {
   CASE_KINDS,
   isPoliceWide,
   officerToken,
+  opaqueId,
   roundToHour,
   type Actor,
   type CaseKind,
@@ -32,13 +33,17 @@ export interface BwvClipInput {
 
 export interface BwvClipView {
   id: string;
-  reference: string;
+  /** The evidence system's id for the clip; null when pseudonymised. */
+  reference: string | null;
   forceCode: string;
   officer: string | null;
   deviceId: string | null;
   recordedAt: string;
   durationSeconds: number | null;
-  retentionExpiresAt: string;
+  /** Null when pseudonymised: recording time + 31 days would give back the exact time of the encounter. */
+  retentionExpiresAt: string | null;
+  /** The (UTC) day of `retentionExpiresAt`, shown to everyone. */
+  retentionExpiresOn: string;
   status: string;
   holdPlacedAt: string | null;
   links: { kind: string; id: string }[];
@@ -64,8 +69,26 @@ const SELECT = `
     COALESCE((SELECT json_agg(json_build_object('kind', l.case_kind, 'id', l.case_id) ORDER BY l.case_kind, l.case_id) FROM bwv_clip_links l WHERE l.clip_id = b.id), '[]') AS links
   FROM bwv_clips b LEFT JOIN officers o ON o.id = b.officer_id`;
 
-/** The one mapper for clips; external panels see the officer as their panel's token, no device, the hour only. */
-function toView(r: ClipRow, view: CaseView): BwvClipView {
+/** A case or clip id as shown in `view`: opaque (no creation time, per panel) when pseudonymised. */
+function shownId(view: CaseView, id: string): string {
+  return view.kind === 'pseudonymised' ? opaqueId(view.key, view.panelId, id) : id;
+}
+
+/** How the actor sees each case a clip covers, keyed `kind/id`; the cases they cannot read are absent. */
+type LinkViews = Map<string, CaseView>;
+
+/**
+ * The one mapper for clips. External panels see the officer as their panel's token, the id opaque, no device, no
+ * evidence-system reference, the hour of recording and only the day of retention expiry, no hold time. Everyone sees
+ * only the links to cases they can read (`seen`; all when omitted), each by the id they know it by.
+ */
+function toView(r: ClipRow, view: CaseView, seen?: LinkViews): BwvClipView {
+  const links = seen
+    ? r.links.flatMap((l) => {
+        const v = seen.get(`${l.kind}/${l.id}`);
+        return v ? [{ kind: l.kind, id: shownId(v, l.id) }] : [];
+      })
+    : r.links;
   const full: BwvClipView = {
     id: r.id,
     reference: r.reference,
@@ -75,17 +98,22 @@ function toView(r: ClipRow, view: CaseView): BwvClipView {
     recordedAt: r.recorded_at.toISOString(),
     durationSeconds: r.duration_seconds,
     retentionExpiresAt: r.retention_expires_at.toISOString(),
+    retentionExpiresOn: r.retention_expires_at.toISOString().slice(0, 10),
     status: r.status,
     holdPlacedAt: r.hold_placed_at?.toISOString() ?? null,
-    links: r.links,
+    links,
     pseudonymised: false,
   };
   if (view.kind === 'full') return full;
   return {
     ...full,
+    id: shownId(view, r.id),
+    reference: null,
     officer: r.officer_reference ? officerToken(view.key, view.panelId, r.officer_reference) : null,
     deviceId: null,
     recordedAt: roundToHour(r.recorded_at),
+    retentionExpiresAt: null,
+    holdPlacedAt: null,
     pseudonymised: true,
   };
 }
@@ -183,28 +211,31 @@ export class BwvClipsService {
   }
 
   /** One clip, if any case it covers is readable (shown in the most generous view the actor has of those cases). */
-  async get(actor: Actor, id: string): Promise<BwvClipView> {
-    if (!isUuid(id)) throw DomainError.notFound('BWV clip', id);
+  async get(actor: Actor, shownClipId: string): Promise<BwvClipView> {
+    if (!isUuid(shownClipId)) throw DomainError.notFound('BWV clip', shownClipId);
+    const id = await this.access.resolveClipId(actor, shownClipId);
     const [row] = (await this.dataSource.query(`${SELECT} WHERE b.id = $1`, [id])) as ClipRow[];
-    const view = row ? await this.bestView(actor, row.links) : null;
-    if (!row || !view) throw DomainError.notFound('BWV clip', id);
+    const seen = row ? await this.linkViews(actor, row.links) : new Map<string, CaseView>();
+    const view = bestOf(seen);
+    if (!row || !view) throw DomainError.notFound('BWV clip', shownClipId);
     await this.audit.record(actor, {
       action: 'bwv.viewed',
       target: { type: 'bwv_clip', id },
       details: { reference: row.reference, view: view.kind },
     });
-    return toView(row, view);
+    return toView(row, view, seen);
   }
 
   /**
    * Where the clip opens in the force's evidence system (the system holds references, not video), redacted unless
    * the actor sees it with police scope or every panel they see it through shows BWV unredacted. Every open is audited.
    */
-  async open(actor: Actor, id: string): Promise<{ url: string; redacted: boolean; reference: string }> {
-    if (!isUuid(id)) throw DomainError.notFound('BWV clip', id);
+  async open(actor: Actor, shownClipId: string): Promise<{ url: string; redacted: boolean; reference: string | null }> {
+    if (!isUuid(shownClipId)) throw DomainError.notFound('BWV clip', shownClipId);
+    const id = await this.access.resolveClipId(actor, shownClipId);
     const [row] = (await this.dataSource.query(`${SELECT} WHERE b.id = $1`, [id])) as ClipRow[];
-    const view = row ? await this.bestView(actor, row.links) : null;
-    if (!row || !view) throw DomainError.notFound('BWV clip', id);
+    const view = row ? bestOf(await this.linkViews(actor, row.links)) : null;
+    if (!row || !view) throw DomainError.notFound('BWV clip', shownClipId);
     const police = isPoliceWide(actor) || (await this.policeSees(actor, row.links));
     let redacted = !police;
     if (!police) {
@@ -224,7 +255,9 @@ export class BwvClipsService {
       target: { type: 'bwv_clip', id },
       details: { reference: row.reference, redacted, view: view.kind },
     });
-    return { url, redacted, reference: row.reference };
+    // The link is the evidence system's own address for the clip (it names the clip there): the reference itself is
+    // not repeated to a pseudonymised viewer.
+    return { url, redacted, reference: view.kind === 'full' ? row.reference : null };
   }
 
   /** Whether the actor reaches any of the cases with police (supervisor) scope rather than only through a panel. */
@@ -239,7 +272,8 @@ export class BwvClipsService {
   }
 
   /** The clips covering one case (404 if the case is not readable); each clip shown is an audited view. */
-  async forCase(actor: Actor, kind: CaseKind, caseId: string): Promise<BwvClipView[]> {
+  async forCase(actor: Actor, kind: CaseKind, shownCaseId: string): Promise<BwvClipView[]> {
+    const caseId = await this.access.resolveCaseId(actor, kind, shownCaseId);
     const view = await caseViewOf(this.access, actor, kind, caseId);
     const rows = (await this.dataSource.query(
       `${SELECT} WHERE b.id IN (SELECT clip_id FROM bwv_clip_links WHERE case_kind = $1 AND case_id = $2) ORDER BY b.recorded_at, b.id`,
@@ -258,19 +292,31 @@ export class BwvClipsService {
         );
       }
     });
-    return rows.map((r) => toView(r, view));
+    const seen = await this.linkViews(
+      actor,
+      rows.flatMap((r) => r.links),
+    );
+    return rows.map((r) => toView(r, view, seen));
   }
 
-  private async bestView(actor: Actor, links: { kind: string; id: string }[]): Promise<CaseView | null> {
-    let best: CaseView | null = null;
+  /** How the actor sees each of `links`' cases (one query per kind); cases they cannot read are left out. */
+  private async linkViews(actor: Actor, links: { kind: string; id: string }[]): Promise<LinkViews> {
+    const seen: LinkViews = new Map();
     for (const kind of CASE_KINDS) {
       const views = await this.access.viewsFor(
         actor,
         kind,
         links.filter((l) => l.kind === kind).map((l) => l.id),
       );
-      for (const v of views.values()) if (!best || v.kind === 'full') best = v;
+      for (const [id, v] of views) seen.set(`${kind}/${id}`, v);
     }
-    return best;
+    return seen;
   }
+}
+
+/** The most generous of the views: full if any is, else a pseudonymised one; null when none. */
+function bestOf(seen: LinkViews): CaseView | null {
+  let best: CaseView | null = null;
+  for (const v of seen.values()) if (!best || v.kind === 'full') best = v;
+  return best;
 }

@@ -1,4 +1,4 @@
-import { officerToken, roundToHour, type CaseKind, type CaseView } from '@scrutiny/auth';
+import { officerToken, opaqueId, roundToHour, type CaseKind, type CaseView } from '@scrutiny/auth';
 import type { CaseKindSpec } from './case-kinds';
 
 /** A case row as read by the cases service: the table's columns plus the officer reference and district. */
@@ -39,14 +39,14 @@ export interface CaseRecordView {
 
 /**
  * The one mapper from a row to the API's shape, for every kind, so no route can forget pseudonymisation: an
- * external panel sees the officer as a per-panel token, the time rounded to the hour, the place only as its
- * district, no identifying detail (coordinates, references, operation or authorisation ids, linked cases), and
+ * external panel sees the officer as a per-panel token, the id as an opaque per-panel id (a UUIDv7 id would tell
+ * the exact time of creation), the time rounded to the hour, the place only as its district, no identifying detail (coordinates, references, operation or authorisation ids, linked cases), and
  * free text only if the panel's policy allows it.
  */
 export function toCaseView(spec: CaseKindSpec, r: CaseRow, view: CaseView): CaseRecordView {
   const pseudonymised = view.kind === 'pseudonymised';
   const out: CaseRecordView = {
-    id: r.id,
+    id: view.kind === 'pseudonymised' ? opaqueId(view.key, view.panelId, r.id) : r.id,
     kind: spec.kind,
     reference: pseudonymised ? null : r.source_reference,
     forceCode: r.force_code,

@@ -78,15 +78,16 @@ function selectFrom(spec: CaseKindSpec): string {
   LEFT JOIN areas pa ON pa.code = a.parent_code`;
 }
 
-function encodeCursor(row: { occurred_at: Date; id: string }): string {
-  return Buffer.from(JSON.stringify([row.occurred_at.toISOString(), row.id])).toString('base64url');
+/** A page's cursor holds the last case's exact time and id, so it is sealed (an external member sees neither). */
+function encodeCursor(access: AccessService, row: { occurred_at: Date; id: string }): string {
+  return access.sealCursor([row.occurred_at.toISOString(), row.id]);
 }
-function decodeCursor(cursor: string): [string, string] {
-  try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as [string, string];
-    if (!Number.isNaN(Date.parse(at)) && isUuid(id)) return [at, id];
-  } catch {
-    /* fall through */
+function decodeCursor(access: AccessService, cursor: string): [string, string] {
+  const value = access.openCursor(cursor);
+  if (Array.isArray(value) && value.length === 2) {
+    const [at, id] = value as unknown[];
+    if (typeof at === 'string' && !Number.isNaN(Date.parse(at)) && typeof id === 'string' && isUuid(id))
+      return [at, id];
   }
   throw DomainError.validation([{ field: 'cursor', message: 'is not a cursor from a previous page' }]);
 }
@@ -117,7 +118,7 @@ export class CasesService {
           [...params],
         );
     if (filter.cursor) {
-      const [at, id] = decodeCursor(filter.cursor);
+      const [at, id] = decodeCursor(this.access, filter.cursor);
       params.push(at, id);
       where.push(`(c.occurred_at, c.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
     }
@@ -139,14 +140,16 @@ export class CasesService {
     });
     return {
       items: shown.map((r) => toCaseView(spec, r, views.get(r.id)!)),
-      nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]) : null,
+      nextCursor: rows.length > limit ? encodeCursor(this.access, page[page.length - 1]) : null,
       total: counted?.total ?? null,
       totalCapped: counted?.capped ?? false,
     };
   }
 
-  async get(actor: Actor, kind: CaseKind, id: string): Promise<CaseRecordView> {
+  async get(actor: Actor, kind: CaseKind, shownId: string): Promise<CaseRecordView> {
     const spec = CASE_KIND_SPECS[kind];
+    // An external member names a case by the opaque id they were shown.
+    const id = await this.access.resolveCaseId(actor, kind, shownId);
     const view = await caseViewOf(this.access, actor, kind, id);
     const row = await this.read(this.dataSource, spec, id);
     if (!row) throw caseNotFound(kind, id);
