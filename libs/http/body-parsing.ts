@@ -21,6 +21,45 @@ export function bodyErrorHandler(logger: Logger): ErrorRequestHandler {
   };
 }
 
+/** A UTF-16 high surrogate not followed by a low one, or a low one not preceded by a high one. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Deeper than any request DTO goes (the deepest is a few levels); class-transformer recurses once per level. */
+export const MAX_BODY_DEPTH = 32;
+
+/**
+ * The first thing in a parsed JSON value no request may carry, with its dotted path: nesting past MAX_BODY_DEPTH
+ * (class-transformer and class-validator would overflow the stack on thousands of levels), a NUL character
+ * (PostgreSQL text cannot hold one) or a lone UTF-16 surrogate (not Unicode; jsonb refuses it), in a value or a key.
+ */
+export function unacceptableJson(value: unknown, path = '', depth = 0): { field: string; message: string } | null {
+  const field = path || '(body)';
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) return { field, message: `${field} must not contain a NUL character (\\u0000)` };
+    if (LONE_SURROGATE.test(value))
+      return { field, message: `${field} must be valid Unicode text (it holds a lone surrogate)` };
+    return null;
+  }
+  if (value === null || typeof value !== 'object') return null;
+  if (depth >= MAX_BODY_DEPTH)
+    return { field, message: `the body is nested too deeply (at most ${MAX_BODY_DEPTH} levels of objects and lists)` };
+  for (const [key, child] of Object.entries(value)) {
+    const at = path ? `${path}.${key}` : key;
+    const bad = unacceptableJson(key, at, depth) ?? unacceptableJson(child, at, depth + 1);
+    if (bad) return bad;
+  }
+  return null;
+}
+
+/** Refuses, before any DTO sees it, a JSON body or query string unacceptableJson finds wrong (400 naming the field). */
+export function refuseUnacceptableInput(): RequestHandler {
+  return (req, res, next) => {
+    const bad = unacceptableJson(req.body) ?? unacceptableJson(req.query);
+    if (!bad) return next();
+    sendProblem(res, toProblem(DomainError.validation([bad]), requestIdOf(req)).problem);
+  };
+}
+
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
 /** A body the API cannot read is refused as such (415), rather than left unparsed and reported as missing fields. */

@@ -3,7 +3,13 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import helmet from 'helmet';
 import type { AppConfig, Logger } from '@scrutiny/core';
 import { accessLogMiddleware } from './access-log.middleware';
-import { bodyErrorHandler, jsonBodyParser, notFoundFallback, requireJsonBodies } from './body-parsing';
+import {
+  bodyErrorHandler,
+  jsonBodyParser,
+  notFoundFallback,
+  refuseUnacceptableInput,
+  requireJsonBodies,
+} from './body-parsing';
 import { noStoreForApi, requestContextMiddleware } from './request-context.middleware';
 import { createValidationPipe } from './validation';
 
@@ -49,6 +55,7 @@ export function configureHttp(app: INestApplication, config: AppConfig, logger: 
   app.use(requireJsonBodies());
   app.use(jsonBodyParser(config.http.bodyLimit));
   app.use(bodyErrorHandler(logger));
+  app.use(refuseUnacceptableInput());
   app.setGlobalPrefix('api', { exclude: UNVERSIONED_PATHS });
   app.enableVersioning({ type: VersioningType.URI, defaultVersion: '1' });
   app.useGlobalPipes(createValidationPipe());

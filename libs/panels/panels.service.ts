@@ -323,6 +323,9 @@ export class PanelsService {
     panelId: string,
     input: { scheduledAt: string; venue?: string | null; online?: boolean },
   ): Promise<ShownSessionView> {
+    // A panel that does not exist is a 404, not a foreign-key failure at the insert (police-wide roles skip the
+    // membership lookup that would otherwise have found nothing).
+    await this.panel(panelId);
     await this.requireRunner(actor, panelId);
     if (!isIsoInstant(input.scheduledAt))
       throw DomainError.validation([

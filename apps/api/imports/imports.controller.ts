@@ -24,7 +24,8 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Type as TransformTo } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsCalendarDate } from '@scrutiny/http';
 import { Authorize, CurrentActor, Permission, type Actor } from '@scrutiny/auth';
 import { APP_CONFIG, DomainError, type AppConfig } from '@scrutiny/core';
 import {
@@ -118,11 +119,11 @@ class ImportListQuery {
   force?: string;
   @ApiPropertyOptional({ format: 'date', description: 'Created on or after this day (UTC)' })
   @IsOptional()
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'from must be a date like 2024-03-31' })
+  @IsCalendarDate({ message: 'from must be a date like 2024-03-31' })
   from?: string;
   @ApiPropertyOptional({ format: 'date', description: 'Created on or before this day (UTC)' })
   @IsOptional()
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'to must be a date like 2024-03-31' })
+  @IsCalendarDate({ message: 'to must be a date like 2024-03-31' })
   to?: string;
   @ApiPropertyOptional({ description: 'nextCursor from the previous page' })
   @IsOptional()

@@ -11,18 +11,16 @@ import {
   IsOptional,
   IsString,
   IsUUID,
-  Matches,
   Max,
   MaxLength,
   Min,
   MinLength,
   ValidateNested,
 } from 'class-validator';
+import { IsCalendarDate } from '@scrutiny/http';
 import { CASE_KINDS } from '@scrutiny/auth';
 import { ACTION_KINDS, ACTION_STATUSES, SESSION_STATUSES } from '@scrutiny/panels';
 import { FINDING_OUTCOMES, formRefs } from '@scrutiny/review';
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export class PanelRequest {
   @ApiProperty({ example: 'Lancashire Independent Scrutiny Panel' })
@@ -68,15 +66,15 @@ export class PanelUpdateRequest {
 export class MemberRequest {
   @ApiProperty({ enum: ['chair', 'member'] }) @IsIn(['chair', 'member']) role: 'chair' | 'member';
   @ApiProperty({ format: 'date' })
-  @Matches(DATE, { message: 'termStart must be a date, YYYY-MM-DD' })
+  @IsCalendarDate({ message: 'termStart must be a date, YYYY-MM-DD' })
   termStart: string;
   @ApiPropertyOptional({ format: 'date', nullable: true })
   @IsOptional()
-  @Matches(DATE, { message: 'termEnd must be a date, YYYY-MM-DD' })
+  @IsCalendarDate({ message: 'termEnd must be a date, YYYY-MM-DD' })
   termEnd?: string | null;
   @ApiPropertyOptional({ format: 'date', nullable: true, description: 'Without it the member cannot open cases' })
   @IsOptional()
-  @Matches(DATE, { message: 'vettedOn must be a date, YYYY-MM-DD' })
+  @IsCalendarDate({ message: 'vettedOn must be a date, YYYY-MM-DD' })
   vettedOn?: string | null;
   @ApiPropertyOptional({
     format: 'date',
@@ -84,7 +82,7 @@ export class MemberRequest {
     description: 'Signed confidentiality agreement; without it the member cannot open cases',
   })
   @IsOptional()
-  @Matches(DATE, { message: 'confidentialitySignedOn must be a date, YYYY-MM-DD' })
+  @IsCalendarDate({ message: 'confidentialitySignedOn must be a date, YYYY-MM-DD' })
   confidentialitySignedOn?: string | null;
 }
 
@@ -393,7 +391,7 @@ export class ActionRequest {
   @MaxLength(2000)
   description: string;
   @ApiProperty({ example: 'Inspector, Burnley NPT' }) @IsString() @MinLength(1) @MaxLength(200) owner: string;
-  @ApiProperty({ format: 'date' }) @Matches(DATE, { message: 'dueOn must be a date, YYYY-MM-DD' }) dueOn: string;
+  @ApiProperty({ format: 'date' }) @IsCalendarDate({ message: 'dueOn must be a date, YYYY-MM-DD' }) dueOn: string;
 }
 
 export class ActionUpdateRequest {
@@ -407,7 +405,7 @@ export class ActionUpdateRequest {
   @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(200) owner?: string;
   @ApiPropertyOptional({ format: 'date' })
   @IsOptional()
-  @Matches(DATE, { message: 'dueOn must be a date, YYYY-MM-DD' })
+  @IsCalendarDate({ message: 'dueOn must be a date, YYYY-MM-DD' })
   dueOn?: string;
 }
 

@@ -18,6 +18,7 @@ import {
   MinLength,
   ValidateIf,
 } from 'class-validator';
+import { IsCalendarDate } from '@scrutiny/http';
 import { MONTH } from '@scrutiny/core';
 import { formRefs } from '@scrutiny/review';
 
@@ -377,7 +378,7 @@ export class AssignmentRequest {
   assignedTo: string | null;
   @ApiPropertyOptional({ format: 'date', example: '2024-06-20' })
   @IsOptional()
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'dueOn must be a date, YYYY-MM-DD' })
+  @IsCalendarDate({ message: 'dueOn must be a date, YYYY-MM-DD' })
   dueOn?: string;
 }
 
@@ -453,7 +454,7 @@ export class BulkAssignmentRequest {
   assignedTo: string;
   @ApiPropertyOptional({ format: 'date', example: '2024-06-20' })
   @IsOptional()
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'dueOn must be a date, YYYY-MM-DD' })
+  @IsCalendarDate({ message: 'dueOn must be a date, YYYY-MM-DD' })
   dueOn?: string;
 }
 

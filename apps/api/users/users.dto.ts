@@ -10,6 +10,7 @@ import {
   Matches,
   MaxLength,
   Min,
+  ValidateIf,
 } from 'class-validator';
 import { ROLES } from '@scrutiny/auth';
 
@@ -51,7 +52,8 @@ export class CreateUserRequest {
     description: 'At least 12 characters. Omit to have a strong one generated and returned once.',
     format: 'password',
   })
-  @IsOptional()
+  // Null is not "omitted": it is refused, not handed to the password policy.
+  @ValidateIf((_, value) => value !== undefined)
   @IsString()
   @MaxLength(256)
   password?: string;
@@ -92,7 +94,8 @@ export class SetDisabledRequest {
 
 export class ResetPasswordRequest {
   @ApiPropertyOptional({ description: 'Omit to generate one (returned once)', format: 'password' })
-  @IsOptional()
+  // Null is not "omitted": it is refused, not handed to the password policy.
+  @ValidateIf((_, value) => value !== undefined)
   @IsString()
   @MaxLength(256)
   password?: string;
