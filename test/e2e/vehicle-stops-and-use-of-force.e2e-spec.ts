@@ -299,7 +299,9 @@ describe('vehicle stops and use-of-force reports (e2e)', () => {
     expect(seen.officer).toMatch(/^Officer [A-Z2-9]{6}$/);
     expect(JSON.stringify(seen)).not.toMatch(/PC-9002|VS-SCOPE-1|53\.79|TEAM-A|phone/);
     const list = (await t.http().get('/api/v1/vehicle-stops').set(as('external')).expect(200)).body;
-    expect(list.items.map((i: { id: string }) => i.id)).toEqual([stop.id]);
+    // Listed by the opaque id the member knows it by (a UUIDv7 id would tell when it was created).
+    expect(seen.id).not.toBe(stop.id);
+    expect(list.items.map((i: { id: string }) => i.id)).toEqual([seen.id]);
     const [{ n }] = await t.dataSource.query(
       `SELECT count(*)::int AS n FROM audit_events WHERE action = 'vehicle_stop.viewed' AND target_id = $1 AND actor_username = 'external'`,
       [stop.id],
