@@ -18,8 +18,8 @@ import { CheckStopSearchReferencesBySet1795452000000 } from './1795452000000-Che
 import { VersionPopulationsByCensus1795460000000 } from './1795460000000-VersionPopulationsByCensus';
 import { RollUpEveryCharacteristic1795461000000 } from './1795461000000-RollUpEveryCharacteristic';
 import { CreatePublishedUofTactics1795463000000 } from './1795463000000-CreatePublishedUofTactics';
-import { SealAuditEventsBehindHorizon1795473000000 } from './1795473000000-SealAuditEventsBehindHorizon';
 import { ScopeOfficerReferencesToForce1795470000000 } from './1795470000000-ScopeOfficerReferencesToForce';
+import { SealAuditEventsBehindHorizon1795473000000 } from './1795473000000-SealAuditEventsBehindHorizon';
 import { CountUnknownUsernameFailures1795475000000 } from './1795475000000-CountUnknownUsernameFailures';
 
 /**
@@ -48,7 +48,7 @@ export const MIGRATIONS = [
   VersionPopulationsByCensus1795460000000,
   RollUpEveryCharacteristic1795461000000,
   CreatePublishedUofTactics1795463000000,
-  SealAuditEventsBehindHorizon1795473000000,
   ScopeOfficerReferencesToForce1795470000000,
+  SealAuditEventsBehindHorizon1795473000000,
   CountUnknownUsernameFailures1795475000000,
 ];
