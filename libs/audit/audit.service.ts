@@ -5,7 +5,7 @@ import { DomainError, executionContext, isUuid } from '@scrutiny/core';
 import { countUpTo } from '@scrutiny/database';
 import { AuditEvent } from './audit-event.entity';
 import { AuditCheckpoints } from './checkpoints';
-import { eventHash, findBreak, GENESIS_HASH, type ChainBreak, type ChainedFields } from './audit-chain';
+import { eventHash, GENESIS_HASH } from './audit-chain';
 
 export interface AuditActor {
   id: string | null;
@@ -52,20 +52,10 @@ export interface AuditEventView {
   prevHash: string | null;
 }
 
-export interface VerifyResult {
-  verified: boolean;
-  checked: number;
-  lastSeq: number;
-  firstBreak: ChainBreak | null;
-  /** Committed events after the sealed head, not yet sealed because a transaction before them is still open. */
-  unsealed: number;
-}
-
 /** Held by the sealer only (never by an append), so two sealers do not link the same events twice. */
 const AUDIT_SEAL_LOCK = 'scrutiny:audit-chain';
-const VERIFY_BATCH = 2000;
 const SEAL_BATCH = 2000;
-/** How long verify and the audit read route wait for open transactions before sealing what they can. */
+/** How long the audit read route waits for open transactions before sealing what it can. */
 const SEAL_WAIT_ON_DEMAND_MS = 2000;
 /** Horizons waiting for their transactions to finish, newest kept: an older one is dominated by a newer one. */
 const MAX_PENDING_HORIZONS = 64;
@@ -279,49 +269,6 @@ export class AuditService {
       total: counted?.total ?? null,
       totalCapped: counted?.capped ?? false,
     };
-  }
-
-  /**
-   * Seals what can be sealed (waiting briefly for open transactions), then walks the sealed chain in order, in
-   * batches, and reports the first event that does not fit. An unsealed event below the sealed head cannot come from
-   * an append (the sealer never passes a seq that can still commit): it was written in afterwards, and is a break.
-   */
-  async verify(): Promise<VerifyResult> {
-    const { head, waiting } = await this.seal({ waitMs: SEAL_WAIT_ON_DEMAND_MS });
-    const repo = this.dataSource.getRepository(AuditEvent);
-    let previous = { seq: 0, hash: GENESIS_HASH };
-    let checked = 0;
-    for (;;) {
-      const batch = await repo
-        .createQueryBuilder('e')
-        .where('e.seq > :after AND e.seq <= :head', { after: previous.seq, head: head.seq })
-        .orderBy('e.seq', 'ASC')
-        .take(VERIFY_BATCH)
-        .getMany();
-      if (!batch.length) return { verified: true, checked, lastSeq: previous.seq, firstBreak: null, unsealed: waiting };
-      const unsealedAt = batch.findIndex((e) => e.hash === null);
-      const run = (unsealedAt < 0 ? batch : batch.slice(0, unsealedAt)) as (AuditEvent &
-        ChainedFields & { hash: string })[];
-      const broken =
-        findBreak(run, previous) ??
-        (unsealedAt < 0
-          ? null
-          : {
-              seq: batch[unsealedAt].seq,
-              id: batch[unsealedAt].id,
-              reason: 'unsealed event inside the sealed chain (written after its place in the chain was sealed)',
-            });
-      if (broken)
-        return {
-          verified: false,
-          checked: checked + batch.findIndex((e) => e.seq === broken.seq),
-          lastSeq: previous.seq,
-          firstBreak: broken,
-          unsealed: waiting,
-        };
-      checked += batch.length;
-      previous = run[run.length - 1];
-    }
   }
 }
 
