@@ -5,9 +5,10 @@ import { BWV_STATUSES } from '../bwv/bwv-clip.entity';
 import { templateHeader, type TemplateHeader } from '../cases/case-csv';
 import { csvRecordBatches } from './csv-records';
 import { ImportFileError, inImportTransaction, type ImportCounts, type ImportTransaction } from './import-transaction';
-import { garbageCell, type RowRejection } from './police-uk-row';
+import type { RowRejection } from './police-uk-row';
 import { CLIP_REFERENCE } from './stop-search-template';
-import { copyStagingWriter, insertStagingWriter, type StagedRow, type StagingColumns } from './staging-writer';
+import type { StagedRow, StagingColumns } from './staging-writer';
+import { garbageRejection, openStaging, rejectByLine } from './template-rows';
 import { recordUpdates, type RecordUpdate } from './record-updates';
 
 /** The evidence system's clip register, as `format=bwv-clips` reads it. */
@@ -179,13 +180,7 @@ export async function importBwvClipsCsv(dataSource: DataSource, options: BwvClip
   const holdRejections = options.engine === 'postgres';
   return inImportTransaction(dataSource, { ...options, holdRejections }, async (tx) => {
     const { runner, reject } = tx;
-    await runner.query(
-      `CREATE TEMP TABLE ${STAGING} (${COLUMNS.map(([n, t]) => `${n} ${t}`).join(', ')}) ON COMMIT DROP`,
-    );
-    const staging =
-      options.engine === 'postgres'
-        ? await copyStagingWriter(runner, STAGING, COLUMNS)
-        : insertStagingWriter(runner, STAGING, 2000, COLUMNS);
+    const staging = await openStaging(runner, options.engine, STAGING, COLUMNS);
     let rowsRead = 0;
     let rowsStaged = 0;
     let header: TemplateHeader | null = null;
@@ -201,14 +196,9 @@ export async function importBwvClipsCsv(dataSource: DataSource, options: BwvClip
           }
           rowsRead++;
           if (options.onProgress && rowsRead % 10_000 === 0) options.onProgress(rowsRead);
-          const garbage = garbageCell(cells);
-          if (garbage >= 0) {
-            await reject(line, [
-              {
-                field: header.names[garbage] ?? '(row)',
-                reason: 'contains binary data or characters that are not valid UTF-8',
-              },
-            ]);
+          const garbage = garbageRejection(header, cells);
+          if (garbage) {
+            await reject(line, garbage);
             continue;
           }
           const parsed = parseBwvClipRow(header, cells, options.bwvRetentionDays, options.now);
@@ -250,16 +240,14 @@ async function writeStaged(
      ORDER BY 1, 2`,
     [forceCode],
   )) as { line: number; field: string; reason: string }[];
-  const byLine = new Map<number, RowRejection[]>();
-  for (const p of problems) byLine.set(p.line, [...(byLine.get(p.line) ?? []), { field: p.field, reason: p.reason }]);
-  for (const [line, rejections] of byLine) await reject(line, rejections);
+  const rejectedLines = await rejectByLine(reject, problems);
   const [{ n: removed }] = (await runner.query(
     `WITH gone AS (
        DELETE FROM ${STAGING} s WHERE s.line = ANY($1::int[])
          OR EXISTS (SELECT 1 FROM ${STAGING} x WHERE x.reference = s.reference AND x.line < s.line)
        RETURNING 1)
      SELECT count(*)::int AS n FROM gone`,
-    [[...byLine.keys()]],
+    [rejectedLines],
   )) as { n: number }[];
   const kept = rowsStaged - removed;
 

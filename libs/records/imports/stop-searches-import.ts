@@ -9,11 +9,12 @@ import type { CaseInput } from '../cases/case-input';
 import { csvRecordBatches } from './csv-records';
 import { ImportFileError, inImportTransaction, type ImportCounts, type ImportTransaction } from './import-transaction';
 import { contentHash, londonMonthOfUtc } from './police-uk-import';
-import { garbageCell, type MappedStopSearch, type RowRejection } from './police-uk-row';
+import type { MappedStopSearch, RowRejection } from './police-uk-row';
 import { rowPlacer } from './placement';
 import { recordUpdates, type RecordUpdate } from './record-updates';
 import { checkStopSearchHeader, CLIP_REFERENCE } from './stop-search-template';
-import { copyStagingWriter, insertStagingWriter, type StagedRow, type StagingColumns } from './staging-writer';
+import type { StagedRow, StagingColumns } from './staging-writer';
+import { garbageRejection, openStaging, placementRejection, rejectByLine } from './template-rows';
 
 export type { RecordUpdate } from './record-updates';
 
@@ -154,13 +155,7 @@ export async function importStopSearchesCsv(
     const { runner, reject } = tx;
     const areas = await areaForces(runner);
     const placer = await rowPlacer(runner, forceCode);
-    await runner.query(
-      `CREATE TEMP TABLE ${STAGING} (${COLUMNS.map(([n, t]) => `${n} ${t}`).join(', ')}) ON COMMIT DROP`,
-    );
-    const staging =
-      options.engine === 'postgres'
-        ? await copyStagingWriter(runner, STAGING, COLUMNS)
-        : insertStagingWriter(runner, STAGING, 2000, COLUMNS);
+    const staging = await openStaging(runner, options.engine, STAGING, COLUMNS);
     let rowsRead = 0;
     let rowsStaged = 0;
     let header: TemplateHeader | null = null;
@@ -182,14 +177,9 @@ export async function importStopSearchesCsv(
           }
           rowsRead++;
           if (options.onProgress && rowsRead % 10_000 === 0) options.onProgress(rowsRead);
-          const garbage = garbageCell(cells);
-          if (garbage >= 0) {
-            await reject(line, [
-              {
-                field: header.names[garbage] ?? '(row)',
-                reason: 'contains binary data or characters that are not valid UTF-8',
-              },
-            ]);
+          const garbage = garbageRejection(header, cells);
+          if (garbage) {
+            await reject(line, garbage);
             continue;
           }
           // A row without a reference is keyed by its content, as police.uk rows are: the template's rules are
@@ -209,26 +199,10 @@ export async function importStopSearchesCsv(
           }
           const input = referenceless ? { ...parsed.input, reference: null } : parsed.input;
           const { supervisor, clips } = extras;
-          const area = input.areaCode;
-          if (area && areas.get(area) !== forceCode) {
-            await reject(line, [
-              {
-                field: 'area_code',
-                reason: areas.has(area)
-                  ? `"${area}" is not in this force`
-                  : `"${area}" is not a known district or local authority code`,
-              },
-            ]);
+          const misplaced = placementRejection(input, forceCode, areas, placer);
+          if (misplaced) {
+            await reject(line, [misplaced]);
             continue;
-          }
-          // A point places the record in its local authority; without one (or at sea) it keeps the area the file gives.
-          if (typeof input.latitude === 'number' && typeof input.longitude === 'number') {
-            const placed = placer.place(input.latitude, input.longitude, 'latitude');
-            if ('rejection' in placed) {
-              await reject(line, [placed.rejection]);
-              continue;
-            }
-            if (placed.areaCode) input.areaCode = placed.areaCode;
           }
           const occurredAt = new Date(input.occurredAt).toISOString();
           const row: StagedRow = [
@@ -301,9 +275,7 @@ async function writeStaged(
      ORDER BY 1, 2`,
     [forceCode],
   )) as { line: number; field: string; reason: string }[];
-  const byLine = new Map<number, RowRejection[]>();
-  for (const p of problems) byLine.set(p.line, [...(byLine.get(p.line) ?? []), { field: p.field, reason: p.reason }]);
-  for (const [line, rejections] of byLine) await reject(line, rejections);
+  const rejectedLines = await rejectByLine(reject, problems);
   // Later rows repeating an earlier row's reference and values are duplicates of it; the rejected lines go too.
   const removed = (await runner.query(
     `WITH gone AS (
@@ -311,7 +283,7 @@ async function writeStaged(
          OR (s.reference IS NOT NULL AND EXISTS (SELECT 1 FROM ${STAGING} x WHERE x.reference = s.reference AND x.line < s.line))
        RETURNING 1)
      SELECT count(*)::int AS n FROM gone`,
-    [[...byLine.keys()]],
+    [rejectedLines],
   )) as { n: number }[];
   const kept = rowsStaged - removed[0].n;
 

@@ -9,8 +9,8 @@ import { CASE_KIND_SPECS, type CaseKindSpec } from '../cases/case-kinds';
 import { caseLinks, type CaseInput } from '../cases/case-input';
 import { csvRecordBatches } from './csv-records';
 import { ImportFileError, inImportTransaction, type ImportCounts } from './import-transaction';
-import { garbageCell } from './police-uk-row';
 import { rowPlacer } from './placement';
+import { garbageRejection, placementRejection } from './template-rows';
 
 export interface TemplateImportOptions {
   importId: string;
@@ -70,14 +70,9 @@ export async function importTemplateCsv(dataSource: DataSource, options: Templat
         }
         counts.rowsRead++;
         if (options.onProgress && counts.rowsRead % 10_000 === 0) options.onProgress(counts.rowsRead);
-        const garbage = garbageCell(cells);
-        if (garbage >= 0) {
-          await reject(line, [
-            {
-              field: header.names[garbage] ?? '(row)',
-              reason: 'contains binary data or characters that are not valid UTF-8',
-            },
-          ]);
+        const garbage = garbageRejection(header, cells);
+        if (garbage) {
+          await reject(line, garbage);
           continue;
         }
         const parsed = parseTemplateRow(spec, header, cells, forceCode);
@@ -85,27 +80,10 @@ export async function importTemplateCsv(dataSource: DataSource, options: Templat
           await reject(line, parsed.rejections);
           continue;
         }
-        const area = parsed.input.areaCode;
-        if (area && areas.get(area) !== forceCode) {
-          await reject(line, [
-            {
-              field: 'area_code',
-              reason: areas.has(area)
-                ? `"${area}" is not in this force`
-                : `"${area}" is not a known district or local authority code`,
-            },
-          ]);
+        const misplaced = placementRejection(parsed.input, forceCode, areas, placer);
+        if (misplaced) {
+          await reject(line, [misplaced]);
           continue;
-        }
-        // A point places the record in its local authority; without one (or at sea) it keeps the area the file gives.
-        const { latitude, longitude } = parsed.input;
-        if (typeof latitude === 'number' && typeof longitude === 'number') {
-          const placed = placer.place(latitude, longitude, 'latitude');
-          if ('rejection' in placed) {
-            await reject(line, [placed.rejection]);
-            continue;
-          }
-          if (placed.areaCode) parsed.input.areaCode = placed.areaCode;
         }
         batch.push({ line, input: parsed.input });
         if (batch.length >= BATCH) await flush();
