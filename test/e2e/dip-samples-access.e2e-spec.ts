@@ -216,7 +216,7 @@ describe('dip samples: who sees what, estimates over the whole sample, verificat
       .set(as('supervisor'))
       .send({ assignedTo: sgtB, dueOn: '2024-02-31' })
       .expect(400);
-    expect(res.body.errors).toEqual([{ field: 'dueOn', message: 'must be a date, YYYY-MM-DD' }]);
+    expect(res.body.errors).toEqual([{ field: 'dueOn', message: 'dueOn must be a date, YYYY-MM-DD' }]);
   });
 
   it('a supervisor given one item of a sample cannot take another item for themselves, nor then read its record; they may hand theirs back', async () => {

@@ -54,7 +54,12 @@ describe('sampling jobs: schedules declared by the feature, and an idempotent sc
         .schedules()
         .map((s) => `${s.def.queue}/${s.def.name}`)
         .sort(),
-    ).toEqual(['maintenance/heartbeat', 'sampling/retention-check', 'sampling/schedule-tick']);
+    ).toEqual([
+      'imports/sweep-stranded',
+      'maintenance/heartbeat',
+      'sampling/retention-check',
+      'sampling/schedule-tick',
+    ]);
     // Installed at start-up: the heartbeat has run once already.
     await t.app.get(InProcessJobQueue).idle();
     expect(await t.app.get(HeartbeatReader).latest()).not.toBeNull();
