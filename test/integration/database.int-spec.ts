@@ -125,5 +125,6 @@ describe('API start in embedded mode', () => {
       await app.close();
       await pglite.close();
     }
-  });
+    // A whole migration with the built-in reference data on PGlite: seconds alone, far longer on a busy machine.
+  }, 120_000);
 });
