@@ -211,7 +211,7 @@ function parseQs201(header: string[], lines: Lines): Body {
   const areaName = lower.indexOf('geography');
   const ruralUrban = lower.indexOf('rural urban');
   const categories = SELF_DEFINED_CATEGORIES.map((c) => ({
-    code: c.code,
+    key: c.code,
     index: header.indexOf(`Ethnic Group: ${c.census}; measures: Value`),
   }));
   const missing = SELF_DEFINED_CATEGORIES.filter((_, i) => categories[i].index < 0).map((c) => `"${c.census}"`);
@@ -227,42 +227,17 @@ function parseQs201(header: string[], lines: Lines): Body {
   })).filter((g) => g.index >= 0);
   const total = header.indexOf('Ethnic Group: All categories: Ethnic group; measures: Value');
 
-  const rows: CensusRow[] = [];
-  const problems: ParseProblem[] = [];
-  let skipped = 0;
-  for (const { line, cells } of lines) {
-    // Nomis repeats each area for rural/urban splits: keep the "Total" rows only.
-    if (ruralUrban >= 0 && (cells[ruralUrban] ?? '').trim() !== 'Total') continue;
-    const code = (cells[areaCode] ?? '').trim();
-    const kept = areaOf(line, code, problems);
-    if (!kept.ok) {
-      if (kept.skipped) skipped++;
-      continue;
-    }
-    const counts: Record<string, number> = {};
-    const bad: string[] = [];
-    for (const c of categories) {
-      const n = toCount(cells[c.index]);
-      if (n === null) bad.push(c.code);
-      else counts[c.code] = n;
-    }
-    if (bad.length) {
-      problems.push({ line, message: `not a whole number in ${bad.join(', ')}` });
-      continue;
-    }
+  // Nomis repeats each area for rural/urban splits: keep the "Total" rows only.
+  const totalRows = ruralUrban < 0 ? lines : lines.filter(({ cells }) => (cells[ruralUrban] ?? '').trim() === 'Total');
+  return parseWide(totalRows, areaCode, areaName, categories, 'in', (counts, cells) => {
     const sums = sumBy(counts, (code) => groupOfSelfDefined(code));
     const mismatch: string[] = groups
       .filter((g) => toCount(cells[g.index]) !== (sums[g.group] ?? 0))
       .map((g) => g.group);
     const all = total >= 0 ? toCount(cells[total]) : null;
     if (total >= 0 && all !== Object.values(counts).reduce((a, b) => a + b, 0)) mismatch.push('all categories');
-    if (mismatch.length) {
-      problems.push({ line, message: `the categories do not add up to the file's total for ${mismatch.join(', ')}` });
-      continue;
-    }
-    rows.push({ line, areaCode: code, areaName: areaName >= 0 ? (cells[areaName] ?? '').trim() : code, counts });
-  }
-  return { rows, problems, skipped };
+    return mismatch.length ? `the categories do not add up to the file's total for ${mismatch.join(', ')}` : null;
+  });
 }
 
 function sumBy(counts: Record<string, number>, key: (k: string) => string | null): Record<string, number> {
@@ -299,37 +274,12 @@ function parseTs007(header: string[], lines: Lines): Body {
       `expected 101 single-year age columns (under 1 … 100 and over), found ${distinct.size}`,
     );
 
-  const rows: CensusRow[] = [];
-  const problems: ParseProblem[] = [];
-  let skipped = 0;
-  for (const { line, cells } of lines) {
-    const code = (cells[areaCode] ?? '').trim();
-    const kept = areaOf(line, code, problems);
-    if (!kept.ok) {
-      if (kept.skipped) skipped++;
-      continue;
-    }
-    // Held by single year and banded when read (police.uk or use-of-force bands: AGE_BANDS).
-    const counts: Record<string, number> = {};
-    const bad: number[] = [];
-    for (const { index, year } of years) {
-      const n = toCount(cells[index]);
-      if (n === null) bad.push(year);
-      else counts[String(year)] = n;
-    }
-    if (bad.length) {
-      problems.push({ line, message: `not a whole number for age ${bad.join(', ')}` });
-      continue;
-    }
-    const all = toCount(cells[total]);
+  // Held by single year and banded when read (police.uk or use-of-force bands: AGE_BANDS).
+  const columns = years.map(({ index, year }) => ({ key: String(year), index }));
+  return parseWide(lines, areaCode, areaName, columns, 'for age', (counts, cells) => {
     const sum = Object.values(counts).reduce((a, b) => a + b, 0);
-    if (all !== sum) {
-      problems.push({ line, message: `single years add up to ${sum}, the file's total is ${cells[total]}` });
-      continue;
-    }
-    rows.push({ line, areaCode: code, areaName: areaName >= 0 ? (cells[areaName] ?? '').trim() : code, counts });
-  }
-  return { rows, problems, skipped };
+    return toCount(cells[total]) === sum ? null : `single years add up to ${sum}, the file's total is ${cells[total]}`;
+  });
 }
 
 const CENSUS_MAPS_CATEGORIES: Record<'ts008' | 'ts038', Record<string, string>> = {
@@ -343,10 +293,32 @@ function parseCensusMaps(layout: 'ts008' | 'ts038', header: string[], lines: Lin
   const areaName = lower.indexOf('geography label');
   const total = column(header, (h) => h === 'total', '"Total"');
   const categories = Object.entries(CENSUS_MAPS_CATEGORIES[layout]).map(([label, group]) => ({
-    group,
+    key: group,
     index: column(header, (h) => h === label, `"${label}"`),
   }));
 
+  return parseWide(lines, areaCode, areaName, categories, 'in', (counts, cells) => {
+    const sum = Object.values(counts).reduce((a, b) => a + b, 0);
+    return toCount(cells[total]) === sum
+      ? null
+      : `the categories add up to ${sum}, the file's total is ${cells[total]}`;
+  });
+}
+
+/**
+ * The wide layouts (a row per area, a column per category): keeps the local authorities' rows whose categories are
+ * whole numbers and agree with the file's totals (`totals` answers the problem, or null), skips other areas' rows
+ * and reports the rest by line.
+ */
+function parseWide(
+  lines: Lines,
+  areaCode: number,
+  areaName: number,
+  categories: readonly { key: string; index: number }[],
+  /** How the problem names the categories that are not whole numbers: "in" them, or "for age". */
+  notWholeNumber: 'in' | 'for age',
+  totals: (counts: Record<string, number>, cells: string[]) => string | null,
+): Body {
   const rows: CensusRow[] = [];
   const problems: ParseProblem[] = [];
   let skipped = 0;
@@ -361,16 +333,16 @@ function parseCensusMaps(layout: 'ts008' | 'ts038', header: string[], lines: Lin
     const bad: string[] = [];
     for (const c of categories) {
       const n = toCount(cells[c.index]);
-      if (n === null) bad.push(c.group);
-      else counts[c.group] = n;
+      if (n === null) bad.push(c.key);
+      else counts[c.key] = n;
     }
     if (bad.length) {
-      problems.push({ line, message: `not a whole number in ${bad.join(', ')}` });
+      problems.push({ line, message: `not a whole number ${notWholeNumber} ${bad.join(', ')}` });
       continue;
     }
-    const sum = Object.values(counts).reduce((a, b) => a + b, 0);
-    if (toCount(cells[total]) !== sum) {
-      problems.push({ line, message: `the categories add up to ${sum}, the file's total is ${cells[total]}` });
+    const mismatch = totals(counts, cells);
+    if (mismatch) {
+      problems.push({ line, message: mismatch });
       continue;
     }
     rows.push({ line, areaCode: code, areaName: areaName >= 0 ? (cells[areaName] ?? '').trim() : code, counts });
