@@ -1,9 +1,9 @@
 import { EXAMPLE_REVIEW_FORM } from '@scrutiny/review';
+import { createPanelWithMembers, issueDipSample, scheduleSession, signInPanelUsers, SIGNED } from '../factories/panels';
 import { insertStopSearch } from '../factories/records';
 import { tokenFor } from '../factories/users';
 import { createTestApp, type TestApp } from '../setup/test-app';
 
-const SIGNED = { termStart: '2024-01-01', vettedOn: '2024-01-02', confidentialitySignedOn: '2024-01-03' };
 const rated = (rag: 'green' | 'amber' | 'red') => ({
   ...EXAMPLE_REVIEW_FORM,
   assessment: { ...EXAMPLE_REVIEW_FORM.assessment, rag, learningPoints: rag === 'red' ? 'Explain the grounds' : null },
@@ -28,76 +28,31 @@ describe('a chair builds their session’s agenda; conflicts shown to the chair,
       ['supervisor', 'supervisor'],
     ] as const)
       token[who] = await tokenFor(t, role);
-    for (const name of ['ag-chair', 'ag-a', 'ag-b', 'ag-other-chair']) {
-      const created = await t
-        .http()
-        .post('/api/v1/users')
-        .set(as('admin'))
-        .send({ username: name, roles: ['internal_panel'], password: 'a long agenda passphrase' })
-        .expect(201);
-      user[name] = created.body.user.id;
-      token[name] = (
-        await t
-          .http()
-          .post('/api/v1/auth/login')
-          .send({ username: name, password: 'a long agenda passphrase' })
-          .expect(200)
-      ).body.accessToken;
-    }
+    await signInPanelUsers(t, token.admin, 'internal_panel', ['ag-chair', 'ag-a', 'ag-b', 'ag-other-chair'], {
+      user,
+      token,
+    });
     for (let i = 0; i < 4; i++)
       sampled.push(await insertStopSearch(t.dataSource, { occurredAt: `2024-05-1${i}T20:00:00Z` }));
-    const plan = (
-      await t
-        .http()
-        .post('/api/v1/sampling-plans')
-        .set(as('psd'))
-        .send({ name: 'agenda', spec: { kinds: ['stop_search'], teams: ['TEAM-A'], sampleSize: 4, strata: [] } })
-        .expect(201)
-    ).body;
-    const drawn = (
-      await t
-        .http()
-        .post('/api/v1/dip-samples')
-        .set(as('supervisor'))
-        .send({ period: '2024-05', planId: plan.id, seed: 'agenda' })
-        .expect(201)
-    ).body;
-    await t
-      .http()
-      .post(`/api/v1/dip-samples/${drawn.id}/issue`)
-      .set(as('supervisor'))
-      .send({ version: drawn.version })
-      .expect(200);
+    await issueDipSample(
+      t,
+      { psd: token.psd, supervisor: token.supervisor },
+      {
+        name: 'agenda',
+        spec: { kinds: ['stop_search'], teams: ['TEAM-A'], sampleSize: 4, strata: [] },
+        seed: 'agenda',
+      },
+    );
     // A record of the same month in no sample: a chair cannot bring it before the panel.
     outside = await insertStopSearch(t.dataSource, { occurredAt: '2024-05-20T20:00:00Z' });
-    const panel = async (name: string, chair: string, members: string[]) => {
-      const p = (
-        await t
-          .http()
-          .post('/api/v1/panels')
-          .set(as('psd'))
-          .send({ name, kind: 'internal', remit: ['stop_search'], quorum: 1 })
-          .expect(201)
-      ).body;
-      for (const [who, role] of [[chair, 'chair'], ...members.map((m) => [m, 'member'])])
-        await t
-          .http()
-          .put(`/api/v1/panels/${p.id}/members/${user[who]}`)
-          .set(as('psd'))
-          .send({ role, ...SIGNED })
-          .expect(200);
-      return p.id as string;
-    };
+    const panel = (name: string, chair: string, members: string[]) =>
+      createPanelWithMembers(t, token.psd, { name, kind: 'internal', remit: ['stop_search'], quorum: 1 }, [
+        [user[chair], { role: 'chair', ...SIGNED }],
+        ...members.map((m) => [user[m], { role: 'member', ...SIGNED }] as const),
+      ]);
     const panelId = await panel('Agenda panel', 'ag-chair', ['ag-a', 'ag-b']);
     await panel('Another panel', 'ag-other-chair', []);
-    sessionId = (
-      await t
-        .http()
-        .post(`/api/v1/panels/${panelId}/sessions`)
-        .set(as('ag-chair'))
-        .send({ scheduledAt: '2024-06-20T18:30:00+01:00' })
-        .expect(201)
-    ).body.id;
+    sessionId = await scheduleSession(t, token['ag-chair'], panelId);
   });
   afterAll(() => t.close());
 

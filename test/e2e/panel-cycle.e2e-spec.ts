@@ -1,46 +1,7 @@
+import { createPanelWithMembers, FINDING, FORM, issueDipSample, signInPanelUsers, SIGNED } from '../factories/panels';
 import { insertClip, insertStopSearch } from '../factories/records';
 import { tokenFor } from '../factories/users';
 import { createTestApp, type TestApp } from '../setup/test-app';
-
-const FORM = {
-  bwv: { availability: 'partial', activatedBeforeContact: 'no', gaps: 'Camera started after the search began' },
-  lawfulness: { powerApplicable: 'yes', grounds: 'not_reasonable', reason: 'Smell of cannabis alone' },
-  gowisely: {
-    grounds: 'given',
-    object: 'given',
-    warrantCard: 'not_applicable',
-    identity: 'partly',
-    station: 'given',
-    entitlementToRecord: 'not_given',
-    legalPower: 'given',
-    youAreDetained: 'given',
-  },
-  recordQuality: {
-    recordCompleted: 'yes',
-    receiptOffered: 'no',
-    selfDefinedEthnicityAsked: 'yes',
-    outcomeRecorded: 'yes',
-    outcomeLinkRecorded: 'unknown',
-  },
-  conduct: {
-    communicationAndRespect: 'adequate',
-    explanation: 'poor',
-    deEscalation: 'not_applicable',
-    detentionKeptMinimal: 'good',
-    dignity: 'good',
-    safeguardingChildren: 'not_applicable',
-  },
-  useOfForce: null,
-  assessment: {
-    rag: 'amber',
-    goodPractice: null,
-    learningPoints: 'Explain the grounds and offer the receipt',
-    questionsForForce: 'How is cannabis-smell-only guidance briefed?',
-    themes: ['smell_of_cannabis_only', 'gowisely_incomplete'],
-  },
-  outcome: 'organisational_learning',
-};
-const FINDING = { ...FORM, outcome: 'feedback_to_officer' };
 
 describe('a whole panel cycle (e2e): sample → session → conflicts and blind ratings → consensus → close → action → report', () => {
   let t: TestApp;
@@ -61,22 +22,10 @@ describe('a whole panel cycle (e2e): sample → session → conflicts and blind 
       ['external', 'external_panel'],
     ] as const)
       token[who] = await tokenFor(t, role);
-    for (const name of ['ext-chair', 'ext-b', 'ext-c', 'ext-unsigned']) {
-      const created = await t
-        .http()
-        .post('/api/v1/users')
-        .set(as('admin'))
-        .send({ username: name, roles: ['external_panel'], password: 'a long community passphrase' })
-        .expect(201);
-      user[name] = created.body.user.id;
-      token[name] = (
-        await t
-          .http()
-          .post('/api/v1/auth/login')
-          .send({ username: name, password: 'a long community passphrase' })
-          .expect(200)
-      ).body.accessToken;
-    }
+    await signInPanelUsers(t, token.admin, 'external_panel', ['ext-chair', 'ext-b', 'ext-c', 'ext-unsigned'], {
+      user,
+      token,
+    });
     [{ id: user.external }] = await t.dataSource.query(`SELECT id FROM users WHERE username = 'external'`);
     for (let i = 0; i < 6; i++) {
       const id = await insertStopSearch(t.dataSource, {
@@ -89,66 +38,35 @@ describe('a whole panel cycle (e2e): sample → session → conflicts and blind 
   afterAll(() => t.close());
 
   it('1. a supervisor draws and issues the month’s sample', async () => {
-    const plan = (
-      await t
-        .http()
-        .post('/api/v1/sampling-plans')
-        .set(as('psd'))
-        .send({ name: 'cycle', spec: { kinds: ['stop_search'], teams: ['TEAM-A'], sampleSize: 3, strata: [] } })
-        .expect(201)
-    ).body;
-    const drawn = (
-      await t
-        .http()
-        .post('/api/v1/dip-samples')
-        .set(as('supervisor'))
-        .send({ period: '2024-05', planId: plan.id, seed: 'cycle' })
-        .expect(201)
-    ).body;
-    await t
-      .http()
-      .post(`/api/v1/dip-samples/${drawn.id}/issue`)
-      .set(as('supervisor'))
-      .send({ version: drawn.version })
-      .expect(200);
-    user.sampleId = drawn.id;
+    const issued = await issueDipSample(
+      t,
+      { psd: token.psd, supervisor: token.supervisor },
+      {
+        name: 'cycle',
+        spec: { kinds: ['stop_search'], teams: ['TEAM-A'], sampleSize: 3, strata: [] },
+        seed: 'cycle',
+      },
+    );
+    user.sampleId = issued.id;
   });
 
   it('2. professional standards set up an external panel; its chair plans a session with the sample’s cases', async () => {
-    const panel = (
-      await t
-        .http()
-        .post('/api/v1/panels')
-        .set(as('psd'))
-        .send({ name: 'Community panel', kind: 'external', remit: ['stop_search'], quorum: 3 })
-        .expect(201)
-    ).body;
-    const signed = { termStart: '2024-01-01', vettedOn: '2024-01-02', confidentialitySignedOn: '2024-01-03' };
-    await t
-      .http()
-      .put(`/api/v1/panels/${panel.id}/members/${user['ext-chair']}`)
-      .set(as('psd'))
-      .send({ role: 'chair', ...signed })
-      .expect(200);
-    for (const name of ['external', 'ext-b', 'ext-c'])
-      await t
-        .http()
-        .put(`/api/v1/panels/${panel.id}/members/${user[name]}`)
-        .set(as('psd'))
-        .send({ role: 'member', ...signed })
-        .expect(200);
-    await t
-      .http()
-      .put(`/api/v1/panels/${panel.id}/members/${user['ext-unsigned']}`)
-      .set(as('psd'))
-      .send({ role: 'member', termStart: '2024-01-01', vettedOn: '2024-01-02' })
-      .expect(200);
+    const panelId = await createPanelWithMembers(
+      t,
+      token.psd,
+      { name: 'Community panel', kind: 'external', remit: ['stop_search'], quorum: 3 },
+      [
+        [user['ext-chair'], { role: 'chair', ...SIGNED }],
+        ...['external', 'ext-b', 'ext-c'].map((name) => [user[name], { role: 'member', ...SIGNED }] as const),
+        [user['ext-unsigned'], { role: 'member', termStart: '2024-01-01', vettedOn: '2024-01-02' }],
+      ],
+    );
     const [sup] = await t.dataSource.query(`SELECT id FROM users WHERE username = 'supervisor'`);
     const wrongRole = await t
       .http()
-      .put(`/api/v1/panels/${panel.id}/members/${sup.id}`)
+      .put(`/api/v1/panels/${panelId}/members/${sup.id}`)
       .set(as('psd'))
-      .send({ role: 'member', ...signed })
+      .send({ role: 'member', ...SIGNED })
       .expect(400);
     expect(wrongRole.body.errors[0]).toMatchObject({
       field: 'userId',
@@ -156,14 +74,14 @@ describe('a whole panel cycle (e2e): sample → session → conflicts and blind 
     });
     await t
       .http()
-      .post(`/api/v1/panels/${panel.id}/sessions`)
+      .post(`/api/v1/panels/${panelId}/sessions`)
       .set(as('external'))
       .send({ scheduledAt: '2024-06-20T18:30:00+01:00' })
       .expect(403); // not the chair
     sessionId = (
       await t
         .http()
-        .post(`/api/v1/panels/${panel.id}/sessions`)
+        .post(`/api/v1/panels/${panelId}/sessions`)
         .set(as('ext-chair'))
         .send({ scheduledAt: '2024-06-20T18:30:00+01:00', online: true })
         .expect(201)

@@ -1,47 +1,7 @@
-import { addMember, addToAgenda, createPanel, createSession } from '../factories/panels';
+import { addMember, addToAgenda, createPanel, createSession, FINDING, signInPanelUsers } from '../factories/panels';
 import { insertStopSearch } from '../factories/records';
 import { tokenFor } from '../factories/users';
 import { createTestApp, type TestApp } from '../setup/test-app';
-
-const FORM = {
-  bwv: { availability: 'partial', activatedBeforeContact: 'no', gaps: 'Camera started after the search began' },
-  lawfulness: { powerApplicable: 'yes', grounds: 'not_reasonable', reason: 'Smell of cannabis alone' },
-  gowisely: {
-    grounds: 'given',
-    object: 'given',
-    warrantCard: 'not_applicable',
-    identity: 'partly',
-    station: 'given',
-    entitlementToRecord: 'not_given',
-    legalPower: 'given',
-    youAreDetained: 'given',
-  },
-  recordQuality: {
-    recordCompleted: 'yes',
-    receiptOffered: 'no',
-    selfDefinedEthnicityAsked: 'yes',
-    outcomeRecorded: 'yes',
-    outcomeLinkRecorded: 'unknown',
-  },
-  conduct: {
-    communicationAndRespect: 'adequate',
-    explanation: 'poor',
-    deEscalation: 'not_applicable',
-    detentionKeptMinimal: 'good',
-    dignity: 'good',
-    safeguardingChildren: 'not_applicable',
-  },
-  useOfForce: null,
-  assessment: {
-    rag: 'amber',
-    goodPractice: null,
-    learningPoints: 'Explain the grounds and offer the receipt',
-    questionsForForce: 'How is cannabis-smell-only guidance briefed?',
-    themes: ['smell_of_cannabis_only', 'gowisely_incomplete'],
-  },
-  outcome: 'organisational_learning',
-};
-const FINDING = { ...FORM, outcome: 'feedback_to_officer' };
 
 /**
  * A panel's deliberation is its members': only its chair, a current member, opens and closes a session, records
@@ -62,23 +22,7 @@ describe('who runs a panel session, and conflicts hide actions (e2e)', () => {
     t = await createTestApp({ LOGIN_RATE_LIMIT_PER_MINUTE: '1000', RATE_LIMIT_PER_MINUTE: '10000' });
     token.admin = await tokenFor(t, 'admin');
     token.psd = await tokenFor(t, 'professional_standards');
-    for (const name of ['dr-chair', 'dr-a', 'dr-b']) {
-      user[name] = (
-        await t
-          .http()
-          .post('/api/v1/users')
-          .set(as('admin'))
-          .send({ username: name, roles: ['external_panel'], password: 'a long community passphrase' })
-          .expect(201)
-      ).body.user.id;
-      token[name] = (
-        await t
-          .http()
-          .post('/api/v1/auth/login')
-          .send({ username: name, password: 'a long community passphrase' })
-          .expect(200)
-      ).body.accessToken;
-    }
+    await signInPanelUsers(t, token.admin, 'external_panel', ['dr-chair', 'dr-a', 'dr-b'], { user, token });
     panel = await createPanel(t.dataSource, 'external');
     for (const name of ['dr-chair', 'dr-a', 'dr-b']) await addMember(t.dataSource, panel, user[name]);
     await t.dataSource.query(`UPDATE panel_members SET role = 'chair' WHERE panel_id = $1 AND user_id = $2`, [

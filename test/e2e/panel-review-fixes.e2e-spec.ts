@@ -1,4 +1,5 @@
 import { EXAMPLE_REVIEW_FORM } from '@scrutiny/review';
+import { createPanelWithMembers, issueDipSample, scheduleSession, signInPanelUsers, SIGNED } from '../factories/panels';
 import { insertStopSearch } from '../factories/records';
 import { tokenFor } from '../factories/users';
 import { itOnPostgres, raceUpToAudit } from '../setup/concurrency';
@@ -6,7 +7,6 @@ import { createTestApp, type TestApp } from '../setup/test-app';
 
 const FORM = EXAMPLE_REVIEW_FORM;
 const FINDING = { ...EXAMPLE_REVIEW_FORM, outcome: 'feedback_to_officer' };
-const SIGNED = { termStart: '2024-01-01', vettedOn: '2024-01-02', confidentialitySignedOn: '2024-01-03' };
 
 describe('panels: review fixes (e2e)', () => {
   let t: TestApp;
@@ -22,22 +22,13 @@ describe('panels: review fixes (e2e)', () => {
       ['supervisor', 'supervisor'],
     ] as const)
       token[who] = await tokenFor(t, role);
-    for (const name of ['fx-chair', 'fx-member', 'fx-lapsed', 'fx-unvetted', 'fx-outsider']) {
-      const created = await t
-        .http()
-        .post('/api/v1/users')
-        .set(as('admin'))
-        .send({ username: name, roles: ['internal_panel'], password: 'a long review passphrase' })
-        .expect(201);
-      user[name] = created.body.user.id;
-      token[name] = (
-        await t
-          .http()
-          .post('/api/v1/auth/login')
-          .send({ username: name, password: 'a long review passphrase' })
-          .expect(200)
-      ).body.accessToken;
-    }
+    await signInPanelUsers(
+      t,
+      token.admin,
+      'internal_panel',
+      ['fx-chair', 'fx-member', 'fx-lapsed', 'fx-unvetted', 'fx-outsider'],
+      { user, token },
+    );
   });
   afterAll(() => t.close());
 
@@ -46,37 +37,23 @@ describe('panels: review fixes (e2e)', () => {
     cases = 1,
     status: 'planned' | 'open' | 'closed' = 'open',
   ): Promise<{ panelId: string; id: string; items: string[] }> {
-    const panel = (
-      await t
-        .http()
-        .post('/api/v1/panels')
-        .set(as('psd'))
-        .send({
-          name: `Review fixes ${Math.random().toString(36).slice(2, 7)}`,
-          kind: 'internal',
-          remit: ['stop_search'],
-          quorum: 1,
-        })
-        .expect(201)
-    ).body;
-    const member = (id: string, body: object) =>
-      t.http().put(`/api/v1/panels/${panel.id}/members/${id}`).set(as('psd')).send(body).expect(200);
-    await member(user['fx-chair'], { role: 'chair', ...SIGNED });
-    await member(user['fx-member'], { role: 'member', ...SIGNED });
-    await member(user['fx-lapsed'], { role: 'member', ...SIGNED, termEnd: '2024-06-30' });
-    await member(user['fx-unvetted'], {
-      role: 'member',
-      termStart: '2024-01-01',
-      confidentialitySignedOn: '2024-01-03',
-    });
-    const id = (
-      await t
-        .http()
-        .post(`/api/v1/panels/${panel.id}/sessions`)
-        .set(as('fx-chair'))
-        .send({ scheduledAt: '2024-06-20T18:30:00+01:00' })
-        .expect(201)
-    ).body.id as string;
+    const panelId = await createPanelWithMembers(
+      t,
+      token.psd,
+      {
+        name: `Review fixes ${Math.random().toString(36).slice(2, 7)}`,
+        kind: 'internal',
+        remit: ['stop_search'],
+        quorum: 1,
+      },
+      [
+        [user['fx-chair'], { role: 'chair', ...SIGNED }],
+        [user['fx-member'], { role: 'member', ...SIGNED }],
+        [user['fx-lapsed'], { role: 'member', ...SIGNED, termEnd: '2024-06-30' }],
+        [user['fx-unvetted'], { role: 'member', termStart: '2024-01-01', confidentialitySignedOn: '2024-01-03' }],
+      ],
+    );
+    const id = await scheduleSession(t, token['fx-chair'], panelId);
     const caseIds = [];
     for (let i = 0; i < cases; i++) caseIds.push(await insertStopSearch(t.dataSource));
     const planned = (
@@ -89,7 +66,7 @@ describe('panels: review fixes (e2e)', () => {
     ).body;
     if (status !== 'planned') await transition(id, 'open');
     if (status === 'closed') await close(id);
-    return { panelId: panel.id, id, items: planned.agenda.map((a: { id: string }) => a.id) };
+    return { panelId, id, items: planned.agenda.map((a: { id: string }) => a.id) };
   }
 
   async function transition(id: string, status: string) {
@@ -302,44 +279,22 @@ describe('panels: review fixes (e2e)', () => {
 
   it('names the panel’s remit when none of a dip sample’s items is within it', async () => {
     for (let i = 0; i < 3; i++) await insertStopSearch(t.dataSource, { occurredAt: `2024-05-0${i + 1}T21:47:00Z` });
-    const plan = (
-      await t
-        .http()
-        .post('/api/v1/sampling-plans')
-        .set(as('psd'))
-        .send({ name: 'fixes', spec: { kinds: ['stop_search'], teams: ['TEAM-A'], sampleSize: 3, strata: [] } })
-        .expect(201)
-    ).body;
-    const drawn = (
-      await t
-        .http()
-        .post('/api/v1/dip-samples')
-        .set(as('supervisor'))
-        .send({ period: '2024-05', planId: plan.id, seed: 'fixes' })
-        .expect(201)
-    ).body;
-    await t
-      .http()
-      .post(`/api/v1/dip-samples/${drawn.id}/issue`)
-      .set(as('supervisor'))
-      .send({ version: drawn.version })
-      .expect(200);
-    const panel = (
-      await t
-        .http()
-        .post('/api/v1/panels')
-        .set(as('psd'))
-        .send({ name: 'Use of force only', kind: 'internal', remit: ['use_of_force'], quorum: 1 })
-        .expect(201)
-    ).body;
-    const id = (
-      await t
-        .http()
-        .post(`/api/v1/panels/${panel.id}/sessions`)
-        .set(as('psd'))
-        .send({ scheduledAt: '2024-06-20T18:30:00+01:00' })
-        .expect(201)
-    ).body.id;
+    const drawn = await issueDipSample(
+      t,
+      { psd: token.psd, supervisor: token.supervisor },
+      {
+        name: 'fixes',
+        spec: { kinds: ['stop_search'], teams: ['TEAM-A'], sampleSize: 3, strata: [] },
+        seed: 'fixes',
+      },
+    );
+    const panelId = await createPanelWithMembers(
+      t,
+      token.psd,
+      { name: 'Use of force only', kind: 'internal', remit: ['use_of_force'], quorum: 1 },
+      [],
+    );
+    const id = await scheduleSession(t, token.psd, panelId);
     const refused = await t
       .http()
       .post(`/api/v1/panel-sessions/${id}/agenda`)

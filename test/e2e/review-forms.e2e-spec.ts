@@ -1,8 +1,8 @@
 import { EXAMPLE_REVIEW_FORM, EXAMPLE_USE_OF_FORCE_FORM, EXAMPLE_VEHICLE_STOP_FORM } from '@scrutiny/review';
+import { createPanelWithMembers, issueDipSample, scheduleSession, signInPanelUsers, SIGNED } from '../factories/panels';
 import { tokenFor } from '../factories/users';
 import { createTestApp, type TestApp } from '../setup/test-app';
 
-const SIGNED = { termStart: '2024-01-01', vettedOn: '2024-01-02', confidentialitySignedOn: '2024-01-03' };
 type FieldErrors = { body: { errors: { field: string; message: string }[]; detail: string } };
 const messages = (res: FieldErrors) => res.body.errors.map((e) => e.message);
 
@@ -23,23 +23,7 @@ describe('review forms per record kind, drafts, and the words for codes (e2e)', 
       ['external', 'external_panel'],
     ] as const)
       token[who] = await tokenFor(t, role);
-    for (const name of ['rf-chair', 'rf-member']) {
-      user[name] = (
-        await t
-          .http()
-          .post('/api/v1/users')
-          .set(as('admin'))
-          .send({ username: name, roles: ['internal_panel'], password: 'a long review passphrase' })
-          .expect(201)
-      ).body.user.id;
-      token[name] = (
-        await t
-          .http()
-          .post('/api/v1/auth/login')
-          .send({ username: name, password: 'a long review passphrase' })
-          .expect(200)
-      ).body.accessToken;
-    }
+    await signInPanelUsers(t, token.admin, 'internal_panel', ['rf-chair', 'rf-member'], { user, token });
     cases.vehicleStop = (
       await t
         .http()
@@ -139,37 +123,21 @@ describe('review forms per record kind, drafts, and the words for codes (e2e)', 
 
   /** An internal panel over vehicle stops and use of force, a session with both cases, open. */
   async function openSession(): Promise<{ id: string; items: Record<'vehicleStop' | 'useOfForce', string> }> {
-    const panel = (
-      await t
-        .http()
-        .post('/api/v1/panels')
-        .set(as('psd'))
-        .send({
-          name: `Forms ${Math.random().toString(36).slice(2, 7)}`,
-          kind: 'internal',
-          remit: ['vehicle_stop', 'use_of_force'],
-          quorum: 1,
-        })
-        .expect(201)
-    ).body;
-    for (const [name, role] of [
-      ['rf-chair', 'chair'],
-      ['rf-member', 'member'],
-    ])
-      await t
-        .http()
-        .put(`/api/v1/panels/${panel.id}/members/${user[name]}`)
-        .set(as('psd'))
-        .send({ role, ...SIGNED })
-        .expect(200);
-    const id = (
-      await t
-        .http()
-        .post(`/api/v1/panels/${panel.id}/sessions`)
-        .set(as('rf-chair'))
-        .send({ scheduledAt: '2024-06-20T18:30:00+01:00' })
-        .expect(201)
-    ).body.id as string;
+    const panelId = await createPanelWithMembers(
+      t,
+      token.psd,
+      {
+        name: `Forms ${Math.random().toString(36).slice(2, 7)}`,
+        kind: 'internal',
+        remit: ['vehicle_stop', 'use_of_force'],
+        quorum: 1,
+      },
+      [
+        [user['rf-chair'], { role: 'chair', ...SIGNED }],
+        [user['rf-member'], { role: 'member', ...SIGNED }],
+      ],
+    );
+    const id = await scheduleSession(t, token['rf-chair'], panelId);
     const planned = (
       await t
         .http()
@@ -315,31 +283,16 @@ describe('review forms per record kind, drafts, and the words for codes (e2e)', 
   });
 
   it('saves a supervisor’s draft review of a vehicle stop; completing it needs the whole vehicle-stop form', async () => {
-    const plan = (
-      await t
-        .http()
-        .post('/api/v1/sampling-plans')
-        .set(as('psd'))
-        .send({ name: 'Vehicle stops, TEAM-A', spec: { kinds: ['vehicle_stop'], teams: ['TEAM-A'], sampleSize: 5 } })
-        .expect(201)
-    ).body;
-    const drawn = (
-      await t
-        .http()
-        .post('/api/v1/dip-samples')
-        .set(as('supervisor'))
-        .send({ period: '2024-05', planId: plan.id, seed: 'forms' })
-        .expect(201)
-    ).body;
-    const sample = (
-      await t
-        .http()
-        .post(`/api/v1/dip-samples/${drawn.id}/issue`)
-        .set(as('supervisor'))
-        .send({ version: drawn.version })
-        .expect(200)
-    ).body;
-    const item = sample.items.find((i: { recordId: string }) => i.recordId === cases.vehicleStop);
+    const sample = await issueDipSample(
+      t,
+      { psd: token.psd, supervisor: token.supervisor },
+      {
+        name: 'Vehicle stops, TEAM-A',
+        spec: { kinds: ['vehicle_stop'], teams: ['TEAM-A'], sampleSize: 5 },
+        seed: 'forms',
+      },
+    );
+    const item = sample.items.find((i: { recordId: string }) => i.recordId === cases.vehicleStop)!;
     const [{ id: supervisorId }] = await t.dataSource.query(`SELECT id FROM users WHERE username = 'supervisor'`);
     const url = `/api/v1/dip-samples/${sample.id}/items/${item.id}`;
     // Whoever the issue assigned it to, the demo supervisor writes it.
