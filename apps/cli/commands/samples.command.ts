@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { isUuid } from '@scrutiny/core';
 import { DipSamplesService, RetentionService } from '@scrutiny/sampling';
+import { DataSource } from 'typeorm';
 import { withCliContext } from '../cli-context';
 import { UsageError, type CliCommand } from '../command';
 
@@ -31,8 +32,9 @@ export const samplesVerifyCommand: CliCommand = {
 
 export const samplesDrawCommand: CliCommand = {
   name: 'samples:draw',
-  usage: 'samples:draw --period YYYY-MM [--plan <id>] [--seed S] [--issue]',
-  summary: 'Draw a dip sample as the scheduler does (every team of the plan); --issue issues it at once',
+  usage: 'samples:draw --period YYYY-MM [--plan <id>] [--seed S] [--issue [--assign-to <username>]]',
+  summary:
+    'Draw a dip sample as the scheduler does (every team of the plan); --issue issues it at once, refused when an item has nobody to review it unless --assign-to names an active supervisor',
   async run(args, env) {
     const { values } = parseArgs({
       args,
@@ -41,16 +43,21 @@ export const samplesDrawCommand: CliCommand = {
         plan: { type: 'string' },
         seed: { type: 'string' },
         issue: { type: 'boolean' },
+        'assign-to': { type: 'string' },
       },
     });
     if (!values.period) throw new UsageError('--period is required, e.g. --period 2024-05');
+    if (values['assign-to'] && !values.issue) throw new UsageError('--assign-to goes with --issue');
     return withCliContext(env.config, env.logger, async (app) => {
       const samples = app.get(DipSamplesService);
       let sample = await samples.draw(
         { system: true },
         { period: values.period!, planId: values.plan, seed: values.seed },
       );
-      if (values.issue) sample = await samples.issue({ system: true }, sample.id, sample.version);
+      if (values.issue) {
+        const assignTo = values['assign-to'] && (await userIdOf(app.get(DataSource), values['assign-to']));
+        sample = await samples.issue({ system: true }, sample.id, sample.version, assignTo ? { assignTo } : {});
+      }
       env.out(
         `${sample.status} sample ${sample.id}: ${sample.period}, plan "${sample.plan.name}" v${sample.plan.version}, seed ${sample.seed}`,
       );
@@ -61,6 +68,15 @@ export const samplesDrawCommand: CliCommand = {
     });
   },
 };
+
+/** The id of the user named by username (or by id); the issue itself checks they are an active supervisor. */
+async function userIdOf(dataSource: DataSource, name: string): Promise<string> {
+  const rows = (await dataSource.query(`SELECT id FROM users WHERE username = $1 OR id::text = $1`, [name])) as {
+    id: string;
+  }[];
+  if (rows.length === 0) throw new UsageError(`--assign-to: no user "${name}"`);
+  return rows[0].id;
+}
 
 export const retentionCheckCommand: CliCommand = {
   name: 'retention:check',
