@@ -17,6 +17,7 @@ import {
 } from '@scrutiny/jobs';
 import { findArea } from '@scrutiny/records';
 import { QuarterlyReviewService } from './quarterly-review.service';
+import { ThemesService } from './themes.service';
 import { renderPack } from './report/pack';
 
 /** Renders one requested report pack. */
@@ -92,6 +93,7 @@ export class ReportPacksService {
     private readonly reviews: QuarterlyReviewService,
     private readonly queue: JobQueue,
     private readonly audit: AuditService,
+    private readonly themes: ThemesService,
   ) {}
 
   async request(actor: Actor, quarter: string, options: { force?: string } = {}): Promise<ReportPackView> {
@@ -207,10 +209,8 @@ export class ReportPacksService {
         force: claimed.force_code ?? undefined,
         audit: false,
       });
-      const themes = (await this.dataSource.query(`SELECT code, label FROM themes`)) as {
-        code: string;
-        label: string;
-      }[];
+      // Retired themes too: the quarter's forms may carry codes retired since.
+      const themes = await this.themes.list({ includeRetired: true });
       const pack = await renderPack(review, generatedAt, {
         labels: { themes: new Map(themes.map((t) => [t.code, t.label])) },
       });
