@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { loadActor } from '@scrutiny/auth';
 import { isUuid } from '@scrutiny/core';
 import { DipSamplesService, RetentionService } from '@scrutiny/sampling';
 import { DataSource } from 'typeorm';
@@ -69,13 +70,11 @@ export const samplesDrawCommand: CliCommand = {
   },
 };
 
-/** The id of the user named by username (or by id); the issue itself checks they are an active supervisor. */
+/** The id of the enabled user named by username (or by id); the issue itself checks they are an active supervisor. */
 async function userIdOf(dataSource: DataSource, name: string): Promise<string> {
-  const rows = (await dataSource.query(`SELECT id FROM users WHERE username = $1 OR id::text = $1`, [name])) as {
-    id: string;
-  }[];
-  if (rows.length === 0) throw new UsageError(`--assign-to: no user "${name}"`);
-  return rows[0].id;
+  const user = await loadActor(dataSource, isUuid(name) ? { id: name } : { username: name });
+  if (!user) throw new UsageError(`--assign-to: no enabled user "${name}"`);
+  return user.id;
 }
 
 export const retentionCheckCommand: CliCommand = {
