@@ -43,37 +43,3 @@ export function eventHash(fields: ChainedFields): string {
 }
 
 export type ChainBreak = { seq: number; id: string; reason: string };
-
-/**
- * Checks a run of sealed events, in seq order, against the hash of the sealed event before the run. Returns the first
- * event that does not fit: a seq not above its predecessor's, a prevHash that is not its predecessor's hash (an event
- * removed, the chain re-linked, or the previous event altered), or a hash that does not match its content (the row
- * was altered). Seqs may skip: a transaction that drew a seq and rolled back leaves a gap no event ever filled, so a
- * removal shows in the link, not in the numbering.
- */
-export function findBreak(
-  events: ChainedFields[] & { hash: string }[],
-  previous: { seq: number; hash: string },
-): ChainBreak | null {
-  let prev = previous;
-  for (const event of events as (ChainedFields & { hash: string })[]) {
-    if (!(event.seq > prev.seq)) {
-      return { seq: event.seq, id: event.id, reason: `out of order: seq ${event.seq} after ${prev.seq}` };
-    }
-    if (event.prevHash !== prev.hash) {
-      return {
-        seq: event.seq,
-        id: event.id,
-        reason:
-          event.seq === prev.seq + 1
-            ? 'prev_hash does not match the previous event (chain re-linked or previous event altered)'
-            : `prev_hash does not match the previous event seq ${prev.seq} (events removed between them, chain re-linked or previous event altered)`,
-      };
-    }
-    if (eventHash(event) !== event.hash) {
-      return { seq: event.seq, id: event.id, reason: 'hash does not match the event content (event altered)' };
-    }
-    prev = event;
-  }
-  return null;
-}

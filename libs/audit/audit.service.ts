@@ -6,6 +6,7 @@ import { countUpTo } from '@scrutiny/database';
 import { AuditEvent } from './audit-event.entity';
 import { AuditCheckpoints } from './checkpoints';
 import { eventHash, GENESIS_HASH } from './audit-chain';
+import { sealedChainHead } from './chain-head';
 
 export interface AuditActor {
   id: string | null;
@@ -119,10 +120,7 @@ export class AuditService {
 
   /** The last sealed event (seq 0 and the genesis hash before the first): what a checkpoint signs. */
   async sealedHead(manager?: EntityManager): Promise<{ seq: number; hash: string }> {
-    const [last] = (await (manager ?? this.dataSource).query(
-      'SELECT seq, hash FROM audit_events WHERE hash IS NOT NULL ORDER BY seq DESC LIMIT 1',
-    )) as { seq: string; hash: string }[];
-    return last ? { seq: Number(last.seq), hash: last.hash } : { seq: 0, hash: GENESIS_HASH };
+    return (await sealedChainHead(manager ?? this.dataSource)) ?? { seq: 0, hash: GENESIS_HASH };
   }
 
   /**
