@@ -28,7 +28,7 @@ export const COMMON_TEMPLATE_COLUMNS = [
   'team_code',
 ] as const;
 
-const OFFICER_REFERENCE = /^[A-Za-z0-9_-]{1,32}$/;
+export const OFFICER_REFERENCE = /^[A-Za-z0-9_-]{1,32}$/;
 
 /**
  * Problems with a record's values that need no database: the common fields and the kind's own. `naming` picks

@@ -1,15 +1,15 @@
-import type { Readable } from 'node:stream';
-import type { DataSource, QueryRunner } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { isIsoInstant } from '@scrutiny/core';
 import { BWV_STATUSES } from '../bwv/bwv-clip.entity';
 import { templateHeader, type TemplateHeader } from '../cases/case-csv';
+import { OFFICER_REFERENCE } from '../cases/case-input';
 import { csvRecordBatches } from './csv-records';
 import { ImportFileError, inImportTransaction, type ImportCounts, type ImportTransaction } from './import-transaction';
 import type { RowRejection } from './police-uk-row';
 import { CLIP_REFERENCE } from './stop-search-template';
 import type { StagedRow, StagingColumns } from './staging-writer';
-import { garbageRejection, openStaging, rejectByLine } from './template-rows';
-import { recordUpdates, type RecordUpdate } from './record-updates';
+import { garbageRejection, openStaging, rejectByLine, type StagedImportOptions } from './template-rows';
+import { recordUpdates } from './record-updates';
 
 /** The evidence system's clip register, as `format=bwv-clips` reads it. */
 export const BWV_CLIP_COLUMNS = [
@@ -23,17 +23,10 @@ export const BWV_CLIP_COLUMNS = [
   'record_references',
 ] as const;
 
-export interface BwvClipsImportOptions {
-  importId: string;
-  forceCode: string;
-  input: (reader: { query: (sql: string, params?: unknown[]) => Promise<unknown> }) => Readable;
-  engine: 'postgres' | 'embedded';
+/** `onUpdated` is given the clips updated in place (each update's `reference` is the clip's). */
+export interface BwvClipsImportOptions extends StagedImportOptions {
   /** Retention when the register gives none: days after recording (BWV_RETENTION_DAYS). */
   bwvRetentionDays: number;
-  onProgress?: (rowsRead: number) => void;
-  /** Runs inside the import's transaction with the clips updated in place (`reference` is the clip's), to audit them. */
-  onUpdated?: (runner: QueryRunner, updates: RecordUpdate[]) => Promise<void>;
-  beforeCommit?: (runner: QueryRunner, counts: ImportCounts) => Promise<void>;
   now?: number;
 }
 
@@ -52,7 +45,6 @@ const COLUMNS: StagingColumns = [
 ];
 /** Columns of a stored clip that a row sets (officer_id from officer_reference; status as the hold rule leaves it). */
 const CLIP_COLUMNS = ['device_id', 'officer_id', 'recorded_at', 'duration_seconds', 'retention_expires_at', 'status'];
-const OFFICER_REFERENCE = /^[A-Za-z0-9_-]{1,32}$/;
 /** The record tables a clip's record references are looked up in, by case kind. */
 const RECORD_TABLES = [
   ['stop_search', 'stop_searches'],
@@ -172,8 +164,9 @@ export function parseBwvClipRow(
  * when its values differ, and a duplicate when not; a hold placed in Scrutiny is not lifted by a register saying
  * `available`), and linked to the force's records (stop searches, vehicle stops, use-of-force reports) named by
  * their references. A record reference the force does not have is reported on the row's line as a notice and the
- * clip is imported without that link: a stop-search import naming the clip links it later. A clip of another force,
- * an officer of another force, or a repeated reference with other values is rejected by line.
+ * clip is imported without that link: a stop-search import naming the clip links it later. An officer reference names
+ * this force's officer (created if new; references are unique per force, so another force's officer of the same
+ * reference is never touched). A clip of another force, or a repeated reference with other values, is rejected by line.
  */
 export async function importBwvClipsCsv(dataSource: DataSource, options: BwvClipsImportOptions): Promise<ImportCounts> {
   // Rejections wait until the COPY ends: a query sent meanwhile would queue behind it (see holdRejections).

@@ -1,5 +1,4 @@
-import type { Readable } from 'node:stream';
-import type { DataSource, QueryRunner } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { uuidv7 } from '@scrutiny/core';
 import { areaForces } from '../areas/area-lookup';
 import { sqlTypeOf } from '../cases/case-fields';
@@ -11,24 +10,22 @@ import { ImportFileError, inImportTransaction, type ImportCounts, type ImportTra
 import { contentHash, londonMonthOfUtc } from './police-uk-import';
 import type { MappedStopSearch, RowRejection } from './police-uk-row';
 import { rowPlacer } from './placement';
-import { recordUpdates, type RecordUpdate } from './record-updates';
+import { recordUpdates } from './record-updates';
 import { checkStopSearchHeader, CLIP_REFERENCE } from './stop-search-template';
 import type { StagedRow, StagingColumns } from './staging-writer';
-import { garbageRejection, openStaging, placementRejection, rejectByLine } from './template-rows';
+import {
+  garbageRejection,
+  openStaging,
+  placementRejection,
+  rejectByLine,
+  type StagedImportOptions,
+} from './template-rows';
 
 export type { RecordUpdate } from './record-updates';
 
-export interface StopSearchesImportOptions {
-  importId: string;
-  forceCode: string;
-  input: (reader: { query: (sql: string, params?: unknown[]) => Promise<unknown> }) => Readable;
-  engine: 'postgres' | 'embedded';
+export interface StopSearchesImportOptions extends StagedImportOptions {
   /** Retention of a clip first known from a record (its register has not been imported yet): days after the search. */
   bwvRetentionDays: number;
-  onProgress?: (rowsRead: number) => void;
-  /** Runs inside the import's transaction with the records updated in place, to audit them. */
-  onUpdated?: (runner: QueryRunner, updates: RecordUpdate[]) => Promise<void>;
-  beforeCommit?: (runner: QueryRunner, counts: ImportCounts) => Promise<void>;
 }
 
 const STAGING = 'stop_search_staging';
@@ -134,15 +131,16 @@ function extraCells(
 /**
  * Imports the force's own stop-search export (format=stop-searches) as one transaction, by the police.uk importer's
  * pipeline: rows stream through the CSV splitter and the template's row rules into a staging table (COPY on
- * PostgreSQL), bad rows are reported by line and column, and set-based statements do the rest: rows naming an
- * officer or clip of another force, a supervisor who is not one, or repeating a reference with other values are
- * rejected by line; new officers are created in the team of their first row (an existing officer is never moved: the
- * register changes through the officers API); a row whose reference the force already has updates that record in
- * place when its values differ (reported to `onUpdated` with before and after) and is a duplicate when they do not;
- * rows without a reference are keyed by their content like police.uk rows (a police.uk search exported as this
- * template keeps its key), so re-importing adds nothing; the clips a row names are linked to its record (a clip not
- * yet in the register is recorded from the row, to be completed by the clip register import). Any failure rolls
- * everything back.
+ * PostgreSQL), bad rows are reported by line and column, and set-based statements do the rest: rows naming a clip
+ * of another force, a supervisor who is not one, or repeating a reference with other values are rejected by line; an
+ * officer reference names this force's officer (references are unique per force, so another force's officer of the
+ * same reference is never touched), and new officers are created in the team of their first row (an existing
+ * officer is never moved: the register changes through the officers API); a row whose reference the force already
+ * has updates that record in place when its values differ (reported to `onUpdated` with before and after) and is a
+ * duplicate when they do not; rows without a reference are keyed by their content like police.uk rows (a police.uk
+ * search exported as this template keeps its key), so re-importing adds nothing; the clips a row names are linked to
+ * its record (a clip not yet in the register is recorded from the row, to be completed by the clip register import).
+ * Any failure rolls everything back.
  */
 export async function importStopSearchesCsv(
   dataSource: DataSource,

@@ -1,14 +1,29 @@
+import type { Readable } from 'node:stream';
 import type { QueryRunner } from 'typeorm';
 import type { TemplateHeader } from '../cases/case-csv';
 import type { CaseInput } from '../cases/case-input';
+import type { ImportCounts } from './import-transaction';
 import type { RowPlacer } from './placement';
 import { garbageCell, type RowRejection } from './police-uk-row';
+import type { RecordUpdate } from './record-updates';
 import { copyStagingWriter, insertStagingWriter, type StagingColumns, type StagingWriter } from './staging-writer';
 
 /**
  * The row checks and staging steps the force-template importers (stop searches, vehicle stops, use of force, BWV
  * clips) share. The per-row checks answer null for a good row, so the common path allocates nothing.
  */
+
+/** What the staged importers that update in place (stop searches, BWV clips) are given. */
+export interface StagedImportOptions {
+  importId: string;
+  forceCode: string;
+  input: (reader: { query: (sql: string, params?: unknown[]) => Promise<unknown> }) => Readable;
+  engine: 'postgres' | 'embedded';
+  onProgress?: (rowsRead: number) => void;
+  /** Runs inside the import's transaction with the rows updated in place, to audit them. */
+  onUpdated?: (runner: QueryRunner, updates: RecordUpdate[]) => Promise<void>;
+  beforeCommit?: (runner: QueryRunner, counts: ImportCounts) => Promise<void>;
+}
 
 /** A transaction-scoped staging table, loaded by COPY on PostgreSQL and by batched INSERTs on the embedded engine. */
 export async function openStaging(
