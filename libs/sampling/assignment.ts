@@ -12,17 +12,20 @@ export async function activeSupervisor(q: Queryable, id: unknown): Promise<strin
   return user?.id ?? null;
 }
 
-/** Each item's record (whichever table holds it): its team, and the user accounts of its officer and the officer's supervisor. */
+/**
+ * Each item's record (whichever table holds it): its team, and the user accounts of its officer and the officer's
+ * supervisor. All of one sample's items, or only `itemIds` (of that sample, or of any sample when it is null).
+ */
 export async function itemOwners(
   q: Queryable,
-  sampleId: string,
+  sampleId: string | null,
   itemIds?: string[],
 ): Promise<Map<string, { team: string | null; officerUser: string | null; officerSupervisor: string | null }>> {
   const rows = (await q.query(
     `SELECT i.id, c.team_code, o.user_id, o.supervisor_user_id
      FROM dip_sample_items i CROSS JOIN LATERAL (${caseColumnsSql('i.case_kind', 'i.case_id', 'team_code, officer_id')}) c
      LEFT JOIN officers o ON o.id = c.officer_id
-     WHERE i.sample_id = $1 ${itemIds ? 'AND i.id = ANY($2::uuid[])' : ''}`,
+     WHERE ($1::uuid IS NULL OR i.sample_id = $1) ${itemIds ? 'AND i.id = ANY($2::uuid[])' : ''}`,
     itemIds ? [sampleId, itemIds] : [sampleId],
   )) as { id: string; team_code: string | null; user_id: string | null; supervisor_user_id: string | null }[];
   return new Map(

@@ -212,11 +212,11 @@ export class SampleReviewsService {
       params,
     )) as Row[];
     const byId = new Map(found.map((r) => [r.item_id, toView(r)]));
-    const officers = new Map<string, string | null>();
-    for (const sampleId of new Set(found.map((r) => r.sample_id))) {
-      const owners = await itemOwners(this.dataSource, sampleId, ids);
-      for (const [itemId, owner] of owners) officers.set(itemId, owner.officerUser);
-    }
+    const owners = await itemOwners(
+      this.dataSource,
+      null,
+      found.map((r) => r.item_id),
+    );
     const drawn = await this.drawnBy(
       actor,
       found.map((r) => r.sample_id),
@@ -225,7 +225,7 @@ export class SampleReviewsService {
       const review = byId.get(id);
       if (!review) errors.push({ field: `itemIds.${n}`, message: 'no review with this id in the samples you can see' });
       else if (!drawn.has(review.sampleId)) errors.push({ field: `itemIds.${n}`, message: NOT_YOURS_TO_REASSIGN });
-      else if (officers.get(id) === assignee)
+      else if (owners.get(id)?.officerUser === assignee)
         errors.push({
           field: `itemIds.${n}`,
           message: 'the supervisor is the officer of this record: nobody reviews their own records',
