@@ -5,7 +5,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, LOGGER, type AppConfig, type Logger } from '@scrutiny/core';
 import { DataSource, type QueryRunner } from 'typeorm';
 import { z } from 'zod';
-import { DomainError, isUuid } from '@scrutiny/core';
+import { DomainError, isIsoDate, isUuid } from '@scrutiny/core';
 import { OPENED_DATABASE, type OpenedDatabase } from '@scrutiny/database';
 import { AuditService, type AuditActor } from '@scrutiny/audit';
 import { defineJob, HandlesJob, JobQueue, PermanentJobError, type JobHandler } from '@scrutiny/jobs';
@@ -102,8 +102,6 @@ export interface ImportFilter {
 
 /** An import saved this long ago and still queued with its file is handed to the queue again by the sweep. */
 export const STRANDED_AFTER_MS = 20_000;
-
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** First line of a file (up to 64 KiB), for refusing a wrong header before anything is queued. */
 function firstLine(content: Buffer): string {
@@ -234,13 +232,7 @@ export class ImportsService {
       errors.push({ field: 'format', message: `must be one of: ${IMPORT_FORMATS.join(', ')}` });
     for (const field of ['from', 'to'] as const) {
       const day = filter[field];
-      if (
-        day !== undefined &&
-        (!DAY.test(day) ||
-          Number.isNaN(Date.parse(`${day}T00:00:00Z`)) ||
-          new Date(`${day}T00:00:00Z`).toISOString().slice(0, 10) !== day)
-      )
-        errors.push({ field, message: 'must be a date like 2024-03-31' });
+      if (day !== undefined && !isIsoDate(day)) errors.push({ field, message: 'must be a date like 2024-03-31' });
     }
     if (!errors.length && filter.from && filter.to && filter.from > filter.to)
       errors.push({ field: 'to', message: 'must not be before from' });
@@ -409,8 +401,8 @@ export class ImportsService {
 
   /**
    * Records rows read so far on a running import, on a connection of its own (outside the import's transaction,
-   * so readers see it). One update at a time: calls while one is in flight are folded into the next. On the embedded engine the
-   * import holds the only connection until it ends, so nothing is written there.
+   * so readers see it). One update at a time: calls while one is in flight are folded into the next. On the embedded
+   * engine the import holds the only connection until it ends, so nothing is written there.
    */
   private progressWriter(importId: string): ((rowsRead: number) => void) | undefined {
     if (this.db.kind !== 'postgres') return undefined;
