@@ -81,31 +81,6 @@ export class SealAuditEventsBehindHorizon1795473000000 implements MigrationInter
   }
 
   async down(q: QueryRunner): Promise<void> {
-    // The sealer's database calls, as the owner: the application's role needs neither UPDATE on audit_events
-    // nor rights on the sequence, and a seal still passes the trigger's check below.
-    await q.query(`
-      CREATE FUNCTION "audit_events_allocated_seq"() RETURNS bigint LANGUAGE sql STABLE SECURITY DEFINER
-      SET search_path = pg_catalog, public AS $$
-        SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM audit_events_seq
-      $$`);
-    await q.query(`
-      CREATE FUNCTION "audit_events_appenders"() RETURNS text[] LANGUAGE sql STABLE
-      SET search_path = pg_catalog, public AS $$
-        SELECT coalesce(array_agg(virtualtransaction), '{}') FROM pg_locks
-        WHERE locktype = 'advisory' AND granted AND classid = 1635083369 AND objid = 1 AND objsubid = 2
-          AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
-      $$`);
-    await q.query(`
-      CREATE FUNCTION "audit_events_seal"(p_seq bigint[], p_prev_hash text[], p_hash text[]) RETURNS integer
-      LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
-        WITH sealed AS (
-          UPDATE audit_events e SET prev_hash = v.prev_hash, hash = v.hash
-          FROM unnest(p_seq, p_prev_hash, p_hash) AS v(seq, prev_hash, hash)
-          WHERE e.seq = v.seq AND e.hash IS NULL
-          RETURNING 1
-        )
-        SELECT count(*)::int FROM sealed
-      $$`);
     await q.query(`
       CREATE OR REPLACE FUNCTION "audit_events_refuse_change"() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
