@@ -17,6 +17,8 @@ describe('disproportionality: filters, periods, areas and findings (e2e)', () =>
   let t: TestApp;
   const token: Record<string, string> = {};
   const as = (who: string) => ({ authorization: `Bearer ${token[who]}` });
+  /** The body of a GET that must answer 200. */
+  const read = async (url: string, who: string) => (await t.http().get(url).set(as(who)).expect(200)).body;
 
   beforeAll(async () => {
     t = await createTestApp({ LOGIN_RATE_LIMIT_PER_MINUTE: '1000', RATE_LIMIT_PER_MINUTE: '10000' });
@@ -45,17 +47,10 @@ describe('disproportionality: filters, periods, areas and findings (e2e)', () =>
 
   describe('funnel', () => {
     it('counts only the searches under the power asked for', async () => {
-      const all = (await t.http().get(`/api/v1/disproportionality/funnel${CITY}`).set(as('supervisor')).expect(200))
-        .body;
+      const all = await read(`/api/v1/disproportionality/funnel${CITY}`, 'supervisor');
       expect(searchesOf(all)).toBe(await rawCount('true'));
       for (const power of ['pace_s1', 'misuse_of_drugs_act_s23', 'firearms_act_s47']) {
-        const res = (
-          await t
-            .http()
-            .get(`/api/v1/disproportionality/funnel${CITY}&power=${power}`)
-            .set(as('supervisor'))
-            .expect(200)
-        ).body;
+        const res = await read(`/api/v1/disproportionality/funnel${CITY}&power=${power}`, 'supervisor');
         const expected = await rawCount('legislation = $1', [power]);
         expect([power, searchesOf(res)]).toEqual([power, expected]);
         expect(expected).toBeLessThan(searchesOf(all)); // the filter makes a difference on this data
@@ -64,20 +59,12 @@ describe('disproportionality: filters, periods, areas and findings (e2e)', () =>
       const [{ black }] = await t.dataSource.query(
         `SELECT count(*)::int AS black FROM stop_searches WHERE force_code = 'E23000034' AND period = '2017-12-01' AND legislation = 'pace_s1' AND ethnic_group_of(self_defined_ethnicity) = 'black'`,
       );
-      const s1 = (
-        await t
-          .http()
-          .get(`/api/v1/disproportionality/funnel${CITY}&power=pace_s1&group=black`)
-          .set(as('supervisor'))
-          .expect(200)
-      ).body;
+      const s1 = await read(`/api/v1/disproportionality/funnel${CITY}&power=pace_s1&group=black`, 'supervisor');
       expect(s1.units.reduce((n: number, u: Unit) => n + u.ofGroup, 0)).toBe(black);
     });
 
     it('counts only strip searches for kind=strip-search', async () => {
-      const res = (
-        await t.http().get(`/api/v1/disproportionality/funnel${CITY}&kind=strip-search`).set(as('psd')).expect(200)
-      ).body;
+      const res = await read(`/api/v1/disproportionality/funnel${CITY}&kind=strip-search`, 'psd');
       expect(searchesOf(res)).toBe(await rawCount('clothing_removed'));
       expect(res.query.kind).toBe('strip-search');
     });
@@ -126,13 +113,7 @@ describe('disproportionality: filters, periods, areas and findings (e2e)', () =>
           .expect(400);
         expect([kind, fields(res)]).toEqual([kind, ['kind']]);
       }
-      const ok = (
-        await t
-          .http()
-          .get(`/api/v1/disproportionality/outcomes${CITY}&kind=stop-search&power=pace_s1`)
-          .set(as('psd'))
-          .expect(200)
-      ).body;
+      const ok = await read(`/api/v1/disproportionality/outcomes${CITY}&kind=stop-search&power=pace_s1`, 'psd');
       const searches = ok.groups.reduce((n: number, g: { searches: number }) => n + g.searches, 0);
       const [{ n }] = await t.dataSource.query(
         `SELECT count(*)::int AS n FROM stop_searches WHERE force_code = 'E23000034' AND legislation = 'pace_s1'`,
@@ -143,39 +124,26 @@ describe('disproportionality: filters, periods, areas and findings (e2e)', () =>
 
   describe('trends', () => {
     it('lists every period of the range, the empty ones as zeros', async () => {
-      const res = (
-        await t
-          .http()
-          .get('/api/v1/disproportionality/trends?from=2017-10&to=2018-01&area=city-of-london')
-          .set(as('psd'))
-          .expect(200)
-      ).body;
+      const res = await read('/api/v1/disproportionality/trends?from=2017-10&to=2018-01&area=city-of-london', 'psd');
       expect(res.series.map((s: { period: string }) => s.period)).toEqual(['2017-10', '2017-11', '2017-12', '2018-01']);
       for (const s of res.series.filter((x: { period: string }) => x.period !== '2017-12')) {
         expect(s.groups.map((g: { count: number }) => g.count)).toEqual([0, 0, 0, 0, 0, 0]);
       }
       const december = res.series.find((s: { period: string }) => s.period === '2017-12');
       expect(december.groups.reduce((n: number, g: { count: number }) => n + g.count, 0)).toBe(101);
-      const quarters = (
-        await t
-          .http()
-          .get('/api/v1/disproportionality/trends?from=2017-11&to=2018-04&area=city-of-london&interval=quarter')
-          .set(as('psd'))
-          .expect(200)
-      ).body;
+      const quarters = await read(
+        '/api/v1/disproportionality/trends?from=2017-11&to=2018-04&area=city-of-london&interval=quarter',
+        'psd',
+      );
       expect(quarters.series.map((s: { period: string }) => s.period)).toEqual(['2017-10', '2018-01', '2018-04']);
     });
 
     it('for suppressed viewers, an empty period withholds nothing more than before', async () => {
-      const only = (await t.http().get(`/api/v1/disproportionality/trends${CITY}`).set(as('external')).expect(200))
-        .body;
-      const wide = (
-        await t
-          .http()
-          .get('/api/v1/disproportionality/trends?from=2017-10&to=2018-01&area=city-of-london')
-          .set(as('external'))
-          .expect(200)
-      ).body;
+      const only = await read(`/api/v1/disproportionality/trends${CITY}`, 'external');
+      const wide = await read(
+        '/api/v1/disproportionality/trends?from=2017-10&to=2018-01&area=city-of-london',
+        'external',
+      );
       const countsIn = (
         body: { series: { period: string; groups: { group: string; count: number | null }[] }[] },
         period: string,
@@ -231,13 +199,7 @@ describe('disproportionality: filters, periods, areas and findings (e2e)', () =>
           selfDefinedEthnicity: 'B1',
         })
         .expect(201);
-      const res = (
-        await t
-          .http()
-          .get('/api/v1/disproportionality?from=2024-05&to=2024-05&area=LANCS-EAST')
-          .set(as('psd'))
-          .expect(200)
-      ).body;
+      const res = await read('/api/v1/disproportionality?from=2024-05&to=2024-05&area=LANCS-EAST', 'psd');
       expect(
         Object.fromEntries(res.groups.map((g: { group: string; population: number }) => [g.group, g.population])),
       ).toEqual(Object.fromEntries(sums));
@@ -270,14 +232,9 @@ describe('disproportionality: filters, periods, areas and findings (e2e)', () =>
         forceExplanation: null,
         actions: [],
       });
-      const listed = (
-        await t.http().get('/api/v1/disproportionality/findings?quarter=2017-Q4').set(as('psd')).expect(200)
-      ).body.items;
+      const listed = (await read('/api/v1/disproportionality/findings?quarter=2017-Q4', 'psd')).items;
       expect(listed.map((f: { id: string }) => f.id)).toEqual([second.id, first.id]);
-      for (const f of listed)
-        expect(f).toEqual(
-          (await t.http().get(`/api/v1/disproportionality/findings/${f.id}`).set(as('psd')).expect(200)).body,
-        );
+      for (const f of listed) expect(f).toEqual(await read(`/api/v1/disproportionality/findings/${f.id}`, 'psd'));
       expect(listed[1]).toEqual(first);
 
       const reviewed = (
@@ -295,9 +252,7 @@ describe('disproportionality: filters, periods, areas and findings (e2e)', () =>
         narrative: 'What the figures show',
         version: 2,
       });
-      expect(reviewed).toEqual(
-        (await t.http().get(`/api/v1/disproportionality/findings/${first.id}`).set(as('psd')).expect(200)).body,
-      );
+      expect(reviewed).toEqual(await read(`/api/v1/disproportionality/findings/${first.id}`, 'psd'));
       const [event] = await t.dataSource.query(
         `SELECT before, after FROM audit_events WHERE action = 'disproportionality_finding.updated' AND target_id = $1`,
         [first.id],
@@ -323,9 +278,9 @@ describe('disproportionality: filters, periods, areas and findings (e2e)', () =>
         .send({ version: 1, status: 'closed' })
         .expect(404);
       expect(
-        (
-          await t.http().get('/api/v1/disproportionality/findings?status=under_review').set(as('psd')).expect(200)
-        ).body.items.map((f: { id: string }) => f.id),
+        (await read('/api/v1/disproportionality/findings?status=under_review', 'psd')).items.map(
+          (f: { id: string }) => f.id,
+        ),
       ).toEqual([first.id]);
     });
 
