@@ -16,6 +16,7 @@ import { APP_CONFIG, DomainError, isUuid, uuidv7, type AppConfig, type FieldErro
 import { BWV_STATUSES } from './bwv-clip.entity';
 import { findArea } from '../areas/area-lookup';
 import { officerForRecord } from '../officers/officer-reference';
+import { CLIP_REFERENCE } from '../imports/stop-search-template';
 import { caseNotFound, caseViewOf } from '../cases/case-access';
 
 export interface BwvClipInput {
@@ -130,7 +131,7 @@ export class BwvClipsService {
 
   async create(actor: Actor, input: BwvClipInput): Promise<BwvClipView> {
     const errors: FieldError[] = [];
-    if (!/^[A-Za-z0-9._:/-]{1,128}$/.test(input.reference ?? ''))
+    if (!CLIP_REFERENCE.test(input.reference ?? ''))
       errors.push({ field: 'reference', message: '1–128 of letters, digits and . _ : / -' });
     input = {
       ...input,
