@@ -239,7 +239,6 @@ export const PUBLISHED_TACTICS: readonly PublishedTacticMapping[] = [
 
 const normalise = (name: string) => name.trim().replace(/\s+/g, ' ').toLowerCase();
 const BY_NAME = new Map(PUBLISHED_TACTICS.map((t) => [normalise(t.homeOffice), t]));
-const BY_KEY = new Map(PUBLISHED_TACTICS.map((t) => [t.code ?? t.homeOffice, t]));
 
 /** The mapping of a published tactic name; undefined for a name the table does not know. */
 export function publishedTactic(name: string): PublishedTacticMapping | undefined {
@@ -250,11 +249,6 @@ export function publishedTactic(name: string): PublishedTacticMapping | undefine
 export function storedTacticKey(name: string): string {
   const mapping = publishedTactic(name);
   return mapping ? (mapping.code ?? mapping.homeOffice) : name.trim().replace(/\s+/g, ' ');
-}
-
-/** The mapping for a stored tactic key; undefined for a name kept as published that the table does not know. */
-export function mappingOfStoredTactic(key: string): PublishedTacticMapping | undefined {
-  return BY_KEY.get(key);
 }
 
 /**
