@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common'
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, LOGGER, type AppConfig, type Logger } from '@scrutiny/core';
 import { loadActor, type Actor } from '@scrutiny/auth';
+import { EXAMPLE_REVIEW_FORM } from '@scrutiny/review';
 import { DeliberationService } from './deliberation.service';
 import { PanelsService } from './panels.service';
 
@@ -45,39 +46,17 @@ export class DemoPanelsSeeder implements OnApplicationBootstrap {
       cases: cases.map((c) => ({ kind: 'stop_search', id: c.id })),
     });
     session = await this.panels.transition(chair, session.id, 'open', session.version);
+    // The example form, as an amber case: thin grounds, no receipt offered, the entitlement to a record not given.
     const form = {
-      bwv: { availability: 'full', activatedBeforeContact: 'yes', gaps: null },
+      ...EXAMPLE_REVIEW_FORM,
       lawfulness: {
         powerApplicable: 'yes',
         grounds: 'insufficient_information',
         reason: 'The record says only "smell of cannabis"',
       },
-      gowisely: {
-        grounds: 'given',
-        object: 'given',
-        warrantCard: 'not_applicable',
-        identity: 'given',
-        station: 'given',
-        entitlementToRecord: 'not_given',
-        legalPower: 'given',
-        youAreDetained: 'given',
-      },
-      recordQuality: {
-        recordCompleted: 'yes',
-        receiptOffered: 'no',
-        selfDefinedEthnicityAsked: 'yes',
-        outcomeRecorded: 'yes',
-        outcomeLinkRecorded: 'yes',
-      },
-      conduct: {
-        communicationAndRespect: 'good',
-        explanation: 'adequate',
-        deEscalation: 'not_applicable',
-        detentionKeptMinimal: 'good',
-        dignity: 'good',
-        safeguardingChildren: 'not_applicable',
-      },
-      useOfForce: null,
+      gowisely: { ...EXAMPLE_REVIEW_FORM.gowisely, entitlementToRecord: 'not_given' },
+      recordQuality: { ...EXAMPLE_REVIEW_FORM.recordQuality, receiptOffered: 'no' },
+      conduct: { ...EXAMPLE_REVIEW_FORM.conduct, explanation: 'adequate' },
       assessment: {
         rag: 'amber',
         goodPractice: 'Calm, polite throughout',
