@@ -670,7 +670,8 @@ export class DipSamplesService {
     const p = (v: unknown) => `$${params.push(v)}`;
     if (filter.period) where.push(`s.period = ${p(`${filter.period}-01`)}::date`);
     if (filter.status) where.push(`s.status = ${p(filter.status)}`);
-    if (!isPoliceWide(actor)) where.push(visibleSql('s', p(actor.teams), p(actor.areas), p(actor.id)));
+    const visible = this.visibilityFilter(actor, 's', p);
+    if (visible) where.push(visible);
     const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const { limit, offset } = pageOf(filter);
     const [{ total }] = (await this.dataSource.query(
