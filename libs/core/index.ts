@@ -4,6 +4,7 @@ export * from './config/audit-keys';
 export * from './errors/error-codes';
 export * from './errors/domain-error';
 export * from './errors/plain-zod';
+export * from './errors/plain-words';
 export * from './context/request-context';
 export * from './logging/logger';
 export * from './logging/logger.token';

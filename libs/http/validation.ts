@@ -1,41 +1,41 @@
 import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
 import { getMetadataStorage, registerDecorator, type ValidationOptions, type ValidatorOptions } from 'class-validator';
-import { DomainError, type FieldError } from '@scrutiny/core';
+import { DomainError, PLAIN_WORDS as W, type FieldError } from '@scrutiny/core';
 import { unacceptableJson } from './body-parsing';
 
-const plural = (n: unknown, word: string) => `${String(n)} ${word}${n === 1 ? '' : 's'}`;
 const list = (values: unknown) => (Array.isArray(values) ? values.map(String).join(', ') : String(values));
+const DATE_OR_DATE_TIME = `${W.date} (or a date and time like 2024-03-31T09:30:00Z)`;
 
 /**
  * What each class-validator constraint means, in plain words, from its parameters. A constraint missing here keeps
  * class-validator's own message; a decorator's own `message` always wins.
  */
 const PLAIN: Record<string, (constraints: unknown[]) => string> = {
-  isString: () => 'must be text',
-  isInt: () => 'must be a whole number',
-  isNumber: () => 'must be a number',
-  isBoolean: () => 'must be true or false',
-  isArray: () => 'must be a list',
-  isObject: () => 'must be an object',
-  nestedValidation: () => 'must be an object',
-  isNotEmpty: () => 'must not be empty',
-  arrayNotEmpty: () => 'must not be empty',
-  maxLength: ([n]) => `must be at most ${plural(n, 'character')}`,
-  minLength: ([n]) => (n === 1 ? 'must not be empty' : `must be at least ${plural(n, 'character')}`),
-  arrayMaxSize: ([n]) => `must have at most ${plural(n, 'item')}`,
-  arrayMinSize: ([n]) => `must have at least ${plural(n, 'item')}`,
-  isIn: ([values]) => `must be one of: ${list(values)}`,
-  isEnum: ([, values]) => `must be one of: ${list(values)}`,
-  isUuid: () => 'must be an id (a UUID)',
-  min: ([n]) => `must be at least ${String(n)}`,
-  max: ([n]) => `must be at most ${String(n)}`,
+  isString: () => W.text,
+  isInt: () => W.wholeNumber,
+  isNumber: () => W.number,
+  isBoolean: () => W.trueOrFalse,
+  isArray: () => W.list,
+  isObject: () => W.object,
+  nestedValidation: () => W.object,
+  isNotEmpty: () => W.notEmpty,
+  arrayNotEmpty: () => W.notEmpty,
+  maxLength: ([n]) => W.atMostCharacters(n as number),
+  minLength: ([n]) => W.atLeastCharacters(n as number),
+  arrayMaxSize: ([n]) => W.atMostItems(n as number),
+  arrayMinSize: ([n]) => W.atLeastItems(n as number),
+  isIn: ([values]) => W.oneOf(list(values)),
+  isEnum: ([, values]) => W.oneOf(list(values)),
+  isUuid: () => W.uuid,
+  min: ([n]) => W.atLeast(n as number),
+  max: ([n]) => W.atMost(n as number),
   isPositive: () => 'must be a number above 0',
-  isDateString: () => 'must be a date like 2024-03-31 (or a date and time like 2024-03-31T09:30:00Z)',
-  isIso8601: () => 'must be a date like 2024-03-31 (or a date and time like 2024-03-31T09:30:00Z)',
-  isDate: () => 'must be a date like 2024-03-31',
+  isDateString: () => DATE_OR_DATE_TIME,
+  isIso8601: () => DATE_OR_DATE_TIME,
+  isDate: () => W.date,
   isLatitude: () => 'must be a latitude, a number from -90 to 90',
   isLongitude: () => 'must be a longitude, a number from -180 to 180',
-  matches: () => 'is not in the expected format',
+  matches: () => W.otherFormat,
   int4: () => `must be a whole number from -${INT4_MAX} to ${INT4_MAX}`,
   isCalendarDate: () => 'must be a date that exists, YYYY-MM-DD',
   whitelistValidation: () => 'is not a field this request takes',

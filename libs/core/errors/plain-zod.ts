@@ -1,44 +1,44 @@
 import type { z } from 'zod';
 import type { FieldError } from './error-codes';
+import { PLAIN_WORDS as W } from './plain-words';
 
-const plural = (n: number | bigint, word: string) => `${n} ${word}${Number(n) === 1 ? '' : 's'}`;
 const quote = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
 
 const TYPE_WORDS: Record<string, string> = {
-  string: 'must be text',
-  number: 'must be a number',
-  int: 'must be a whole number',
-  bigint: 'must be a whole number',
-  boolean: 'must be true or false',
-  array: 'must be a list',
-  object: 'must be an object',
-  date: 'must be a date like 2024-03-31',
-  record: 'must be an object',
-  tuple: 'must be a list',
+  string: W.text,
+  number: W.number,
+  int: W.wholeNumber,
+  bigint: W.wholeNumber,
+  boolean: W.trueOrFalse,
+  array: W.list,
+  object: W.object,
+  date: W.date,
+  record: W.object,
+  tuple: W.list,
 };
 
 const FORMAT_WORDS: Record<string, string> = {
-  date: 'must be a date like 2024-03-31',
+  date: W.date,
   datetime: 'must be a date and time like 2024-03-31T09:30:00Z',
   time: 'must be a time like 09:30',
-  uuid: 'must be an id (a UUID)',
-  guid: 'must be an id (a UUID)',
+  uuid: W.uuid,
+  guid: W.uuid,
   email: 'must be an email address',
   url: 'must be a URL',
 };
 
 function tooBig(issue: z.core.$ZodRawIssue<z.core.$ZodIssueTooBig>): string {
   const n = issue.maximum as number;
-  if (issue.origin === 'string') return `must be at most ${plural(n, 'character')}`;
-  if (issue.origin === 'array' || issue.origin === 'set') return `must have at most ${plural(n, 'item')}`;
-  return issue.inclusive === false ? `must be less than ${n}` : `must be at most ${n}`;
+  if (issue.origin === 'string') return W.atMostCharacters(n);
+  if (issue.origin === 'array' || issue.origin === 'set') return W.atMostItems(n);
+  return issue.inclusive === false ? `must be less than ${n}` : W.atMost(n);
 }
 
 function tooSmall(issue: z.core.$ZodRawIssue<z.core.$ZodIssueTooSmall>): string {
   const n = issue.minimum as number;
-  if (issue.origin === 'string') return n === 1 ? 'must not be empty' : `must be at least ${plural(n, 'character')}`;
-  if (issue.origin === 'array' || issue.origin === 'set') return `must have at least ${plural(n, 'item')}`;
-  return issue.inclusive === false ? `must be more than ${n}` : `must be at least ${n}`;
+  if (issue.origin === 'string') return W.atLeastCharacters(n);
+  if (issue.origin === 'array' || issue.origin === 'set') return W.atLeastItems(n);
+  return issue.inclusive === false ? `must be more than ${n}` : W.atLeast(n);
 }
 
 /**
@@ -52,19 +52,19 @@ export function plainZodError(issue: z.core.$ZodRawIssue): string {
   switch (issue.code) {
     case 'invalid_type':
       if (missing) return 'is required';
-      if (typeof issue.input === 'number' && Number.isNaN(issue.input)) return 'must be a number';
+      if (typeof issue.input === 'number' && Number.isNaN(issue.input)) return W.number;
       return TYPE_WORDS[issue.expected] ?? `must be ${issue.expected}`;
     case 'invalid_value':
       if (missing && issue.values.length > 1) return `is required (one of: ${issue.values.map(quote).join(', ')})`;
       return issue.values.length === 1
         ? `must be ${quote(issue.values[0])}`
-        : `must be one of: ${issue.values.map(quote).join(', ')}`;
+        : W.oneOf(issue.values.map(quote).join(', '));
     case 'too_big':
       return tooBig(issue);
     case 'too_small':
       return tooSmall(issue);
     case 'invalid_format':
-      return FORMAT_WORDS[issue.format] ?? 'is not in the expected format';
+      return FORMAT_WORDS[issue.format] ?? W.otherFormat;
     case 'not_multiple_of':
       return `must be a multiple of ${String(issue.divisor)}`;
     case 'unrecognized_keys':
