@@ -11,7 +11,7 @@ import { SCHEMA } from '@scrutiny/schema';
 import type { CliCommand, CommandEnv } from '../command';
 
 /** Opens the configured database as its owner, applies pending migrations, runs `fn`, and closes it. */
-async function withMigratedDatabase(
+export async function withMigratedDatabase(
   env: CommandEnv,
   fn: (ds: DataSource, applied: string[]) => Promise<number>,
 ): Promise<number> {

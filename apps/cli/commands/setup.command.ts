@@ -4,11 +4,11 @@ import { DataSource } from 'typeorm';
 import { SYSTEM_ACTOR } from '@scrutiny/audit';
 import { UsersService } from '@scrutiny/auth';
 import { randomBytes } from 'node:crypto';
-import { ensureAppRole, migrate, openDatabase, ownerDatabaseConfig, separateAppRole } from '@scrutiny/database';
-import { SCHEMA } from '@scrutiny/schema';
+import { ensureAppRole, separateAppRole } from '@scrutiny/database';
 import { withCliContext } from '../cli-context';
 import { UsageError, type CliCommand, type CommandEnv } from '../command';
-import { prepareAppRole } from './migrate.command';
+import { prepareAppRole, withMigratedDatabase } from './migrate.command';
+import { readStdin } from './users.command';
 
 const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 /** A value for a shell command line, quoted only when it needs to be. */
@@ -71,16 +71,6 @@ async function ensureDatabase(databaseUrl: string, env: CommandEnv): Promise<boo
   }
 }
 
-async function migrateDatabase(env: CommandEnv): Promise<void> {
-  const db = await openDatabase(ownerDatabaseConfig(env.config.database), SCHEMA, { logger: env.logger });
-  try {
-    const applied = await migrate(db.dataSource, { lock: true, seeds: SCHEMA.seeds });
-    env.out(applied.length ? `Applied ${applied.length} migration(s).` : 'Database is up to date.');
-  } finally {
-    await db.close();
-  }
-}
-
 export const setupCommand: CliCommand = {
   name: 'setup',
   usage: 'setup [--username U] [--password P | --password-stdin] [--app-role NAME [--app-password P]]',
@@ -112,7 +102,10 @@ export const setupCommand: CliCommand = {
     if (values['app-password'] && !appRole) throw new UsageError('--app-password goes with --app-role');
     const ownerUrl = env.config.database.migrationUrl ?? env.config.database.url;
     if (!(await ensureDatabase(ownerUrl, env))) return 1;
-    await migrateDatabase(env);
+    await withMigratedDatabase(env, async (_ds, applied) => {
+      env.out(applied.length ? `Applied ${applied.length} migration(s).` : 'Database is up to date.');
+      return 0;
+    });
     if (separate) await prepareAppRole(env);
     else if (appRole) await createAppRole(ownerUrl, appRole, values['app-password'], env);
     else {
@@ -184,12 +177,4 @@ async function createAppRole(ownerUrl: string, role: string, password: string | 
       .filter(Boolean)
       .join('\n'),
   );
-}
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks)
-    .toString('utf8')
-    .replace(/\r?\n$/, '');
 }

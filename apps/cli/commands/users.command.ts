@@ -5,7 +5,8 @@ import { generateAuditKeyPair } from '@scrutiny/core';
 import { withCliContext } from '../cli-context';
 import { UsageError, type CliCommand } from '../command';
 
-async function readStdin(): Promise<string> {
+/** The whole of standard input, less one trailing newline (a password piped in). */
+export async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks)
