@@ -41,4 +41,5 @@ export * from './vocabulary/labels';
 export * from './imports/stop-search-template';
 export * from './imports/stop-searches-import';
 export * from './imports/bwv-clips-import';
+export { csvRecords, type CsvRecord } from './imports/csv-records';
 export * from './published';

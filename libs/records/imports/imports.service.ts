@@ -46,8 +46,34 @@ export const ImportFileJob = defineJob('imports', 'import-file', 1, importPayloa
  */
 export const LegacyPoliceUkImportJob = defineJob('imports', 'police-uk', 1, importPayload);
 
+/**
+ * A format whose importer lives in a feature lib that depends on this one (complaints), registered by that lib's
+ * module at start-up: it runs through the same upload, queue, transaction, rejections and audit as the others.
+ */
+export interface RegisteredImporter {
+  checkHeader(cells: string[]): string | null;
+  run(
+    dataSource: DataSource,
+    options: {
+      importId: string;
+      forceCode: string;
+      input: Parameters<typeof importTemplateCsv>[1]['input'];
+      onProgress?: (rowsRead: number) => void;
+      beforeCommit?: (runner: QueryRunner, counts: ImportCounts) => Promise<void>;
+    },
+  ): Promise<ImportCounts>;
+}
+const REGISTERED = new Map<string, RegisteredImporter>();
+
+/** Adds a format (not offered by `POST /imports`: its lib's own route uploads it, under its own permission). */
+export function registerImporter(format: string, importer: RegisteredImporter): void {
+  REGISTERED.set(format, importer);
+}
+
 /** Why a file's header is wrong for its format, or null. */
 function headerProblem(format: ImportFormat, cells: string[]): string | null {
+  const registered = REGISTERED.get(format);
+  if (registered) return registered.checkHeader(cells);
   if (format === 'police-uk') return checkHeader(cells);
   if (format === 'stop-searches') return checkStopSearchHeader(cells);
   if (format === 'bwv-clips') return checkBwvClipHeader(cells);
@@ -139,7 +165,7 @@ export class ImportsService {
     input: { format: string; force: string; filename: string; content: Buffer },
     actor: AuditActor,
   ): Promise<ImportView> {
-    if (!(IMPORT_FORMATS as readonly string[]).includes(input.format)) {
+    if (!(IMPORT_FORMATS as readonly string[]).includes(input.format) && !REGISTERED.has(input.format)) {
       throw DomainError.validation([{ field: 'format', message: `must be one of: ${IMPORT_FORMATS.join(', ')}` }]);
     }
     const force = await this.resolveForce(input.force);
@@ -346,7 +372,7 @@ export class ImportsService {
     actor: AuditActor,
     onProgress?: (rowsRead: number) => void,
   ): Promise<ImportView> {
-    if (!(IMPORT_FORMATS as readonly string[]).includes(format))
+    if (!(IMPORT_FORMATS as readonly string[]).includes(format) && !REGISTERED.has(format))
       throw DomainError.validation([{ field: 'format', message: `must be one of: ${IMPORT_FORMATS.join(', ')}` }]);
     const area = await this.resolveForce(force);
     const named = filenameForceProblem(filename, area.code);
@@ -530,6 +556,8 @@ export class ImportsService {
             this.auditUpdates(runner, actor, job, format === 'stop-searches' ? 'stop_search' : 'bwv_clip', updates),
         });
       }
+      const registered = REGISTERED.get(format);
+      if (registered) return await registered.run(this.dataSource, common);
       const spec = TEMPLATES[format];
       if (!spec) throw new ImportFileError(`unknown import format "${job.format}"`);
       return await importTemplateCsv(this.dataSource, { ...common, spec });
