@@ -3,7 +3,8 @@ import { DataSource } from 'typeorm';
 import type { PGlite } from '@electric-sql/pglite';
 import { LOGGER, type DatabaseConfig, type Logger } from '@scrutiny/core';
 import { migrate } from './migrations';
-import { openDatabase, type OpenedDatabase, type SchemaDefinition } from './data-source.factory';
+import { openDatabase, postgresOptions, type OpenedDatabase, type SchemaDefinition } from './data-source.factory';
+import { ReadSource } from './read-source';
 
 export const OPENED_DATABASE = Symbol('OPENED_DATABASE');
 
@@ -17,10 +18,36 @@ export interface DatabaseModuleOptions {
 }
 
 class DatabaseCloser implements OnApplicationShutdown {
-  constructor(@Inject(OPENED_DATABASE) private readonly db: OpenedDatabase) {}
+  constructor(
+    @Inject(OPENED_DATABASE) private readonly db: OpenedDatabase,
+    private readonly reads: ReadSource,
+  ) {}
   async onApplicationShutdown(): Promise<void> {
+    if (this.reads.replica?.isInitialized) await this.reads.replica.destroy();
     await this.db.close();
   }
+}
+
+/**
+ * The replica's pool is opened without waiting for a connection: an unreachable replica must not stop the API from
+ * starting (its reads go to the primary until the replica answers), so initialize() failing is logged, not thrown.
+ */
+async function openReplica(
+  config: DatabaseModuleOptions['config'],
+  schema: SchemaDefinition,
+  logger: Logger,
+): Promise<DataSource | null> {
+  if (config.kind !== 'postgres' || !config.read) return null;
+  const replica = new DataSource(postgresOptions(config.read.url, config.read.poolSize, schema, logger));
+  try {
+    await replica.initialize();
+  } catch (error) {
+    logger.warn(
+      { err: { message: (error as Error).message } },
+      'read replica unreachable at start: reading from the primary',
+    );
+  }
+  return replica;
 }
 
 /** Provides the TypeORM DataSource (PostgreSQL or embedded PGlite) to every module, and closes it last. */
@@ -48,9 +75,18 @@ export class DatabaseModule {
           },
         },
         { provide: DataSource, useFactory: (db: OpenedDatabase) => db.dataSource, inject: [OPENED_DATABASE] },
+        {
+          provide: ReadSource,
+          inject: [OPENED_DATABASE, LOGGER],
+          useFactory: async (db: OpenedDatabase, logger: Logger) =>
+            new ReadSource(db.dataSource, await openReplica(options.config, options.schema, logger), {
+              maxLagSeconds: options.config.kind === 'postgres' ? (options.config.read?.maxLagSeconds ?? 0) : 0,
+              logger,
+            }),
+        },
         DatabaseCloser,
       ],
-      exports: [DataSource, OPENED_DATABASE],
+      exports: [DataSource, OPENED_DATABASE, ReadSource],
     };
   }
 }

@@ -7,3 +7,4 @@ export * from './data-dir-lock';
 export * from './pg-errors';
 export * from './count-up-to';
 export * from './app-role';
+export * from './read-source';

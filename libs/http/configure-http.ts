@@ -47,7 +47,7 @@ export function configureHttp(app: INestApplication, config: AppConfig, logger: 
   if (origins === '*' || origins.length) {
     app.enableCors({
       origin: origins === '*' ? true : origins,
-      exposedHeaders: ['x-request-id', 'x-client-request-id', 'retry-after', 'etag'],
+      exposedHeaders: ['x-request-id', 'x-client-request-id', 'retry-after', 'etag', 'x-data-as-of'],
       maxAge: 600,
     });
   }

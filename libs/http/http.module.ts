@@ -1,14 +1,15 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import type { AppConfig, Logger } from '@scrutiny/core';
 import { ProblemDetailsFilter } from './problem-details.filter';
 import { RedisThrottlerStorage } from './redis-throttler.storage';
+import { DataAsOfInterceptor } from './data-as-of.interceptor';
 
 /** Limits that decorators resolve per request (decorators cannot reach the injected configuration). */
 export const rateLimits = { loginPerMinute: 10 };
 
-/** Cross-cutting HTTP behaviour registered once: the problem+json filter and the rate limiter. */
+/** Cross-cutting HTTP behaviour registered once: the problem+json filter, the rate limiter and X-Data-As-Of. */
 @Module({})
 export class HttpPlumbingModule {
   static forRoot(config: AppConfig, logger?: Logger): DynamicModule {
@@ -37,6 +38,7 @@ export class HttpPlumbingModule {
       providers: [
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: APP_GUARD, useClass: ThrottlerGuard },
+        { provide: APP_INTERCEPTOR, useClass: DataAsOfInterceptor },
       ],
     };
   }

@@ -7,3 +7,4 @@ export * from './validation';
 export * from './redis-throttler.storage';
 export * from './http.module';
 export * from './configure-http';
+export * from './data-as-of.interceptor';

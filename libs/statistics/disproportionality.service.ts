@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { ReadSource } from '@scrutiny/database';
 import { Permission, type Actor } from '@scrutiny/auth';
 import { AuditService, type AuditActor } from '@scrutiny/audit';
 import { DomainError, type FieldError, isUuid, MONTH, parseQuarter, quarterName, quarterStart } from '@scrutiny/core';
@@ -313,6 +314,8 @@ export class DisproportionalityService {
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly populations: PopulationsService,
+    /** Aggregates may lag (a replica's); findings, which users write and read back, stay on the primary. */
+    private readonly reads: ReadSource,
   ) {}
 
   /**
@@ -526,7 +529,9 @@ export class DisproportionalityService {
     const query = await this.resolve(q, errors);
     const [base, placement] = await Promise.all([this.population(query), this.placement(query)]);
     const strip = query.kind === 'strip-search';
-    const rows = (await this.dataSource.query(
+    const rows = (await (
+      await this.reads.dataSource()
+    ).query(
       `SELECT to_char(date_trunc('${interval}', r.period), 'YYYY-MM') AS bucket, r.group_code, sum(r.n)::int AS n,
          sum(r.strip_yes)::int AS strip_yes, sum(r.strip_no)::int AS strip_no
        FROM disproportionality_rollup r WHERE ${this.where(query)}
@@ -631,7 +636,9 @@ export class DisproportionalityService {
         ? `ethnic_group_of(s.self_defined_ethnicity)`
         : `coalesce(s.officer_defined_ethnicity, 'not_stated')`;
     const areaSql = inAreaSql(query.area, '$3', { force: 's.force_code', area: 's.area_code' });
-    const rows = (await this.dataSource.query(
+    const rows = (await (
+      await this.reads.dataSource()
+    ).query(
       `SELECT ${unit} AS unit, count(*)::int AS n, (count(*) FILTER (WHERE ${groupSql} = $4))::int AS x
        FROM stop_searches s LEFT JOIN officers o ON o.id = s.officer_id
        WHERE s.period BETWEEN $1::date AND $2::date AND ${areaSql} AND ${groupSql} <> 'not_stated'
@@ -934,7 +941,9 @@ export class DisproportionalityService {
 
   /** Every measure of the rollup summed per group over the query. */
   private async counts(query: Resolved): Promise<Map<string, Cell>> {
-    const rows = (await this.dataSource.query(
+    const rows = (await (
+      await this.reads.dataSource()
+    ).query(
       `SELECT r.group_code, sum(r.n)::int AS n, sum(r.linked_yes)::int AS linked_yes, sum(r.linked_no)::int AS linked_no,
          sum(r.linked_unrecorded)::int AS linked_unrecorded, sum(r.strip_yes)::int AS strip_yes, sum(r.strip_no)::int AS strip_no,
          sum(r.strip_unrecorded)::int AS strip_unrecorded, sum(r.outcome_unrecorded)::int AS outcome_unrecorded,
@@ -998,7 +1007,9 @@ export class DisproportionalityService {
     const force = forceCode ? await findArea(this.dataSource, forceCode) : undefined;
     if (!force) return { force: null, forceRecords: null, placed: null, unplaced: null, reason: null };
     // One characteristic's rows count each record once.
-    const [row] = (await this.dataSource.query(
+    const [row] = (await (
+      await this.reads.dataSource()
+    ).query(
       `SELECT coalesce(sum(r.n), 0)::int AS n, coalesce(sum(r.n) FILTER (WHERE r.area_code = ''), 0)::int AS unplaced
        FROM disproportionality_rollup r WHERE ${this.where(query, 'force')}`,
       this.params(query, force.code),

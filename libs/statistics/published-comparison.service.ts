@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { ReadSource } from '@scrutiny/database';
 import { Permission, type Actor } from '@scrutiny/auth';
 import { DomainError, type FieldError } from '@scrutiny/core';
 import {
@@ -96,7 +97,11 @@ const DISCLOSURE_NOTE =
  */
 @Injectable()
 export class PublishedComparisonService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    /** The records' counts may lag (a replica's); the published file just imported is read from the primary. */
+    private readonly reads: ReadSource,
+  ) {}
 
   async compare(actor: Pick<Actor, 'permissions'>, q: PublishedComparisonQuery): Promise<PublishedComparison> {
     const errors: FieldError[] = [];
@@ -262,7 +267,9 @@ export class PublishedComparisonService {
    */
   private async recordCombinations(forceCode: string, from: string, to: string, by: PublishedCharacteristic) {
     const column = RECORD_COLUMN[by];
-    const rows = (await this.dataSource.query(
+    const rows = (await (
+      await this.reads.dataSource()
+    ).query(
       `SELECT r.${column} AS grp, ARRAY(SELECT DISTINCT e->>'tactic' FROM jsonb_array_elements(r.tactics) e ORDER BY 1) AS codes, count(*)::int AS n
        FROM use_of_force_reports r
        WHERE r.force_code = $1 AND r.period BETWEEN $2::date AND $3::date

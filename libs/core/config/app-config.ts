@@ -12,6 +12,8 @@ export type DatabaseConfig =
       poolSize: number;
       /** The owner's connection, for migrations and setup; absent: `url` is the owner's. */
       migrationUrl?: string;
+      /** A streaming replica for reads that may lag; absent: they go to `url` (see libs/database/read-source.ts). */
+      read?: { url: string; poolSize: number; maxLagSeconds: number };
     }
   | { kind: 'embedded'; dataDir: string };
 
@@ -125,6 +127,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
           url: env.DATABASE_URL,
           poolSize: env.DATABASE_POOL_SIZE,
           ...(env.MIGRATION_DATABASE_URL ? { migrationUrl: env.MIGRATION_DATABASE_URL } : {}),
+          ...(env.DATABASE_READ_URL
+            ? {
+                read: {
+                  url: env.DATABASE_READ_URL,
+                  poolSize: env.DATABASE_READ_POOL_SIZE ?? env.DATABASE_POOL_SIZE,
+                  maxLagSeconds: env.DATABASE_READ_MAX_LAG_SECONDS,
+                },
+              }
+            : {}),
         }
       : { kind: 'embedded', dataDir: path.resolve(env.DATA_DIR) },
     auditCheckpoints: {

@@ -36,6 +36,14 @@ export const envSchema = z
     MIGRATION_DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
     DATA_DIR: z.string().min(1).default('./data'),
     DATABASE_POOL_SIZE: positiveInt.max(100).default(10),
+    /**
+     * A streaming read replica, for reads that may lag (lists and statistics); writes and reads that must see their
+     * own writes stay on DATABASE_URL. Unset: every read goes to DATABASE_URL.
+     */
+    DATABASE_READ_URL: url(['postgres:', 'postgresql:']).optional(),
+    DATABASE_READ_POOL_SIZE: positiveInt.max(100).optional(),
+    /** A replica further behind than this is not read from: reads go to the primary until it catches up. */
+    DATABASE_READ_MAX_LAG_SECONDS: z.coerce.number().min(0).max(3600).default(10),
     REDIS_URL: url(['redis:', 'rediss:']).optional(),
     QUEUE_PREFIX: z
       .string()
@@ -95,6 +103,13 @@ export const envSchema = z
     TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
   })
   .superRefine((env, ctx) => {
+    if (env.DATABASE_READ_URL && !env.DATABASE_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DATABASE_READ_URL'],
+        message: 'is a replica of DATABASE_URL (the embedded database has none); set DATABASE_URL too',
+      });
+    }
     if (env.MIGRATION_DATABASE_URL && !env.DATABASE_URL) {
       ctx.addIssue({
         code: 'custom',

@@ -11,6 +11,11 @@ export interface ExecutionContextData {
   clientRequestId?: string;
   jobId?: string;
   jobName?: string;
+  /**
+   * Set when something was read from a replica that may lag: the oldest moment its data was complete to. The HTTP
+   * layer reports it as X-Data-As-Of.
+   */
+  dataAsOf?: Date;
 }
 
 const storage = new AsyncLocalStorage<ExecutionContextData>();

@@ -3,7 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { AccessService, isPoliceWide, withinAreasSql, type Actor, type CaseKind } from '@scrutiny/auth';
 import { AuditService } from '@scrutiny/audit';
 import { DomainError, type FieldError, isUuid, MONTH, uuidv7 } from '@scrutiny/core';
-import { countUpTo, isUniqueViolation } from '@scrutiny/database';
+import { countUpTo, isUniqueViolation, ReadSource } from '@scrutiny/database';
 import { ETHNIC_GROUPS, SELF_DEFINED_CATEGORIES } from '../vocabulary/ethnicity';
 import { areaForces, findArea, inAreaSql, type Queryable } from '../areas/area-lookup';
 import { officerForRecord } from '../officers/officer-reference';
@@ -103,6 +103,7 @@ export class CasesService {
     private readonly dataSource: DataSource,
     private readonly access: AccessService,
     private readonly audit: AuditService,
+    private readonly reads: ReadSource,
   ) {}
 
   async list(actor: Actor, kind: CaseKind, filter: CaseFilter): Promise<CasePage> {
@@ -110,20 +111,20 @@ export class CasesService {
     const limit = Math.min(Math.max(filter.limit ?? 50, 1), 200);
     const { where, params } = await this.whereClause(actor, spec, filter);
     if (where === null) return { items: [], nextCursor: null, total: filter.cursor ? null : 0, totalCapped: false };
+    // A list may lag (a replica's): the case the user just saved is read from the primary, by `get`.
+    const db = await this.reads.dataSource();
     const counted = filter.cursor
       ? null
-      : await countUpTo(
-          this.dataSource,
-          `SELECT 1 FROM ${spec.table} c ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`,
-          [...params],
-        );
+      : await countUpTo(db, `SELECT 1 FROM ${spec.table} c ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`, [
+          ...params,
+        ]);
     if (filter.cursor) {
       const [at, id] = decodeCursor(this.access, filter.cursor);
       params.push(at, id);
       where.push(`(c.occurred_at, c.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
     }
     params.push(limit + 1);
-    const rows = (await this.dataSource.query(
+    const rows = (await db.query(
       `${selectFrom(spec)} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY c.occurred_at DESC, c.id DESC LIMIT $${params.length}`,
       params,
     )) as CaseRow[];
