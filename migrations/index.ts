@@ -21,6 +21,7 @@ import { CreatePublishedUofTactics1795463000000 } from './1795463000000-CreatePu
 import { ScopeOfficerReferencesToForce1795470000000 } from './1795470000000-ScopeOfficerReferencesToForce';
 import { SealAuditEventsBehindHorizon1795473000000 } from './1795473000000-SealAuditEventsBehindHorizon';
 import { CountUnknownUsernameFailures1795475000000 } from './1795475000000-CountUnknownUsernameFailures';
+import { IndexListReads1795481000000 } from './1795481000000-IndexListReads';
 
 /**
  * Every migration, oldest first (by the timestamp in the class name). TypeORM sorts them by that timestamp before
@@ -51,4 +52,5 @@ export const MIGRATIONS = [
   ScopeOfficerReferencesToForce1795470000000,
   SealAuditEventsBehindHorizon1795473000000,
   CountUnknownUsernameFailures1795475000000,
+  IndexListReads1795481000000,
 ];

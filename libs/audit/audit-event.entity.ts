@@ -10,7 +10,8 @@ import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
 @Check('ck_audit_events_sealed', `("hash" IS NULL) = ("prev_hash" IS NULL)`)
 @Index('ix_audit_events_unsealed', ['seq'], { where: '"hash" IS NULL' })
 @Index('ix_audit_events_occurred_at', ['occurredAt'])
-@Index('ix_audit_events_actor_id', ['actorId'])
+// One actor's events newest first (the list's actor filter).
+@Index('ix_audit_events_actor_seq', ['actorId', 'seq'])
 @Index('ix_audit_events_target', ['targetType', 'targetId'])
 @Index('ix_audit_events_action', ['action'])
 @Index('uq_audit_events_id', ['id'], { unique: true })

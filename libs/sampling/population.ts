@@ -1,5 +1,5 @@
 import { withinAreasSql, type CaseKind } from '@scrutiny/auth';
-import { selfDefinedGroupSql } from '@scrutiny/records';
+import { londonMonthStartSql, selfDefinedGroupSql } from '@scrutiny/records';
 import type { Queryable } from '@scrutiny/records';
 import type { PlanSpec } from './draw/plan-spec';
 import type { EligibleRecord } from './draw/rules';
@@ -69,6 +69,12 @@ const KIND_SQL: Record<
     mismatch: 'false',
   },
 };
+
+/**
+ * The month's records ($1, its first day) as a range of occurred_at (the period is its Europe/London month), which the
+ * (occurred_at, id) index reads; the period column pairs with no index of its own, so `period = $1` scanned the table.
+ */
+const IN_MONTH = `c.occurred_at >= ${londonMonthStartSql('$1')} AND c.occurred_at < ${londonMonthStartSql('$1', 1)}`;
 
 const SUBJECTS = Object.values(KIND_SQL)
   .map((k) => `SELECT subject_reference, occurred_at FROM ${k.table} WHERE subject_reference IS NOT NULL`)
@@ -159,7 +165,7 @@ export async function countPopulation(q: Queryable, query: PopulationQuery): Pro
     );
     const [row] = (await q.query(
       `SELECT count(*)::int AS in_month, count(*) FILTER (WHERE ${scope})::int AS in_scope${columns.map((c) => `, ${c}`).join('')}
-       FROM ${KIND_SQL[kind].table} c WHERE c.period = $1::date AND $2::timestamptz IS NOT NULL`,
+       FROM ${KIND_SQL[kind].table} c WHERE ${IN_MONTH} AND $2::timestamptz IS NOT NULL`,
       params,
     )) as (Record<string, number> & { in_month: number; in_scope: number })[];
     counts.inMonth += row.in_month;
@@ -189,7 +195,7 @@ export async function readPopulation(q: Queryable, query: PopulationQuery): Prom
     const params: unknown[] = [`${query.period}-01`, query.asOf];
     const p = (value: unknown) => `$${params.push(value)}`;
     const filters = populationFilters(kind, query, p);
-    const where = [`c.period = $1::date`, filters.scope, ...filters.exclusions.map((e) => `NOT ${e.sql}`)];
+    const where = [IN_MONTH, filters.scope, ...filters.exclusions.map((e) => `NOT ${e.sql}`)];
     const rows = (await q.query(
       `SELECT '${kind}' AS kind, c.id, c.team_code AS team,
          CASE WHEN a.level = 'district' THEN a.code WHEN pa.level = 'district' THEN pa.code ELSE c.area_code END AS area,

@@ -29,6 +29,12 @@ export function areaAndDescendantsSql(param: string): string {
   return areasAndDescendantsSql(`ARRAY[${param}::text]`);
 }
 
+/** The code of an area and of every area within it, at any depth. */
+export async function areaAndDescendants(q: Queryable, code: string): Promise<string[]> {
+  const rows = (await q.query(`SELECT code FROM ${areaAndDescendantsSql('$1')} d`, [code])) as { code: string }[];
+  return rows.map((r) => r.code);
+}
+
 /**
  * SQL keeping rows that lie in an area (its code in placeholder `param`): a force by the rows' force column (every
  * record carries one), anything smaller by their area column, within it at any depth.

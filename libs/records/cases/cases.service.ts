@@ -5,7 +5,7 @@ import { AuditService } from '@scrutiny/audit';
 import { DomainError, type FieldError, isUuid, MONTH, uuidv7 } from '@scrutiny/core';
 import { countUpTo, isUniqueViolation, ReadSource } from '@scrutiny/database';
 import { ETHNIC_GROUPS, SELF_DEFINED_CATEGORIES } from '../vocabulary/ethnicity';
-import { areaForces, findArea, inAreaSql, type Queryable } from '../areas/area-lookup';
+import { areaAndDescendants, areaForces, findArea, type Queryable } from '../areas/area-lookup';
 import { officerForRecord } from '../officers/officer-reference';
 import { bindValue, sqlTypeOf } from './case-fields';
 import { CASE_KIND_SPECS, type CaseKindSpec } from './case-kinds';
@@ -78,6 +78,14 @@ function selectFrom(spec: CaseKindSpec): string {
   LEFT JOIN areas pa ON pa.code = a.parent_code`;
 }
 
+/**
+ * SQL for the instant a Europe/London month begins (`months` later), its first day (YYYY-MM-DD) in placeholder `day`.
+ * A constant of the statement, so a range on occurred_at built from it is an index range.
+ */
+export function londonMonthStartSql(day: string, months = 0): string {
+  return `((${day}::date + ${months} * interval '1 month')::timestamp AT TIME ZONE 'Europe/London')`;
+}
+
 /** A page's cursor holds the last case's exact time and id, so it is sealed (an external member sees neither). */
 function encodeCursor(access: AccessService, row: { occurred_at: Date; id: string }): string {
   return access.sealCursor([row.occurred_at.toISOString(), row.id]);
@@ -115,9 +123,13 @@ export class CasesService {
     const db = await this.reads.dataSource();
     const counted = filter.cursor
       ? null
-      : await countUpTo(db, `SELECT 1 FROM ${spec.table} c ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`, [
-          ...params,
-        ]);
+      : await countUpTo(
+          db,
+          // In the page's order, so the count walks the index the page reads (a bounded walk) rather than a scan
+          // that stops only after cap matches, however few of the table's rows match.
+          `SELECT 1 FROM ${spec.table} c ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY c.occurred_at DESC, c.id DESC`,
+          [...params],
+        );
     if (filter.cursor) {
       const [at, id] = decodeCursor(this.access, filter.cursor);
       params.push(at, id);
@@ -399,15 +411,23 @@ export class CasesService {
       params.push(value);
       return `$${params.length}`;
     };
-    if (filter.from) where.push(`c.period >= ${p(`${filter.from}-01`)}::date`);
-    if (filter.to) where.push(`c.period <= ${p(`${filter.to}-01`)}::date`);
+    // Months as a range of occurred_at (the period is its Europe/London month), so the index that orders the list
+    // also serves the months: a filter on the period column pairs with no index in the list's order.
+    if (filter.from) where.push(`c.occurred_at >= ${londonMonthStartSql(p(`${filter.from}-01`))}`);
+    if (filter.to) where.push(`c.occurred_at < ${londonMonthStartSql(p(`${filter.to}-01`), 1)}`);
     if (filter.area) {
       const area = await findArea(this.dataSource, filter.area);
       if (!area)
         throw DomainError.validation([
           { field: 'area', message: `"${filter.area}" is not a known area code or force id` },
         ]);
-      where.push(inAreaSql(area, p(area.code), { force: 'c.force_code', area: 'c.area_code' }));
+      if (area.level === 'force') where.push(`c.force_code = ${p(area.code)}`);
+      else {
+        // The area's codes are looked up first: one code is an equality the (area_code, occurred_at, id) index serves
+        // in the list's order; a subquery of codes leaves the planner guessing, and it walks the whole time index.
+        const codes = await areaAndDescendants(this.dataSource, area.code);
+        where.push(codes.length === 1 ? `c.area_code = ${p(codes[0])}` : `c.area_code = ANY(${p(codes)}::text[])`);
+      }
     }
     if (filter.power) where.push(`c.${power!.column} = ${p(filter.power)}`);
     if (filter.outcome)

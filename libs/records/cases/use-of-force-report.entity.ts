@@ -8,6 +8,13 @@ import { CaseRecord } from './case-record.entity';
 /** A use-of-force report: the Home Office form, one per officer per subject. */
 @Entity('use_of_force_reports')
 @Index('ix_use_of_force_reports_force_period', ['forceCode', 'period'])
+// The lists' orders, each led by a filter they offer (migration 1795481000000).
+@Index('ix_use_of_force_reports_occurred_at', ['occurredAt', 'id'])
+@Index('ix_use_of_force_reports_force_occurred_at', ['forceCode', 'occurredAt', 'id'])
+@Index('ix_use_of_force_reports_area_occurred_at', ['areaCode', 'occurredAt', 'id'], {
+  where: '"area_code" IS NOT NULL',
+})
+@Index('ix_use_of_force_reports_officer_ethnicity', ['perceivedEthnicity', 'occurredAt', 'id'])
 @Index('ix_use_of_force_reports_team_code', ['teamCode'], { where: '"team_code" IS NOT NULL' })
 @Index('ix_use_of_force_reports_officer_id', ['officerId'], { where: '"officer_id" IS NOT NULL' })
 @Index('ix_use_of_force_reports_subject_reference', ['subjectReference'], { where: '"subject_reference" IS NOT NULL' })

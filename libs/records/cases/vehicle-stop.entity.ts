@@ -7,6 +7,12 @@ import { CaseRecord } from './case-record.entity';
 /** A vehicle stop under s163 Road Traffic Act 1988: why, what came of it, and the driver. */
 @Entity('vehicle_stops')
 @Index('ix_vehicle_stops_force_period', ['forceCode', 'period'])
+// The lists' orders, each led by a filter they offer (migration 1795481000000).
+@Index('ix_vehicle_stops_occurred_at', ['occurredAt', 'id'])
+@Index('ix_vehicle_stops_force_occurred_at', ['forceCode', 'occurredAt', 'id'])
+@Index('ix_vehicle_stops_area_occurred_at', ['areaCode', 'occurredAt', 'id'], { where: '"area_code" IS NOT NULL' })
+@Index('ix_vehicle_stops_officer_ethnicity', ['officerDefinedEthnicity', 'occurredAt', 'id'])
+@Index('ix_vehicle_stops_self_ethnicity', ['selfDefinedEthnicity', 'occurredAt', 'id'])
 @Index('ix_vehicle_stops_team_code', ['teamCode'], { where: '"team_code" IS NOT NULL' })
 @Index('ix_vehicle_stops_officer_id', ['officerId'], { where: '"officer_id" IS NOT NULL' })
 @Index('ix_vehicle_stops_subject_reference', ['subjectReference'], { where: '"subject_reference" IS NOT NULL' })

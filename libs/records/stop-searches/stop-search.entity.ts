@@ -6,6 +6,12 @@ import { Officer } from '../officers/officer.entity';
 /** A stop and search (PACE Code A 4.3; data.police.uk fields plus the force's own). Vocabulary columns hold codes. */
 @Entity('stop_searches')
 @Index('ix_stop_searches_force_period', ['forceCode', 'period'])
+// The lists' orders, each led by a filter they offer (migration 1795481000000).
+@Index('ix_stop_searches_occurred_at', ['occurredAt', 'id'])
+@Index('ix_stop_searches_force_occurred_at', ['forceCode', 'occurredAt', 'id'])
+@Index('ix_stop_searches_area_occurred_at', ['areaCode', 'occurredAt', 'id'], { where: '"area_code" IS NOT NULL' })
+@Index('ix_stop_searches_officer_ethnicity', ['officerDefinedEthnicity', 'occurredAt', 'id'])
+@Index('ix_stop_searches_self_ethnicity', ['selfDefinedEthnicity', 'occurredAt', 'id'])
 @Index('ix_stop_searches_team_code', ['teamCode'], { where: '"team_code" IS NOT NULL' })
 @Index('ix_stop_searches_officer_id', ['officerId'], { where: '"officer_id" IS NOT NULL' })
 @Index('ix_stop_searches_subject_reference', ['subjectReference'], { where: '"subject_reference" IS NOT NULL' })
