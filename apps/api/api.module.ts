@@ -53,6 +53,7 @@ export class ApiModule {
           pglite,
           // Zero-setup start: the embedded database migrates itself. Servers migrate with `cli migrate`.
           migrateOnOpen: config.database.kind === 'embedded',
+          limitStatements: true,
         }),
         // In embedded mode there is no worker process, so the API runs the jobs itself.
         JobsModule.forRoot({ config: config.jobs, processJobs: config.jobs.kind === 'in-process' }),

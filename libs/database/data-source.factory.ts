@@ -41,13 +41,31 @@ function baseOptions(schema: SchemaDefinition, logger?: Logger) {
   };
 }
 
+/** What bounds a pool's waits: for a connection (pg-pool's queue), and for each statement (0 or absent: none). */
+export interface PoolLimits {
+  acquireTimeoutMs?: number;
+  statementTimeoutMs?: number;
+}
+
 export function postgresOptions(
   url: string,
   poolSize: number,
   schema: SchemaDefinition,
   logger?: Logger,
+  limits: PoolLimits = {},
 ): DataSourceOptions {
-  return { ...baseOptions(schema, logger), url, poolSize, extra: { max: poolSize, connectionTimeoutMillis: 10_000 } };
+  return {
+    ...baseOptions(schema, logger),
+    url,
+    poolSize,
+    extra: {
+      max: poolSize,
+      // Also how long a query waits in the queue of a full pool: past it, "timeout exceeded when trying to connect".
+      connectionTimeoutMillis: limits.acquireTimeoutMs ?? 10_000,
+      // Sent at connect (a session setting), so every statement of the pool is bounded, transactions included.
+      ...(limits.statementTimeoutMs ? { statement_timeout: limits.statementTimeoutMs } : {}),
+    },
+  };
 }
 
 /**
@@ -77,16 +95,19 @@ export async function openEmbeddedEngine(dataDir: string): Promise<{ pglite: PGl
 
 /**
  * Opens the database the configuration names. `pglite` lets a caller (tests) supply an engine it owns; it is
- * then not closed here.
+ * then not closed here. `limitStatements` applies the configured statement time-out (the API's pool only).
  */
 export async function openDatabase(
   config: DatabaseConfig,
   schema: SchemaDefinition,
-  supplied: { pglite?: PGlite; logger?: Logger } = {},
+  supplied: { pglite?: PGlite; logger?: Logger; limitStatements?: boolean } = {},
 ): Promise<OpenedDatabase> {
   if (config.kind === 'postgres') {
     const dataSource = await new DataSource(
-      postgresOptions(config.url, config.poolSize, schema, supplied.logger),
+      postgresOptions(config.url, config.poolSize, schema, supplied.logger, {
+        acquireTimeoutMs: config.acquireTimeoutMs,
+        statementTimeoutMs: supplied.limitStatements ? config.statementTimeoutMs : undefined,
+      }),
     ).initialize();
     return { dataSource, kind: 'postgres', close: () => dataSource.destroy() };
   }

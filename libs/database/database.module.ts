@@ -15,6 +15,8 @@ export interface DatabaseModuleOptions {
   pglite?: PGlite;
   /** Apply pending migrations as soon as the database is open (embedded mode's zero-setup start). */
   migrateOnOpen?: boolean;
+  /** Bound every statement by the configured time-out (the API: a request is not worth more; never jobs or the CLI). */
+  limitStatements?: boolean;
 }
 
 class DatabaseCloser implements OnApplicationShutdown {
@@ -62,7 +64,11 @@ export class DatabaseModule {
           provide: OPENED_DATABASE,
           inject: [LOGGER],
           useFactory: async (logger: Logger) => {
-            const db = await openDatabase(options.config, options.schema, { pglite: options.pglite, logger });
+            const db = await openDatabase(options.config, options.schema, {
+              pglite: options.pglite,
+              logger,
+              limitStatements: options.limitStatements,
+            });
             if (options.migrateOnOpen) {
               try {
                 await migrate(db.dataSource, { lock: db.kind === 'postgres', seeds: options.schema.seeds });

@@ -1,8 +1,12 @@
 import { Catch, Inject, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { LOGGER, type Logger } from '@scrutiny/core';
+import { DomainError, LOGGER, type Logger } from '@scrutiny/core';
+import { isDatabaseBusy } from '@scrutiny/database';
 import { sendProblem, toProblem } from './problem';
 import { requestIdOf } from './request-context.middleware';
+
+/** Seconds a client is asked to wait after the database was too busy to answer (pool exhausted, statement time-out). */
+export const BUSY_RETRY_AFTER_SECONDS = 5;
 
 /** The one place errors become HTTP responses: every error, every route, as application/problem+json. */
 @Catch()
@@ -14,6 +18,17 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const req = http.getRequest<Request>();
     const res = http.getResponse<Response>();
     const requestId = requestIdOf(req);
+    if (isDatabaseBusy(error)) {
+      // Load, not a fault: the same request may well succeed shortly, so say when to try again (never a 500).
+      this.logger.warn(
+        { requestId, err: { message: (error as Error).message, code: (error as { code?: unknown }).code } },
+        'database busy: answered 503',
+      );
+      if (!res.headersSent) res.setHeader('Retry-After', String(BUSY_RETRY_AFTER_SECONDS));
+      const busy = new DomainError('SERVICE_BUSY', 'The service is busy; try again shortly');
+      sendProblem(res, toProblem(busy, requestId).problem);
+      return;
+    }
     const { problem, internal } = toProblem(error, requestId);
     if (internal) {
       const err =

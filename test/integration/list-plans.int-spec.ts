@@ -86,7 +86,11 @@ describe('list plans use an index (integration)', () => {
       [adminId],
     );
     // Sealing the chain is what the first audit list would otherwise do for all of them (and it is not the read).
-    await t.http().get('/api/v1/audit?limit=1').set({ authorization: `Bearer ${token.admin}` }).expect(200);
+    await t
+      .http()
+      .get('/api/v1/audit?limit=1')
+      .set({ authorization: `Bearer ${token.admin}` })
+      .expect(200);
     for (const table of RECORD_TABLES) await ds.query(`VACUUM ANALYZE ${table}`);
 
     const logger = ds.logger;
@@ -99,7 +103,9 @@ describe('list plans use an index (integration)', () => {
   afterAll(() => t?.close());
 
   /** The plan of every statement that read a record table while `work` ran, with each table it read. */
-  async function plansOf(work: () => Promise<unknown>): Promise<{ sql: string; tables: string[]; nodes: PlanNode[] }[]> {
+  async function plansOf(
+    work: () => Promise<unknown>,
+  ): Promise<{ sql: string; tables: string[]; nodes: PlanNode[] }[]> {
     captured.length = 0;
     capturing = true;
     try {
@@ -141,7 +147,13 @@ describe('list plans use an index (integration)', () => {
   }
 
   const get = (url: string, who: keyof typeof token = 'admin') =>
-    plansOf(() => t.http().get(url).set({ authorization: `Bearer ${token[who]}` }).expect(200));
+    plansOf(() =>
+      t
+        .http()
+        .get(url)
+        .set({ authorization: `Bearer ${token[who]}` })
+        .expect(200),
+    );
 
   const kinds = [
     { path: 'stop-searches', self: true, power: 'pace_s1', outcome: 'arrest' },
@@ -151,7 +163,11 @@ describe('list plans use an index (integration)', () => {
 
   it.each(kinds)('$path: the first page, the next page and every filter read an index', async (kind) => {
     const base = `/api/v1/${kind.path}`;
-    const first = await t.http().get(base).set({ authorization: `Bearer ${token.admin}` }).expect(200);
+    const first = await t
+      .http()
+      .get(base)
+      .set({ authorization: `Bearer ${token.admin}` })
+      .expect(200);
     expect(first.body.nextCursor).toEqual(expect.any(String));
     const filters = [
       '',

@@ -12,6 +12,10 @@ export type DatabaseConfig =
       poolSize: number;
       /** The owner's connection, for migrations and setup; absent: `url` is the owner's. */
       migrationUrl?: string;
+      /** The API's statement time-out in ms (0: none); see DATABASE_STATEMENT_TIMEOUT_MS. */
+      statementTimeoutMs?: number;
+      /** How long a query waits for a pooled connection, in ms (absent: 10 s). */
+      acquireTimeoutMs?: number;
       /** A streaming replica for reads that may lag; absent: they go to `url` (see libs/database/read-source.ts). */
       read?: { url: string; poolSize: number; maxLagSeconds: number };
     }
@@ -126,6 +130,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
           kind: 'postgres',
           url: env.DATABASE_URL,
           poolSize: env.DATABASE_POOL_SIZE,
+          // Without a worker the API runs the jobs (imports among them) on its own pool: no time-out there.
+          statementTimeoutMs: env.REDIS_URL ? env.DATABASE_STATEMENT_TIMEOUT_MS : 0,
+          acquireTimeoutMs: env.DATABASE_POOL_ACQUIRE_TIMEOUT_MS,
           ...(env.MIGRATION_DATABASE_URL ? { migrationUrl: env.MIGRATION_DATABASE_URL } : {}),
           ...(env.DATABASE_READ_URL
             ? {

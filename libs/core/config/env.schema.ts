@@ -37,6 +37,13 @@ export const envSchema = z
     DATA_DIR: z.string().min(1).default('./data'),
     DATABASE_POOL_SIZE: positiveInt.max(100).default(10),
     /**
+     * The API's longest statement (0: none); a statement cut off answers 503 with Retry-After. Only the API's own
+     * pool, and only when a worker runs the jobs (REDIS_URL): imports, scheduled draws and migrations are never cut off.
+     */
+    DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(15_000),
+    /** How long a request waits for a pooled connection before answering 503 with Retry-After. */
+    DATABASE_POOL_ACQUIRE_TIMEOUT_MS: positiveInt.default(5_000),
+    /**
      * A streaming read replica, for reads that may lag (lists and statistics); writes and reads that must see their
      * own writes stay on DATABASE_URL. Unset: every read goes to DATABASE_URL.
      */
