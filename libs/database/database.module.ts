@@ -38,9 +38,16 @@ async function openReplica(
   config: DatabaseModuleOptions['config'],
   schema: SchemaDefinition,
   logger: Logger,
+  limitStatements = false,
 ): Promise<DataSource | null> {
   if (config.kind !== 'postgres' || !config.read) return null;
-  const replica = new DataSource(postgresOptions(config.read.url, config.read.poolSize, schema, logger));
+  // The primary's bounds: a list read from the replica is as much a request's as one read from the primary.
+  const replica = new DataSource(
+    postgresOptions(config.read.url, config.read.poolSize, schema, logger, {
+      acquireTimeoutMs: config.acquireTimeoutMs,
+      statementTimeoutMs: limitStatements ? config.statementTimeoutMs : undefined,
+    }),
+  );
   try {
     await replica.initialize();
   } catch (error) {
@@ -85,10 +92,14 @@ export class DatabaseModule {
           provide: ReadSource,
           inject: [OPENED_DATABASE, LOGGER],
           useFactory: async (db: OpenedDatabase, logger: Logger) =>
-            new ReadSource(db.dataSource, await openReplica(options.config, options.schema, logger), {
-              maxLagSeconds: options.config.kind === 'postgres' ? (options.config.read?.maxLagSeconds ?? 0) : 0,
-              logger,
-            }),
+            new ReadSource(
+              db.dataSource,
+              await openReplica(options.config, options.schema, logger, options.limitStatements),
+              {
+                maxLagSeconds: options.config.kind === 'postgres' ? (options.config.read?.maxLagSeconds ?? 0) : 0,
+                logger,
+              },
+            ),
         },
         DatabaseCloser,
       ],
