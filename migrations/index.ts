@@ -22,6 +22,7 @@ import { ScopeOfficerReferencesToForce1795470000000 } from './1795470000000-Scop
 import { SealAuditEventsBehindHorizon1795473000000 } from './1795473000000-SealAuditEventsBehindHorizon';
 import { CountUnknownUsernameFailures1795475000000 } from './1795475000000-CountUnknownUsernameFailures';
 import { IndexListReads1795481000000 } from './1795481000000-IndexListReads';
+import { CreateWebSessions1795482000000 } from './1795482000000-CreateWebSessions';
 
 /**
  * Every migration, oldest first (by the timestamp in the class name). TypeORM sorts them by that timestamp before
@@ -53,4 +54,5 @@ export const MIGRATIONS = [
   SealAuditEventsBehindHorizon1795473000000,
   CountUnknownUsernameFailures1795475000000,
   IndexListReads1795481000000,
+  CreateWebSessions1795482000000,
 ];

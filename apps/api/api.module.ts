@@ -32,6 +32,7 @@ import { DisproportionalityController } from './statistics/statistics.controller
 import { PublishedComparisonController } from './statistics/published-comparison.controller';
 import { FindingActionsController, PanelSessionsController, PanelsController } from './panels/panels.controller';
 import { ReferenceController } from './reference/reference.controller';
+import { WebModule } from '../web/web.module';
 
 export interface ApiModuleOptions {
   config: AppConfig;
@@ -66,6 +67,8 @@ export class ApiModule {
         StatisticsModule,
         ThemesModule,
         HealthModule,
+        // The web workspace's pages, at / (outside /api).
+        WebModule,
       ],
       controllers: [
         AuthController,

@@ -3,6 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { PGlite } from '@electric-sql/pglite';
 import { PinoNestLogger, type AppConfig, type Logger } from '@scrutiny/core';
 import { configureHttp, finishHttp } from '@scrutiny/http';
+import { configureWeb, finishWeb, WEB_PATHS } from '../web/web-http';
 import { ApiModule } from './api.module';
 import { buildOpenApiDocument, serveOpenApi } from './openapi';
 
@@ -16,10 +17,12 @@ export async function createApiApp(
     ApiModule.forRoot({ config, logger, pglite: options.pglite }),
     { bodyParser: false, logger: new PinoNestLogger(logger), abortOnError: false },
   );
-  configureHttp(app, config, logger);
+  configureHttp(app, config, logger, { unprefixed: WEB_PATHS });
+  configureWeb(app);
   serveOpenApi(app, buildOpenApiDocument(app));
   app.enableShutdownHooks();
   await app.init();
+  finishWeb(app);
   finishHttp(app);
   return app;
 }

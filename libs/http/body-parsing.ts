@@ -69,7 +69,9 @@ export function requireJsonBodies(): RequestHandler {
     if (
       !BODY_METHODS.has(req.method) ||
       !hasBody ||
-      req.is(['application/json', 'application/*+json', 'multipart/form-data'])
+      req.is(['application/json', 'application/*+json', 'multipart/form-data']) ||
+      // The web workspace's HTML forms, outside /api (parsed by its own middleware).
+      (!/^\/api(\/|$)/.test(req.path) && req.is('application/x-www-form-urlencoded'))
     )
       return next();
     sendProblem(res, {

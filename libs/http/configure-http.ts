@@ -21,7 +21,13 @@ export const UNVERSIONED_PATHS = ['health', 'health/ready'];
  * parse gets one), security headers, CORS, access log, JSON parsing with its own problem+json errors, then
  * /api/v1 URI versioning and DTO validation.
  */
-export function configureHttp(app: INestApplication, config: AppConfig, logger: Logger): void {
+export function configureHttp(
+  app: INestApplication,
+  config: AppConfig,
+  logger: Logger,
+  /** Route paths served outside /api besides the probes: the web workspace's pages. */
+  options: { unprefixed?: string[] } = {},
+): void {
   const express = app as NestExpressApplication;
   express.set('trust proxy', config.http.trustProxy);
   express.disable('x-powered-by');
@@ -56,7 +62,7 @@ export function configureHttp(app: INestApplication, config: AppConfig, logger: 
   app.use(jsonBodyParser(config.http.bodyLimit));
   app.use(bodyErrorHandler(logger));
   app.use(refuseUnacceptableInput());
-  app.setGlobalPrefix('api', { exclude: UNVERSIONED_PATHS });
+  app.setGlobalPrefix('api', { exclude: [...UNVERSIONED_PATHS, ...(options.unprefixed ?? [])] });
   app.enableVersioning({ type: VersioningType.URI, defaultVersion: '1' });
   app.useGlobalPipes(createValidationPipe());
 }

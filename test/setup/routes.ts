@@ -24,7 +24,8 @@ export function listRoutes(app: INestApplication): RouteInfo[] {
   const routes: RouteInfo[] = [];
   for (const wrapper of discovery.getControllers()) {
     const type = wrapper.metatype as (new (...args: unknown[]) => unknown) | undefined;
-    if (!type) continue;
+    // The web workspace's pages have their own guard and tests (test/browser, test/web); this table is the API's.
+    if (!type || Reflect.getMetadata('scrutiny:web-controller', type)) continue;
     const base = (Reflect.getMetadata(PATH_METADATA, type) as string | undefined) ?? '';
     const classVersion = Reflect.getMetadata(VERSION_METADATA, type);
     for (const name of scanner.getAllMethodNames(type.prototype)) {

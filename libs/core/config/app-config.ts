@@ -77,6 +77,9 @@ export interface AppConfig {
     loginMaxFailures: number;
     loginLockoutSeconds: number;
     loginRateLimitPerMinute: number;
+    /** Web workspace sessions: idle and absolute time-outs. */
+    webSessionIdleMinutes: number;
+    webSessionMaxHours: number;
   };
   /** Demo users (and, unless `records` is off, demo records): on by default in embedded mode, never in production. */
   demo: { enabled: boolean; records: boolean; password: string };
@@ -175,6 +178,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       loginMaxFailures: env.LOGIN_MAX_FAILURES,
       loginLockoutSeconds: env.LOGIN_LOCKOUT_SECONDS,
       loginRateLimitPerMinute: env.LOGIN_RATE_LIMIT_PER_MINUTE,
+      webSessionIdleMinutes: env.WEB_SESSION_IDLE_MINUTES,
+      webSessionMaxHours: env.WEB_SESSION_MAX_HOURS,
     },
     demo: demoSettings(env),
     logLevel: env.LOG_LEVEL,

@@ -88,6 +88,10 @@ export const envSchema = z
     LOGIN_MAX_FAILURES: positiveInt.max(100).default(5),
     LOGIN_LOCKOUT_SECONDS: positiveInt.default(900),
     LOGIN_RATE_LIMIT_PER_MINUTE: positiveInt.default(10),
+    /** The web workspace's session ends after this many minutes without a request… */
+    WEB_SESSION_IDLE_MINUTES: positiveInt.max(24 * 60).default(30),
+    /** …and this many hours after sign-in, however active. */
+    WEB_SESSION_MAX_HOURS: positiveInt.max(7 * 24).default(12),
     /** Ed25519 private key signing the audit checkpoints: PEM (\\n for line breaks) or base64 PKCS#8 DER. */
     AUDIT_SIGNING_KEY: z.string().min(1).optional(),
     /** Public keys (PEM or base64 SPKI DER, comma-separated) of earlier signing keys, for verifying old checkpoints. */

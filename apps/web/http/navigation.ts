@@ -1,0 +1,16 @@
+import { Permission, type Actor } from '@scrutiny/auth';
+
+/** The workspace's sections, each shown to whoever holds its permission (the pages check it again). */
+const SECTIONS: { href: string; key: string; permission: Permission }[] = [
+  { href: '/reviews', key: 'nav.reviews', permission: Permission.SAMPLES_REVIEW },
+  { href: '/samples', key: 'nav.samples', permission: Permission.SAMPLES_DRAW },
+  { href: '/notifications', key: 'nav.notifications', permission: Permission.SELF },
+];
+
+export function navFor(actor: Actor, path: string): { href: string; key: string; active: boolean }[] {
+  return SECTIONS.filter((s) => actor.permissions.has(s.permission)).map((s) => ({
+    href: s.href,
+    key: s.key,
+    active: path === s.href || path.startsWith(`${s.href}/`),
+  }));
+}

@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { RecordsModule } from '@scrutiny/records';
+import { SamplingModule } from '@scrutiny/sampling';
+import { WebGuard } from './http/web.guard';
+import { WebErrorFilter } from './http/web-error.filter';
+import { NotificationsPagesController } from './notifications/notifications.controller';
+import { SessionsController } from './sessions/sessions.controller';
+import { WebSessionsService } from './sessions/web-sessions.service';
+
+/**
+ * The web workspace (GOV.UK Design System pages), mounted by the API process at `/`. Its pages call the same lib
+ * services as the JSON API with the same Actor; it owns only its sessions. A journey adds its controller here.
+ */
+@Module({
+  imports: [RecordsModule, SamplingModule],
+  providers: [WebSessionsService, WebGuard, WebErrorFilter],
+  controllers: [SessionsController, NotificationsPagesController],
+})
+export class WebModule {}
