@@ -23,6 +23,7 @@ import { SealAuditEventsBehindHorizon1795473000000 } from './1795473000000-SealA
 import { CountUnknownUsernameFailures1795475000000 } from './1795475000000-CountUnknownUsernameFailures';
 import { IndexListReads1795481000000 } from './1795481000000-IndexListReads';
 import { CreateWebSessions1795482000000 } from './1795482000000-CreateWebSessions';
+import { CreateEmailOutbox1795484000000 } from './1795484000000-CreateEmailOutbox';
 
 /**
  * Every migration, oldest first (by the timestamp in the class name). TypeORM sorts them by that timestamp before
@@ -55,4 +56,5 @@ export const MIGRATIONS = [
   CountUnknownUsernameFailures1795475000000,
   IndexListReads1795481000000,
   CreateWebSessions1795482000000,
+  CreateEmailOutbox1795484000000,
 ];

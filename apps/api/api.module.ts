@@ -27,12 +27,14 @@ import { SamplingModule } from '@scrutiny/sampling';
 import { PanelsModule } from '@scrutiny/panels';
 import { StatisticsModule } from '@scrutiny/statistics';
 import { ThemesModule } from '@scrutiny/themes';
+import { NotificationsModule } from '@scrutiny/notifications';
 import { ReportPacksController, ThemesController } from './themes/themes.controller';
 import { DisproportionalityController } from './statistics/statistics.controller';
 import { PublishedComparisonController } from './statistics/published-comparison.controller';
 import { FindingActionsController, PanelSessionsController, PanelsController } from './panels/panels.controller';
 import { ReferenceController } from './reference/reference.controller';
 import { WebModule } from '../web/web.module';
+import { OutboxController } from './notifications/outbox.controller';
 
 export interface ApiModuleOptions {
   config: AppConfig;
@@ -66,6 +68,7 @@ export class ApiModule {
         PanelsModule,
         StatisticsModule,
         ThemesModule,
+        NotificationsModule,
         HealthModule,
         // The web workspace's pages, at / (outside /api).
         WebModule,
@@ -93,6 +96,7 @@ export class ApiModule {
         ThemesController,
         ReportPacksController,
         ReferenceController,
+        OutboxController,
       ],
     };
   }

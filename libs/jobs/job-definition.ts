@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Queues the system runs. A queue groups jobs that share a worker pool; add one here and both modes get it. */
-export const QUEUE_NAMES = ['maintenance', 'imports', 'sampling', 'reports'] as const;
+export const QUEUE_NAMES = ['maintenance', 'imports', 'sampling', 'reports', 'notifications'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 /**

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import {
   caseColumnsSql,
   CURRENT_PANEL_MEMBERSHIP_SQL,
@@ -16,10 +16,12 @@ import {
   DomainError,
   isIsoDate,
   isUuid,
+  londonToday,
   quarterName,
   type AppConfig,
   type FieldError,
 } from '@scrutiny/core';
+import { EmailOutbox } from '@scrutiny/notifications';
 import { CasesService, csvLine, type CaseRecordView } from '@scrutiny/records';
 import { checkForm, formProblems, formValidationError } from '@scrutiny/review';
 import { measureAgreement, type AgreementResult } from './agreement';
@@ -186,6 +188,7 @@ export class DeliberationService {
     private readonly cases: CasesService,
     private readonly audit: AuditService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly email: EmailOutbox,
   ) {}
 
   // ---- blind ratings ----
@@ -539,9 +542,44 @@ export class DeliberationService {
         },
         m,
       );
+      // Professional standards chase the force's answer.
+      await this.email.queue(m, await this.standardsUsers(m), {
+        template: 'action_raised',
+        path: `/actions/${row.id}`,
+        eventKey: `action_raised:${row.id}`,
+      });
       return row.id;
     });
     return this.action(id);
+  }
+
+  private async standardsUsers(q: EntityManager | DataSource): Promise<string[]> {
+    const rows = (await q.query(
+      `SELECT id FROM users WHERE disabled_at IS NULL AND 'professional_standards' = ANY(roles)`,
+    )) as { id: string }[];
+    return rows.map((r) => r.id);
+  }
+
+  /**
+   * Emails professional standards and whoever raised it, once per action and due date, when an open action passes its
+   * due date (London) without an answer.
+   */
+  async remindOverdueActions(now = new Date()): Promise<number> {
+    const overdue = (await this.dataSource.query(
+      `SELECT id, created_by, due_on::text AS due_on FROM finding_actions WHERE status IN ('open', 'in_progress') AND due_on < $1::date`,
+      [londonToday(now)],
+    )) as { id: string; created_by: string | null; due_on: string }[];
+    if (!overdue.length) return 0;
+    await this.dataSource.transaction(async (m) => {
+      const standards = await this.standardsUsers(m);
+      for (const a of overdue)
+        await this.email.queue(m, [...standards, ...(a.created_by ? [a.created_by] : [])], {
+          template: 'action_overdue',
+          path: `/actions/${a.id}`,
+          eventKey: `action_overdue:${a.id}:${a.due_on}`,
+        });
+    });
+    return overdue.length;
   }
 
   /** The force answers an action: status, response, owner or due date; optimistic locking by `version`. */

@@ -48,11 +48,11 @@ export class PanelMember {
   @Column('date', { nullable: true }) confidentialitySignedOn: string | null;
 }
 
-export const SESSION_STATUSES = ['planned', 'open', 'closed', 'published'] as const;
+export const SESSION_STATUSES = ['planned', 'open', 'closed', 'published', 'cancelled'] as const;
 export type SessionStatus = (typeof SESSION_STATUSES)[number];
 
 @Entity('panel_sessions')
-@Check('ck_panel_sessions_status', `"status" IN ('planned', 'open', 'closed', 'published')`)
+@Check('ck_panel_sessions_status', `"status" IN ('planned', 'open', 'closed', 'published', 'cancelled')`)
 @Index('ix_panel_sessions_panel_id', ['panelId'])
 export class PanelSession {
   @PrimaryGeneratedColumn('uuid') id: string;

@@ -18,8 +18,30 @@ import {
   type AppConfig,
   type FieldError,
 } from '@scrutiny/core';
+import { EmailOutbox } from '@scrutiny/notifications';
 import { SESSION_STATUSES, type SessionStatus } from './panel.entities';
 import { transitionProblem } from './session-state';
+
+/** Sessions have no end time: the calendar entry blocks out this long. */
+const SESSION_CALENDAR_HOURS = 2;
+
+/** A session's start for an email: "Thursday 3 December 2026 at 14:00 (London time)". */
+function londonWhen(at: Date): string {
+  const day = new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Europe/London',
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+  }).format(at);
+  const time = new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Europe/London',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(at);
+  return `${day} at ${time} (London time)`;
+}
 
 export interface PanelView {
   id: string;
@@ -177,7 +199,51 @@ export class PanelsService {
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly email: EmailOutbox,
   ) {}
+
+  /**
+   * Inside the transaction that schedules, moves or cancels a session: emails each member whose term covers its date
+   * an invitation, update or cancellation with a calendar entry. The entry's UID is the session's, and its SEQUENCE the
+   * session's version, so calendars replace the earlier entry.
+   */
+  private async emailSession(
+    m: EntityManager,
+    id: string,
+    template: 'session_invitation' | 'session_updated' | 'session_cancelled',
+  ): Promise<void> {
+    const [s] = (await m.query(
+      `SELECT panel_id, scheduled_at, venue, online, version FROM panel_sessions WHERE id = $1`,
+      [id],
+    )) as { panel_id: string; scheduled_at: Date; venue: string | null; online: boolean; version: number }[];
+    const members = (await m.query(
+      `SELECT user_id FROM panel_members WHERE panel_id = $1 AND term_start <= ($2::timestamptz AT TIME ZONE 'Europe/London')::date
+         AND (term_end IS NULL OR term_end >= ($2::timestamptz AT TIME ZONE 'Europe/London')::date)`,
+      [s.panel_id, s.scheduled_at],
+    )) as { user_id: string }[];
+    const path = `/sessions/${id}`;
+    await this.email.queue(
+      m,
+      members.map((r) => r.user_id),
+      {
+        template,
+        path,
+        eventKey: `${template}:${id}:v${s.version}`,
+        params: { when: londonWhen(s.scheduled_at) },
+        invitation: {
+          method: template === 'session_cancelled' ? 'CANCEL' : 'REQUEST',
+          uid: `panel-session-${id}@scrutiny`,
+          sequence: s.version - 1,
+          start: s.scheduled_at,
+          end: new Date(s.scheduled_at.getTime() + SESSION_CALENDAR_HOURS * 3_600_000),
+          summary: 'Scrutiny panel session',
+          description: `Agenda and papers (sign-in first): ${this.email.url(path)}`,
+          location: s.online ? 'Online' : (s.venue ?? undefined),
+          url: this.email.url(path),
+        },
+      },
+    );
+  }
 
   // ---- panels and members ----
 
@@ -345,6 +411,7 @@ export class PanelsService {
         },
         m,
       );
+      await this.emailSession(m, row.id, 'session_invitation');
       return row.id;
     });
     return this.shown(await this.session(actor, id));
@@ -359,7 +426,8 @@ export class PanelsService {
     // Scheduling is for managers too; the minutes are the panel's record of its deliberation.
     if (input.minutes !== undefined) this.requireChair(session);
     else this.requireChairOrManager(session);
-    if (session.status === 'published') throw new DomainError('CONFLICT', 'A published session no longer changes');
+    if (session.status === 'published' || session.status === 'cancelled')
+      throw new DomainError('CONFLICT', `A ${session.status} session no longer changes`);
     if (input.scheduledAt !== undefined && !isIsoInstant(input.scheduledAt))
       throw DomainError.validation([
         { field: 'scheduledAt', message: 'must be an ISO 8601 date-time with its offset' },
@@ -385,6 +453,12 @@ export class PanelsService {
         { action: 'panel_session.updated', target: { type: 'panel_session', id }, details: input },
         m,
       );
+      // Members hear of a new time or place; the minutes are not news to email about.
+      if (
+        session.status === 'planned' &&
+        (input.scheduledAt !== undefined || input.venue !== undefined || input.online !== undefined)
+      )
+        await this.emailSession(m, id, 'session_updated');
     });
     return this.shown(await this.session(actor, id));
   }
@@ -713,10 +787,15 @@ export class PanelsService {
     return this.shown(await this.session(actor, id));
   }
 
-  /** Moves a session along its life cycle (chair or manager); closing needs quorum and freezes the findings. */
+  /**
+   * Moves a session along its life cycle (the chair; cancelling a planned session, the chair or a manager); closing
+   * needs quorum and freezes the findings.
+   */
   async transition(actor: Actor, id: string, to: string, version: number): Promise<ShownSessionView> {
     const session = await this.session(actor, id);
-    this.requireChair(session);
+    // Calling a session off is scheduling, for managers too; running it is the chair's.
+    if (to === 'cancelled') this.requireChairOrManager(session);
+    else this.requireChair(session);
     if (!(SESSION_STATUSES as readonly string[]).includes(to))
       throw DomainError.validation([{ field: 'status', message: `must be one of ${SESSION_STATUSES.join(', ')}` }]);
     const problem = transitionProblem(session.status, to as SessionStatus, {
@@ -747,6 +826,7 @@ export class PanelsService {
         { action: `panel_session.${to}`, target: { type: 'panel_session', id }, details: { from: session.status } },
         m,
       );
+      if (to === 'cancelled') await this.emailSession(m, id, 'session_cancelled');
     });
     return this.shown(await this.session(actor, id));
   }

@@ -1,11 +1,15 @@
 import type { SessionStatus } from './panel.entities';
 
-/** The session life cycle (domain §5): planned → open → closed → published; nothing goes back. */
+/**
+ * The session life cycle (domain §5): planned → open → closed → published; nothing goes back. A planned session may
+ * be cancelled instead (its members get a calendar cancellation).
+ */
 const SESSION_TRANSITIONS: Record<SessionStatus, SessionStatus[]> = {
-  planned: ['open'],
+  planned: ['open', 'cancelled'],
   open: ['closed'],
   closed: ['published'],
   published: [],
+  cancelled: [],
 };
 
 /** Why a transition is refused, or null when it is allowed. */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DomainError, isUuid } from '@scrutiny/core';
+import { EmailOutbox, isEmailTemplate } from '@scrutiny/notifications';
 import type { Queryable } from '@scrutiny/records';
 
 export interface NotificationView {
@@ -12,10 +13,41 @@ export interface NotificationView {
   readAt: string | null;
 }
 
-/** In-app notifications (reviews to do, footage at risk). Written inside the transaction that causes them. */
+/** Where an email about a notification points: the workspace page of its review or sample (never any case detail). */
+export function notificationPath(kind: string, link: Record<string, unknown>): string {
+  const id = (key: string) => (typeof link[key] === 'string' && isUuid(link[key]) ? link[key] : null);
+  if (id('itemId')) return `/reviews/${id('itemId')}`;
+  if (kind.startsWith('review_')) return '/reviews';
+  if (id('sampleId')) return `/samples/${id('sampleId')}`;
+  return '/';
+}
+
+/**
+ * In-app notifications (reviews to do, footage at risk). Written inside the transaction that causes them, and each of
+ * a kind that has an email template is also written to the email outbox in the same transaction: one mechanism, so
+ * the email and the notification exist together or not at all.
+ */
 @Injectable()
 export class NotificationsService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly email: EmailOutbox,
+  ) {}
+
+  /** Queues the email of each notification just written (its id keys the email, so it is queued once). */
+  private async emailAbout(q: Queryable, kind: string, written: unknown): Promise<void> {
+    if (!isEmailTemplate(kind)) return;
+    const rows = written as { id: string; user_id: string; link: Record<string, unknown> }[];
+    await this.email.queueEach(
+      q,
+      rows.map((r) => ({
+        userId: r.user_id,
+        template: kind,
+        path: notificationPath(kind, r.link),
+        eventKey: `notification:${r.id}`,
+      })),
+    );
+  }
 
   async notify(
     q: Queryable,
@@ -26,10 +58,11 @@ export class NotificationsService {
   ): Promise<void> {
     const ids = [...new Set(userIds.filter(isUuid))];
     if (!ids.length) return;
-    await q.query(
-      `INSERT INTO notifications (user_id, kind, message, link) SELECT u, $2, $3, $4 FROM unnest($1::uuid[]) AS u`,
+    const written = await q.query(
+      `INSERT INTO notifications (user_id, kind, message, link) SELECT u, $2, $3, $4 FROM unnest($1::uuid[]) AS u RETURNING id, user_id, link`,
       [ids, kind, message, JSON.stringify(link)],
     );
+    await this.emailAbout(q, kind, written);
   }
 
   /**
@@ -45,11 +78,13 @@ export class NotificationsService {
   ): Promise<void> {
     const ids = [...new Set(userIds.filter(isUuid))];
     if (!ids.length) return;
-    await q.query(
+    const written = await q.query(
       `INSERT INTO notifications (user_id, kind, message, link) SELECT u, $2, $3, $4 FROM unnest($1::uuid[]) AS u
-       WHERE NOT EXISTS (SELECT 1 FROM notifications n WHERE n.user_id = u AND n.kind = $2 AND n.link = $4::jsonb)`,
+       WHERE NOT EXISTS (SELECT 1 FROM notifications n WHERE n.user_id = u AND n.kind = $2 AND n.link = $4::jsonb)
+       RETURNING id, user_id, link`,
       [ids, kind, message, JSON.stringify(link)],
     );
+    await this.emailAbout(q, kind, written);
   }
 
   /** One notification per entry, each with its own message and link (default `link`), in one statement. */
@@ -61,10 +96,12 @@ export class NotificationsService {
   ): Promise<void> {
     const valid = entries.filter((e) => isUuid(e.userId));
     if (!valid.length) return;
-    await q.query(
-      `INSERT INTO notifications (user_id, kind, message, link) SELECT n.user_id, $1, n.message, n.link FROM jsonb_to_recordset($2::jsonb) AS n(user_id uuid, message text, link jsonb)`,
+    const written = await q.query(
+      `INSERT INTO notifications (user_id, kind, message, link) SELECT n.user_id, $1, n.message, n.link FROM jsonb_to_recordset($2::jsonb) AS n(user_id uuid, message text, link jsonb)
+       RETURNING id, user_id, link`,
       [kind, JSON.stringify(valid.map((e) => ({ user_id: e.userId, message: e.message, link: e.link ?? link })))],
     );
+    await this.emailAbout(q, kind, written);
   }
 
   async forUser(userId: string, unreadOnly: boolean): Promise<NotificationView[]> {

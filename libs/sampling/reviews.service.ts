@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { isPoliceWide, type Actor } from '@scrutiny/auth';
 import { AuditService } from '@scrutiny/audit';
-import { DomainError, isIsoDate, isUuid, type FieldError } from '@scrutiny/core';
+import { DomainError, isIsoDate, isUuid, londonToday, type FieldError } from '@scrutiny/core';
 import { checkForm, type DraftForm, type ReviewForm } from '@scrutiny/review';
 import { activeSupervisor, itemOwners } from './assignment';
 import { DipSamplesService } from './dip-samples.service';
@@ -427,5 +427,26 @@ export class SampleReviewsService {
     ])) as Row[];
     if (!row) throw DomainError.notFound('Review', itemId);
     return toView(row);
+  }
+
+  /**
+   * Tells each assignee, once per review and due date, that an open review has passed its due date (London): the
+   * in-app notification and its email. A review given a new due date is told again when that one passes.
+   */
+  async remindOverdue(now = new Date()): Promise<number> {
+    const overdue = (await this.dataSource.query(
+      `SELECT r.item_id, i.sample_id, r.assigned_to, r.due_on::text AS due_on FROM sample_reviews r JOIN dip_sample_items i ON i.id = r.item_id
+       WHERE r.status <> 'completed' AND r.assigned_to IS NOT NULL AND r.due_on < $1::date ORDER BY r.due_on, r.item_id`,
+      [londonToday(now)],
+    )) as { item_id: string; sample_id: string; assigned_to: string; due_on: string }[];
+    await this.dataSource.transaction(async (m) => {
+      for (const r of overdue)
+        await this.notifications.notifyOnce(m, [r.assigned_to], 'review_overdue', `A review was due on ${r.due_on}`, {
+          sampleId: r.sample_id,
+          itemId: r.item_id,
+          dueOn: r.due_on,
+        });
+    });
+    return overdue.length;
   }
 }

@@ -5,6 +5,7 @@ import { londonMonth, MONTH, previousMonth } from '@scrutiny/core';
 import { defineJob, HandlesJob, JobQueue, Recurring, type JobHandler } from '@scrutiny/jobs';
 import { DipSamplesService } from './dip-samples.service';
 import { RetentionService } from './retention.service';
+import { SampleReviewsService } from './reviews.service';
 import { monthsBefore, SCHEDULE_CATCH_UP_MONTHS } from './plans.service';
 
 /**
@@ -21,6 +22,8 @@ export const ScheduledDrawJob = defineJob(
   1,
   z.object({ planId: z.string().uuid(), period: z.string().regex(MONTH) }).strict(),
 );
+/** Reminds assignees of reviews past their due date (once per review and due date). */
+export const ReviewOverdueCheckJob = defineJob('sampling', 'review-overdue-check', 1, z.object({}).strict());
 /** The daily BWV retention check. */
 export const RetentionCheckJob = defineJob('sampling', 'retention-check', 1, z.object({}).strict());
 
@@ -76,5 +79,16 @@ export class RetentionCheckHandler implements JobHandler<Record<string, never>> 
 
   async handle(): Promise<void> {
     await this.retention.check();
+  }
+}
+
+@Injectable()
+@HandlesJob(ReviewOverdueCheckJob)
+@Recurring(ReviewOverdueCheckJob, (config) => config.mail.overdueCheckIntervalMs, {})
+export class ReviewOverdueCheckHandler implements JobHandler<Record<string, never>> {
+  constructor(private readonly reviews: SampleReviewsService) {}
+
+  async handle(): Promise<void> {
+    await this.reviews.remindOverdue();
   }
 }

@@ -1,11 +1,17 @@
 import { Module } from '@nestjs/common';
+import { NotificationsModule } from '@scrutiny/notifications';
 import { DipSamplesService } from './dip-samples.service';
 import { DemoSamplesSeeder } from './demo-samples.seeder';
 import { NotificationsService } from './notifications.service';
 import { SamplingPlansService } from './plans.service';
 import { RetentionService } from './retention.service';
 import { SampleReviewsService } from './reviews.service';
-import { RetentionCheckHandler, SamplingScheduleTickHandler, ScheduledDrawHandler } from './sampling.jobs';
+import {
+  RetentionCheckHandler,
+  ReviewOverdueCheckHandler,
+  SamplingScheduleTickHandler,
+  ScheduledDrawHandler,
+} from './sampling.jobs';
 
 const SERVICES = [
   SamplingPlansService,
@@ -16,7 +22,15 @@ const SERVICES = [
 ];
 
 @Module({
-  providers: [...SERVICES, DemoSamplesSeeder, SamplingScheduleTickHandler, ScheduledDrawHandler, RetentionCheckHandler],
+  imports: [NotificationsModule],
+  providers: [
+    ...SERVICES,
+    DemoSamplesSeeder,
+    SamplingScheduleTickHandler,
+    ScheduledDrawHandler,
+    RetentionCheckHandler,
+    ReviewOverdueCheckHandler,
+  ],
   exports: SERVICES,
 })
 export class SamplingModule {}

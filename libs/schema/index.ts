@@ -42,6 +42,7 @@ import {
 } from '@scrutiny/sampling';
 import { DisproportionalityFinding, DisproportionalityRollup } from '@scrutiny/statistics';
 import { QuarterlyMeeting, ReportPack, Theme } from '@scrutiny/themes';
+import { EmailOutboxEntry } from '@scrutiny/notifications';
 import { MIGRATIONS } from '../../migrations';
 
 /**
@@ -80,6 +81,7 @@ export const SCHEMA: SchemaDefinition = {
     SampleReview,
     BwvHoldRequest,
     Notification,
+    EmailOutboxEntry,
     SessionAttendance,
     ConflictDeclaration,
     PanelRating,

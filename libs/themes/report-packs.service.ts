@@ -15,6 +15,7 @@ import {
   type JobContext,
   type JobHandler,
 } from '@scrutiny/jobs';
+import { EmailOutbox } from '@scrutiny/notifications';
 import { findArea } from '@scrutiny/records';
 import { QuarterlyReviewService } from './quarterly-review.service';
 import { ThemesService } from './themes.service';
@@ -94,6 +95,7 @@ export class ReportPacksService {
     private readonly queue: JobQueue,
     private readonly audit: AuditService,
     private readonly themes: ThemesService,
+    private readonly email: EmailOutbox,
   ) {}
 
   async request(actor: Actor, quarter: string, options: { force?: string } = {}): Promise<ReportPackView> {
@@ -234,6 +236,11 @@ export class ReportPacksService {
           },
           m,
         );
+        await this.email.queue(m, [requester.id], {
+          template: 'report_pack_ready',
+          path: `/report-packs/${id}`,
+          eventKey: `report_pack_ready:${id}`,
+        });
       });
     } catch (error) {
       const final = error instanceof PermanentJobError || context.attempt >= context.maxAttempts;

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { NotificationsModule } from '@scrutiny/notifications';
 import { PanelsModule } from '@scrutiny/panels';
 import { RecordsModule } from '@scrutiny/records';
 import { SamplingModule } from '@scrutiny/sampling';
@@ -13,7 +14,7 @@ import { VocabulariesService } from './vocabularies.service';
 const SERVICES = [ThemesService, QuarterlyReviewService, MeetingsService, ReportPacksService, VocabulariesService];
 
 @Module({
-  imports: [RecordsModule, PanelsModule, SamplingModule, StatisticsModule],
+  imports: [RecordsModule, PanelsModule, SamplingModule, StatisticsModule, NotificationsModule],
   providers: [...SERVICES, GenerateReportPackHandler, ReportPackRecovery, DemoThemesSeeder],
   exports: SERVICES,
 })

@@ -23,6 +23,7 @@ export function testConfig(env: Record<string, string> = {}): AppConfig {
     HEARTBEAT_INTERVAL_MS: '0',
     SAMPLING_SCHEDULE_INTERVAL_MS: '0',
     RETENTION_CHECK_INTERVAL_MS: '0',
+    OVERDUE_CHECK_INTERVAL_MS: '0',
     IMPORT_SWEEP_INTERVAL_MS: '0',
     JOB_BACKOFF_MS: '10',
     DEMO_RECORDS: 'false',

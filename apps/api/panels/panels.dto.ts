@@ -160,7 +160,7 @@ export class AttendanceRequest {
 }
 
 export class TransitionRequest {
-  @ApiProperty({ enum: SESSION_STATUSES, description: 'planned → open → closed → published' })
+  @ApiProperty({ enum: SESSION_STATUSES, description: 'planned → open → closed → published; planned → cancelled' })
   @IsIn(SESSION_STATUSES)
   status: string;
   @ApiProperty() @IsInt() @Min(1) version: number;

@@ -12,7 +12,7 @@ import {
   Min,
   ValidateIf,
 } from 'class-validator';
-import { ROLES } from '@scrutiny/auth';
+import { NOTIFICATION_PREFERENCES, ROLES } from '@scrutiny/auth';
 
 const CODE = /^[A-Za-z0-9_-]{1,32}$/;
 
@@ -47,6 +47,26 @@ export class CreateUserRequest {
   @ArrayMaxSize(100)
   @Matches(CODE, { each: true, message: 'each area must be a code of letters, digits, "_" or "-"' })
   areas?: string[];
+
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    example: 'j.smith@example.police.uk',
+    description: 'Where notification emails go; none: in-app notifications only',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(254)
+  email?: string | null;
+
+  @ApiPropertyOptional({
+    enum: NOTIFICATION_PREFERENCES,
+    default: 'immediate',
+    description: 'Each email as it happens, or one digest a day',
+  })
+  @IsOptional()
+  @IsIn(NOTIFICATION_PREFERENCES)
+  notificationPreference?: string;
 
   @ApiPropertyOptional({
     description: 'At least 12 characters. Omit to have a strong one generated and returned once.',
@@ -86,6 +106,26 @@ export class UpdateUserRequest {
   @ArrayMaxSize(100)
   @Matches(CODE, { each: true, message: 'each area must be a code of letters, digits, "_" or "-"' })
   areas?: string[];
+
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    example: 'j.smith@example.police.uk',
+    description: 'Where notification emails go; none: in-app notifications only',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(254)
+  email?: string | null;
+
+  @ApiPropertyOptional({
+    enum: NOTIFICATION_PREFERENCES,
+    default: 'immediate',
+    description: 'Each email as it happens, or one digest a day',
+  })
+  @IsOptional()
+  @IsIn(NOTIFICATION_PREFERENCES)
+  notificationPreference?: string;
 }
 
 export class SetDisabledRequest {
@@ -108,6 +148,8 @@ export class UserResponse {
   @ApiProperty({ enum: ROLES, isArray: true }) roles: string[];
   @ApiProperty({ type: [String] }) teams: string[];
   @ApiProperty({ type: [String] }) areas: string[];
+  @ApiProperty({ nullable: true, type: String }) email: string | null;
+  @ApiProperty({ enum: NOTIFICATION_PREFERENCES }) notificationPreference: string;
   @ApiProperty() disabled: boolean;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) lockedUntil: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;

@@ -16,7 +16,7 @@ export async function readStdin(): Promise<string> {
 
 export const usersCreateCommand: CliCommand = {
   name: 'users:create',
-  usage: `users:create --username U --role R [--role R2] [--name "Display Name"] [--team T] [--area A] [--password-stdin]`,
+  usage: `users:create --username U --role R [--role R2] [--name "Display Name"] [--team T] [--area A] [--email E] [--daily-digest] [--password-stdin]`,
   summary: `Create a user (roles: ${ROLES.join(', ')}); the password comes from stdin or is generated and printed once`,
   async run(args, env) {
     const { values } = parseArgs({
@@ -27,6 +27,8 @@ export const usersCreateCommand: CliCommand = {
         name: { type: 'string' },
         team: { type: 'string', multiple: true },
         area: { type: 'string', multiple: true },
+        email: { type: 'string' },
+        'daily-digest': { type: 'boolean' },
         'password-stdin': { type: 'boolean' },
       },
     });
@@ -42,6 +44,8 @@ export const usersCreateCommand: CliCommand = {
           roles: values.role!,
           teams: values.team,
           areas: values.area,
+          email: values.email,
+          notificationPreference: values['daily-digest'] ? 'daily_digest' : undefined,
           password: password || undefined,
         },
         SYSTEM_ACTOR,

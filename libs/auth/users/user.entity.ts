@@ -1,4 +1,5 @@
 import {
+  Check,
   Column,
   CreateDateColumn,
   Entity,
@@ -9,8 +10,12 @@ import {
 } from 'typeorm';
 import type { Role } from '../permissions';
 
+export const NOTIFICATION_PREFERENCES = ['immediate', 'daily_digest'] as const;
+export type NotificationPreference = (typeof NOTIFICATION_PREFERENCES)[number];
+
 @Entity('users')
 @Index('uq_users_username', ['username'], { unique: true })
+@Check('ck_users_notification_preference', `"notification_preference" IN ('immediate', 'daily_digest')`)
 export class User {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -38,6 +43,14 @@ export class User {
 
   @Column('timestamptz', { nullable: true })
   disabledAt: Date | null;
+
+  /** Where notification emails go; none: the person gets no email, only in-app notifications. */
+  @Column('text', { nullable: true })
+  email: string | null;
+
+  /** Each email as it happens, or one digest a day. */
+  @Column('text', { default: 'immediate' })
+  notificationPreference: NotificationPreference;
 
   @Column('int', { default: 0 })
   failedLoginCount: number;

@@ -8,6 +8,8 @@ export interface UserView {
   roles: string[];
   teams: string[];
   areas: string[];
+  email: string | null;
+  notificationPreference: string;
   disabled: boolean;
   lockedUntil: string | null;
   createdAt: string;
@@ -23,6 +25,8 @@ export function toUserView(u: User): UserView {
     roles: [...u.roles],
     teams: [...u.teams],
     areas: [...u.areas],
+    email: u.email,
+    notificationPreference: u.notificationPreference,
     disabled: u.disabledAt !== null,
     lockedUntil: u.lockedUntil && u.lockedUntil > new Date() ? u.lockedUntil.toISOString() : null,
     createdAt: u.createdAt.toISOString(),
@@ -33,6 +37,6 @@ export function toUserView(u: User): UserView {
 
 /** What the audit trail records of a user before and after a change. */
 export function auditSnapshot(u: User): object {
-  const { id, username, displayName, roles, teams, areas, disabled } = toUserView(u);
-  return { id, username, displayName, roles, teams, areas, disabled };
+  const { id, username, displayName, roles, teams, areas, email, notificationPreference, disabled } = toUserView(u);
+  return { id, username, displayName, roles, teams, areas, email, notificationPreference, disabled };
 }

@@ -6,7 +6,7 @@ import { AuditService, type AuditActor } from '@scrutiny/audit';
 import { isRole, type Role } from '../permissions';
 import { RefreshToken } from '../tokens/refresh-token.entity';
 import { hashPassword, passwordProblems } from './password';
-import { User } from './user.entity';
+import { NOTIFICATION_PREFERENCES, User, type NotificationPreference } from './user.entity';
 import { auditSnapshot, toUserView, type UserView } from './user.view';
 
 export const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]{2,63}$/;
@@ -17,6 +17,9 @@ export interface CreateUserCommand {
   roles: string[];
   teams?: string[];
   areas?: string[];
+  /** Where notification emails go (none: in-app notifications only). */
+  email?: string | null;
+  notificationPreference?: string;
   /** Omitted: a strong one is generated and returned once. */
   password?: string;
 }
@@ -27,6 +30,25 @@ export interface UpdateUserCommand {
   roles?: string[];
   teams?: string[];
   areas?: string[];
+  email?: string | null;
+  notificationPreference?: string;
+}
+
+/** Deliberately loose (one @, a dot in the domain, no spaces or header characters): the mail server has the last word. */
+export const EMAIL_PATTERN = /^[^\s@<>()[\],;:"]+@[^\s@<>()[\],;:"]+\.[^\s@<>()[\],;:".]+$/;
+
+/** The email address and preference as given, checked; undefined where not given. */
+function checkContact(
+  command: { email?: string | null; notificationPreference?: string },
+  errors: FieldError[],
+): { email?: string | null; notificationPreference?: NotificationPreference } {
+  const email = typeof command.email === 'string' ? command.email.trim() || null : command.email;
+  if (email && (email.length > 254 || !EMAIL_PATTERN.test(email)))
+    errors.push({ field: 'email', message: 'must be an email address such as name@example.org' });
+  const preference = command.notificationPreference;
+  if (preference !== undefined && !(NOTIFICATION_PREFERENCES as readonly string[]).includes(preference))
+    errors.push({ field: 'notificationPreference', message: `must be one of: ${NOTIFICATION_PREFERENCES.join(', ')}` });
+  return { email, notificationPreference: preference as NotificationPreference | undefined };
 }
 
 function checkRoles(roles: string[], errors: FieldError[]): Role[] {
@@ -54,6 +76,7 @@ export class UsersService {
     if (!USERNAME_PATTERN.test(username))
       errors.push({ field: 'username', message: '3–64 of a-z, 0-9, ".", "_", "-", starting with a letter or digit' });
     const roles = checkRoles(command.roles, errors);
+    const contact = checkContact(command, errors);
     const password = command.password ?? generatePassword();
     if (command.password !== undefined) errors.push(...passwordProblems(command.password, username));
     if (errors.length) throw DomainError.validation(errors);
@@ -72,6 +95,8 @@ export class UsersService {
           roles,
           teams: command.teams ?? [],
           areas: command.areas ?? [],
+          email: contact.email ?? null,
+          notificationPreference: contact.notificationPreference ?? 'immediate',
         }),
       );
       await this.audit.record(
@@ -99,6 +124,7 @@ export class UsersService {
   async update(id: string, command: UpdateUserCommand, actor: AuditActor): Promise<UserView> {
     const errors: FieldError[] = [];
     const roles = command.roles ? checkRoles(command.roles, errors) : undefined;
+    const contact = checkContact(command, errors);
     if (errors.length) throw DomainError.validation(errors);
     return this.change(
       id,
@@ -110,6 +136,8 @@ export class UsersService {
         if (roles) user.roles = roles;
         if (command.teams) user.teams = command.teams;
         if (command.areas) user.areas = command.areas;
+        if (contact.email !== undefined) user.email = contact.email;
+        if (contact.notificationPreference) user.notificationPreference = contact.notificationPreference;
       },
       undefined,
       roles !== undefined && !roles.includes('admin'),

@@ -66,6 +66,17 @@ export interface AppConfig {
     retentionCheckIntervalMs: number;
   };
   bwvLinkTemplate: string;
+  /** Email notifications: with `smtpUrl` null (embedded default) emails are held in the outbox for admins. */
+  mail: {
+    smtpUrl: string | null;
+    from: string;
+    tlsRejectUnauthorized: boolean;
+    publicBaseUrl: string;
+    sendIntervalMs: number;
+    maxAttempts: number;
+    overdueCheckIntervalMs: number;
+    digestHour: number;
+  };
   /** Present in production (required there); generated per process elsewhere so tokens die with it. */
   jwtSecret: string;
   jwtSecretIsEphemeral: boolean;
@@ -167,6 +178,16 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       holdWarningDays: env.BWV_HOLD_WARNING_DAYS,
       scheduleIntervalMs: env.SAMPLING_SCHEDULE_INTERVAL_MS,
       retentionCheckIntervalMs: env.RETENTION_CHECK_INTERVAL_MS,
+    },
+    mail: {
+      smtpUrl: env.SMTP_URL ?? null,
+      from: env.MAIL_FROM,
+      tlsRejectUnauthorized: env.SMTP_TLS_REJECT_UNAUTHORIZED === 'true',
+      publicBaseUrl: env.PUBLIC_BASE_URL.replace(/\/+$/, ''),
+      sendIntervalMs: env.EMAIL_SEND_INTERVAL_MS,
+      maxAttempts: env.EMAIL_MAX_ATTEMPTS,
+      overdueCheckIntervalMs: env.OVERDUE_CHECK_INTERVAL_MS,
+      digestHour: env.DIGEST_HOUR,
     },
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     jwtSecret: env.JWT_SECRET ?? randomBytes(48).toString('base64url'),

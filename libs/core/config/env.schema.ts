@@ -83,6 +83,22 @@ export const envSchema = z
     SHUTDOWN_TIMEOUT_MS: positiveInt.default(25_000),
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     PSEUDONYM_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+    /** Mail server (smtp:// or smtps://, credentials in the URL). Unset: emails are held in the outbox for admins. */
+    SMTP_URL: url(['smtp:', 'smtps:']).optional(),
+    /** The sender of every email. */
+    MAIL_FROM: z.string().min(3).default('Scrutiny <scrutiny@localhost>'),
+    /** false only for a mail server with a self-signed certificate on a trusted network. */
+    SMTP_TLS_REJECT_UNAUTHORIZED: z.enum(['true', 'false']).default('true'),
+    /** Where people reach the workspace: every link in an email starts with it. */
+    PUBLIC_BASE_URL: url(['http:', 'https:']).default('http://localhost:3000'),
+    /** How often queued emails are sent (0: never). */
+    EMAIL_SEND_INTERVAL_MS: z.coerce.number().int().min(0).default(30_000),
+    /** Tries before an email is marked failed (each after an exponentially longer wait). */
+    EMAIL_MAX_ATTEMPTS: positiveInt.max(50).default(8),
+    /** How often overdue reviews and actions are looked for (0: never; each is told once). */
+    OVERDUE_CHECK_INTERVAL_MS: z.coerce.number().int().min(0).default(3_600_000),
+    /** London hour (0–23) after which the day's digests are sent. */
+    DIGEST_HOUR: z.coerce.number().int().min(0).max(23).default(7),
     ACCESS_TOKEN_TTL_SECONDS: positiveInt.max(3600).default(900),
     REFRESH_TOKEN_TTL_SECONDS: positiveInt.default(14 * 86_400),
     LOGIN_MAX_FAILURES: positiveInt.max(100).default(5),
