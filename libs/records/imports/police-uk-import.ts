@@ -1,10 +1,10 @@
 import { hash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { uuidv7 } from '@scrutiny/core';
 import { csvRecordBatches } from './csv-records';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { checkHeader, mapPoliceUkRow, type MappedStopSearch } from './police-uk-row';
-import { batchLoader, STAGING_COLUMNS, type StagedRow } from './staging-writer';
+import { batchLoader, csvField, STAGING_COLUMNS } from './staging-writer';
+import { RowIds } from './row-ids';
 import { OccurrenceCounter } from './occurrences';
 import { ImportFileError, inImportTransaction, type ImportCounts } from './import-transaction';
 import { rowPlacer } from './placement';
@@ -38,6 +38,9 @@ export function sourceMonthOf(filename: string): string | null {
 }
 
 const nullable = (v: string | number | boolean | null) => (v === null ? '\u2400' : String(v));
+
+/** A value that never needs quotes as a field of COPY's CSV (a code, number or boolean); null as nothing. */
+const copyValue = (v: string | number | boolean | null) => (v === null ? '' : String(v));
 
 const LAST_DAY = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
@@ -101,6 +104,7 @@ export async function importPoliceUkCsv(dataSource: DataSource, options: PoliceU
     );
     const placer = await rowPlacer(runner, options.forceCode);
     const occurrences = new OccurrenceCounter();
+    const ids = new RowIds();
     let rowsRead = 0;
     let rowsStaged = 0;
     let rowsImported = 0;
@@ -113,9 +117,9 @@ export async function importPoliceUkCsv(dataSource: DataSource, options: PoliceU
       load: async () => {
         // Staged rows come back in the order they were copied (a fresh heap, read from its start), so ids, which are
         // time-ordered in file order, append to the primary key and the period index rather than scatter.
-        const [{ inserted }] = (await runner.query(
-          `WITH inserted AS (
-             INSERT INTO stop_searches (
+        // Counted by the command's row count: RETURNING would keep a row per record for a count (~10% of the statement).
+        const { affected } = await runner.query(
+          `INSERT INTO stop_searches (
                id, force_code, occurred_at, period, search_type, part_of_operation, operation_name, latitude, longitude, gender, age_range,
                self_defined_ethnicity, officer_defined_ethnicity, legislation, object_of_search, outcome, outcome_linked_to_object,
                clothing_removed, area_code, source, import_id, dedup_key, version)
@@ -124,12 +128,12 @@ export async function importPoliceUkCsv(dataSource: DataSource, options: PoliceU
                s.legislation, s.object_of_search, s.outcome, s.outcome_linked_to_object, s.clothing_removed, s.area_code, 'police-uk', $2,
                s.dedup_key, 1
              FROM ${STAGING_TABLE} s
-             ON CONFLICT (occurred_at, dedup_key) WHERE dedup_key IS NOT NULL DO NOTHING
-             RETURNING 1)
-           SELECT count(*)::int AS inserted FROM inserted`,
+             ON CONFLICT (occurred_at, dedup_key) WHERE dedup_key IS NOT NULL DO NOTHING`,
           [options.forceCode, options.importId],
-        )) as { inserted: number }[];
-        rowsImported += inserted;
+          true,
+        );
+        if (affected === undefined) throw new Error('the database did not report how many rows the INSERT added');
+        rowsImported += affected;
       },
     });
     try {
@@ -157,31 +161,44 @@ export async function importPoliceUkCsv(dataSource: DataSource, options: PoliceU
             continue;
           }
           const month = londonMonthOfUtc(r.occurredAt);
+          const id = ids.next();
           const digest = contentDigest(options.forceCode, month, r);
-          const row: StagedRow = [
-            uuidv7(),
-            dedupKey(digest.toString('base64url'), occurrences.next(digest)),
-            // The record's period, worked out here (PostgreSQL is the busier side); by the database outside the years
-            // whose summer time londonMonthOfUtc knows.
-            month >= '1997' && month < '2038' ? `${month}-01` : null,
-            r.searchType,
-            r.occurredAt,
-            r.partOfOperation,
-            r.operationName,
-            r.latitude,
-            r.longitude,
-            r.gender,
-            r.ageRange,
-            r.selfDefinedEthnicity,
-            r.officerDefinedEthnicity,
-            r.legislation,
-            r.objectOfSearch,
-            r.outcome,
-            r.outcomeLinkedToObject,
-            r.clothingRemoved,
-            placed?.areaCode ?? null,
-          ];
-          const busy = staging.write(row);
+          const key = dedupKey(digest.toString('base64url'), occurrences.next(digest));
+          // The record's period, worked out here (PostgreSQL is the busier side); by the database outside the years
+          // whose summer time londonMonthOfUtc knows.
+          const period = month >= '1997' && month < '2038' ? `${month}-01` : null;
+          const areaCode = placed?.areaCode ?? null;
+          // On PostgreSQL the row goes straight into COPY text, with no array per row: every value but the operation's
+          // name is a vocabulary code, a number, a boolean, an id or an area code, none needing quotes.
+          const busy =
+            options.engine === 'postgres'
+              ? staging.writeLine(
+                  `${id},${key},${period ?? ''},${r.searchType},${r.occurredAt},${copyValue(r.partOfOperation)},${r.operationName === null ? '' : csvField(r.operationName)},` +
+                    `${copyValue(r.latitude)},${copyValue(r.longitude)},${copyValue(r.gender)},${copyValue(r.ageRange)},${copyValue(r.selfDefinedEthnicity)},` +
+                    `${copyValue(r.officerDefinedEthnicity)},${copyValue(r.legislation)},${copyValue(r.objectOfSearch)},${copyValue(r.outcome)},` +
+                    `${copyValue(r.outcomeLinkedToObject)},${copyValue(r.clothingRemoved)},${areaCode ?? ''}\n`,
+                )
+              : staging.write([
+                  id,
+                  key,
+                  period,
+                  r.searchType,
+                  r.occurredAt,
+                  r.partOfOperation,
+                  r.operationName,
+                  r.latitude,
+                  r.longitude,
+                  r.gender,
+                  r.ageRange,
+                  r.selfDefinedEthnicity,
+                  r.officerDefinedEthnicity,
+                  r.legislation,
+                  r.objectOfSearch,
+                  r.outcome,
+                  r.outcomeLinkedToObject,
+                  r.clothingRemoved,
+                  areaCode,
+                ]);
           if (busy) await busy;
           rowsStaged++;
         }

@@ -113,6 +113,34 @@ describe('police.uk row mapping', () => {
     });
   });
 
+  it('reads the data.police.uk date form by its fast path exactly as the general rule reads any other form', () => {
+    const at = (Date: string) => mapPoliceUkRow(row({ Date }));
+    expect(at('2020-02-29T23:59:59+00:00')).toMatchObject({ record: { occurredAt: '2020-02-29T23:59:59.000Z' } });
+    expect(at('2020-02-29T23:59:59+01:00')).toMatchObject({ record: { occurredAt: '2020-02-29T22:59:59.000Z' } });
+    expect(at('2020-02-29T23:59:59Z')).toMatchObject({ record: { occurredAt: '2020-02-29T23:59:59.000Z' } });
+    expect(at('2019-02-29T10:00:00+00:00')).toEqual({
+      rejections: [{ field: 'Date', reason: '"2019-02-29" is not a date in the calendar' }],
+    });
+    for (const bad of [
+      '2019-13-01T10:00:00+00:00',
+      '2019-01-01T10:60:00+00:00',
+      '2019-01-01T10:00:61+00:00',
+      '2019-01-0xT10:00:00+00:00',
+    ])
+      expect(at(bad)).toMatchObject({ rejections: [{ field: 'Date' }] });
+    // Hour 24 is not of the fast path's form: what the general rule makes of it, as before.
+    const general = Date.parse('2019-01-01T24:00:00+00:00');
+    expect(at('2019-01-01T24:00:00+00:00')).toEqual(
+      Number.isNaN(general)
+        ? {
+            rejections: [
+              { field: 'Date', reason: '"2019-01-01T24:00:00+00:00" is not an ISO 8601 date-time with offset' },
+            ],
+          }
+        : { record: expect.objectContaining({ occurredAt: new Date(general).toISOString() }) },
+    );
+  });
+
   it('checks the header', () => {
     expect(checkHeader([...POLICE_UK_COLUMNS])).toBeNull();
     expect(checkHeader(['\uFEFFType', ...POLICE_UK_COLUMNS.slice(1)])).toBeNull();

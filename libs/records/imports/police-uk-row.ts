@@ -64,7 +64,7 @@ function isCalendarDay(iso: string): boolean {
   const month = Number(iso.slice(5, 7));
   const day = Number(iso.slice(8, 10));
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  const days = month === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
+  const days = month === 2 ? (leap ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
   return month >= 1 && month <= 12 && day >= 1 && day <= days;
 }
 
@@ -86,6 +86,70 @@ export function checkHeader(cells: string[]): string | null {
   return null;
 }
 
+// The problems of the row being mapped: one array reused row after row (mapping is synchronous), so a good row
+// allocates no closures or arrays, only its record.
+const problems: RowRejection[] = [];
+
+function vocab<T extends string>(cells: string[], i: number, v: { parse: Map<string, T> }, required = false): T | null {
+  const raw = cells[i].trim();
+  if (raw === '') {
+    if (required) problems.push({ field: POLICE_UK_COLUMNS[i], reason: 'is required' });
+    return null;
+  }
+  const code = v.parse.get(raw) ?? v.parse.get(raw.toLowerCase());
+  if (!code) problems.push({ field: POLICE_UK_COLUMNS[i], reason: `unknown value "${raw.slice(0, 80)}"` });
+  return code ?? null;
+}
+
+function triState(cells: string[], i: number): boolean | null {
+  const value = parseTriState(cells[i]);
+  if (value === undefined) {
+    problems.push({
+      field: POLICE_UK_COLUMNS[i],
+      reason: `"${cells[i].trim().slice(0, 40)}" is not True, False or blank`,
+    });
+    return null;
+  }
+  return value;
+}
+
+function coordinate(cells: string[], i: number, limit: number): number | null {
+  const raw = cells[i].trim();
+  if (raw === '') return null;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || Math.abs(n) > limit) {
+    problems.push({ field: POLICE_UK_COLUMNS[i], reason: `"${raw.slice(0, 40)}" is not a coordinate` });
+    return null;
+  }
+  return n;
+}
+
+const digit = (s: string, i: number) => s.charCodeAt(i) - 48;
+const twoDigits = (s: string, i: number) => {
+  const a = digit(s, i);
+  const b = digit(s, i + 1);
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+};
+
+/**
+ * The UTC instant of a date-time written as data.police.uk writes every one (2018-03-31T23:00:00+00:00), as
+ * toISOString would give it, or null for any other form (left to the general rule). Exactly what the general rule
+ * answers for such a string, without parsing it as a Date twice.
+ */
+function policeUkInstant(raw: string): string | null {
+  if (raw.length !== 25 || raw.charCodeAt(10) !== 84 || !raw.endsWith('+00:00')) return null;
+  if (raw.charCodeAt(4) !== 45 || raw.charCodeAt(7) !== 45 || raw.charCodeAt(13) !== 58 || raw.charCodeAt(16) !== 58)
+    return null;
+  const year = twoDigits(raw, 0) * 100 + twoDigits(raw, 2);
+  const hour = twoDigits(raw, 11);
+  const minute = twoDigits(raw, 14);
+  const second = twoDigits(raw, 17);
+  if (twoDigits(raw, 0) < 0 || twoDigits(raw, 2) < 0 || twoDigits(raw, 5) < 0 || twoDigits(raw, 8) < 0) return null;
+  if (year < 1000 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return null;
+  if (!isCalendarDay(raw)) return null;
+  return `${raw.slice(0, 19)}.000Z`;
+}
+
 /** Maps one row; returns every problem in it, each naming its column. */
 export function mapPoliceUkRow(cells: string[]): { record: MappedStopSearch } | { rejections: RowRejection[] } {
   if (cells.length !== POLICE_UK_COLUMNS.length) {
@@ -101,54 +165,26 @@ export function mapPoliceUkRow(cells: string[]): { record: MappedStopSearch } | 
       ],
     };
 
-  const rejections: RowRejection[] = [];
-  const col = (i: number) => cells[i].trim();
-  const vocab = <T extends string>(i: number, v: { parse: Map<string, T> }, required = false): T | null => {
-    const raw = col(i);
-    if (raw === '') {
-      if (required) rejections.push({ field: POLICE_UK_COLUMNS[i], reason: 'is required' });
-      return null;
-    }
-    const code = v.parse.get(raw) ?? v.parse.get(raw.toLowerCase());
-    if (!code) rejections.push({ field: POLICE_UK_COLUMNS[i], reason: `unknown value "${raw.slice(0, 80)}"` });
-    return code ?? null;
-  };
-  const triState = (i: number): boolean | null => {
-    const value = parseTriState(col(i));
-    if (value === undefined) {
-      rejections.push({ field: POLICE_UK_COLUMNS[i], reason: `"${col(i).slice(0, 40)}" is not True, False or blank` });
-      return null;
-    }
-    return value;
-  };
-  const coordinate = (i: number, limit: number): number | null => {
-    const raw = col(i);
-    if (raw === '') return null;
-    const n = Number(raw);
-    if (!Number.isFinite(n) || Math.abs(n) > limit) {
-      rejections.push({ field: POLICE_UK_COLUMNS[i], reason: `"${raw.slice(0, 40)}" is not a coordinate` });
-      return null;
-    }
-    return n;
-  };
-
-  const searchType = vocab(0, SEARCH_TYPE_VOCAB, true);
-  const rawDate = col(1);
-  let occurredAt: string | null = null;
-  if (!rawDate) rejections.push({ field: 'Date', reason: 'is required' });
-  else if (!ISO_DATE.test(rawDate) || Number.isNaN(Date.parse(rawDate)))
-    rejections.push({ field: 'Date', reason: `"${rawDate.slice(0, 40)}" is not an ISO 8601 date-time with offset` });
-  else if (!isCalendarDay(rawDate))
-    // Date.parse rolls 2017-02-31 over into March: such a row would be filed under the wrong month.
-    rejections.push({ field: 'Date', reason: `"${rawDate.slice(0, 10)}" is not a date in the calendar` });
-  else occurredAt = new Date(rawDate).toISOString();
-  const latitude = coordinate(4, 90);
-  const longitude = coordinate(5, 180);
+  problems.length = 0;
+  const searchType = vocab(cells, 0, SEARCH_TYPE_VOCAB, true);
+  const rawDate = cells[1].trim();
+  let occurredAt = policeUkInstant(rawDate);
+  if (occurredAt === null) {
+    if (!rawDate) problems.push({ field: 'Date', reason: 'is required' });
+    else if (!ISO_DATE.test(rawDate) || Number.isNaN(Date.parse(rawDate)))
+      problems.push({ field: 'Date', reason: `"${rawDate.slice(0, 40)}" is not an ISO 8601 date-time with offset` });
+    else if (!isCalendarDay(rawDate))
+      // Date.parse rolls 2017-02-31 over into March: such a row would be filed under the wrong month.
+      problems.push({ field: 'Date', reason: `"${rawDate.slice(0, 10)}" is not a date in the calendar` });
+    else occurredAt = new Date(rawDate).toISOString();
+  }
+  const latitude = coordinate(cells, 4, 90);
+  const longitude = coordinate(cells, 5, 180);
   if (
     (latitude === null) !== (longitude === null) &&
-    !rejections.some((r) => r.field === 'Latitude' || r.field === 'Longitude')
+    !problems.some((r) => r.field === 'Latitude' || r.field === 'Longitude')
   ) {
-    rejections.push({
+    problems.push({
       field: latitude === null ? 'Latitude' : 'Longitude',
       reason: 'latitude and longitude must both be given or both be blank',
     });
@@ -156,21 +192,21 @@ export function mapPoliceUkRow(cells: string[]): { record: MappedStopSearch } | 
   const record: MappedStopSearch = {
     searchType: searchType ?? '',
     occurredAt: occurredAt ?? '',
-    partOfOperation: triState(2),
-    operationName: col(3) || null,
+    partOfOperation: triState(cells, 2),
+    operationName: cells[3].trim() || null,
     latitude,
     longitude,
-    gender: vocab(6, GENDER_VOCAB),
-    ageRange: vocab(7, AGE_VOCAB),
-    selfDefinedEthnicity: vocab(8, SELF_DEFINED_VOCAB),
-    officerDefinedEthnicity: vocab(9, OFFICER_DEFINED_VOCAB),
-    legislation: vocab(10, LEGISLATION_VOCAB),
-    objectOfSearch: vocab(11, OBJECT_VOCAB),
-    outcome: vocab(12, OUTCOME_VOCAB),
-    outcomeLinkedToObject: triState(13),
-    clothingRemoved: triState(14),
+    gender: vocab(cells, 6, GENDER_VOCAB),
+    ageRange: vocab(cells, 7, AGE_VOCAB),
+    selfDefinedEthnicity: vocab(cells, 8, SELF_DEFINED_VOCAB),
+    officerDefinedEthnicity: vocab(cells, 9, OFFICER_DEFINED_VOCAB),
+    legislation: vocab(cells, 10, LEGISLATION_VOCAB),
+    objectOfSearch: vocab(cells, 11, OBJECT_VOCAB),
+    outcome: vocab(cells, 12, OUTCOME_VOCAB),
+    outcomeLinkedToObject: triState(cells, 13),
+    clothingRemoved: triState(cells, 14),
   };
-  return rejections.length ? { rejections } : { record };
+  return problems.length ? { rejections: problems.splice(0) } : { record };
 }
 
 /** Renders a stored stop search back as a police.uk row (current wordings; UTC dates with +00:00). */

@@ -44,7 +44,8 @@ export interface StagingWriter {
 
 const NEEDS_QUOTES = /[",\r\n]/;
 
-function csvField(value: string | number | boolean | null): string {
+/** A value as a field of COPY's CSV: null as nothing, the empty string and text with separators quoted. */
+export function csvField(value: string | number | boolean | null): string {
   if (value === null) return '';
   if (typeof value !== 'string') return String(value);
   return value === '' || NEEDS_QUOTES.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
@@ -135,6 +136,11 @@ export function insertStagingWriter(
  */
 export interface BatchLoader {
   write(row: StagedRow): Promise<void> | undefined;
+  /**
+   * PostgreSQL only: a row already written as one line of COPY CSV (fields in the columns' order, quoted where
+   * csvField would quote them, ending in a newline), for callers that can write it without an array per row.
+   */
+  writeLine(line: string): Promise<void> | undefined;
   /** Loads what is left and waits for every batch. */
   finish(): Promise<void>;
   /** Stops after a failure: waits for the batch in flight to settle (its error, if any, is the caller's to ignore). */
@@ -210,19 +216,24 @@ export function batchLoader(options: BatchLoaderOptions): BatchLoader {
     // reads and the rejections: each batch finishes before parsing goes on, so queries never overlap.
     if (engine !== 'postgres') await inFlight;
   };
+  const writeLine = (line: string) => {
+    text += line;
+    // As bytes at once: a string built by appending keeps every appended piece alive until it is flattened.
+    if (text.length >= 65_536) {
+      pieces.push(Buffer.from(text));
+      text = '';
+    }
+    return ++rows >= batchRows ? handOver() : undefined;
+  };
   return {
     write(row) {
-      if (engine === 'postgres') {
-        text += `${row.map(csvField).join(',')}\n`;
-        // As bytes at once: a string built by appending keeps every appended piece alive until it is flattened.
-        if (text.length >= 65_536) {
-          pieces.push(Buffer.from(text));
-          text = '';
-        }
-      } else {
-        for (let i = 0; i < row.length; i++) arrays[i].push(row[i]);
-      }
+      if (engine === 'postgres') return writeLine(`${row.map(csvField).join(',')}\n`);
+      for (let i = 0; i < row.length; i++) arrays[i].push(row[i]);
       return ++rows >= batchRows ? handOver() : undefined;
+    },
+    writeLine(line) {
+      if (engine !== 'postgres') throw new Error('writeLine is for COPY (PostgreSQL); the embedded engine takes rows');
+      return writeLine(line);
     },
     async finish() {
       await handOver();
