@@ -5,6 +5,8 @@ import { createTestApp, type TestApp } from '../setup/test-app';
 /** The tables that grow with the force's activity: a page of any of them must never be read by scanning it. */
 const RECORD_TABLES = ['stop_searches', 'vehicle_stops', 'use_of_force_reports', 'audit_events', 'imports'];
 const ROWS = 100_000;
+/** Fewer: each must be sealed into the hash chain first (what the first audit list would do), which costs seconds. */
+const AUDIT_ROWS = 20_000;
 
 interface PlanNode {
   'Node Type': string;
@@ -23,9 +25,10 @@ function recordTablesOf(sql: string): string[] {
 }
 
 /**
- * Issue 17: every list a screen offers, on tables of 100,000 rows, is planned as an index read, each filter and the
- * sampling population included. The statements are the ones the real routes send (captured from the app's own
- * DataSource while a request runs), explained with the parameters they were sent with.
+ * Issue 17: every list a screen offers, on tables of 100,000 rows (the audit log 20,000), is planned as an index
+ * read, each filter and the sampling population included. The statements are the ones the real routes send (captured
+ * from the app's own DataSource while a request runs), explained with the parameters they were sent with. Embedded
+ * mode too: PGlite is PostgreSQL's own planner, so its plans are the same.
  */
 describe('list plans use an index (integration)', () => {
   let t: TestApp;
@@ -82,7 +85,7 @@ describe('list plans use an index (integration)', () => {
        SELECT gen_random_uuid(), timestamptz '2024-01-01' + g * interval '1 minute',
          CASE WHEN g % 5 = 0 THEN $1::uuid ELSE gen_random_uuid() END, 'someone', '{analyst}',
          (ARRAY['stop_search.viewed','stop_search.listed','auth.login.succeeded'])[1 + g % 3], 'stop_search', g::text
-       FROM generate_series(1::bigint, ${ROWS}) g`,
+       FROM generate_series(1::bigint, ${AUDIT_ROWS}) g`,
       [adminId],
     );
     // Sealing the chain is what the first audit list would otherwise do for all of them (and it is not the read).
@@ -99,7 +102,7 @@ describe('list plans use an index (integration)', () => {
       if (capturing) captured.push({ sql, params: (params as unknown[] | undefined) ?? [] });
       return log(sql, params, runner);
     };
-  }, 300_000);
+  }, 600_000);
   afterAll(() => t?.close());
 
   /** The plan of every statement that read a record table while `work` ran, with each table it read. */
@@ -194,7 +197,7 @@ describe('list plans use an index (integration)', () => {
     }[];
     for (const filter of [
       '',
-      '?cursor=50000',
+      '?cursor=10000',
       `?actorId=${adminId}`,
       '?action=stop_search.viewed',
       '?targetType=stop_search&targetId=4242',
