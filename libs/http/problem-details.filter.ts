@@ -1,7 +1,6 @@
 import { Catch, Inject, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { DomainError, LOGGER, type Logger } from '@scrutiny/core';
-import { isDatabaseBusy } from '@scrutiny/database';
+import { LOGGER, type Logger } from '@scrutiny/core';
 import { sendProblem, toProblem } from './problem';
 import { requestIdOf } from './request-context.middleware';
 
@@ -18,17 +17,6 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const req = http.getRequest<Request>();
     const res = http.getResponse<Response>();
     const requestId = requestIdOf(req);
-    if (isDatabaseBusy(error)) {
-      // Load, not a fault: the same request may well succeed shortly, so say when to try again (never a 500).
-      this.logger.warn(
-        { requestId, err: { message: (error as Error).message, code: (error as { code?: unknown }).code } },
-        'database busy: answered 503',
-      );
-      if (!res.headersSent) res.setHeader('Retry-After', String(BUSY_RETRY_AFTER_SECONDS));
-      const busy = new DomainError('SERVICE_BUSY', 'The service is busy; try again shortly');
-      sendProblem(res, toProblem(busy, requestId).problem);
-      return;
-    }
     const { problem, internal } = toProblem(error, requestId);
     if (internal) {
       const err =
@@ -36,8 +24,13 @@ export class ProblemDetailsFilter implements ExceptionFilter {
           ? { message: error.message, stack: error.stack, name: error.name }
           : { value: String(error) };
       this.logger.error({ requestId, err }, 'unhandled error');
+    } else if (problem.code === 'SERVICE_BUSY') {
+      const { message, code } = (error ?? {}) as { message?: unknown; code?: unknown };
+      this.logger.warn({ requestId, err: { message, code } }, 'database busy: answered 503');
     }
     if (problem.status === 429 && !res.getHeader('Retry-After')) res.setHeader('Retry-After', '60');
+    if (problem.code === 'SERVICE_BUSY' && !res.headersSent && !res.getHeader('Retry-After'))
+      res.setHeader('Retry-After', String(BUSY_RETRY_AFTER_SECONDS));
     sendProblem(res, problem);
   }
 }

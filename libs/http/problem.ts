@@ -2,6 +2,7 @@ import { HttpException } from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
 import type { Response } from 'express';
 import { DomainError, ERROR_CODES, type ErrorCode, type FieldError } from '@scrutiny/core';
+import { isDatabaseBusy } from '@scrutiny/database';
 
 /** An RFC 9457 problem document, with this API's extension members (code, errors, requestId). */
 export interface Problem {
@@ -59,6 +60,9 @@ const BODY_PARSER_CODES: Record<string, ErrorCode> = {
  * wrong; anything else becomes a bare 500 whose details stay in the log (`internal: true`).
  */
 export function toProblem(error: unknown, requestId: string | null): { problem: Problem; internal: boolean } {
+  // Load, not a fault (pool exhausted, statement or lock time-out): the same request may well succeed shortly.
+  if (isDatabaseBusy(error))
+    return { problem: fromCode('SERVICE_BUSY', 'The service is busy; try again shortly', requestId), internal: false };
   if (error instanceof DomainError) {
     const problem = fromCode(error.code, error.message, requestId, error.errors);
     return { problem: { ...error.extensions, ...problem }, internal: ERROR_CODES[error.code].status >= 500 };
