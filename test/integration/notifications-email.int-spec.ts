@@ -1,9 +1,14 @@
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { NestFactory } from '@nestjs/core';
+import Redis from 'ioredis';
 import { SMTPServer } from 'smtp-server';
-import { loadConfig } from '@scrutiny/core';
+import { createLogger, loadConfig } from '@scrutiny/core';
+import { JobQueue } from '@scrutiny/jobs';
 import {
   EmailOutbox,
   EmailSender,
+  SendEmailJob,
   icsValue,
   parseIcs,
   parseIcsDateTime,
@@ -12,7 +17,9 @@ import {
 import { NotificationsService } from '@scrutiny/sampling';
 import { tokenFor } from '../factories/users';
 import { createPanelWithMembers, scheduleSession, SIGNED } from '../factories/panels';
-import { createTestApp, type TestApp } from '../setup/test-app';
+import { BackgroundModule } from '../../apps/worker/background.module';
+import { waitFor } from '../setup/job-fixtures';
+import { createTestApp, testConfig, type TestApp } from '../setup/test-app';
 
 interface Received {
   from: string;
@@ -69,6 +76,7 @@ describe('email notifications (outbox, SMTP, iCalendar, digest)', () => {
   let refuse = false;
   let admin: string;
   let psd: string;
+  let mailEnv: Record<string, string>;
 
   beforeAll(async () => {
     smtp = new SMTPServer({
@@ -91,14 +99,16 @@ describe('email notifications (outbox, SMTP, iCalendar, digest)', () => {
     });
     await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
     const port = (smtp.server.address() as AddressInfo).port;
-    t = await createTestApp({
-      SMTP_URL: `smtp://127.0.0.1:${port}`,
-      MAIL_FROM: 'Scrutiny <scrutiny@scrutiny.example>',
-      PUBLIC_BASE_URL: BASE,
-      EMAIL_SEND_INTERVAL_MS: '0',
-      OVERDUE_CHECK_INTERVAL_MS: '0',
-      DIGEST_HOUR: '0',
-    });
+    t = await createTestApp(
+      (mailEnv = {
+        SMTP_URL: `smtp://127.0.0.1:${port}`,
+        MAIL_FROM: 'Scrutiny <scrutiny@scrutiny.example>',
+        PUBLIC_BASE_URL: BASE,
+        EMAIL_SEND_INTERVAL_MS: '0',
+        OVERDUE_CHECK_INTERVAL_MS: '0',
+        DIGEST_HOUR: '0',
+      }),
+    );
     admin = await tokenFor(t, 'admin');
     psd = await tokenFor(t, 'professional_standards');
   });
@@ -377,5 +387,49 @@ describe('email notifications (outbox, SMTP, iCalendar, digest)', () => {
       textBody: expect.stringContaining(`${BASE}/report-packs/held`),
     });
     expect(received).toHaveLength(0);
+  });
+
+  // Last: a worker closing in this process leaves the API's process-wide state (passport, pools) behind it.
+  it('the send-email job sends through the job system: BullMQ and the worker in services mode, in-process embedded', async () => {
+    const user = await createUser('job-user', ['supervisor'], { email: 'job.user@example.org' });
+    await sender().sendDue(); // what earlier tests left queued
+    await t.dataSource.transaction((m) =>
+      t.app.get(NotificationsService).notify(m, [user], 'review_assigned', 'A record to review', {}),
+    );
+    const services = Boolean(process.env.REDIS_URL && process.env.DATABASE_URL);
+    if (!services) {
+      await t.app.get(JobQueue).enqueue(SendEmailJob, {});
+      await waitFor(async () => received.some((r) => r.to.includes('job.user@example.org')));
+    } else {
+      const prefix = `test-${randomBytes(4).toString('hex')}`;
+      const config = {
+        // The same JWT secret: passport keeps one strategy per process, and the worker's would replace the API's.
+        ...testConfig({
+          ...mailEnv,
+          REDIS_URL: process.env.REDIS_URL!,
+          QUEUE_PREFIX: prefix,
+          JWT_SECRET: t.config.jwtSecret,
+          PSEUDONYM_KEY: t.config.pseudonymKey,
+        }),
+        database: t.db.config,
+      };
+      const worker = await NestFactory.createApplicationContext(
+        BackgroundModule.forRoot(config, createLogger('silent'), { processJobs: true }),
+        { logger: false },
+      );
+      try {
+        await worker.init();
+        await worker.get(JobQueue).enqueue(SendEmailJob, {});
+        await waitFor(async () => received.some((r) => r.to.includes('job.user@example.org')));
+      } finally {
+        await worker.close();
+        const redis = new Redis(process.env.REDIS_URL!);
+        const keys = await redis.keys(`${prefix}:*`);
+        if (keys.length) await redis.del(...keys);
+        await redis.quit();
+      }
+    }
+    expect(received.filter((r) => r.to.includes('job.user@example.org'))).toHaveLength(1);
+    expect((await outbox('user_id = $1', [user]))[0]).toMatchObject({ status: 'sent', attempts: 1 });
   });
 });
