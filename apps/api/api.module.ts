@@ -28,6 +28,8 @@ import { PanelsModule } from '@scrutiny/panels';
 import { StatisticsModule } from '@scrutiny/statistics';
 import { ThemesModule } from '@scrutiny/themes';
 import { NotificationsModule } from '@scrutiny/notifications';
+import { ComplaintsModule } from '@scrutiny/complaints';
+import { ComplaintsController } from './complaints/complaints.controller';
 import { ReportPacksController, ThemesController } from './themes/themes.controller';
 import { DisproportionalityController } from './statistics/statistics.controller';
 import { PublishedComparisonController } from './statistics/published-comparison.controller';
@@ -68,6 +70,7 @@ export class ApiModule {
         PanelsModule,
         StatisticsModule,
         ThemesModule,
+        ComplaintsModule,
         NotificationsModule,
         HealthModule,
         // The web workspace's pages, at / (outside /api).
@@ -96,6 +99,7 @@ export class ApiModule {
         ThemesController,
         ReportPacksController,
         ReferenceController,
+        ComplaintsController,
         OutboxController,
       ],
     };

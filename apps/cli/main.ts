@@ -10,6 +10,7 @@ import { recordsPlaceCommand } from './commands/places.command';
 import { auditKeygenCommand, auditVerifyCommand, seedDemoCommand, usersCreateCommand } from './commands/users.command';
 import { retentionCheckCommand, samplesDrawCommand, samplesVerifyCommand } from './commands/samples.command';
 import { setupCommand } from './commands/setup.command';
+import { complaintsExportCommand } from './commands/complaints.command';
 
 const COMMANDS: CliCommand[] = [
   setupCommand,
@@ -31,6 +32,7 @@ const COMMANDS: CliCommand[] = [
   retentionCheckCommand,
   importCommand,
   recordsPlaceCommand,
+  complaintsExportCommand,
 ];
 
 function help(): string {

@@ -48,6 +48,12 @@ export enum Permission {
   /** The full quarterly review: officer-level repeat concerns, referrals, the meeting record and report packs. */
   THEMES_REVIEW = 'themes:review',
   THEMES_MANAGE = 'themes:manage',
+  /** Complaints in full (professional standards); supervisors, those about their officers' encounters, without complainant details. */
+  COMPLAINTS_READ = 'complaints:read',
+  /** Record, correct, import and export complaints, and raise actions from their outcomes. */
+  COMPLAINTS_WRITE = 'complaints:write',
+  /** Complaint counts and rates: supervisors for their teams, analysts under the disclosure rule. */
+  COMPLAINTS_AGGREGATE = 'complaints:aggregate',
 }
 
 /** The one table mapping roles to permissions (domain §7). */
@@ -83,6 +89,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     Permission.STATS_AGGREGATE,
     Permission.STATS_UNSUPPRESSED,
     Permission.THEMES_READ,
+    Permission.COMPLAINTS_READ,
+    Permission.COMPLAINTS_AGGREGATE,
   ],
   internal_panel: [
     Permission.SELF,
@@ -111,8 +119,11 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     Permission.FINDINGS_WRITE,
     Permission.THEMES_READ,
     Permission.THEMES_REVIEW,
+    Permission.COMPLAINTS_READ,
+    Permission.COMPLAINTS_WRITE,
+    Permission.COMPLAINTS_AGGREGATE,
   ],
-  analyst: [Permission.SELF, Permission.STATS_AGGREGATE],
+  analyst: [Permission.SELF, Permission.STATS_AGGREGATE, Permission.COMPLAINTS_AGGREGATE],
   evidence_system: [Permission.SELF, Permission.BWV_HOLDS_MANAGE],
 };
 

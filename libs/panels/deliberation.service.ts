@@ -84,6 +84,8 @@ export interface ActionView {
   agendaItemId: string | null;
   /** The quarter whose themes review raised it (e.g. 2024-Q2), or null. */
   meetingQuarter: string | null;
+  /** The complaint whose outcome raised it (the complaints register), or null. */
+  complaintId?: string | null;
   kind: string;
   description: string;
   owner: string;
@@ -103,9 +105,10 @@ const RAISED_ON = `(a.created_at AT TIME ZONE 'Europe/London')::date`;
 /**
  * The day whose quarter an action belongs to in the quarterly review: the first day of the quarter whose themes
  * review raised it, else the day of the session whose finding raised it (an action entered after a June session is
- * still that quarter's business), else the day it was raised.
+ * still that quarter's business), else the day the complaint that raised it was finalised, else the day it was raised.
  */
-const BELONGS_TO = `coalesce(a.meeting_quarter, (ps.scheduled_at AT TIME ZONE 'Europe/London')::date, ${RAISED_ON})`;
+const BELONGS_TO = `coalesce(a.meeting_quarter, (ps.scheduled_at AT TIME ZONE 'Europe/London')::date,
+  (SELECT cp.finalised_on FROM complaints cp WHERE cp.id = a.complaint_id), ${RAISED_ON})`;
 
 const ACTION_SELECT = `
   SELECT a.*, ps.panel_id, pn.kind AS panel_kind, to_char(${RAISED_ON}, 'YYYY-MM-DD') AS raised, to_char(a.due_on, 'YYYY-MM-DD') AS due, to_char(a.meeting_quarter, 'YYYY-MM-DD') AS meeting_quarter, ai.session_id, f.agenda_item_id,
@@ -163,6 +166,7 @@ function toAction(r: Record<string, unknown>): ActionView {
     sessionId: r.session_id as string | null,
     agendaItemId: r.agenda_item_id as string | null,
     meetingQuarter: r.meeting_quarter ? quarterName(r.meeting_quarter as string) : null,
+    complaintId: (r.complaint_id as string | null) ?? null,
     kind: r.kind as string,
     description: r.description as string,
     owner: r.owner as string,
@@ -507,9 +511,14 @@ export class DeliberationService {
     return this.raiseAction(actor, { meetingQuarter: quarter }, input);
   }
 
+  /** An action raised from a complaint's outcome (the complaints lib checks the complaint); the same tracker. */
+  raiseComplaintAction(actor: Actor, complaintId: string, input: ActionInput): Promise<ActionView> {
+    return this.raiseAction(actor, { complaintId }, input);
+  }
+
   private async raiseAction(
     actor: Actor,
-    source: { findingId?: string; meetingQuarter?: string },
+    source: { findingId?: string; meetingQuarter?: string; complaintId?: string },
     input: ActionInput,
   ): Promise<ActionView> {
     const errors: FieldError[] = [];
@@ -521,7 +530,7 @@ export class DeliberationService {
     if (errors.length) throw DomainError.validation(errors);
     const id = await this.dataSource.transaction(async (m) => {
       const [row] = (await m.query(
-        `INSERT INTO finding_actions (finding_id, meeting_quarter, kind, description, owner, due_on, status, created_by, version) VALUES ($1, $2, $3, $4, $5, $6, 'open', $7, 1) RETURNING id`,
+        `INSERT INTO finding_actions (finding_id, meeting_quarter, complaint_id, kind, description, owner, due_on, status, created_by, version) VALUES ($1, $2, $8, $3, $4, $5, $6, 'open', $7, 1) RETURNING id`,
         [
           source.findingId ?? null,
           source.meetingQuarter ?? null,
@@ -530,6 +539,7 @@ export class DeliberationService {
           input.owner.trim(),
           input.dueOn,
           actor.id,
+          source.complaintId ?? null,
         ],
       )) as { id: string }[];
       await this.audit.record(
@@ -700,7 +710,9 @@ export class DeliberationService {
         `NOT EXISTS (SELECT 1 FROM conflict_declarations cd WHERE cd.user_id = $${params.length} AND cd.case_kind = ai.case_kind AND cd.case_id = ai.case_id)`,
       );
     }
-    if (actor && !actor.permissions.has(Permission.THEMES_REVIEW)) where.push(`a.meeting_quarter IS NULL`);
+    // Actions of a review meeting or a complaint belong to professional standards' side of the tracker.
+    if (actor && !actor.permissions.has(Permission.THEMES_REVIEW))
+      where.push(`a.meeting_quarter IS NULL AND a.complaint_id IS NULL`);
     if (filter.sessionId)
       where.push(`ai.session_id = $${params.push(isUuid(filter.sessionId) ? filter.sessionId : null)}::uuid`);
     if (filter.meetingQuarter) where.push(`a.meeting_quarter = $${params.push(filter.meetingQuarter)}::date`);
@@ -711,7 +723,8 @@ export class DeliberationService {
     }
     if (filter.force) {
       where.push(
-        `(a.meeting_quarter IS NOT NULL OR EXISTS (SELECT 1 FROM (${caseColumnsSql('ai.case_kind', 'ai.case_id', 'force_code')}) c WHERE c.force_code = $${params.push(filter.force)}))`,
+        `(a.meeting_quarter IS NOT NULL OR EXISTS (SELECT 1 FROM (${caseColumnsSql('ai.case_kind', 'ai.case_id', 'force_code')}) c WHERE c.force_code = $${params.push(filter.force)})
+          OR EXISTS (SELECT 1 FROM complaints cp WHERE cp.id = a.complaint_id AND cp.force_code = $${params.length}))`,
       );
     }
     if (filter.overdue)

@@ -156,13 +156,19 @@ export const ACTION_STATUSES = ['open', 'in_progress', 'done', 'cancelled'] as c
  */
 @Entity('finding_actions')
 @Check('ck_finding_actions_status', `"status" IN ('open', 'in_progress', 'done', 'cancelled')`)
-@Check('ck_finding_actions_source', `"finding_id" IS NOT NULL OR "meeting_quarter" IS NOT NULL`)
+@Check(
+  'ck_finding_actions_source',
+  `"finding_id" IS NOT NULL OR "meeting_quarter" IS NOT NULL OR "complaint_id" IS NOT NULL`,
+)
 @Index('ix_finding_actions_finding_id', ['findingId'])
+@Index('ix_finding_actions_complaint_id', ['complaintId'], { where: '"complaint_id" IS NOT NULL' })
 export class FindingAction {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column('uuid', { nullable: true }) findingId: string | null;
   /** Raised at the quarterly themes review of this quarter (first day) rather than by a panel finding. */
   @Column('date', { nullable: true }) meetingQuarter: string | null;
+  /** Raised from a complaint's outcome (the complaints register) rather than by a panel or a review meeting. */
+  @Column('uuid', { nullable: true }) complaintId: string | null;
   @Column('text') kind: string;
   @Column('text') description: string;
   @Column('text') owner: string;

@@ -42,6 +42,7 @@ import {
 } from '@scrutiny/sampling';
 import { DisproportionalityFinding, DisproportionalityRollup } from '@scrutiny/statistics';
 import { QuarterlyMeeting, ReportPack, Theme } from '@scrutiny/themes';
+import { Complaint, ComplaintAllegation, ComplaintAllegationOfficer } from '@scrutiny/complaints';
 import { EmailOutboxEntry } from '@scrutiny/notifications';
 import { MIGRATIONS } from '../../migrations';
 
@@ -93,6 +94,9 @@ export const SCHEMA: SchemaDefinition = {
     QuarterlyMeeting,
     ReportPack,
     PublishedUofTactic,
+    Complaint,
+    ComplaintAllegation,
+    ComplaintAllegationOfficer,
   ],
   migrations: MIGRATIONS,
   // The published figures name forces, so they follow the areas the census seed creates.

@@ -1,4 +1,5 @@
 import { quarterName, quarterStart } from '@scrutiny/core';
+import type { ComplaintCase } from '@scrutiny/complaints';
 import { changeFrom, themeTrends, type Change, type ThemeTrend } from './trends';
 
 /** A completed supervisor review or a panel's latest final finding on one case, with the case's place and people. */
@@ -63,6 +64,17 @@ export interface RepeatConcern {
   latest: string;
   themes: { theme: string; count: number }[];
   ratings: { ratedOn: string; rag: string; source: string; caseKind: string; caseId: string }[];
+  /** Of the cases, how many came with a complaint (a complained-of encounter also rated amber or red is one case). */
+  complaints?: number;
+  /** Each case counted and which sources it came from (review, panel, complaint). */
+  caseList?: {
+    caseKind: string | null;
+    caseId: string | null;
+    complaintReferences: string[];
+    rag: string | null;
+    date: string;
+    sources: ('review' | 'panel' | 'complaint')[];
+  }[];
 }
 
 function inRange(r: Rating, from: string, to: string): boolean {
@@ -160,10 +172,20 @@ export function breakdown(ratings: readonly Rating[], by: 'area' | 'team'): Brea
 
 const RAG_ORDER = { green: 0, amber: 1, red: 2 } as const;
 
+/** One case of a subject: its worst amber/red rating (if rated so), the sources that rated it, and its complaints. */
+interface ConcernCase {
+  rating: Rating | null;
+  rated: Set<'review' | 'panel'>;
+  complaints: ComplaintCase[];
+  team: string | null;
+}
+
 /**
  * The repeat-concern rule: an officer (or team) is a repeat concern when at least `threshold` distinct cases of
- * theirs were rated amber or red within the window. A case reviewed by a supervisor and again by a panel counts
- * once, at its worse rating, so one incident is never a "repeat".
+ * theirs, each rated amber or red or complained about, fall within the window (a rating by its date, a complaint by
+ * the day it was received). A case reviewed by a supervisor and again by a panel counts once, at its worse rating, and
+ * a complaint arising from an encounter is the same case as any rating of that encounter, so one incident is never a
+ * "repeat". A complaint not tied to an encounter is a case of its own.
  */
 export function repeatConcerns(
   ratings: readonly Rating[],
@@ -171,32 +193,58 @@ export function repeatConcerns(
   window: { from: string; to: string },
   quarter: { from: string; to: string },
   threshold = 2,
+  complaints: readonly ComplaintCase[] = [],
 ): RepeatConcern[] {
   // An officer by id, not reference: references are unique per force only, so two forces' PC-1 are two officers.
-  const bySubject = new Map<string, Map<string, Rating>>();
+  const bySubject = new Map<string, Map<string, ConcernCase>>();
   const labels = new Map<string, string>();
+  const caseOf = (subject: string, key: string) => {
+    const cases = bySubject.get(subject) ?? new Map<string, ConcernCase>();
+    bySubject.set(subject, cases);
+    const c = cases.get(key) ?? { rating: null, rated: new Set(), complaints: [], team: null };
+    cases.set(key, c);
+    return c;
+  };
   for (const r of ratings) {
     const subject = by === 'officer' ? r.officerRef && (r.officerId ?? r.officerRef) : r.team;
     if (!subject || r.rag === 'green' || !inRange(r, window.from, window.to)) continue;
     labels.set(subject, (by === 'officer' ? r.officerRef : r.team) ?? subject);
-    const cases = bySubject.get(subject) ?? new Map<string, Rating>();
-    const key = `${r.caseKind}:${r.caseId}`;
-    const seen = cases.get(key);
+    const c = caseOf(subject, `${r.caseKind}:${r.caseId}`);
+    const seen = c.rating;
     if (!seen || RAG_ORDER[r.rag] > RAG_ORDER[seen.rag] || (r.rag === seen.rag && r.ratedOn > seen.ratedOn))
-      cases.set(key, r);
-    bySubject.set(subject, cases);
+      c.rating = r;
+    c.rated.add(r.source);
   }
+  for (const k of complaints) {
+    const subject = by === 'officer' ? k.officerRef && (k.officerId ?? k.officerRef) : k.team;
+    if (!subject || k.receivedOn < window.from || k.receivedOn >= window.to) continue;
+    labels.set(subject, (by === 'officer' ? k.officerRef : k.team) ?? subject);
+    const c = caseOf(subject, k.caseKind && k.caseId ? `${k.caseKind}:${k.caseId}` : `complaint:${k.complaintId}`);
+    if (!c.complaints.some((x) => x.complaintId === k.complaintId)) c.complaints.push(k);
+    c.team = k.team;
+  }
+  const dateOf = (c: ConcernCase) =>
+    [c.rating?.ratedOn, ...c.complaints.map((k) => k.receivedOn)]
+      .filter((d): d is string => !!d)
+      .sort()
+      .pop()!;
   const concerns: RepeatConcern[] = [];
   for (const [subject, cases] of bySubject) {
-    const rows = [...cases.values()].sort((a, b) => (a.ratedOn < b.ratedOn ? -1 : a.ratedOn > b.ratedOn ? 1 : 0));
-    if (rows.length < threshold) continue;
+    const all = [...cases.values()].sort((a, b) => (dateOf(a) < dateOf(b) ? -1 : dateOf(a) > dateOf(b) ? 1 : 0));
+    if (all.length < threshold) continue;
+    const rows = all.flatMap((c) => (c.rating ? [c.rating] : []));
+    const last = all[all.length - 1];
     concerns.push({
       subject: labels.get(subject)!,
-      team: rows[rows.length - 1].team,
-      cases: rows.length,
+      team: last.rating?.team ?? last.team,
+      cases: all.length,
       red: rows.filter((r) => r.rag === 'red').length,
-      inQuarter: rows.filter((r) => inRange(r, quarter.from, quarter.to)).length,
-      latest: rows[rows.length - 1].ratedOn,
+      inQuarter: all.filter(
+        (c) =>
+          (c.rating && inRange(c.rating, quarter.from, quarter.to)) ||
+          c.complaints.some((k) => k.receivedOn >= quarter.from && k.receivedOn < quarter.to),
+      ).length,
+      latest: dateOf(last),
       themes: ranked(countThemes(rows)),
       ratings: rows.map((r) => ({
         ratedOn: r.ratedOn,
@@ -204,6 +252,18 @@ export function repeatConcerns(
         source: r.source,
         caseKind: r.caseKind,
         caseId: r.caseId,
+      })),
+      complaints: all.filter((c) => c.complaints.length).length,
+      caseList: all.map((c) => ({
+        caseKind: c.rating?.caseKind ?? c.complaints[0]?.caseKind ?? null,
+        caseId: c.rating?.caseId ?? c.complaints[0]?.caseId ?? null,
+        complaintReferences: c.complaints.map((k) => k.complaintReference).sort(),
+        rag: c.rating?.rag ?? null,
+        date: dateOf(c),
+        sources: [
+          ...(['review', 'panel'] as const).filter((s) => c.rated.has(s)),
+          ...(c.complaints.length ? (['complaint'] as const) : []),
+        ],
       })),
     });
   }

@@ -6,6 +6,8 @@ import { DomainError, parseQuarter, previousMonth, quarterName, quarterStart } f
 import { DeliberationService, type ActionView } from '@scrutiny/panels';
 import { findArea } from '@scrutiny/records';
 import { disclose, DisproportionalityService, type DisproportionalityResult } from '@scrutiny/statistics';
+import { ComplaintsService } from '@scrutiny/complaints';
+import { complaintsReview, type ComplaintsReview } from './complaints-section';
 import { MeetingsService, type MeetingView } from './meetings.service';
 import {
   breakdown,
@@ -101,6 +103,12 @@ export interface QuarterlyReview {
       { id: string; title: string; status: string; narrative: string; forceExplanation: string | null }[] | null;
   };
   meeting: MeetingView | null;
+  /**
+   * Complaints (professional standards only): discrimination allegations by protected characteristic and allegations
+   * by IOPC category against the comparison quarters, complaints arising from police powers, timeliness, themes,
+   * outcomes and handling. Repeat concerns and actions include complaints too.
+   */
+  complaints?: ComplaintsReview | null;
 }
 
 /** How many themes the over-time chart follows. */
@@ -119,6 +127,7 @@ export class QuarterlyReviewService {
     private readonly statistics: DisproportionalityService,
     private readonly meetings: MeetingsService,
     private readonly audit: AuditService,
+    private readonly complaints: ComplaintsService,
   ) {}
 
   /** `audit: false` for a job that audits what it does with the review itself. */
@@ -148,6 +157,7 @@ export class QuarterlyReviewService {
     const byStatus: Record<string, number> = {};
     for (const a of actions) byStatus[a.status] = (byStatus[a.status] ?? 0) + 1;
 
+    const complaintCases = full ? await this.complaints.concernCases(w.concernWindow, force?.code ?? null) : [];
     const statsArea = force ?? (await this.busiestForce(start, end));
     const months = { from: start.slice(0, 7), to: previousMonth(end) };
 
@@ -173,10 +183,10 @@ export class QuarterlyReviewService {
       byTeam: breakdown(current, 'team'),
       repeatConcerns: full
         ? {
-            rule: 'two or more distinct cases rated amber or red within the rolling 12 months ending with the quarter',
+            rule: 'two or more distinct cases, rated amber or red or complained about, within the rolling 12 months ending with the quarter',
             window: w.concernWindow,
-            officers: repeatConcerns(ratings, 'officer', w.concernWindow, w.current),
-            teams: repeatConcerns(ratings, 'team', w.concernWindow, w.current),
+            officers: repeatConcerns(ratings, 'officer', w.concernWindow, w.current, 2, complaintCases),
+            teams: repeatConcerns(ratings, 'team', w.concernWindow, w.current, 2, complaintCases),
           }
         : null,
       referrals: { count: referrals.count, items: full ? referrals.items : null },
@@ -201,6 +211,12 @@ export class QuarterlyReviewService {
           : null,
       },
       meeting: full ? await this.meetings.get(actor, quarter) : null,
+      complaints: full
+        ? complaintsReview(
+            await this.complaints.facts({ from: w.lastYear.from, to: w.current.to }, force?.code ?? null),
+            quarter,
+          )
+        : null,
     };
     if (options.audit !== false)
       await this.audit.record(actor, {

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ComplaintsModule } from '@scrutiny/complaints';
 import { NotificationsModule } from '@scrutiny/notifications';
 import { PanelsModule } from '@scrutiny/panels';
 import { RecordsModule } from '@scrutiny/records';
@@ -14,7 +15,7 @@ import { VocabulariesService } from './vocabularies.service';
 const SERVICES = [ThemesService, QuarterlyReviewService, MeetingsService, ReportPacksService, VocabulariesService];
 
 @Module({
-  imports: [RecordsModule, PanelsModule, SamplingModule, StatisticsModule, NotificationsModule],
+  imports: [RecordsModule, PanelsModule, SamplingModule, StatisticsModule, NotificationsModule, ComplaintsModule],
   providers: [...SERVICES, GenerateReportPackHandler, ReportPackRecovery, DemoThemesSeeder],
   exports: SERVICES,
 })

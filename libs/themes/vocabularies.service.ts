@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { COMPLAINT_VOCABULARIES } from '@scrutiny/complaints';
 import { CASE_KIND_SPECS, recordFieldVocabularies, VOCABULARIES, type Vocabulary } from '@scrutiny/records';
 import { ThemesService } from './themes.service';
 
@@ -20,6 +21,8 @@ export class VocabulariesService {
     return {
       vocabularies: {
         ...VOCABULARIES,
+        // The complaints register's codes (IOPC categories, protected characteristics, handling, outcomes).
+        ...COMPLAINT_VOCABULARIES,
         theme: { label: 'Theme', codes: Object.fromEntries(themes.map((t) => [t.code, t.label])) },
       },
       recordFields: recordFieldVocabularies(Object.values(CASE_KIND_SPECS)),

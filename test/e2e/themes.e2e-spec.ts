@@ -206,18 +206,23 @@ describe('quarterly themes review and report pack (demo data)', () => {
         await t.http().get('/api/v1/themes/quarters/2024-Q2').set(auth.professional_standards).expect(200)
       ).body;
       expect(review.repeatConcerns.window).toEqual({ from: '2023-07-01', to: '2024-07-01' });
+      // TEAM-B's scripted history; PC-7003's second case is a complaint (the demo complaints register, which also
+      // makes TEAM-A's officers concerns: test/e2e/complaints.e2e-spec.ts).
       expect(
-        review.repeatConcerns.officers.map((c: { subject: string; cases: number }) => [c.subject, c.cases]),
+        review.repeatConcerns.officers
+          .filter((c: { team: string }) => c.team === 'TEAM-B')
+          .map((c: { subject: string; cases: number; complaints: number }) => [c.subject, c.cases, c.complaints]),
       ).toEqual([
-        ['PC-7001', 2],
-        ['PC-7002', 2],
+        ['PC-7001', 2, 0],
+        ['PC-7002', 2, 0],
+        ['PC-7003', 2, 1],
       ]);
       expect(review.repeatConcerns.teams.map((c: { subject: string }) => c.subject)).toContain('TEAM-B');
       // A year earlier PC-7001 had a single amber case: no concern.
       const earlier = (
         await t.http().get('/api/v1/themes/quarters/2023-Q2').set(auth.professional_standards).expect(200)
       ).body;
-      expect(earlier.repeatConcerns.officers).toEqual([]);
+      expect(earlier.repeatConcerns.officers.filter((c: { team: string }) => c.team === 'TEAM-B')).toEqual([]);
       expect(review.referrals.items).toEqual([
         expect.objectContaining({ officer: 'PC-7001', team: 'TEAM-B', source: 'review' }),
       ]);

@@ -237,6 +237,24 @@ export const VALID_REQUESTS: Record<string, ValidRequest> = {
   'PUT /api/v1/panel-sessions/:id/agenda/:itemId/rating': { body: FORM_OF },
   'PUT /api/v1/panel-sessions/:id/agenda/:itemId/finding': { body: (s) => s },
   'POST /api/v1/panel-sessions/:id/agenda/:itemId/finding/corrections': { body: (s) => s },
+  'POST /api/v1/complaints': {
+    body: {
+      force: 'lancashire',
+      reference: 'CO/MATRIX/1',
+      receivedOn: '2024-05-06',
+      allegations: [{ category: 'individual_behaviours', subCategory: 'impolite_language_or_tone' }],
+    },
+  },
+  'PATCH /api/v1/complaints/:id': { body: { version: 1, handling: 'outside_schedule_3' } },
+  'POST /api/v1/complaints/:id/actions': {
+    body: { kind: 'feedback_to_officer', description: 'Debrief', owner: 'Inspector', dueOn: '2024-09-30' },
+  },
+  'POST /api/v1/complaints/imports': {
+    multipart: {
+      fields: { force: 'lancashire' },
+      file: 'reference,received_on,category,sub_category\n',
+    },
+  },
   'POST /api/v1/findings/:id/actions': {
     body: { kind: 'feedback_to_officer', description: 'Brief the team', owner: 'Inspector', dueOn: '2024-03-01' },
   },

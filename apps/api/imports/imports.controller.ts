@@ -101,7 +101,7 @@ class ImportSummaryResponse {
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) finishedAt: string | null;
 }
 
-class ImportResponse extends ImportSummaryResponse {
+export class ImportResponse extends ImportSummaryResponse {
   @ApiProperty({ type: [RejectedRow] }) rejected: RejectedRow[];
   @ApiProperty({ description: 'True when more rejected rows exist than are listed' }) rejectedTruncated: boolean;
   @ApiProperty({ type: [NoticedRow], description: 'Rows imported all the same, with something to know' })
@@ -146,7 +146,7 @@ class ImportPageResponse {
 }
 
 /** The upload interceptor, sized from the configuration. */
-function uploadInterceptor(): Type<NestInterceptor> {
+export function uploadInterceptor(): Type<NestInterceptor> {
   class ConfiguredUpload implements NestInterceptor {
     private readonly inner: NestInterceptor;
     constructor(@Inject(APP_CONFIG) config: AppConfig) {

@@ -451,6 +451,13 @@ export class ActionResponse {
     description: 'The quarterly themes review that raised it',
   })
   meetingQuarter: string | null;
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    format: 'uuid',
+    description: 'The complaint whose outcome raised it (complaints register)',
+  })
+  complaintId?: string | null;
   @ApiProperty({ enum: ACTION_KINDS }) kind: string;
   @ApiProperty() description: string;
   @ApiProperty() owner: string;

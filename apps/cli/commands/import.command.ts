@@ -123,14 +123,16 @@ const FORMATS: Record<string, (args: string[], env: CommandEnv) => Promise<numbe
   'bwv-clips': (args, env) => importRecordFiles('bwv-clips', args, env),
   'vehicle-stops': (args, env) => importRecordFiles('vehicle-stops', args, env),
   'use-of-force': (args, env) => importRecordFiles('use-of-force', args, env),
+  // The complaints register's template (registered by the complaints lib), through the same pipeline.
+  complaints: (args, env) => importRecordFiles('complaints' as ImportFormat, args, env),
 };
 
 export const importCommand: CliCommand = {
   name: 'import',
   usage:
-    'import police-uk|stop-searches|vehicle-stops|use-of-force|bwv-clips <files…> --force <id> | import census <file> --year YYYY [--lookup <LAD→PFA lookup.csv>] | import home-office-uof <files…> [--year 2018/19]',
+    'import police-uk|stop-searches|vehicle-stops|use-of-force|bwv-clips|complaints <files…> --force <id> | import census <file> --year YYYY [--lookup <LAD→PFA lookup.csv>] | import home-office-uof <files…> [--year 2018/19]',
   summary:
-    'Import data.police.uk stop-and-search CSVs, the force’s stop-search export, the vehicle-stop / use-of-force CSV templates or the BWV clip register (exit 1 if rows were rejected, 2 if a file failed), or census populations by local authority (TS021 or QS201EW ethnicity, TS007 age, TS008 sex, TS038 disability; says what was added and replaced and which forces are complete or partial)',
+    'Import data.police.uk stop-and-search CSVs, the force’s stop-search export, the vehicle-stop / use-of-force CSV templates, the BWV clip register or the complaints template (all or nothing) (exit 1 if rows were rejected, 2 if a file failed), or census populations by local authority (TS021 or QS201EW ethnicity, TS007 age, TS008 sex, TS038 disability; says what was added and replaced and which forces are complete or partial)',
   async run(args, env) {
     const [format, ...rest] = args;
     const handler = FORMATS[format ?? ''];

@@ -1,3 +1,4 @@
+import { complaintLabel } from '@scrutiny/complaints';
 import { csvLine, labelOf, type VocabularyName } from '@scrutiny/records';
 import type { QuarterlyReview } from '../quarterly-review.service';
 
@@ -228,6 +229,8 @@ export function reportTables(review: QuarterlyReview, labels?: PackLabels): Repo
           col('latest'),
           col('themes'),
           code('theme_codes'),
+          col('complaints', 'cases with a complaint'),
+          col('sources', 'cases and where each came from'),
         ],
         rows: concerns.map((c) => [
           c.subject,
@@ -238,6 +241,8 @@ export function reportTables(review: QuarterlyReview, labels?: PackLabels): Repo
           c.latest,
           l.themesList(c.themes),
           l.themesCodes(c.themes),
+          c.complaints ?? 0,
+          (c.caseList ?? []).map(caseSources).join('; '),
         ]),
       });
     }
@@ -293,7 +298,7 @@ export function reportTables(review: QuarterlyReview, labels?: PackLabels): Repo
       ],
       rows: review.actions.items.map((a) => [
         a.raisedOn,
-        a.meetingQuarter ? `Themes review ${a.meetingQuarter}` : 'Panel session',
+        a.meetingQuarter ? `Themes review ${a.meetingQuarter}` : a.complaintId ? 'Complaint' : 'Panel session',
         a.kind,
         l.other(a.kind),
         a.description,
@@ -306,6 +311,7 @@ export function reportTables(review: QuarterlyReview, labels?: PackLabels): Repo
       ]),
     });
   }
+  if (review.complaints) tables.push(...complaintTables(review, l));
   const { keyRatios, months, area } = review.disproportionality;
   // A figure is either printed or withheld: a withheld one shows the marker, never a number beside a flag.
   const anyWithheld = keyRatios.some((k) => k.groups.some((g) => g.count === null));
@@ -401,6 +407,142 @@ export function reportTables(review: QuarterlyReview, labels?: PackLabels): Repo
     });
   }
   return tables;
+}
+
+/** Where one case of a repeat concern came from, in words: "Supervisor review (amber), complaint CO/24/0042". */
+function caseSources(
+  c: NonNullable<NonNullable<QuarterlyReview['repeatConcerns']>['officers'][number]['caseList']>[number],
+) {
+  const rated = c.sources.filter((s) => s !== 'complaint').map((s) => SOURCE_ONE[s] ?? codeInWords(s));
+  const parts = [
+    ...(rated.length ? [`${rated.join(' and ')} (${c.rag})`] : []),
+    ...c.complaintReferences.map((r) => `complaint ${r}`),
+  ];
+  return `${c.date}: ${parts.join(', ')}`;
+}
+
+const POWER_LABEL: Record<string, string> = { road_traffic_act_s163: 'Road Traffic Act 1988 (section 163)' };
+
+/** The complaints sections of a review (professional standards' full view). */
+function complaintTables(review: QuarterlyReview, l: ReturnType<typeof labeller>): ReportTable[] {
+  const c = review.complaints!;
+  const { previousQuarter, sameQuarterLastYear } = review.comparedWith;
+  const trendColumns = [
+    col('count', 'this quarter'),
+    col('previous_quarter', previousQuarter),
+    col('change_vs_previous'),
+    col('change_vs_previous_pct', 'change vs previous (%)'),
+    col('same_quarter_last_year', sameQuarterLastYear),
+    col('change_vs_last_year'),
+    col('change_vs_last_year_pct', 'change vs last year (%)'),
+  ];
+  const trendCells = (t: {
+    count: number;
+    previousQuarter: number;
+    sameQuarterLastYear: number;
+    vsPreviousQuarter: { change: number; changePct: number | null };
+    vsLastYear: { change: number; changePct: number | null };
+  }): Cell[] => [
+    t.count,
+    t.previousQuarter,
+    t.vsPreviousQuarter.change,
+    t.vsPreviousQuarter.changePct,
+    t.sameQuarterLastYear,
+    t.vsLastYear.change,
+    t.vsLastYear.changePct,
+  ];
+  const word = (vocabulary: string, code: string | null) =>
+    code === null
+      ? 'Not recorded'
+      : complaintLabel(vocabulary, code) === code
+        ? codeInWords(code)
+        : complaintLabel(vocabulary, code);
+  const power = (code: string | null) =>
+    code === null ? 'Not applicable' : (POWER_LABEL[code] ?? label('legislation', code));
+  const t = c.timeliness;
+  return [
+    {
+      name: 'complaints_received',
+      title: `Complaints received: this quarter against ${previousQuarter} and ${sameQuarterLastYear}`,
+      columns: [col('measure'), ...trendColumns],
+      rows: [
+        ['Complaints', ...trendCells(c.received.complaints)],
+        ['Allegations', ...trendCells(c.received.allegations)],
+      ],
+    },
+    {
+      name: 'complaints_discrimination',
+      title: 'Allegations of discriminatory behaviour by protected characteristic',
+      columns: [code('characteristic_code'), col('protected_characteristic'), ...trendColumns],
+      rows: c.discrimination.map((d) => [
+        d.characteristic,
+        word('protected_characteristic', d.characteristic),
+        ...trendCells(d),
+      ]),
+      notes: c.discrimination.length ? undefined : ['No allegation of discriminatory behaviour in these quarters.'],
+    },
+    {
+      name: 'complaints_by_category',
+      title: 'Allegations by IOPC category',
+      columns: [code('category_code'), col('category'), ...trendColumns],
+      rows: c.byCategory.map((d) => [d.category, word('complaint_category', d.category), ...trendCells(d)]),
+    },
+    {
+      name: 'complaints_powers',
+      title: 'Complaints arising from the use of police powers (received this quarter)',
+      columns: [
+        code('kind_code'),
+        col('kind', 'encounter'),
+        code('power_code'),
+        col('power'),
+        col('complaints'),
+        col('allegations'),
+        col('discrimination', 'of which discriminatory behaviour'),
+      ],
+      rows: c.powers.map((p) => [
+        p.kind,
+        l.caseKind(p.kind),
+        p.power,
+        power(p.power),
+        p.complaints,
+        p.allegations,
+        p.discrimination,
+      ]),
+    },
+    {
+      name: 'complaints_timeliness',
+      title: 'Days from received to finalised (complaints finalised in the quarter)',
+      columns: [col('quarter'), col('finalised'), col('mean_days'), col('median_days')],
+      rows: [
+        [review.quarter, t.finalised, t.meanDays, t.medianDays],
+        [previousQuarter, t.previousQuarter.finalised, t.previousQuarter.meanDays, t.previousQuarter.medianDays],
+      ],
+      notes:
+        t.meanDaysChange === null
+          ? undefined
+          : [
+              `Mean days ${t.meanDaysChange > 0 ? 'up' : 'down'} ${Math.abs(t.meanDaysChange)} against ${previousQuarter}.`,
+            ],
+    },
+    {
+      name: 'complaints_themes',
+      title: 'Themes tagged on complaints received',
+      columns: [code('theme_code'), col('theme'), ...trendColumns],
+      rows: c.themes.map((th) => [th.theme, l.theme(th.theme), ...trendCells(th)]),
+    },
+    {
+      name: 'complaints_outcomes',
+      title: 'Outcomes of allegations (complaints finalised in the quarter)',
+      columns: [code('outcome_code'), col('outcome'), col('allegations')],
+      rows: c.outcomes.map((o) => [o.outcome, word('allegation_outcome', o.outcome), o.allegations]),
+    },
+    {
+      name: 'complaints_handling',
+      title: 'How complaints received this quarter are handled',
+      columns: [code('handling_code'), col('handling'), col('complaints')],
+      rows: c.handling.map((h) => [h.handling, word('complaint_handling', h.handling), h.complaints]),
+    },
+  ];
 }
 
 /** A cell as the CSV files hold it: numbers in full, so the figures can be checked against the API. */
