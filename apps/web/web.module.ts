@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
 import { RecordsModule } from '@scrutiny/records';
 import { SamplingModule } from '@scrutiny/sampling';
+import { ThemesModule } from '@scrutiny/themes';
 import { WebGuard } from './http/web.guard';
 import { WebErrorFilter } from './http/web-error.filter';
 import { NotificationsPagesController } from './notifications/notifications.controller';
+import { ReviewsPagesController } from './reviews/reviews.controller';
 import { SessionsController } from './sessions/sessions.controller';
 import { WebSessionsService } from './sessions/web-sessions.service';
 
@@ -12,8 +14,8 @@ import { WebSessionsService } from './sessions/web-sessions.service';
  * services as the JSON API with the same Actor; it owns only its sessions. A journey adds its controller here.
  */
 @Module({
-  imports: [RecordsModule, SamplingModule],
+  imports: [RecordsModule, SamplingModule, ThemesModule],
   providers: [WebSessionsService, WebGuard, WebErrorFilter],
-  controllers: [SessionsController, NotificationsPagesController],
+  controllers: [SessionsController, ReviewsPagesController, NotificationsPagesController],
 })
 export class WebModule {}
