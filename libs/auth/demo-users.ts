@@ -29,6 +29,16 @@ export const DEMO_USERS: {
   { username: 'evidence', displayName: 'Demo Evidence System (integration)', roles: ['evidence_system'] },
 ];
 
+/** The documented default DEMO_PASSWORD (README: Demo data). */
+export const DEFAULT_DEMO_PASSWORD = 'scrutiny-demo-2026';
+/**
+ * Its argon2id hash, made once with hashPassword (same parameters) and written down: argon2 is slow by design, and
+ * hashing it for seven users cost every first start about half a second and 19 MiB per hash. Another DEMO_PASSWORD
+ * is hashed at start as before. demo-users.spec checks that this verifies against DEFAULT_DEMO_PASSWORD.
+ */
+export const DEFAULT_DEMO_PASSWORD_HASH =
+  '$argon2id$v=19$m=19456,p=1,t=2$QpvrIbhRMivsBP8b+ai/kw$6zJpaa4F2fhoGHi8lCiHzsphSFoNqvBBpw9tYTLaEag';
+
 /** Creates the demo users that are missing. Never runs in production (the configuration refuses DEMO_DATA there). */
 @Injectable()
 export class DemoUsersSeeder implements OnApplicationBootstrap {
@@ -48,9 +58,11 @@ export class DemoUsersSeeder implements OnApplicationBootstrap {
   async seed(): Promise<string[]> {
     if (this.config.env === 'production') throw new Error('Demo data is refused in production');
     const created: string[] = [];
+    const { password } = this.config.demo;
+    const passwordHash = password === DEFAULT_DEMO_PASSWORD ? DEFAULT_DEMO_PASSWORD_HASH : undefined;
     for (const demo of DEMO_USERS) {
       if (await this.dataSource.getRepository(User).existsBy({ username: demo.username })) continue;
-      await this.users.create({ ...demo, password: this.config.demo.password }, SYSTEM_ACTOR);
+      await this.users.create({ ...demo, password }, SYSTEM_ACTOR, { passwordHash });
       created.push(demo.username);
     }
     return created;

@@ -5,6 +5,7 @@ import { DataSource, type DataSourceOptions, type MixedList, type EntitySchema }
 import type { DatabaseConfig, Logger } from '@scrutiny/core';
 import { PinoTypeOrmLogger } from './typeorm-logger';
 import { lockDataDir } from './data-dir-lock';
+import { extractArchive, findEmbeddedArchive, holdsDatabase, type EmbeddedArchive } from './embedded-archive';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 
 export interface SchemaDefinition {
@@ -80,11 +81,31 @@ export function embeddedOptions(pglite: PGlite, schema: SchemaDefinition, logger
   };
 }
 
-export async function openEmbeddedEngine(dataDir: string): Promise<{ pglite: PGlite; release: () => void }> {
+/**
+ * PostgreSQL's default 128 MB of shared buffers is memory PGlite's WebAssembly heap touches at start and never
+ * returns; the embedded database is small, and the OS page cache still holds its files.
+ */
+export const EMBEDDED_START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'];
+
+/**
+ * Opens (creating if need be) the PGlite database in `dataDir`. A new directory is filled from the build's
+ * pre-migrated archive when `archive` is usable: PGlite's initdb takes seconds and leaves its memory behind.
+ */
+export async function openEmbeddedEngine(
+  dataDir: string,
+  options: { archive?: EmbeddedArchive; logger?: Logger } = {},
+): Promise<{ pglite: PGlite; release: () => void }> {
   fs.mkdirSync(dataDir, { recursive: true });
   const release = lockDataDir(dataDir);
   try {
-    const pglite = new PGlite(dataDir);
+    const { archive, logger } = options;
+    if (archive && !holdsDatabase(dataDir)) {
+      if ('file' in archive) {
+        extractArchive(archive.file, dataDir);
+        logger?.info({ dataDir }, "new embedded database: copied from the build's migrated archive");
+      } else logger?.info({ dataDir, reason: archive.unusable }, 'new embedded database: initialising it (slower)');
+    }
+    const pglite = new PGlite(dataDir, { startParams: EMBEDDED_START_PARAMS });
     await pglite.waitReady;
     return { pglite, release };
   } catch (error) {
@@ -113,7 +134,7 @@ export async function openDatabase(
   }
   const engine = supplied.pglite
     ? { pglite: supplied.pglite, release: undefined }
-    : await openEmbeddedEngine(config.dataDir);
+    : await openEmbeddedEngine(config.dataDir, { archive: findEmbeddedArchive(schema), logger: supplied.logger });
   const { pglite } = engine;
   const closeEngine = async () => {
     if (!engine.release) return; // supplied by the caller, who closes it

@@ -4,6 +4,7 @@ export * from './migrations';
 export * from './database.module';
 export * from './typeorm-logger';
 export * from './data-dir-lock';
+export * from './embedded-archive';
 export * from './pg-errors';
 export * from './count-up-to';
 export * from './app-role';
