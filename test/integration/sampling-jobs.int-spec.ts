@@ -57,7 +57,10 @@ describe('sampling jobs: schedules declared by the feature, and an idempotent sc
     ).toEqual([
       'imports/sweep-stranded',
       'maintenance/heartbeat',
+      'notifications/action-overdue-check',
+      'notifications/send-email',
       'sampling/retention-check',
+      'sampling/review-overdue-check',
       'sampling/schedule-tick',
     ]);
     // Installed at start-up: the heartbeat has run once already.
