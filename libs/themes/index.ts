@@ -7,4 +7,7 @@ export * from './meetings.service';
 export * from './quarterly-review.service';
 export * from './report-packs.service';
 export * from './report/pack';
+// The pack's chart shapes, palette and SVG writer: the web workspace draws its charts with the same.
+export * from './report/charts';
+export { escapeHtml, shapeSvg } from './report/html';
 export * from './themes.module';

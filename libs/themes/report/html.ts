@@ -8,7 +8,8 @@ export function escapeHtml(text: string): string {
 
 const n = (v: number) => Math.round(v * 100) / 100;
 
-function shapeSvg(s: Shape): string {
+/** One shape as SVG markup (text escaped): shared with the web workspace's charts. */
+export function shapeSvg(s: Shape): string {
   switch (s.kind) {
     case 'line':
       return `<line x1="${n(s.x1)}" y1="${n(s.y1)}" x2="${n(s.x2)}" y2="${n(s.y2)}" stroke="${s.color}" stroke-width="${s.width}"${s.dashed ? ' stroke-dasharray="4 3"' : ''}/>`;

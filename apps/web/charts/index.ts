@@ -1,0 +1,5 @@
+export * from './chart';
+export * from './forest';
+export * from './line';
+export * from './choropleth';
+export * from './funnel';
