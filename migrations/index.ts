@@ -21,8 +21,10 @@ import { CreatePublishedUofTactics1795463000000 } from './1795463000000-CreatePu
 import { ScopeOfficerReferencesToForce1795470000000 } from './1795470000000-ScopeOfficerReferencesToForce';
 import { SealAuditEventsBehindHorizon1795473000000 } from './1795473000000-SealAuditEventsBehindHorizon';
 import { CountUnknownUsernameFailures1795475000000 } from './1795475000000-CountUnknownUsernameFailures';
+import { CheckStopSearchReferencesInOnePass1795480000000 } from './1795480000000-CheckStopSearchReferencesInOnePass';
 import { IndexListReads1795481000000 } from './1795481000000-IndexListReads';
 import { CreateWebSessions1795482000000 } from './1795482000000-CreateWebSessions';
+import { CreateComplaints1795483000000 } from './1795483000000-CreateComplaints';
 import { CreateEmailOutbox1795484000000 } from './1795484000000-CreateEmailOutbox';
 
 /**
@@ -54,7 +56,9 @@ export const MIGRATIONS = [
   ScopeOfficerReferencesToForce1795470000000,
   SealAuditEventsBehindHorizon1795473000000,
   CountUnknownUsernameFailures1795475000000,
+  CheckStopSearchReferencesInOnePass1795480000000,
   IndexListReads1795481000000,
   CreateWebSessions1795482000000,
+  CreateComplaints1795483000000,
   CreateEmailOutbox1795484000000,
 ];
