@@ -44,6 +44,7 @@ export class SessionsController {
   home(@CurrentActor() actor: Actor, @Res() res: Response): void {
     if (actor.permissions.has(Permission.SAMPLES_REVIEW)) return redirect(res, '/reviews');
     if (actor.permissions.has(Permission.SAMPLES_DRAW)) return redirect(res, '/samples');
+    if (actor.permissions.has(Permission.PANELS_PARTICIPATE)) return redirect(res, '/sessions');
     redirect(res, '/notifications');
   }
 
