@@ -191,6 +191,35 @@ describe('web workspace: panel member pages (HTTP)', () => {
     const actions = await member.get('/actions').expect(200);
     expect(actions.text).toContain('Brief the team on grounds');
   });
+
+  it('renders every page in under 200 ms of server time (median of five)', async () => {
+    const member = await signIn(t, 'pw-member');
+    const chair = await signIn(t, 'pw-chair');
+    const pages: [ReturnType<typeof agentOf>, string][] = [
+      [member, '/sessions'],
+      [member, '/sessions?show=closed'],
+      [member, `/sessions/${w.sessionId}`],
+      [chair, `/sessions/${w.sessionId}`],
+      [member, `/sessions/${w.sessionId}/cases/${w.items[1].id}`],
+      [chair, `/sessions/${w.sessionId}/cases/${w.items[1].id}`],
+      [member, `/sessions/${w.sessionId}/pack`],
+      [member, '/actions'],
+    ];
+    const timings: Record<string, number> = {};
+    for (const [agent, path] of pages) {
+      const runs: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const started = process.hrtime.bigint();
+        await agent.get(path).expect(200);
+        runs.push(Number(process.hrtime.bigint() - started) / 1e6);
+      }
+      timings[`${agent === chair ? 'chair' : 'member'} ${path}`] = runs.sort((a, b) => a - b)[2];
+    }
+    process.stdout.write(`panel pages, median ms: ${JSON.stringify(timings, null, 1)}\n`);
+    // The target is PostgreSQL's (services mode); embedded PGlite runs one statement at a time, single-threaded.
+    const limit = process.env.DATABASE_URL ? 200 : 500;
+    for (const ms of Object.values(timings)) expect(ms).toBeLessThan(limit);
+  });
 });
 
 /** A form as posted fields: dotted names, arrays as repeated values, nulls left out. */

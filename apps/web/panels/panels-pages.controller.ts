@@ -544,8 +544,10 @@ export class PanelPagesController {
     status = 200,
   ) {
     const kind = item.caseKind as CaseKind;
-    const record = state.record !== undefined ? state.record : await this.caseOrNull(actor, kind, item.caseId);
-    const themes = await this.themes.list();
+    const [record, themes] = await Promise.all([
+      state.record !== undefined ? state.record : this.caseOrNull(actor, kind, item.caseId),
+      this.themes.list(),
+    ]);
     const t = this.t(req);
     const tactics = tacticsOf(record);
     const mine = ratings.find((r) => r.mine);
@@ -557,17 +559,17 @@ export class PanelPagesController {
     let findingView = null;
     let actions: ReturnType<typeof actionRow>[] = [];
     if (item.finding) {
-      const [latest] = await this.deliberation.findings(actor, session.id, item.id);
+      const [[latest], raised] = await Promise.all([
+        this.deliberation.findings(actor, session.id, item.id),
+        this.deliberation.listActions(actor, { sessionId: session.id, limit: 500 }),
+      ]);
       if (latest)
         findingView = {
           sections: answersSummary(kind, latest.form, themes),
           status: latest.status,
           version: latest.rowVersion,
         };
-      if (item.finding)
-        actions = (await this.deliberation.listActions(actor, { sessionId: session.id, limit: 500 })).items
-          .filter((a) => a.agendaItemId === item.id)
-          .map(actionRow);
+      actions = raised.items.filter((a) => a.agendaItemId === item.id).map(actionRow);
     }
     const actionForm = errorView(req, state.action?.errors ?? {});
     render(
