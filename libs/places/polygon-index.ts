@@ -27,7 +27,16 @@ export class PolygonIndex<T> {
   constructor(regions: readonly Region<T>[]) {
     for (const region of regions) {
       for (const rings of region.polygons) {
-        const flat = rings.map((ring) => Float64Array.from(ring.flatMap(([x, y]) => [x, y])));
+        // Filled in place: flatMap made a pair array per point, and the first start (placing the demo month) paid
+        // for hundreds of thousands of them.
+        const flat = rings.map((ring) => {
+          const xy = new Float64Array(ring.length * 2);
+          for (let k = 0; k < ring.length; k++) {
+            xy[k * 2] = ring[k][0];
+            xy[k * 2 + 1] = ring[k][1];
+          }
+          return xy;
+        });
         const boxes = new Float64Array(flat.length * 4);
         flat.forEach((ring, r) => boxes.set(boundsOf(ring), r * 4));
         this.polygons.push({ value: region.value, rings: flat, boxes });
