@@ -10,4 +10,5 @@ export * from './report/pack';
 // The pack's chart shapes, palette and SVG writer: the web workspace draws its charts with the same.
 export * from './report/charts';
 export { escapeHtml, shapeSvg } from './report/html';
+export { headingOf, printedCell, printedColumns, reportTables, WITHHELD, type ReportTable } from './report/tables';
 export * from './themes.module';
