@@ -3,6 +3,8 @@ import type { Request, Response } from 'express';
 export const SESSION_COOKIE = 'scrutiny_session';
 /** Before there is a session, the sign-in form's CSRF token is double-submitted: in this cookie and in the form. */
 export const SIGN_IN_COOKIE = 'scrutiny_sign_in';
+/** The chosen language, so the switch works before sign-in too (a signed-in session also keeps it in its row). */
+export const LANGUAGE_COOKIE = 'scrutiny_lang';
 
 /** One cookie of the request (the API has no cookies, so no cookie parser is installed app-wide). */
 export function cookieOf(req: Request, name: string): string | undefined {

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { Actor } from '@scrutiny/auth';
-import { DEFAULT_LOCALE, translate, type Locale } from '../i18n/messages';
+import { DEFAULT_LOCALE, isLocale, translate, type Locale } from '../i18n/messages';
 import { renderView, type PageLocals } from '../render/views';
 import type { WebSession } from '../sessions/web-sessions.service';
+import { cookieOf, LANGUAGE_COOKIE } from './cookies';
 import { navFor } from './navigation';
 
 /** What the web layer knows about a browser request: its session and actor once the guard has found them. */
@@ -20,7 +21,11 @@ const STATE = Symbol('scrutiny-web');
 
 export function webState(req: Request): WebState {
   const holder = req as Request & { [STATE]?: WebState };
-  holder[STATE] ??= { nonce: randomBytes(16).toString('base64'), locale: DEFAULT_LOCALE };
+  if (!holder[STATE]) {
+    // The language cookie until a session is found (the guard then takes the session's own).
+    const chosen = cookieOf(req, LANGUAGE_COOKIE);
+    holder[STATE] = { nonce: randomBytes(16).toString('base64'), locale: isLocale(chosen) ? chosen : DEFAULT_LOCALE };
+  }
   return holder[STATE];
 }
 

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
-/** The languages the workspace speaks. Welsh (cy) joins by adding cy.json beside en.json and its code here. */
-export const LOCALES = ['en'] as const;
+/** The languages the workspace speaks: English and Welsh (the Welsh Language Standards of the four Welsh forces). */
+export const LOCALES = ['en', 'cy'] as const;
 export type Locale = (typeof LOCALES)[number];
 export const DEFAULT_LOCALE: Locale = 'en';
 

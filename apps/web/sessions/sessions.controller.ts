@@ -87,7 +87,7 @@ export class SessionsController {
     const previous = webState(req).session;
     if (previous) await this.sessions.end(previous.id);
     const claims = claimsOf(accessToken);
-    setCookie(res, SESSION_COOKIE, await this.sessions.start(claims.sub, claims.sv), this.secure);
+    setCookie(res, SESSION_COOKIE, await this.sessions.start(claims.sub, claims.sv, webState(req).locale), this.secure);
     clearCookie(res, SIGN_IN_COOKIE, this.secure);
     redirect(res, next ?? '/');
   }

@@ -109,6 +109,11 @@ export class WebSessionsService {
     ]);
   }
 
+  /** The language switch: the session keeps the chosen language. */
+  async setLocale(id: string, locale: Locale): Promise<void> {
+    await this.dataSource.query(`UPDATE web_sessions SET locale = $2 WHERE id = $1`, [id, locale]);
+  }
+
   async end(id: string): Promise<void> {
     await this.dataSource.query(`DELETE FROM web_sessions WHERE id = $1`, [id]);
   }
