@@ -6,6 +6,7 @@ import { WebGuard } from './http/web.guard';
 import { WebErrorFilter } from './http/web-error.filter';
 import { NotificationsPagesController } from './notifications/notifications.controller';
 import { ReviewsPagesController } from './reviews/reviews.controller';
+import { FootageAtRiskController, SamplesPagesController } from './samples/samples.controller';
 import { SessionsController } from './sessions/sessions.controller';
 import { WebSessionsService } from './sessions/web-sessions.service';
 
@@ -16,6 +17,12 @@ import { WebSessionsService } from './sessions/web-sessions.service';
 @Module({
   imports: [RecordsModule, SamplingModule, ThemesModule],
   providers: [WebSessionsService, WebGuard, WebErrorFilter],
-  controllers: [SessionsController, ReviewsPagesController, NotificationsPagesController],
+  controllers: [
+    SessionsController,
+    ReviewsPagesController,
+    SamplesPagesController,
+    FootageAtRiskController,
+    NotificationsPagesController,
+  ],
 })
 export class WebModule {}

@@ -4,6 +4,7 @@ import { Permission, type Actor } from '@scrutiny/auth';
 const SECTIONS: { href: string; key: string; permission: Permission }[] = [
   { href: '/reviews', key: 'nav.reviews', permission: Permission.SAMPLES_REVIEW },
   { href: '/samples', key: 'nav.samples', permission: Permission.SAMPLES_DRAW },
+  { href: '/footage-at-risk', key: 'nav.footage', permission: Permission.BWV_HOLDS_MANAGE },
   { href: '/notifications', key: 'nav.notifications', permission: Permission.SELF },
 ];
 
