@@ -1,0 +1,105 @@
+import { Body, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { CurrentActor, Permission, type Actor } from '@scrutiny/auth';
+import { DomainError } from '@scrutiny/core';
+import { OfficersService, type OfficerView } from '@scrutiny/records';
+import { errorView, fieldErrors, type FormErrors } from '../http/form-errors';
+import { Page, WebController } from '../http/page-access';
+import { redirect, render, webState } from '../http/web-request';
+import { translate } from '../i18n/messages';
+
+type FormBody = Record<string, string | string[] | undefined>;
+const one = (v: FormBody[string]) => (Array.isArray(v) ? (v[v.length - 1] ?? '') : (v ?? ''));
+
+/**
+ * Professional standards' officer register: officers (pseudonymous references) with their teams, record counts and
+ * flags, and flagging or clearing a flag (a targeted dip-sample rule) through OfficersService.update, audited as
+ * PATCH /api/v1/officers/:id is. For officers:manage, as that route is.
+ */
+@WebController('officers')
+export class OfficersPagesController {
+  constructor(private readonly officers: OfficersService) {}
+
+  @Get()
+  @Page(Permission.OFFICERS_MANAGE)
+  async list(
+    @Req() req: Request,
+    @Res() res: Response,
+    @CurrentActor() actor: Actor,
+    @Query('team') team?: string,
+    @Query('flagged') flagged?: string,
+    @Query('saved') saved?: string,
+  ) {
+    const teamFilter = team?.trim() || undefined;
+    const { items, total } = await this.officers.list(actor, { team: teamFilter });
+    const rows = flagged === 'yes' ? items.filter(isFlagged) : items;
+    render(req, res, 'officers/list', {
+      rows: rows.map(row),
+      total,
+      truncated: total > items.length,
+      values: { team: teamFilter ?? '', flagged: flagged === 'yes' },
+      saved,
+    });
+  }
+
+  @Get(':id/flag')
+  @Page(Permission.OFFICERS_MANAGE)
+  async flagForm(@Req() req: Request, @Res() res: Response, @CurrentActor() actor: Actor, @Param('id') id: string) {
+    const officer = await this.find(actor, id);
+    render(req, res, 'officers/flag', { officer: row(officer), values: {} });
+  }
+
+  @Post(':id/flag')
+  @Page(Permission.OFFICERS_MANAGE)
+  async flag(
+    @Req() req: Request,
+    @Res() res: Response,
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Body() form: FormBody,
+  ) {
+    const clear = one(form.action) === 'clear';
+    const reason = one(form.reason).trim();
+    const errors: FormErrors = {};
+    if (!clear && !reason) errors.reason = 'officers.flag.errors.reason';
+    if (!Object.keys(errors).length) {
+      try {
+        await this.officers.update(actor, id, clear ? { flagged: false } : { flagged: true, flagReason: reason });
+        return redirect(res, `/officers?saved=${clear ? 'cleared' : 'flagged'}`);
+      } catch (e) {
+        if (!(e instanceof DomainError) || e.code !== 'VALIDATION_FAILED') throw e;
+        const { locale } = webState(req);
+        Object.assign(
+          errors,
+          fieldErrors(e, () => translate(locale, 'officers.flag.reason')),
+        );
+      }
+    }
+    const officer = await this.find(actor, id);
+    render(req, res, 'officers/flag', { officer: row(officer), values: { reason }, ...errorView(req, errors) }, 400);
+  }
+
+  /** One officer as the register lists them (the service answers lists; the register is capped at OFFICERS_LISTED). */
+  private async find(actor: Actor, id: string): Promise<OfficerView> {
+    const { items } = await this.officers.list(actor, {});
+    const officer = items.find((o) => o.id === id);
+    if (!officer) throw DomainError.notFound('Officer', id);
+    return officer;
+  }
+}
+
+const isFlagged = (o: OfficerView) => !!o.flag && !o.flag.clearedAt;
+
+function row(o: OfficerView) {
+  return {
+    id: o.id,
+    reference: o.reference,
+    forceCode: o.forceCode,
+    teamCode: o.teamCode,
+    supervisor: o.supervisor?.username ?? null,
+    flagged: isFlagged(o),
+    flaggedAt: o.flag?.flaggedAt ?? null,
+    flagReason: o.flag?.reason ?? null,
+    records: o.records,
+  };
+}

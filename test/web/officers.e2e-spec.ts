@@ -1,0 +1,70 @@
+import request from 'supertest';
+import type { Role } from '@scrutiny/auth';
+import { insertStopSearch } from '../factories/records';
+import { USERNAME_FOR } from '../factories/users';
+import { createTestApp, type TestApp } from '../setup/test-app';
+
+const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
+
+async function signIn(t: TestApp, role: Role) {
+  const agent = request.agent(t.app.getHttpServer()).set('accept', 'text/html');
+  const page = await agent.get('/sign-in').expect(200);
+  await agent
+    .post('/sign-in')
+    .type('form')
+    .send({ _csrf: csrfOf(page.text), username: USERNAME_FOR[role], password: t.config.demo.password })
+    .expect(303);
+  return agent;
+}
+
+describe('web workspace: officer register with flags (HTTP)', () => {
+  let t: TestApp;
+  let officerId: string;
+  beforeAll(async () => {
+    t = await createTestApp({ LOGIN_RATE_LIMIT_PER_MINUTE: '1000', RATE_LIMIT_PER_MINUTE: '100000' });
+    await insertStopSearch(t.dataSource, { officerReference: 'PC-REG-1' });
+    await insertStopSearch(t.dataSource, { officerReference: 'PC-REG-1' });
+    [{ id: officerId }] = await t.dataSource.query(`SELECT id FROM officers WHERE reference = 'PC-REG-1'`);
+  }, 120_000);
+  afterAll(() => t.close());
+
+  it('lists officers with their records, flags one (reason required) and clears the flag, audited', async () => {
+    const agent = await signIn(t, 'professional_standards');
+    const list = await agent.get('/officers').expect(200);
+    expect(list.text).toMatch(/<th scope="row" class="govuk-table__header">PC-REG-1<\/th>[\s\S]*?>2<\/td>/);
+    const form = await agent.get(`/officers/${officerId}/flag`).expect(200);
+    const missing = await agent
+      .post(`/officers/${officerId}/flag`)
+      .type('form')
+      .send({ _csrf: csrfOf(form.text), action: 'flag', reason: '' })
+      .expect(400);
+    expect(missing.text).toContain('href="#reason"');
+    const flagged = await agent
+      .post(`/officers/${officerId}/flag`)
+      .type('form')
+      .send({ _csrf: csrfOf(form.text), action: 'flag', reason: 'Three amber reviews' })
+      .expect(303);
+    expect(flagged.headers.location).toBe('/officers?saved=flagged');
+    const onlyFlagged = await agent.get('/officers?flagged=yes').expect(200);
+    expect(onlyFlagged.text).toContain('Three amber reviews');
+    expect(onlyFlagged.text).toContain('PC-REG-1');
+    await agent
+      .post(`/officers/${officerId}/flag`)
+      .type('form')
+      .send({ _csrf: csrfOf(form.text), action: 'clear' })
+      .expect(303);
+    expect((await agent.get('/officers?flagged=yes').expect(200)).text).not.toContain('PC-REG-1');
+    const audit = await t.dataSource.query(`SELECT count(*)::int AS n FROM audit_events WHERE action LIKE 'officer%'`);
+    expect(audit[0].n).toBeGreaterThanOrEqual(2);
+  });
+
+  it('keeps the register to those who manage officers, as PATCH /officers is', async () => {
+    for (const role of ['supervisor', 'analyst', 'external_panel'] as const)
+      await (await signIn(t, role)).get('/officers').expect(403);
+    await (
+      await signIn(t, 'professional_standards')
+    )
+      .get('/officers/00000000-0000-0000-0000-000000000000/flag')
+      .expect(404);
+  });
+});
