@@ -1,5 +1,6 @@
 import { USERNAME_FOR } from '../factories/users';
-import { describeInBrowser, startBrowserHarness, type BrowserHarness } from './support/browser';
+import { insertStopSearch } from '../factories/records';
+import { describeInBrowser, expectNoAxeViolations, startBrowserHarness, type BrowserHarness } from './support/browser';
 import { PackPage, ThemesReviewPage } from './pages/themes-review.page';
 import { SignInPage } from './pages/sign-in.page';
 
@@ -65,6 +66,20 @@ describeInBrowser('professional standards journey in a browser: the quarterly th
     );
     expect(await pack.status()).toMatch(/ready|could not be made/);
     await pack.expectAccessible('pack announced');
+  });
+
+  it('opens the officer register and flags an officer', async () => {
+    await insertStopSearch(h.t.dataSource, { officerReference: 'PC-BR-1' });
+    const page = await signIn('professional_standards');
+    await page.goto('/officers');
+    expect(await page.locator('h1').innerText()).toBe('Officer register');
+    await expectNoAxeViolations(page, 'officer register');
+    await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Flag PC-BR-1' }).click()]);
+    await page.getByLabel('Reason for the flag').fill('Targeted sample');
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Flag officer' }).click()]);
+    expect(await page.locator('.govuk-notification-banner__content').innerText()).toContain('Officer flagged');
+    expect(await page.locator('tr', { hasText: 'PC-BR-1' }).innerText()).toContain('Targeted sample');
+    await expectNoAxeViolations(page, 'officer register, flagged');
   });
 
   it('shows a supervisor no themes review pages', async () => {
