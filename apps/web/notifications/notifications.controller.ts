@@ -1,19 +1,9 @@
 import { Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { CurrentActor, Permission, type Actor } from '@scrutiny/auth';
-import { NotificationsService, type NotificationView } from '@scrutiny/sampling';
-import { isUuid } from '@scrutiny/core';
+import { notificationPath, NotificationsService, type NotificationView } from '@scrutiny/sampling';
 import { Page, WebController } from '../http/page-access';
 import { redirect, render } from '../http/web-request';
-
-/** The page a notification is about: its review, or its sample. */
-function notificationPath(kind: string, link: Record<string, unknown>): string {
-  const id = (key: string) => (typeof link[key] === 'string' && isUuid(link[key]) ? link[key] : null);
-  if (id('itemId')) return `/reviews/${id('itemId')}`;
-  if (kind.startsWith('review_')) return '/reviews';
-  if (id('sampleId')) return `/samples/${id('sampleId')}`;
-  return '/';
-}
 
 /** The view model of one notification: what it says, when, and the page it is about. */
 function toRow(n: NotificationView) {
