@@ -77,7 +77,7 @@ describeInBrowser('panel member journey', () => {
     await (await SignInPage.open(page, session())).signIn('pw-chair', PANEL_PASSWORD);
     const chair = new PanelPage(page);
     await chair.expectAccessible('session page (chair)');
-    expect(await chair.text()).toMatch(/Members have declared 1 conflicts of interest/);
+    expect(await chair.text()).toMatch(/A member has declared a conflict of interest with one case/);
     await page.getByLabel('pw-chair').check();
     await page.getByLabel('pw-member').check();
     await chair.follow('Save attendance', 'button');

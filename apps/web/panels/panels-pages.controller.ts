@@ -325,7 +325,8 @@ export class PanelPagesController {
     if (!values.description.trim()) errors.description = 'panels.action.errors.description';
     if (!values.owner.trim()) errors.owner = 'panels.action.errors.owner';
     const dueOn = isoDateOf(values['dueOn-day'], values['dueOn-month'], values['dueOn-year']);
-    if (!dueOn) errors.dueOn = 'panels.action.errors.dueOn';
+    // The error summary links to the date's first field (GOV.UK date input pattern).
+    if (!dueOn) errors['dueOn-day'] = 'panels.action.errors.dueOn';
     if (!Object.keys(errors).length) {
       try {
         await this.deliberation.createAction(actor, item.finding.id, { ...values, dueOn: dueOn! });
