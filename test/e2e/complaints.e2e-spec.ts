@@ -37,7 +37,8 @@ describe('complaints register (demo data)', () => {
       RATE_LIMIT_PER_MINUTE: '100000',
     });
     for (const role of ROLES) auth[role] = { authorization: `Bearer ${await tokenFor(t, role)}` };
-  });
+    // Start-up seeds every demo set, the complaints register last: allow for a busy machine.
+  }, 120_000);
   afterAll(() => t.close());
 
   describe('the register', () => {
