@@ -64,7 +64,7 @@ describeInBrowser('professional standards journey in a browser: the quarterly th
       undefined,
       { timeout: 30_000 },
     );
-    expect(await pack.status()).toMatch(/ready|could not be made/);
+    expect(await pack.status()).toMatch(/ready|could not be made/i);
     await pack.expectAccessible('pack announced');
   });
 

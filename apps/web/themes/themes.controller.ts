@@ -141,7 +141,10 @@ export class ThemesPagesController {
       quarter,
       done: pack.status === 'ready' || pack.status === 'failed',
       csv: pack.downloads
-        ? Object.keys(pack.downloads.csv).map((name) => ({ name, href: `/themes/packs/${id}/tables/${name}.csv` }))
+        ? Object.keys(pack.downloads.csv).map((name) => ({
+            file: `${name}.csv`,
+            href: `/themes/packs/${id}/tables/${name}.csv`,
+          }))
         : [],
     });
   }
