@@ -8,7 +8,7 @@ import {
   type CaseRecordView,
 } from '@scrutiny/records';
 import { formJsonSchema } from '@scrutiny/review';
-import type { ReviewView } from '@scrutiny/sampling';
+import { findRule, type ReviewView } from '@scrutiny/sampling';
 import { formatDateTime } from '../render/format';
 
 /** View models of the reviews pages: codes in words, dates written out, nothing the templates must work out. */
@@ -20,13 +20,18 @@ type T = (key: string, params?: Record<string, unknown>) => string;
 
 const VOCABULARY_OF = recordFieldVocabularies(Object.values(CASE_KIND_SPECS));
 
+/** Why an item was selected, in words: 'random', or the targeted rule's description (its name if unknown). */
+export function selectionReason(reason: string): string {
+  return reason === 'random' ? reason : (findRule(reason)?.description ?? reason);
+}
+
 export function reviewRow(r: ReviewView) {
   return {
     itemId: r.itemId,
     href: `/reviews/${r.itemId}`,
     recordKind: labelOf('record_kind', r.recordKind),
     period: r.period,
-    reason: r.reason,
+    reason: selectionReason(r.reason),
     dueOn: r.dueOn,
     overdue: r.overdue,
     status: r.status,

@@ -16,6 +16,7 @@ import { errorView, type FormErrors } from '../http/form-errors';
 import { Page, WebController } from '../http/page-access';
 import { redirect, render, webState } from '../http/web-request';
 import { translate } from '../i18n/messages';
+import { selectionReason } from '../reviews/reviews.view';
 
 type DrawForm = { month?: string; year?: string; planId?: string };
 
@@ -24,8 +25,8 @@ function itemRow(i: SampleItemView) {
   return {
     position: i.position,
     recordKind: labelOf('record_kind', i.recordKind),
-    reason: i.reason,
-    matchedRules: i.matchedRules,
+    reason: selectionReason(i.reason),
+    matchedRules: i.matchedRules.map(selectionReason),
     stratum: i.stratum,
     stratumSize: i.stratumSize,
     probability: `${(i.inclusionProbability * 100).toFixed(1)}%`,
