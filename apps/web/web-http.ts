@@ -22,6 +22,9 @@ export const WEB_PATHS = [
   'footage-at-risk',
   'notifications',
   'notifications/{*rest}',
+  'sessions',
+  'sessions/{*rest}',
+  'actions',
 ];
 
 const OUTSIDE_WEB = /^\/(api|health|docs)(\/|$)/;

@@ -5,6 +5,8 @@ const SECTIONS: { href: string; key: string; permission: Permission }[] = [
   { href: '/reviews', key: 'nav.reviews', permission: Permission.SAMPLES_REVIEW },
   { href: '/samples', key: 'nav.samples', permission: Permission.SAMPLES_DRAW },
   { href: '/footage-at-risk', key: 'nav.footage', permission: Permission.BWV_HOLDS_MANAGE },
+  { href: '/sessions', key: 'panels.nav.sessions', permission: Permission.PANELS_PARTICIPATE },
+  { href: '/actions', key: 'panels.nav.actions', permission: Permission.PANELS_PARTICIPATE },
   { href: '/notifications', key: 'nav.notifications', permission: Permission.SELF },
 ];
 
