@@ -19,6 +19,16 @@ function sameToken(a: unknown, b: string | undefined): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+/**
+ * The form's CSRF token. A file upload's multipart body is read after the guard (by the route's interceptor), so its
+ * form carries the token in its action's query instead; every other form sends it in the body.
+ */
+function formToken(req: Request): unknown {
+  const fromBody = (req.body as { _csrf?: unknown } | undefined)?._csrf;
+  if (fromBody !== undefined || !req.is('multipart/form-data')) return fromBody;
+  return (req.query as { _csrf?: unknown })._csrf;
+}
+
 /** Where to come back to after signing in: a path of this site only (never another origin). */
 export function safeReturnPath(value: unknown): string | undefined {
   return typeof value === 'string' && /^\/(?![/\\])/.test(value) && !value.startsWith('/api') ? value : undefined;
@@ -75,7 +85,7 @@ export class WebGuard implements CanActivate {
     if (rule.kind === 'anonymous') {
       if (unsafe) {
         const expected = state.session?.csrfToken ?? cookieOf(req, SIGN_IN_COOKIE);
-        if (!sameToken((req.body as { _csrf?: unknown } | undefined)?._csrf, expected)) throw new CsrfRefused();
+        if (!sameToken(formToken(req), expected)) throw new CsrfRefused();
       }
       return true;
     }
@@ -84,8 +94,7 @@ export class WebGuard implements CanActivate {
       const query = new URLSearchParams({ ...(expired ? { expired: '1' } : {}), ...(back ? { next: back } : {}) });
       throw new WebRedirect(`/sign-in${query.size ? `?${query}` : ''}`);
     }
-    if (unsafe && !sameToken((req.body as { _csrf?: unknown } | undefined)?._csrf, state.session!.csrfToken))
-      throw new CsrfRefused();
+    if (unsafe && !sameToken(formToken(req), state.session!.csrfToken)) throw new CsrfRefused();
     if (!state.actor.permissions.has(rule.permission))
       throw new DomainError('FORBIDDEN', `Your roles do not grant "${rule.permission}"`);
     return true;
