@@ -38,6 +38,8 @@ describeInBrowser('supervisor journey in a browser: a review from the list to su
     const record = await review.record();
     expect(record['Power used']).toBe('Misuse of Drugs Act 1971 (section 23)');
     expect(record['Date and time']).toMatch(/^\d{1,2} May 2024, \d\d:\d\d$/);
+    // The area by its name, not its code.
+    expect(record.Area).not.toMatch(/^E\d{8}$/);
     expect(await review.clipHolds()).toEqual(['No hold yet']);
     await review.expectAccessible('review page');
 

@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import { DataSource } from 'typeorm';
 import { CurrentActor, Permission, type Actor, type CaseKind } from '@scrutiny/auth';
 import { DomainError, isUuid } from '@scrutiny/core';
-import { BwvClipsService, CasesService, type CaseRecordView } from '@scrutiny/records';
+import { BwvClipsService, CasesService, findArea, type CaseRecordView } from '@scrutiny/records';
 import { SampleReviewsService, type ReviewView } from '@scrutiny/sampling';
 import { ThemesService } from '@scrutiny/themes';
 import { errorView, type FormErrors } from '../http/form-errors';
@@ -118,6 +118,8 @@ export class ReviewsPagesController {
     const kind = review.recordKind as CaseKind;
     const record = state.record ?? (await this.cases.get(actor, kind, review.recordId));
     const [clips, themes] = await Promise.all([this.clips.forCase(actor, kind, review.recordId), this.themes.list()]);
+    // The area by its name (reference data; the record's code when the area is not known).
+    const area = record.areaCode ? await findArea(this.dataSource, record.areaCode) : undefined;
     const { locale } = webState(req);
     const t = (key: string, params?: Record<string, unknown>) => translate(locale, key, params);
     const { errors, errorList } = errorView(req, state.errors);
@@ -132,7 +134,7 @@ export class ReviewsPagesController {
         completed: review.status === 'completed',
         mine,
         saved: state.saved,
-        record: recordSummary(record, t),
+        record: recordSummary(record, t, area?.name),
         clips: clips.map((c) => clipRow(c, review.itemId)),
         sections:
           review.status === 'completed' || !mine

@@ -43,7 +43,7 @@ export function reviewRow(r: ReviewView) {
 const row = (key: string, text: string) => ({ key: { text: key }, value: { text } });
 
 /** The record in words: the details every record has, then its kind's own fields, each code by its label. */
-export function recordSummary(record: CaseRecordView, t: T) {
+export function recordSummary(record: CaseRecordView, t: T, areaName?: string) {
   const spec = CASE_KIND_SPECS[record.kind];
   const vocabularies = VOCABULARY_OF[record.kind] ?? {};
   const yesNo = (v: unknown) => (v === true ? t('common.yes') : v === false ? t('common.no') : t('common.notRecorded'));
@@ -51,7 +51,7 @@ export function recordSummary(record: CaseRecordView, t: T) {
     row(t('records.fields.kind'), labelOf('record_kind', record.kind)),
     row(t('records.fields.reference'), record.reference ?? t('common.notRecorded')),
     row(t('records.fields.occurredAt'), formatDateTime(record.occurredAt)),
-    row(t('records.fields.areaCode'), record.areaCode ?? t('common.notRecorded')),
+    row(t('records.fields.areaCode'), areaName ?? record.areaCode ?? t('common.notRecorded')),
     row(t('records.fields.officer'), record.officer ?? t('common.notRecorded')),
     row(t('records.fields.teamCode'), record.teamCode ?? t('common.notRecorded')),
   ];
