@@ -249,7 +249,7 @@ export class ExplorerController {
     if (want('map') && rates.query.area.level === 'force' && focusGroup) {
       const areas: AreaValue[] = [];
       for (const la of authoritiesOf(rates.query.area.code)) {
-        const local = await this.shown.rates(actor, { ...stats, area: la.code }).catch(refusedAsNull);
+        const local = await this.shown.rates(actor, { ...stats, area: la.code }).catch(noFiguresAsNull);
         const g = local?.groups.find((x) => x.group === focusGroup);
         areas.push({
           code: la.code,
@@ -332,5 +332,11 @@ const canRecord = (actor: Actor) => actor.permissions.has(Permission.FINDINGS_WR
 /** A part the service refuses for these filters (e.g. outcomes of a kind without outcomes) is left out of the page. */
 function refusedAsNull(e: unknown): null {
   if (e instanceof DomainError && (e.code === 'VALIDATION_FAILED' || e.code === 'NOT_FOUND')) return null;
+  throw e;
+}
+
+/** A local authority the service has no figures for (unknown to the areas table, nothing placed) is shown as such. */
+function noFiguresAsNull(e: unknown): null {
+  if (e instanceof DomainError && e.code !== 'FORBIDDEN' && e.code !== 'SERVICE_BUSY') return null;
   throw e;
 }
