@@ -19,7 +19,7 @@ export async function createApiApp(
   );
   configureHttp(app, config, logger, { unprefixed: WEB_PATHS });
   configureWeb(app);
-  serveOpenApi(app, buildOpenApiDocument(app));
+  serveOpenApi(app, () => buildOpenApiDocument(app));
   app.enableShutdownHooks();
   await app.init();
   finishWeb(app);

@@ -27,7 +27,10 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   return document;
 }
 
-/** Serves the UI at /docs and the document at /docs-json. */
-export function serveOpenApi(app: INestApplication, document: OpenAPIObject): void {
+/**
+ * Serves the UI at /docs and the document at /docs-json. Given a function, the document is built on the first request
+ * for it (and kept): building it walks every route and DTO, a noticeable part of the start.
+ */
+export function serveOpenApi(app: INestApplication, document: OpenAPIObject | (() => OpenAPIObject)): void {
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', raw: ['json'] });
 }
