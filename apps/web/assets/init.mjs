@@ -3,6 +3,8 @@
 import { initAll } from '/assets/govuk-frontend.min.js';
 import { initAll as initMoj } from '/assets/moj/moj-frontend.min.js';
 import { startTimeoutWarning } from '/assets/web/timeout.mjs';
+import '/assets/web/admin-progress.mjs';
+import '/assets/web/pack-progress.mjs';
 
 initAll();
 // GOV.UK Frontend marks a radio that reveals more questions with aria-expanded, which ARIA does not allow on a radio
