@@ -129,6 +129,25 @@ describe('web workspace: panel member pages (HTTP)', () => {
     expect(after.text).not.toContain('Submit rating');
   });
 
+  it('saves a draft rating that only its author sees, and carries its version', async () => {
+    const agent = await signIn(t, 'pw-member');
+    const path = `/sessions/${w.sessionId}/cases/${w.items[2].id}`;
+    const page = await agent.get(path).expect(200);
+    await agent
+      .post(`${path}/rating`)
+      .type('form')
+      .send({ _csrf: csrfOf(page.text), _action: 'save', 'lawfulness.powerApplicable': 'no' })
+      .expect(303);
+    const saved = await agent.get(`${path}?done=saved`).expect(200);
+    expect(saved.text).toContain('Your draft rating has been saved.');
+    expect(saved.text).toMatch(/name="lawfulness.powerApplicable" type="radio" value="no" checked/);
+    expect(saved.text).toMatch(/name="_version" value="1"/);
+    const other = await signIn(t, 'pw-chair');
+    const seen = await other.get(path).expect(200);
+    expect(seen.text).not.toMatch(/Member 1/);
+    expect(seen.text).not.toMatch(/value="no" checked/);
+  });
+
   it('lets the chair record attendance, the finding, close the session and raise an action; members see them', async () => {
     const chair = await signIn(t, 'pw-chair');
     const page = await chair.get(`/sessions/${w.sessionId}`).expect(200);
