@@ -34,11 +34,7 @@ describeInBrowser('admin journey in a browser: upload a police.uk file and watch
 
     await admin.upload(FIXTURE, 'police-uk', 'city-of-london');
     // The bar follows the job (polling) without reloading the page, to completed.
-    await page.waitForFunction(
-      () => document.querySelector('#import-progress-status')?.getAttribute('data-status') === 'completed',
-      undefined,
-      { timeout: 60_000 },
-    );
+    await page.locator('#import-progress-status[data-status="completed"]').waitFor({ timeout: 60_000 });
     expect(await admin.progressStatus()).toMatch(
       /^Completed: 101 rows read, \d+ imported, \d+ duplicates, \d+ rejected$/,
     );

@@ -277,4 +277,31 @@ describe('web workspace: admin pages (HTTP)', () => {
     expect(outbox.text).toContain('Scrutiny: your report pack is ready');
     expect(outbox.text).toContain('Held');
   });
+
+  it('lets each person choose immediate emails or a daily digest on their account page', async () => {
+    const { agent, csrf } = await signIn(t, USERNAME_FOR.external_panel);
+    const page = await agent.get('/account/notifications').expect(200);
+    expect(page.text).toMatch(/value="immediate" checked/);
+    const version = /name="version" value="(\d+)"/.exec(page.text)![1];
+    await agent
+      .post('/account/notifications')
+      .type('form')
+      .send({ version, notificationPreference: 'daily_digest' })
+      .expect(403);
+    const none = await agent.post('/account/notifications').type('form').send({ _csrf: csrf, version }).expect(400);
+    expect(none.text).toContain('href="#notificationPreference"');
+    const saved = await agent
+      .post('/account/notifications')
+      .type('form')
+      .send({ _csrf: csrf, version, notificationPreference: 'daily_digest' })
+      .expect(303);
+    expect(saved.headers.location).toBe('/account/notifications?saved=1');
+    const [row] = (await t.dataSource.query(`SELECT notification_preference FROM users WHERE username = $1`, [
+      USERNAME_FOR.external_panel,
+    ])) as { notification_preference: string }[];
+    expect(row.notification_preference).toBe('daily_digest');
+    expect((await agent.get('/account/notifications?saved=1').expect(200)).text).toMatch(
+      /value="daily_digest" checked/,
+    );
+  });
 });

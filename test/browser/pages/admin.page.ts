@@ -23,9 +23,9 @@ export class AdminPage extends BasePage {
     return this.page.locator('#import-progress-status').innerText();
   }
 
+  /** The bar's value and maximum (its attributes: the script sets the reflected properties). */
   async progress(): Promise<{ value: number; max: number }> {
-    return this.page
-      .locator('#import-progress')
-      .evaluate((el: HTMLProgressElement) => ({ value: el.value, max: el.max }));
+    const bar = this.page.locator('#import-progress');
+    return { value: Number(await bar.getAttribute('value')), max: Number(await bar.getAttribute('max')) };
   }
 }
