@@ -30,10 +30,10 @@ export const WEB_PATHS = [
   'notifications/{*rest}',
   'explorer',
   'explorer/{*rest}',
-  'themes',
-  'themes/{*rest}',
-  'officers',
-  'officers/{*rest}',
+  'quarterly-review',
+  'quarterly-review/{*rest}',
+  'officer-register',
+  'officer-register/{*rest}',
 ];
 
 const OUTSIDE_WEB = /^\/(api|health|docs)(\/|$)/;

@@ -5,6 +5,7 @@ import { PanelsModule } from '@scrutiny/panels';
 import { SamplingModule } from '@scrutiny/sampling';
 import { StatisticsModule } from '@scrutiny/statistics';
 import { ThemesModule } from '@scrutiny/themes';
+import { AccountPreferencesController } from './admin/account-preferences.controller';
 import { AdminController } from './admin/admin.controller';
 import { ExplorerController } from './explorer/explorer.controller';
 import { LanguageController } from './http/language';
@@ -31,6 +32,7 @@ import { WebSessionsService } from './sessions/web-sessions.service';
     SessionsController,
     LanguageController,
     AdminController,
+    AccountPreferencesController,
     ReviewsPagesController,
     SamplesPagesController,
     FootageAtRiskController,

@@ -71,7 +71,7 @@ describeInBrowser('professional standards journey in a browser: the quarterly th
   it('opens the officer register and flags an officer', async () => {
     await insertStopSearch(h.t.dataSource, { officerReference: 'PC-BR-1' });
     const page = await signIn('professional_standards');
-    await page.goto('/officers');
+    await page.goto('/officer-register');
     expect(await page.locator('h1').innerText()).toBe('Officer register');
     await expectNoAxeViolations(page, 'officer register');
     await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Flag PC-BR-1' }).click()]);
@@ -84,8 +84,8 @@ describeInBrowser('professional standards journey in a browser: the quarterly th
 
   it('shows a supervisor no themes review pages', async () => {
     const page = await signIn('supervisor');
-    const res = await page.goto('/themes/quarters/2024-Q2');
+    const res = await page.goto('/quarterly-review/2024-Q2');
     expect(res?.status()).toBe(403);
-    expect(await page.locator('nav a[href="/themes"]').count()).toBe(0);
+    expect(await page.locator('nav a[href="/quarterly-review"]').count()).toBe(0);
   });
 });

@@ -298,14 +298,14 @@ describe('email notifications (outbox, SMTP, iCalendar, digest)', () => {
       t.config.mail.maxAttempts,
     ]);
     expect(await sender().sendDue()).toMatchObject({ failed: 1 });
-    const listed = (await t.http().get('/api/v1/admin/outbox?status=failed').set(bearer(admin)).expect(200)).body;
+    const listed = (await t.http().get('/api/v1/email-outbox?status=failed').set(bearer(admin)).expect(200)).body;
     expect(listed.total).toBeGreaterThanOrEqual(1);
     expect(listed.items).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ toAddress: 'give.up@example.org', status: 'failed', lastError: expect.any(String) }),
       ]),
     );
-    await t.http().get('/api/v1/admin/outbox').set(bearer(psd)).expect(403);
+    await t.http().get('/api/v1/email-outbox').set(bearer(psd)).expect(403);
   });
 
   it('a daily-digest person gets one email for two events, listing both links', async () => {
@@ -378,7 +378,7 @@ describe('email notifications (outbox, SMTP, iCalendar, digest)', () => {
       eventKey: 'report_pack_ready:held',
     });
     expect(await sender().sendDue()).toMatchObject({ sent: 0 });
-    const listed = (await t.http().get('/api/v1/admin/outbox?status=held').set(bearer(admin)).expect(200)).body;
+    const listed = (await t.http().get('/api/v1/email-outbox?status=held').set(bearer(admin)).expect(200)).body;
     expect(listed).toMatchObject({ total: 1 });
     expect(listed.items[0]).toMatchObject({
       toAddress: 'held@example.org',

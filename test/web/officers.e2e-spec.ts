@@ -30,41 +30,41 @@ describe('web workspace: officer register with flags (HTTP)', () => {
 
   it('lists officers with their records, flags one (reason required) and clears the flag, audited', async () => {
     const agent = await signIn(t, 'professional_standards');
-    const list = await agent.get('/officers').expect(200);
+    const list = await agent.get('/officer-register').expect(200);
     expect(list.text).toMatch(/<th scope="row" class="govuk-table__header">PC-REG-1<\/th>[\s\S]*?>2<\/td>/);
-    const form = await agent.get(`/officers/${officerId}/flag`).expect(200);
+    const form = await agent.get(`/officer-register/${officerId}/flag`).expect(200);
     const missing = await agent
-      .post(`/officers/${officerId}/flag`)
+      .post(`/officer-register/${officerId}/flag`)
       .type('form')
       .send({ _csrf: csrfOf(form.text), action: 'flag', reason: '' })
       .expect(400);
     expect(missing.text).toContain('href="#reason"');
     const flagged = await agent
-      .post(`/officers/${officerId}/flag`)
+      .post(`/officer-register/${officerId}/flag`)
       .type('form')
       .send({ _csrf: csrfOf(form.text), action: 'flag', reason: 'Three amber reviews' })
       .expect(303);
-    expect(flagged.headers.location).toBe('/officers?saved=flagged');
-    const onlyFlagged = await agent.get('/officers?flagged=yes').expect(200);
+    expect(flagged.headers.location).toBe('/officer-register?saved=flagged');
+    const onlyFlagged = await agent.get('/officer-register?flagged=yes').expect(200);
     expect(onlyFlagged.text).toContain('Three amber reviews');
     expect(onlyFlagged.text).toContain('PC-REG-1');
     await agent
-      .post(`/officers/${officerId}/flag`)
+      .post(`/officer-register/${officerId}/flag`)
       .type('form')
       .send({ _csrf: csrfOf(form.text), action: 'clear' })
       .expect(303);
-    expect((await agent.get('/officers?flagged=yes').expect(200)).text).not.toContain('PC-REG-1');
+    expect((await agent.get('/officer-register?flagged=yes').expect(200)).text).not.toContain('PC-REG-1');
     const audit = await t.dataSource.query(`SELECT count(*)::int AS n FROM audit_events WHERE action LIKE 'officer%'`);
     expect(audit[0].n).toBeGreaterThanOrEqual(2);
   });
 
   it('keeps the register to those who manage officers, as PATCH /officers is', async () => {
     for (const role of ['supervisor', 'analyst', 'external_panel'] as const)
-      await (await signIn(t, role)).get('/officers').expect(403);
+      await (await signIn(t, role)).get('/officer-register').expect(403);
     await (
       await signIn(t, 'professional_standards')
     )
-      .get('/officers/00000000-0000-0000-0000-000000000000/flag')
+      .get('/officer-register/00000000-0000-0000-0000-000000000000/flag')
       .expect(404);
   });
 });

@@ -25,27 +25,27 @@ describe('web workspace: quarterly themes review, meeting and report pack (HTTP)
 
   it('shows professional standards the review with the pack’s charts and tables, complaints sections included', async () => {
     const agent = await signIn(t, 'professional_standards');
-    const page = await agent.get('/themes/quarters/2024-Q2').expect(200);
+    const page = await agent.get('/quarterly-review/2024-Q2').expect(200);
     expect(page.text).toContain('Themes review 2024-Q2');
     expect(page.text).toContain(
       'role="img" aria-labelledby="chart-themes-over-time-title chart-themes-over-time-desc"',
     );
     expect(page.text).toMatch(/id="table-complaints_/);
-    expect((await agent.get('/themes').expect(303)).headers.location).toMatch(/^\/themes\/quarters\/\d{4}-Q[1-4]$/);
+    expect((await agent.get('/quarterly-review').expect(303)).headers.location).toMatch(/^\/quarterly-review\/\d{4}-Q[1-4]$/);
   });
 
   it('records the meeting, raises an action from it (errors first), with CSRF and PRG', async () => {
     const agent = await signIn(t, 'professional_standards');
-    const page = await agent.get('/themes/quarters/2024-Q2').expect(200);
+    const page = await agent.get('/quarterly-review/2024-Q2').expect(200);
     const empty = await agent
-      .post('/themes/quarters/2024-Q2/meeting')
+      .post('/quarterly-review/2024-Q2/meeting')
       .type('form')
       .send({ _csrf: csrfOf(page.text), attendees: '', decisions: '' })
       .expect(400);
     expect(empty.text).toContain('href="#attendees"');
     expect(empty.text).toContain('href="#decisions"');
     const saved = await agent
-      .post('/themes/quarters/2024-Q2/meeting')
+      .post('/quarterly-review/2024-Q2/meeting')
       .type('form')
       .send({
         _csrf: csrfOf(page.text),
@@ -53,12 +53,12 @@ describe('web workspace: quarterly themes review, meeting and report pack (HTTP)
         decisions: 'Brief TEAM-B on GOWISELY',
       })
       .expect(303);
-    expect(saved.headers.location).toBe('/themes/quarters/2024-Q2?saved=meeting#meeting');
-    const after = await agent.get('/themes/quarters/2024-Q2?saved=meeting').expect(200);
+    expect(saved.headers.location).toBe('/quarterly-review/2024-Q2?saved=meeting#meeting');
+    const after = await agent.get('/quarterly-review/2024-Q2?saved=meeting').expect(200);
     expect(after.text).toContain('Meeting record saved');
     expect(after.text).toContain('Det Supt (chair), Panel chair');
     await agent
-      .post('/themes/quarters/2024-Q2/meeting/actions')
+      .post('/quarterly-review/2024-Q2/meeting/actions')
       .type('form')
       .send({
         _csrf: csrfOf(after.text),
@@ -68,7 +68,7 @@ describe('web workspace: quarterly themes review, meeting and report pack (HTTP)
         dueOn: '2024-09-30',
       })
       .expect(303);
-    expect((await agent.get('/themes/quarters/2024-Q2').expect(200)).text).toContain('GOWISELY briefing');
+    expect((await agent.get('/quarterly-review/2024-Q2').expect(200)).text).toContain('GOWISELY briefing');
     const meeting = (
       await t.dataSource.query(
         `SELECT attendees, decisions, version FROM quarterly_meetings WHERE quarter = '2024-04-01'`,
@@ -76,7 +76,7 @@ describe('web workspace: quarterly themes review, meeting and report pack (HTTP)
     )[0];
     expect(meeting).toMatchObject({ attendees: ['Det Supt (chair)', 'Panel chair'], version: 1 });
     await agent
-      .post('/themes/quarters/2024-Q2/meeting')
+      .post('/quarterly-review/2024-Q2/meeting')
       .type('form')
       .send({ attendees: 'x', decisions: 'y' })
       .expect(403);
@@ -84,14 +84,14 @@ describe('web workspace: quarterly themes review, meeting and report pack (HTTP)
 
   it('generates the pack as a job, shows its progress without JavaScript and downloads PDF, HTML and CSVs', async () => {
     const agent = await signIn(t, 'professional_standards');
-    const page = await agent.get('/themes/quarters/2024-Q2').expect(200);
+    const page = await agent.get('/quarterly-review/2024-Q2').expect(200);
     const queued = await agent
-      .post('/themes/quarters/2024-Q2/packs')
+      .post('/quarterly-review/2024-Q2/packs')
       .type('form')
       .send({ _csrf: csrfOf(page.text) })
       .expect(303);
     const packUrl = queued.headers.location as string;
-    expect(packUrl).toMatch(/^\/themes\/packs\/[0-9a-f-]{36}$/);
+    expect(packUrl).toMatch(/^\/quarterly-review\/packs\/[0-9a-f-]{36}$/);
     let progress = await agent.get(packUrl).expect(200);
     expect(progress.text).not.toMatch(/http-equiv="refresh"/i);
     expect(progress.text).toContain('aria-live="polite"');
@@ -104,7 +104,7 @@ describe('web workspace: quarterly themes review, meeting and report pack (HTTP)
     expect(pdf.headers['content-type']).toBe('application/pdf');
     const html = await agent.get(`${packUrl}/report.html`).expect(200);
     expect(html.headers['content-security-policy']).toContain("default-src 'none'");
-    const csvLinks = [...progress.text.matchAll(/href="(\/themes\/packs\/[^"]+\/tables\/[a-z_]+\.csv)"/g)].map(
+    const csvLinks = [...progress.text.matchAll(/href="(\/quarterly-review\/packs\/[^"]+\/tables\/[a-z_]+\.csv)"/g)].map(
       (m) => m[1],
     );
     expect(csvLinks.length).toBeGreaterThan(5);
@@ -119,8 +119,8 @@ describe('web workspace: quarterly themes review, meeting and report pack (HTTP)
   it('keeps the review, meeting and packs to professional standards', async () => {
     for (const role of ['supervisor', 'analyst', 'external_panel'] as const) {
       const agent = await signIn(t, role);
-      await agent.get('/themes/quarters/2024-Q2').expect(403);
-      expect((await agent.get('/').expect((r) => r.status < 400)).text).not.toContain('href="/themes"');
+      await agent.get('/quarterly-review/2024-Q2').expect(403);
+      expect((await agent.get('/').expect((r) => r.status < 400)).text).not.toContain('href="/quarterly-review"');
     }
   });
 });

@@ -44,7 +44,7 @@ class OutboxListResponse {
 }
 
 @ApiTags('admin')
-@Controller('admin/outbox')
+@Controller('email-outbox')
 export class OutboxController {
   constructor(private readonly outbox: EmailOutbox) {}
 

@@ -8,8 +8,8 @@ const SECTIONS: { href: string; key: string; permission: Permission }[] = [
   { href: '/sessions', key: 'panels.nav.sessions', permission: Permission.PANELS_PARTICIPATE },
   { href: '/actions', key: 'panels.nav.actions', permission: Permission.PANELS_PARTICIPATE },
   { href: '/explorer', key: 'explorer.nav', permission: Permission.STATS_AGGREGATE },
-  { href: '/themes', key: 'themes.nav', permission: Permission.THEMES_REVIEW },
-  { href: '/officers', key: 'officers.nav', permission: Permission.OFFICERS_MANAGE },
+  { href: '/quarterly-review', key: 'themes.nav', permission: Permission.THEMES_REVIEW },
+  { href: '/officer-register', key: 'officers.nav', permission: Permission.OFFICERS_MANAGE },
   { href: '/notifications', key: 'nav.notifications', permission: Permission.SELF },
   { href: '/admin', key: 'admin.nav', permission: Permission.USERS_MANAGE },
 ];

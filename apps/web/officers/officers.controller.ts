@@ -16,7 +16,7 @@ const one = (v: FormBody[string]) => (Array.isArray(v) ? (v[v.length - 1] ?? '')
  * flags, and flagging or clearing a flag (a targeted dip-sample rule) through OfficersService.update, audited as
  * PATCH /api/v1/officers/:id is. For officers:manage, as that route is.
  */
-@WebController('officers')
+@WebController('officer-register')
 export class OfficersPagesController {
   constructor(private readonly officers: OfficersService) {}
 
@@ -65,7 +65,7 @@ export class OfficersPagesController {
     if (!Object.keys(errors).length) {
       try {
         await this.officers.update(actor, id, clear ? { flagged: false } : { flagged: true, flagReason: reason });
-        return redirect(res, `/officers?saved=${clear ? 'cleared' : 'flagged'}`);
+        return redirect(res, `/officer-register?saved=${clear ? 'cleared' : 'flagged'}`);
       } catch (e) {
         if (!(e instanceof DomainError) || e.code !== 'VALIDATION_FAILED') throw e;
         const { locale } = webState(req);

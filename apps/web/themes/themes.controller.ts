@@ -28,7 +28,7 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
  * generated as a job, with its progress and downloads. All through the services the JSON API's /themes routes use,
  * with the signed-in Actor (the same audit); the pages are for themes:review, as the meeting and pack routes are.
  */
-@WebController('themes')
+@WebController('quarterly-review')
 export class ThemesPagesController {
   constructor(
     private readonly reviews: QuarterlyReviewService,
@@ -40,14 +40,14 @@ export class ThemesPagesController {
   @Get()
   @Page(Permission.THEMES_REVIEW)
   index(@Res() res: Response, @Query('quarter') quarter?: string) {
-    if (quarter && QUARTER.test(quarter.trim())) return redirect(res, `/themes/quarters/${quarter.trim()}`);
+    if (quarter && QUARTER.test(quarter.trim())) return redirect(res, `/quarterly-review/${quarter.trim()}`);
     const now = new Date();
     const q = Math.floor(now.getUTCMonth() / 3);
     const previous = q === 0 ? `${now.getUTCFullYear() - 1}-Q4` : `${now.getUTCFullYear()}-Q${q}`;
-    redirect(res, `/themes/quarters/${previous}`);
+    redirect(res, `/quarterly-review/${previous}`);
   }
 
-  @Get('quarters/:quarter')
+  @Get(':quarter')
   @Page(Permission.THEMES_REVIEW)
   async review(
     @Req() req: Request,
@@ -59,7 +59,7 @@ export class ThemesPagesController {
     return this.showReview(req, res, actor, quarter, { saved });
   }
 
-  @Post('quarters/:quarter/meeting')
+  @Post(':quarter/meeting')
   @Page(Permission.THEMES_REVIEW)
   async saveMeeting(
     @Req() req: Request,
@@ -82,7 +82,7 @@ export class ThemesPagesController {
     if (!Object.keys(errors).length) {
       try {
         await this.meetings.put(actor, quarter, { attendees, decisions, ...(version ? { version } : {}) });
-        return redirect(res, `/themes/quarters/${quarter}?saved=meeting#meeting`);
+        return redirect(res, `/quarterly-review/${quarter}?saved=meeting#meeting`);
       } catch (e) {
         Object.assign(errors, this.validation(req, e, 'themes.meeting.labels'));
       }
@@ -93,7 +93,7 @@ export class ThemesPagesController {
     });
   }
 
-  @Post('quarters/:quarter/meeting/actions')
+  @Post(':quarter/meeting/actions')
   @Page(Permission.THEMES_REVIEW)
   async raiseAction(
     @Req() req: Request,
@@ -116,7 +116,7 @@ export class ThemesPagesController {
     if (!Object.keys(errors).length) {
       try {
         await this.meetings.raiseAction(actor, quarter, values as Parameters<MeetingsService['raiseAction']>[2]);
-        return redirect(res, `/themes/quarters/${quarter}?saved=action#meeting`);
+        return redirect(res, `/quarterly-review/${quarter}?saved=action#meeting`);
       } catch (e) {
         Object.assign(errors, this.validation(req, e, 'themes.action.labels'));
       }
@@ -124,11 +124,11 @@ export class ThemesPagesController {
     return this.showReview(req, res, actor, quarter, { actionValues: values, errors });
   }
 
-  @Post('quarters/:quarter/packs')
+  @Post(':quarter/packs')
   @Page(Permission.THEMES_REVIEW)
   async requestPack(@Res() res: Response, @CurrentActor() actor: Actor, @Param('quarter') quarter: string) {
     const pack = await this.packs.request(actor, quarter, {});
-    redirect(res, `/themes/packs/${pack.id}`);
+    redirect(res, `/quarterly-review/packs/${pack.id}`);
   }
 
   @Get('packs/:id')
@@ -143,7 +143,7 @@ export class ThemesPagesController {
       csv: pack.downloads
         ? Object.keys(pack.downloads.csv).map((name) => ({
             file: `${name}.csv`,
-            href: `/themes/packs/${id}/tables/${name}.csv`,
+            href: `/quarterly-review/packs/${id}/tables/${name}.csv`,
           }))
         : [],
     });

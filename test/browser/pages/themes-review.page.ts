@@ -4,7 +4,7 @@ import { BasePage } from './base-page';
 /** The quarterly themes review page: the review, the meeting record form and the report pack. */
 export class ThemesReviewPage extends BasePage {
   static async open(page: Page, quarter: string): Promise<ThemesReviewPage> {
-    await page.goto(`/themes/quarters/${quarter}`);
+    await page.goto(`/quarterly-review/${quarter}`);
     return new ThemesReviewPage(page);
   }
 
@@ -33,7 +33,7 @@ export class ThemesReviewPage extends BasePage {
 
   async generatePack(): Promise<void> {
     await Promise.all([
-      this.page.waitForURL(/\/themes\/packs\//),
+      this.page.waitForURL(/\/quarterly-review\/packs\//),
       this.page.getByRole('button', { name: 'Generate report pack' }).click(),
     ]);
   }
