@@ -31,7 +31,9 @@ describe('web workspace: quarterly themes review, meeting and report pack (HTTP)
       'role="img" aria-labelledby="chart-themes-over-time-title chart-themes-over-time-desc"',
     );
     expect(page.text).toMatch(/id="table-complaints_/);
-    expect((await agent.get('/quarterly-review').expect(303)).headers.location).toMatch(/^\/quarterly-review\/\d{4}-Q[1-4]$/);
+    expect((await agent.get('/quarterly-review').expect(303)).headers.location).toMatch(
+      /^\/quarterly-review\/\d{4}-Q[1-4]$/,
+    );
   });
 
   it('records the meeting, raises an action from it (errors first), with CSRF and PRG', async () => {
@@ -104,9 +106,9 @@ describe('web workspace: quarterly themes review, meeting and report pack (HTTP)
     expect(pdf.headers['content-type']).toBe('application/pdf');
     const html = await agent.get(`${packUrl}/report.html`).expect(200);
     expect(html.headers['content-security-policy']).toContain("default-src 'none'");
-    const csvLinks = [...progress.text.matchAll(/href="(\/quarterly-review\/packs\/[^"]+\/tables\/[a-z_]+\.csv)"/g)].map(
-      (m) => m[1],
-    );
+    const csvLinks = [
+      ...progress.text.matchAll(/href="(\/quarterly-review\/packs\/[^"]+\/tables\/[a-z_]+\.csv)"/g),
+    ].map((m) => m[1]);
     expect(csvLinks.length).toBeGreaterThan(5);
     const csv = await agent.get(csvLinks[0]).expect(200);
     expect(csv.headers['content-type']).toMatch(/text\/csv/);
