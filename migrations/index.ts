@@ -26,6 +26,7 @@ import { IndexListReads1795481000000 } from './1795481000000-IndexListReads';
 import { CreateWebSessions1795482000000 } from './1795482000000-CreateWebSessions';
 import { CreateComplaints1795483000000 } from './1795483000000-CreateComplaints';
 import { CreateEmailOutbox1795484000000 } from './1795484000000-CreateEmailOutbox';
+import { IndexLinkedStopSearches1795486000000 } from './1795486000000-IndexLinkedStopSearches';
 
 /**
  * Every migration, oldest first (by the timestamp in the class name). TypeORM sorts them by that timestamp before
@@ -61,4 +62,5 @@ export const MIGRATIONS = [
   CreateWebSessions1795482000000,
   CreateComplaints1795483000000,
   CreateEmailOutbox1795484000000,
+  IndexLinkedStopSearches1795486000000,
 ];

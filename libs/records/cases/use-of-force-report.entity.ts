@@ -17,6 +17,10 @@ import { CaseRecord } from './case-record.entity';
 @Index('ix_use_of_force_reports_officer_ethnicity', ['perceivedEthnicity', 'occurredAt', 'id'])
 @Index('ix_use_of_force_reports_team_code', ['teamCode'], { where: '"team_code" IS NOT NULL' })
 @Index('ix_use_of_force_reports_officer_id', ['officerId'], { where: '"officer_id" IS NOT NULL' })
+// Deleting a stop search clears these links (ON DELETE SET NULL) through this index (migration 1795486000000).
+@Index('ix_use_of_force_reports_linked_stop_search_id', ['linkedStopSearchId'], {
+  where: '"linked_stop_search_id" IS NOT NULL',
+})
 @Index('ix_use_of_force_reports_subject_reference', ['subjectReference'], { where: '"subject_reference" IS NOT NULL' })
 @Index('uq_use_of_force_reports_reference', ['forceCode', 'sourceReference'], {
   unique: true,

@@ -15,6 +15,10 @@ import { CaseRecord } from './case-record.entity';
 @Index('ix_vehicle_stops_self_ethnicity', ['selfDefinedEthnicity', 'occurredAt', 'id'])
 @Index('ix_vehicle_stops_team_code', ['teamCode'], { where: '"team_code" IS NOT NULL' })
 @Index('ix_vehicle_stops_officer_id', ['officerId'], { where: '"officer_id" IS NOT NULL' })
+// Deleting a stop search clears these links (ON DELETE SET NULL) through this index (migration 1795486000000).
+@Index('ix_vehicle_stops_linked_stop_search_id', ['linkedStopSearchId'], {
+  where: '"linked_stop_search_id" IS NOT NULL',
+})
 @Index('ix_vehicle_stops_subject_reference', ['subjectReference'], { where: '"subject_reference" IS NOT NULL' })
 @Index('uq_vehicle_stops_reference', ['forceCode', 'sourceReference'], {
   unique: true,
