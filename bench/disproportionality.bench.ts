@@ -75,7 +75,12 @@ async function main(url: string): Promise<void> {
           e.isDirectory() ? walk(path.join(d, e.name)) : e.name.endsWith('.csv') ? [path.join(d, e.name)] : [],
         );
     })(dir);
-    for (const f of files) await app.get(ImportsService).importFile(f, 'police-uk', 'metropolitan', SYSTEM_ACTOR);
+    // Each file into the force its name gives (YYYY-MM-<force>-stop-and-search.csv): the importer refuses a file whose
+    // name names another force than the one it is imported for.
+    for (const f of files) {
+      const force = /^\d{4}-\d{2}-(.+)-stop-and-search\.csv$/.exec(path.basename(f))?.[1];
+      if (force) await app.get(ImportsService).importFile(f, 'police-uk', force, SYSTEM_ACTOR);
+    }
     await ds.query(`CREATE TABLE bench_seed AS SELECT row_number() OVER () AS k, search_type, legislation, object_of_search, outcome, outcome_linked_to_object, clothing_removed,
       gender, age_range, self_defined_ethnicity, officer_defined_ethnicity FROM stop_searches`);
     const [{ seeds }] = (await ds.query(`SELECT count(*)::int AS seeds FROM bench_seed`)) as { seeds: number }[];
