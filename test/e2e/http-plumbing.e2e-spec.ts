@@ -36,7 +36,7 @@ describe('HTTP plumbing (e2e)', () => {
     expect(res.body.requestId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it.each(['/', '/nope', '/health/nope', '/docs-json/x', '/apix'])(
+  it.each(['/nope', '/health/nope', '/docs-json/x', '/apix'])(
     'answers %s, outside /api, with a problem too (not an HTML page)',
     async (path) => {
       const res = await t.http().get(path).expect(404);
@@ -44,6 +44,11 @@ describe('HTTP plumbing (e2e)', () => {
       expect(res.body).toMatchObject({ code: 'ROUTE_NOT_FOUND', requestId: res.headers['x-request-id'] });
     },
   );
+
+  it('serves / as the web workspace: a visitor without a session is sent to sign in', async () => {
+    const res = await t.http().get('/').set('accept', 'text/html').expect(303);
+    expect(res.headers.location).toMatch(/^\/sign-in/);
+  });
 
   it('refuses a body that is not JSON with 415, instead of reporting every field missing', async () => {
     const res = await t
