@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { Actor } from '@scrutiny/auth';
 import { DEFAULT_LOCALE, isLocale, translate, type Locale } from '../i18n/messages';
+import { localiseModel } from '../i18n/labels';
 import { renderView, type PageLocals } from '../render/views';
 import type { WebSession } from '../sessions/web-sessions.service';
 import { cookieOf, LANGUAGE_COOKIE } from './cookies';
@@ -79,7 +80,7 @@ export function render(req: Request, res: Response, view: string, model: Record<
   res
     .status(status)
     .type('html')
-    .send(renderView(view, pageLocals(req), model));
+    .send(renderView(view, pageLocals(req), localiseModel(webState(req).locale, model)));
 }
 
 /** POST-redirect-GET: 303 so the browser follows with a GET. */

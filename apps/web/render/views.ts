@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import nunjucks from 'nunjucks';
 import { labelOf } from '@scrutiny/records';
+import { labelIn } from '../i18n/labels';
 import { translate, type Locale } from '../i18n/messages';
 import { formatDate, formatDateTime, formatMonth } from './format';
 
@@ -41,7 +42,12 @@ export function viewEnvironment(options: { watch?: boolean } = {}): nunjucks.Env
   env.addFilter('date', formatDate);
   env.addFilter('month', formatMonth);
   /** A code in words, from the vocabularies: {{ code | label('record_kind') }}. */
-  env.addFilter('label', (code: string | null | undefined, vocabulary: string) => labelOf(vocabulary, code));
+  env.addFilter(
+    'label',
+    function (this: { ctx: { locale?: Locale } }, code: string | null | undefined, vocabulary: string) {
+      return labelIn(this.ctx.locale ?? 'en', labelOf(vocabulary, code));
+    },
+  );
   /** The hidden CSRF field every form carries (the token is the session's, put in the page's locals by the guard). */
   env.addGlobal('csrfField', function (this: { ctx: { csrfToken?: string } }) {
     // Tokens are base64url (the sign-in one comes back from a cookie: anything else is dropped, never echoed).
