@@ -1,13 +1,38 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { isPoliceWide, type Actor } from '@scrutiny/auth';
+import { caseColumnsSql, isPoliceWide, type Actor } from '@scrutiny/auth';
 import { AuditService } from '@scrutiny/audit';
-import { DomainError, isIsoDate, isUuid, londonToday, type FieldError } from '@scrutiny/core';
+import { DomainError, isIsoDate, isUuid, londonToday, MONTH, type FieldError } from '@scrutiny/core';
 import { checkForm, type DraftForm, type ReviewForm } from '@scrutiny/review';
 import { activeSupervisor, itemOwners } from './assignment';
 import { DipSamplesService } from './dip-samples.service';
 import { NotificationsService } from './notifications.service';
 import { pageOf, type Page } from './page';
+
+export const REVIEW_STATES = ['due', 'overdue', 'done'] as const;
+/** due: open and not past its due date; overdue: open and past it (London); done: completed. */
+export type ReviewState = (typeof REVIEW_STATES)[number];
+
+/** SQL (aliases r) of each state. */
+const OVERDUE_SQL = `r.status <> 'completed' AND r.due_on < (now() AT TIME ZONE 'Europe/London')::date`;
+const STATE_SQL: Record<ReviewState, string> = {
+  due: `(r.status <> 'completed' AND NOT coalesce(r.due_on < (now() AT TIME ZONE 'Europe/London')::date, false))`,
+  overdue: `(${OVERDUE_SQL})`,
+  done: `r.status = 'completed'`,
+};
+
+const TEAM_CODE = /^[A-Za-z0-9_-]{1,32}$/;
+
+/** Which of the actor's reviews a list shows. */
+export interface ReviewFilter {
+  overdue?: boolean;
+  all?: boolean;
+  state?: ReviewState;
+  /** The sample's month, YYYY-MM. */
+  period?: string;
+  /** The sampled record's team code. */
+  team?: string;
+}
 
 export interface ReviewView {
   itemId: string;
@@ -114,20 +139,72 @@ export class SampleReviewsService {
   ) {}
 
   /**
-   * A page of the reviews assigned to the actor (all of them for police-wide roles when `all`), optionally only
-   * overdue ones, and how many match in all.
+   * A page of the reviews assigned to the actor (all of them for police-wide roles when `all`), optionally only those
+   * of one state (due, overdue, done; `overdue` is the older spelling of state overdue), of one sample month
+   * (`period`, YYYY-MM) and of records of one team, and how many match in all.
    */
-  async list(
-    actor: Actor,
-    filter: { overdue?: boolean; all?: boolean; limit?: number; offset?: number },
-  ): Promise<Page<ReviewView>> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (!(filter.all && isPoliceWide(actor))) where.push(`r.assigned_to = $${params.push(actor.id)}`);
-    if (filter.overdue) where.push(`r.status <> 'completed' AND r.due_on < (now() AT TIME ZONE 'Europe/London')::date`);
+  async list(actor: Actor, filter: ReviewFilter & { limit?: number; offset?: number }): Promise<Page<ReviewView>> {
+    const { where, params } = this.listWhere(actor, filter);
+    if (filter.overdue) where.push(STATE_SQL.overdue);
+    if (filter.state) where.push(STATE_SQL[filter.state]);
     const page = await this.page(where, params, filter);
     await this.auditListed(actor, 'sample_reviews.listed', filter, page);
     return page;
+  }
+
+  /**
+   * For the list's tabs and month choice: how many of the actor's reviews (filtered as `list` is, without the state)
+   * are in each state, and the sample months they have reviews in (of the team when one is given), newest first.
+   * Counts only, no record named: not audited.
+   */
+  async overview(
+    actor: Actor,
+    filter: ReviewFilter,
+  ): Promise<{ counts: Record<ReviewState, number>; months: string[] }> {
+    const { where, params } = this.listWhere(actor, filter);
+    const [counts] = (await this.dataSource.query(
+      `SELECT ${REVIEW_STATES.map((st) => `count(*) FILTER (WHERE ${STATE_SQL[st]})::int AS ${st}`).join(', ')}
+       FROM sample_reviews r JOIN dip_sample_items i ON i.id = r.item_id JOIN dip_samples s ON s.id = i.sample_id
+       WHERE ${where.join(' AND ')}`,
+      params,
+    )) as Record<ReviewState, number>[];
+    const monthWhere = this.listWhere(actor, { ...filter, period: undefined });
+    const months = (await this.dataSource.query(
+      `SELECT DISTINCT to_char(s.period, 'YYYY-MM') AS period
+       FROM sample_reviews r JOIN dip_sample_items i ON i.id = r.item_id JOIN dip_samples s ON s.id = i.sample_id
+       WHERE ${monthWhere.where.join(' AND ')} ORDER BY 1 DESC`,
+      monthWhere.params,
+    )) as { period: string }[];
+    return { counts, months: months.map((m) => m.period) };
+  }
+
+  /**
+   * Whose reviews, of which month and team. A team filter outside a scoped actor's teams matches nothing, as records
+   * outside scope are missing rather than forbidden (domain §7); the team is the sampled record's (whichever table).
+   */
+  private listWhere(actor: Actor, filter: ReviewFilter): { where: string[]; params: unknown[] } {
+    const errors: FieldError[] = [];
+    if (filter.period !== undefined && !(typeof filter.period === 'string' && MONTH.test(filter.period)))
+      errors.push({ field: 'period', message: 'period must be a month, YYYY-MM' });
+    if (filter.team !== undefined && !(typeof filter.team === 'string' && TEAM_CODE.test(filter.team)))
+      errors.push({ field: 'team', message: 'team must be a code of letters, digits, "_" or "-"' });
+    if (filter.state !== undefined && !REVIEW_STATES.includes(filter.state))
+      errors.push({ field: 'state', message: `state must be one of ${REVIEW_STATES.join(', ')}` });
+    if (errors.length) throw DomainError.validation(errors);
+    const where: string[] = ['true'];
+    const params: unknown[] = [];
+    const p = (v: unknown) => `$${params.push(v)}`;
+    const policeWide = isPoliceWide(actor);
+    if (!(filter.all && policeWide)) where.push(`r.assigned_to = ${p(actor.id)}::uuid`);
+    if (filter.period) where.push(`s.period = ${p(`${filter.period}-01`)}::date`);
+    if (filter.team) {
+      if (!policeWide && !actor.teams.includes(filter.team)) where.push('false');
+      else
+        where.push(
+          `EXISTS (SELECT 1 FROM (${caseColumnsSql('i.case_kind', 'i.case_id', 'team_code')}) c WHERE c.team_code = ${p(filter.team)})`,
+        );
+    }
+    return { where, params };
   }
 
   /**

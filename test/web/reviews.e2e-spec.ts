@@ -35,6 +35,20 @@ describe('web workspace: the supervisor’s reviews (HTTP)', () => {
     expect(page.text).toContain(`href="/reviews/${itemIds[0]}"`);
   });
 
+  it('filters by month and team in a GET form (the supervisor’s teams), the tabs keeping both', async () => {
+    const agent = await signedIn(t);
+    const page = await agent.get('/reviews').expect(200);
+    expect(page.text).toMatch(/<form method="get" action="\/reviews"/);
+    expect(page.text).toMatch(/<select[^>]+name="team"/);
+    expect(page.text).toContain('<option value="TEAM-A">TEAM-A</option>');
+    const team = await agent.get('/reviews?month=2024-05&team=TEAM-A').expect(200);
+    expect(team.text).toContain('Due (2)');
+    expect(team.text).toContain('href="/reviews?status=overdue&amp;month=2024-05&amp;team=TEAM-A"');
+    const otherMonth = await agent.get('/reviews?month=2023-01&team=TEAM-A').expect(200);
+    expect(otherMonth.text).toContain('Due (0)');
+    expect(otherMonth.text).not.toContain(`href="/reviews/${itemIds[0]}"`);
+  });
+
   it('shows a review beside its record, and saves a draft, then refuses an incomplete submission naming each question', async () => {
     const agent = await signedIn(t);
     const page = await agent.get(`/reviews/${itemIds[0]}`).expect(200);

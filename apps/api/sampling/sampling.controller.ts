@@ -240,7 +240,7 @@ export class DipSamplesController {
   @Authorize(Permission.SAMPLES_DRAW)
   @ApiOperation({
     summary:
-      'Your reviews (or everyone’s with all=true, for professional standards and admins); overdue=true for the overdue ones',
+      'Your reviews (or everyone’s with all=true, for professional standards and admins); overdue=true for the overdue ones, period=YYYY-MM for one month’s samples, team for one team’s records',
   })
   @ApiOkResponse({ type: ReviewPageResponse })
   listReviews(@CurrentActor() actor: Actor, @Query() q: ReviewQuery): Promise<ReviewPageResponse> {

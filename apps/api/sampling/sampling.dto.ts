@@ -469,6 +469,18 @@ export class ReviewQuery extends PageQuery {
   @Transform(booleanQuery)
   @IsBoolean({ message: 'all must be true or false' })
   all?: boolean;
+  @ApiPropertyOptional({ example: '2024-05', description: 'Only reviews of the samples of this month (YYYY-MM)' })
+  @IsOptional()
+  @Matches(MONTH, { message: 'period must be a month, YYYY-MM' })
+  period?: string;
+  @ApiPropertyOptional({
+    example: 'T1',
+    description:
+      'Only reviews of records of this team (the record’s team code). A team outside a supervisor’s teams matches nothing',
+  })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]{1,32}$/, { message: 'team must be a code of letters, digits, "_" or "-"' })
+  team?: string;
 }
 
 export class HoldQuery {

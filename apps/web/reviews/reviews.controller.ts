@@ -2,7 +2,7 @@ import { Body, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { DataSource } from 'typeorm';
 import { CurrentActor, Permission, type Actor, type CaseKind } from '@scrutiny/auth';
-import { DomainError, isUuid } from '@scrutiny/core';
+import { DomainError, isUuid, MONTH } from '@scrutiny/core';
 import { BwvClipsService, CasesService, findArea, type CaseRecordView } from '@scrutiny/records';
 import { SampleReviewsService, type ReviewView } from '@scrutiny/sampling';
 import { ThemesService } from '@scrutiny/themes';
@@ -15,7 +15,10 @@ import { parseReviewForm, reviewFormErrors, reviewFormView } from './review-form
 
 type ReviewBody = Record<string, string | string[] | undefined> & { _action?: string; _version?: string };
 
-/** The supervisor's reviews: the list (due, overdue, done; by month) and one review beside its record. */
+/**
+ * The supervisor's reviews: the list (due, overdue, done; by month and team, filtered by the service) and one review
+ * beside its record.
+ */
 @WebController('reviews')
 export class ReviewsPagesController {
   constructor(
@@ -34,21 +37,31 @@ export class ReviewsPagesController {
     @CurrentActor() actor: Actor,
     @Query('status') status?: string,
     @Query('month') month?: string,
+    @Query('team') team?: string,
     @Query('submitted') submitted?: string,
   ): Promise<void> {
-    // A supervisor's reviews fit one page of the service's largest (200); the tabs and the month narrow it here.
-    const { items, total } = await this.reviews.list(actor, { limit: 200 });
     const tab: ReviewTab = (REVIEW_TABS as readonly string[]).includes(status ?? '') ? (status as ReviewTab) : 'due';
-    const months = [...new Set(items.map((r) => r.period))].sort().reverse();
-    const inMonth = items.filter((r) => !month || r.period === month);
-    const counts = Object.fromEntries(REVIEW_TABS.map((t) => [t, inMonth.filter((r) => tabOf(r) === t).length]));
+    // Only the choices the form offers reach the service: anything else (a hand-edited address) shows every one.
+    const teams = [...actor.teams].sort();
+    const chosenTeam = typeof team === 'string' && teams.includes(team) ? team : undefined;
+    const chosenMonth = typeof month === 'string' && MONTH.test(month) ? month : undefined;
+    const filter = { team: chosenTeam, period: chosenMonth };
+    const { counts, months } = await this.reviews.overview(actor, filter);
+    const { items, total } = await this.reviews.list(actor, { ...filter, state: tab, limit: 200 });
     render(req, res, 'reviews/list', {
       tab,
-      month: months.includes(month ?? '') ? month : '',
-      months,
+      month: chosenMonth ?? '',
+      // A month typed into the address with no reviews still shows as the one chosen.
+      months: chosenMonth && !months.includes(chosenMonth) ? [...months, chosenMonth].sort().reverse() : months,
+      team: chosenTeam ?? '',
+      teams,
       counts,
+      query: new URLSearchParams({
+        ...(chosenMonth && { month: chosenMonth }),
+        ...(chosenTeam && { team: chosenTeam }),
+      }).toString(),
       truncated: total > items.length,
-      rows: inMonth.filter((r) => tabOf(r) === tab).map(reviewRow),
+      rows: items.map(reviewRow),
       submitted: submitted === '1',
     });
   }
@@ -159,11 +172,6 @@ export class ReviewsPagesController {
     if (!row) throw DomainError.notFound('Review', itemId);
     return row.sample_id;
   }
-}
-
-function tabOf(r: ReviewView): ReviewTab {
-  if (r.status === 'completed') return 'done';
-  return r.overdue ? 'overdue' : 'due';
 }
 
 function tacticsOf(record: CaseRecordView): string[] {
