@@ -50,6 +50,8 @@ describeInBrowser('admin journey in a browser: upload a police.uk file and watch
       ['/admin/audit/verify', 'audit verification'],
       ['/admin/jobs', 'failed jobs'],
       ['/admin/outbox', 'outbox'],
+      ['/admin/panels', 'panels'],
+      ['/admin/plans', 'sampling plans'],
     ]) {
       await page.goto(pathname);
       await admin.expectAccessible(label);

@@ -4,6 +4,7 @@ import request from 'supertest';
 import { Permission, ROLE_PERMISSIONS } from '@scrutiny/auth';
 import { JobFailure } from '@scrutiny/jobs';
 import { EmailOutbox } from '@scrutiny/notifications';
+import { SamplingPlansService } from '@scrutiny/sampling';
 import { USERNAME_FOR } from '../factories/users';
 import { waitFor } from '../setup/job-fixtures';
 import { createTestApp, type TestApp } from '../setup/test-app';
@@ -37,6 +38,8 @@ const ADMIN_PAGES: [string, Permission][] = [
   ['/admin/audit/verify', Permission.AUDIT_READ],
   ['/admin/jobs', Permission.JOBS_MANAGE],
   ['/admin/outbox', Permission.USERS_MANAGE],
+  ['/admin/panels', Permission.PANELS_MANAGE],
+  ['/admin/plans', Permission.SAMPLING_PLANS_MANAGE],
 ];
 
 describe('web workspace: admin pages (HTTP)', () => {
@@ -303,5 +306,18 @@ describe('web workspace: admin pages (HTTP)', () => {
     expect((await agent.get('/account/notifications?saved=1').expect(200)).text).toMatch(
       /value="daily_digest" checked/,
     );
+  });
+
+  it('lists panels with their members’ dates and switches a sampling plan’s schedule on and off', async () => {
+    const { agent, csrf } = await signIn(t, USERNAME_FOR.admin);
+    await agent.get('/admin/panels').expect(200);
+    await t.app.get(SamplingPlansService).ensureDefault();
+    const plans = await agent.get('/admin/plans').expect(200);
+    const id = /action="\/admin\/plans\/([0-9a-f-]{36})\/schedule"/.exec(plans.text)![1];
+    await agent.post(`/admin/plans/${id}/schedule`).type('form').send({ enabled: 'true' }).expect(403);
+    await agent.post(`/admin/plans/${id}/schedule`).type('form').send({ _csrf: csrf, enabled: 'true' }).expect(303);
+    expect((await agent.get('/admin/plans?saved=on').expect(200)).text).toContain('On, drawing each month from');
+    await agent.post(`/admin/plans/${id}/schedule`).type('form').send({ _csrf: csrf, enabled: 'false' }).expect(303);
+    expect((await agent.get('/admin/plans?saved=off').expect(200)).text).toContain('The schedule is off.');
   });
 });
