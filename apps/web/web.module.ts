@@ -7,6 +7,7 @@ import { StatisticsModule } from '@scrutiny/statistics';
 import { ThemesModule } from '@scrutiny/themes';
 import { AccountPreferencesController } from './admin/account-preferences.controller';
 import { AdminController } from './admin/admin.controller';
+import { AdminPanelsController } from './admin/admin-panels.controller';
 import { ExplorerController } from './explorer/explorer.controller';
 import { LanguageController } from './http/language';
 import { WebGuard } from './http/web.guard';
@@ -32,6 +33,7 @@ import { WebSessionsService } from './sessions/web-sessions.service';
     SessionsController,
     LanguageController,
     AdminController,
+    AdminPanelsController,
     AccountPreferencesController,
     ReviewsPagesController,
     SamplesPagesController,
