@@ -7,12 +7,20 @@ import { SamplingModule } from '@scrutiny/sampling';
 import { StatisticsModule } from '@scrutiny/statistics';
 import { DemoThemesSeeder } from './demo-themes.seeder';
 import { MeetingsService } from './meetings.service';
+import { OfficerTimelineService } from './officer-timeline.service';
 import { QuarterlyReviewService } from './quarterly-review.service';
 import { GenerateReportPackHandler, ReportPackRecovery, ReportPacksService } from './report-packs.service';
 import { ThemesService } from './themes.service';
 import { VocabulariesService } from './vocabularies.service';
 
-const SERVICES = [ThemesService, QuarterlyReviewService, MeetingsService, ReportPacksService, VocabulariesService];
+const SERVICES = [
+  ThemesService,
+  QuarterlyReviewService,
+  MeetingsService,
+  ReportPacksService,
+  VocabulariesService,
+  OfficerTimelineService,
+];
 
 @Module({
   imports: [RecordsModule, PanelsModule, SamplingModule, StatisticsModule, NotificationsModule, ComplaintsModule],

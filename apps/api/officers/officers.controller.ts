@@ -1,8 +1,15 @@
 import { Body, Controller, Get, Param, Patch, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsBoolean, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsBoolean, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { Authorize, CurrentActor, Permission, type Actor } from '@scrutiny/auth';
 import { OFFICERS_LISTED, OfficersService, type OfficerView } from '@scrutiny/records';
+import {
+  OfficerTimelineService,
+  TIMELINE_DEFAULT_LIMIT,
+  TIMELINE_MAX_LIMIT,
+  type OfficerTimeline,
+} from '@scrutiny/themes';
 
 class OfficerQuery {
   @ApiPropertyOptional({ example: 'TEAM-A' }) @IsOptional() @IsString() @MaxLength(32) team?: string;
@@ -79,10 +86,74 @@ class OfficerListResponse {
   total: number;
 }
 
+class TimelineQuery {
+  @ApiPropertyOptional({ default: TIMELINE_DEFAULT_LIMIT, maximum: TIMELINE_MAX_LIMIT })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(TIMELINE_MAX_LIMIT)
+  limit?: number;
+  @ApiPropertyOptional({ description: 'nextCursor from the previous page' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(400)
+  before?: string;
+}
+
+class TimelineRecord {
+  @ApiProperty({ enum: ['stop_search', 'vehicle_stop', 'use_of_force'] }) kind: string;
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ nullable: true, type: String }) reference: string | null;
+}
+
+class TimelineSession {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'date-time' }) scheduledAt: string;
+}
+
+class TimelineAction {
+  @ApiProperty() kind: string;
+  @ApiProperty({ format: 'date' }) dueOn: string;
+  @ApiProperty() owner: string;
+}
+
+class TimelineEventResponse {
+  @ApiProperty({ enum: ['record', 'review', 'rating', 'finding', 'action'] }) kind: string;
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'date-time' }) at: string;
+  @ApiProperty({ type: TimelineRecord }) record: TimelineRecord;
+  @ApiProperty({ type: [String], description: "The record's outcome codes, or the review's, rating's or finding's" })
+  outcomes: string[];
+  @ApiProperty({ nullable: true, type: String, enum: ['green', 'amber', 'red'] }) rag: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'A review’s or an action’s status' }) status: string | null;
+  @ApiProperty({ nullable: true, type: TimelineSession }) session: TimelineSession | null;
+  @ApiProperty({ nullable: true, type: TimelineAction }) action: TimelineAction | null;
+}
+
+class TimelineOfficer {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() reference: string;
+  @ApiProperty() forceCode: string;
+  @ApiProperty({ nullable: true, type: String }) teamCode: string | null;
+  @ApiProperty({ nullable: true, type: OfficerFlag }) flag: OfficerFlag | null;
+}
+
+class OfficerTimelineResponse {
+  @ApiProperty({ type: TimelineOfficer }) officer: TimelineOfficer;
+  @ApiProperty({ type: [TimelineEventResponse] }) items: TimelineEventResponse[];
+  @ApiProperty({ description: 'Every event in the officer’s timeline' }) total: number;
+  @ApiProperty({ nullable: true, type: String, description: 'Pass as before for the next (older) page' })
+  nextCursor: string | null;
+}
+
 @ApiTags('officers')
 @Controller('officers')
 export class OfficersController {
-  constructor(private readonly officers: OfficersService) {}
+  constructor(
+    private readonly officers: OfficersService,
+    private readonly timelines: OfficerTimelineService,
+  ) {}
 
   @Get()
   @Authorize(Permission.OFFICERS_READ)
@@ -93,6 +164,17 @@ export class OfficersController {
   @ApiOkResponse({ type: OfficerListResponse })
   list(@CurrentActor() actor: Actor, @Query() q: OfficerQuery): Promise<{ items: OfficerView[]; total: number }> {
     return this.officers.list(actor, q);
+  }
+
+  @Get(':id/timeline')
+  @Authorize(Permission.OFFICERS_MANAGE)
+  @ApiOperation({
+    summary:
+      "An officer's timeline, newest first: their records, the reviews and panel ratings of them, findings and actions raised (professional standards; audited)",
+  })
+  @ApiOkResponse({ type: OfficerTimelineResponse })
+  timeline(@CurrentActor() actor: Actor, @Param('id') id: string, @Query() q: TimelineQuery): Promise<OfficerTimeline> {
+    return this.timelines.timeline(actor, id, q);
   }
 
   @Patch(':id')
