@@ -31,7 +31,9 @@ describe('web workspace: officer register with flags (HTTP)', () => {
   it('lists officers with their records, flags one (reason required) and clears the flag, audited', async () => {
     const agent = await signIn(t, 'professional_standards');
     const list = await agent.get('/officer-register').expect(200);
-    expect(list.text).toMatch(/<th scope="row" class="govuk-table__header">PC-REG-1<\/th>[\s\S]*?>2<\/td>/);
+    expect(list.text).toMatch(
+      /<th scope="row" class="govuk-table__header"><a class="govuk-link" href="\/officer-register\/[0-9a-f-]{36}">PC-REG-1<span class="govuk-visually-hidden"> timeline<\/span><\/a><\/th>[\s\S]*?>2<\/td>/,
+    );
     const form = await agent.get(`/officer-register/${officerId}/flag`).expect(200);
     const missing = await agent
       .post(`/officer-register/${officerId}/flag`)
@@ -56,6 +58,24 @@ describe('web workspace: officer register with flags (HTTP)', () => {
     expect((await agent.get('/officer-register?flagged=yes').expect(200)).text).not.toContain('PC-REG-1');
     const audit = await t.dataSource.query(`SELECT count(*)::int AS n FROM audit_events WHERE action LIKE 'officer%'`);
     expect(audit[0].n).toBeGreaterThanOrEqual(2);
+  });
+
+  it('shows an officer’s summary and timeline in words, linked from the register, audited as the API read is', async () => {
+    const agent = await signIn(t, 'professional_standards');
+    const page = await agent.get(`/officer-register/${officerId}`).expect(200);
+    expect(page.text).toContain('<h1 class="govuk-heading-l">Officer PC-REG-1</h1>');
+    expect(page.text).toContain('class="moj-timeline"');
+    expect(page.text.match(/<h3 class="moj-timeline__title">Record<\/h3>/g)).toHaveLength(2);
+    expect(page.text).toContain('Stop search (no reference)');
+    expect(page.text).toContain('Happened on 10 May 2024, 13:00');
+    const [read] = await t.dataSource.query(
+      `SELECT count(*)::int AS n FROM audit_events WHERE action = 'officer.timeline.read' AND target_id = $1`,
+      [officerId],
+    );
+    expect(read.n).toBe(1);
+    await agent.get('/officer-register/00000000-0000-4000-8000-000000000000').expect(404);
+    for (const role of ['supervisor', 'analyst', 'internal_panel'] as const)
+      await (await signIn(t, role)).get(`/officer-register/${officerId}`).expect(403);
   });
 
   it('keeps the register to those who manage officers, as PATCH /officers is', async () => {

@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import { CurrentActor, Permission, type Actor } from '@scrutiny/auth';
 import { DomainError } from '@scrutiny/core';
 import { OfficersService, type OfficerView } from '@scrutiny/records';
+import { OfficerTimelineService, type TimelineEvent } from '@scrutiny/themes';
 import { errorView, fieldErrors, type FormErrors } from '../http/form-errors';
 import { Page, WebController } from '../http/page-access';
 import { redirect, render, webState } from '../http/web-request';
@@ -14,11 +15,15 @@ const one = (v: FormBody[string]) => (Array.isArray(v) ? (v[v.length - 1] ?? '')
 /**
  * Professional standards' officer register: officers (pseudonymous references) with their teams, record counts and
  * flags, and flagging or clearing a flag (a targeted dip-sample rule) through OfficersService.update, audited as
- * PATCH /api/v1/officers/:id is. For officers:manage, as that route is.
+ * PATCH /api/v1/officers/:id is; and an officer's timeline (OfficerTimelineService, as GET
+ * /api/v1/officers/:id/timeline: audited the same). For officers:manage, as those routes are.
  */
 @WebController('officer-register')
 export class OfficersPagesController {
-  constructor(private readonly officers: OfficersService) {}
+  constructor(
+    private readonly officers: OfficersService,
+    private readonly timelines: OfficerTimelineService,
+  ) {}
 
   @Get()
   @Page(Permission.OFFICERS_MANAGE)
@@ -39,6 +44,28 @@ export class OfficersPagesController {
       truncated: total > items.length,
       values: { team: teamFilter ?? '', flagged: flagged === 'yes' },
       saved,
+    });
+  }
+
+  @Get(':id')
+  @Page(Permission.OFFICERS_MANAGE)
+  async show(
+    @Req() req: Request,
+    @Res() res: Response,
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Query('before') before?: string,
+  ) {
+    const timeline = await this.timelines.timeline(actor, id, { limit: TIMELINE_PAGE, before: before || undefined });
+    const { officer } = timeline;
+    render(req, res, 'officers/show', {
+      officer: { ...officer, flagged: !!officer.flag && !officer.flag.clearedAt },
+      events: timeline.items.map(eventView),
+      total: timeline.total,
+      earlier: !!before,
+      older: timeline.nextCursor
+        ? `/officer-register/${officer.id}?before=${encodeURIComponent(timeline.nextCursor)}`
+        : null,
     });
   }
 
@@ -86,6 +113,26 @@ export class OfficersPagesController {
     if (!officer) throw DomainError.notFound('Officer', id);
     return officer;
   }
+}
+
+/** Events on one page of the officer's timeline. */
+const TIMELINE_PAGE = 50;
+
+/** The vocabulary that turns an outcome code into words, by what the event is. */
+const OUTCOME_VOCABULARY: Record<string, string> = {
+  stop_search: 'stop_search_outcome',
+  vehicle_stop: 'vehicle_stop_outcome',
+  use_of_force: 'uof_outcome',
+  review: 'review_outcome',
+  rating: 'review_outcome',
+  finding: 'finding_outcome',
+};
+
+function eventView(e: TimelineEvent) {
+  return {
+    ...e,
+    outcomeVocabulary: OUTCOME_VOCABULARY[e.kind === 'record' ? e.record.kind : e.kind] ?? null,
+  };
 }
 
 const isFlagged = (o: OfficerView) => !!o.flag && !o.flag.clearedAt;
