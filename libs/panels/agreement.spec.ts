@@ -215,7 +215,7 @@ describe('session life cycle', () => {
     expect(transitionProblem('open', 'closed', facts)).toBeNull();
     expect(transitionProblem('closed', 'published', facts)).toBeNull();
     expect(transitionProblem('planned', 'closed', facts)).toBe(
-      'a planned session cannot become closed (it can become: open)',
+      'a planned session cannot become closed (it can become: open, cancelled)',
     );
     expect(transitionProblem('published', 'open', facts)).toBe('a published session cannot become open (it is final)');
   });

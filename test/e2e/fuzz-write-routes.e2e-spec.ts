@@ -139,7 +139,7 @@ describe('fuzz: every write route × every bad-input class answers 4xx, never 5x
     }
     expect(sent).toBeGreaterThan(routes.length * BODY_PROBES.length);
     expect(failures).toEqual([]);
-  });
+  }, 300_000);
 
   /**
    * Query strings the probe sent: numbers past double, lists and objects for one value, NUL, broken UTF-8. `refused`
@@ -181,5 +181,5 @@ describe('fuzz: every write route × every bad-input class answers 4xx, never 5x
     }
     expect(sent).toBeGreaterThan(100);
     expect(failures).toEqual([]);
-  });
+  }, 300_000);
 });
