@@ -2,6 +2,7 @@ import { USERNAME_FOR } from '../factories/users';
 import { insertStopSearch } from '../factories/records';
 import { describeInBrowser, expectNoAxeViolations, startBrowserHarness, type BrowserHarness } from './support/browser';
 import { PackPage, ThemesReviewPage } from './pages/themes-review.page';
+import { OfficerTimelinePage } from './pages/officer-timeline.page';
 import { SignInPage } from './pages/sign-in.page';
 
 describeInBrowser('professional standards journey in a browser: the quarterly themes review', () => {
@@ -80,6 +81,14 @@ describeInBrowser('professional standards journey in a browser: the quarterly th
     expect(await page.locator('.govuk-notification-banner__content').innerText()).toContain('Officer flagged');
     expect(await page.locator('tr', { hasText: 'PC-BR-1' }).innerText()).toContain('Targeted sample');
     await expectNoAxeViolations(page, 'officer register, flagged');
+
+    const officer = await OfficerTimelinePage.openFromRegister(page, 'PC-BR-1');
+    expect(await officer.heading()).toBe('Officer PC-BR-1');
+    expect(await officer.summary('Flag')).toContain('Targeted sample');
+    const events = await officer.events();
+    expect(events.map((e) => e.title)).toEqual(['Record']);
+    expect(events[0].description).toContain('Stop search');
+    await officer.expectAccessible('officer timeline');
   });
 
   it('shows a supervisor no themes review pages', async () => {
