@@ -42,7 +42,13 @@ export enum Permission {
   STATS_OFFICER_LEVEL = 'stats:officer-level',
   /** Figures with small counts shown (not withheld), and team funnels: those inside the force (domain §6, §7). */
   STATS_UNSUPPRESSED = 'stats:unsuppressed',
+  /** Review recorded disproportionality findings and record the force's responses to panel findings. */
   FINDINGS_WRITE = 'findings:write',
+  /**
+   * Record a disproportionality finding from the figures on screen and read recorded ones (their figures as the
+   * reader may see them): analysts and professional standards. Not the review of findings (FINDINGS_WRITE).
+   */
+  FINDINGS_RECORD = 'findings:record',
   /** The quarterly themes review in aggregate (no officer-level concerns, no referral or action detail). */
   THEMES_READ = 'themes:read',
   /** The full quarterly review: officer-level repeat concerns, referrals, the meeting record and report packs. */
@@ -117,13 +123,14 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     Permission.STATS_UNSUPPRESSED,
     Permission.STATS_OFFICER_LEVEL,
     Permission.FINDINGS_WRITE,
+    Permission.FINDINGS_RECORD,
     Permission.THEMES_READ,
     Permission.THEMES_REVIEW,
     Permission.COMPLAINTS_READ,
     Permission.COMPLAINTS_WRITE,
     Permission.COMPLAINTS_AGGREGATE,
   ],
-  analyst: [Permission.SELF, Permission.STATS_AGGREGATE, Permission.COMPLAINTS_AGGREGATE],
+  analyst: [Permission.SELF, Permission.STATS_AGGREGATE, Permission.COMPLAINTS_AGGREGATE, Permission.FINDINGS_RECORD],
   evidence_system: [Permission.SELF, Permission.BWV_HOLDS_MANAGE],
 };
 

@@ -23,6 +23,7 @@ import {
 } from '@scrutiny/records';
 import { DISPROPORTIONALITY_FINDING_STATUSES, type DisproportionalityFindingStatus } from './statistics.entities';
 import { periodBuckets, type TrendInterval, TREND_INTERVALS } from './periods';
+import { disclose, type RatesView } from './disclosure';
 import {
   coverage,
   coverageShortfall,
@@ -271,7 +272,11 @@ export interface DisproportionalityFindingView {
   title: string;
   quarter: string;
   query: Record<string, unknown>;
-  snapshot: DisproportionalityResult;
+  /**
+   * The figures frozen when it was recorded: the true ones (`disclosure.applied` false or absent), or, recorded by
+   * someone without `stats:unsuppressed`, the ones they were shown (`disclosure.applied` true).
+   */
+  snapshot: DisproportionalityResult | RatesView;
   narrative: string;
   forceExplanation: string | null;
   actions: string[];
@@ -287,7 +292,7 @@ function toFinding(r: Record<string, unknown>): DisproportionalityFindingView {
     title: r.title as string,
     quarter: quarterName(r.quarter_start as string),
     query: r.query as Record<string, unknown>,
-    snapshot: r.snapshot as DisproportionalityResult,
+    snapshot: r.snapshot as DisproportionalityResult | RatesView,
     narrative: r.narrative as string,
     forceExplanation: r.force_explanation as string | null,
     actions: r.actions as string[],
@@ -297,6 +302,9 @@ function toFinding(r: Record<string, unknown>): DisproportionalityFindingView {
     version: r.version as number,
   };
 }
+
+/** Who reads findings: a signed-in actor (figures as their permissions allow) or the system (no permissions). */
+type FindingReader = AuditActor & Partial<Pick<Actor, 'permissions'>>;
 
 /** At most this many findings are listed (newest first). */
 export const FINDINGS_LIST_LIMIT = 200;
@@ -689,7 +697,9 @@ export class DisproportionalityService {
     if (!input.title?.trim()) errors.push({ field: 'title', message: 'is required' });
     if (!input.narrative?.trim()) errors.push({ field: 'narrative', message: 'say what the figures show' });
     if (errors.length) throw DomainError.validation(errors);
-    const snapshot = await this.rates(input.query);
+    // Frozen as the recorder saw them: an analyst's finding must not keep true counts they could read back.
+    const figures = await this.rates(input.query);
+    const snapshot = suppressionApplies(actor) ? disclose('rates', figures, false) : figures;
     return this.dataSource.transaction(async (m) => {
       const [row] = (await m.query(
         `INSERT INTO disproportionality_findings (title, query, snapshot, narrative, force_explanation, actions, status, quarter, created_by, version)
@@ -716,6 +726,17 @@ export class DisproportionalityService {
       );
       return toFinding(row);
     });
+  }
+
+  /**
+   * A finding as `actor` may see it: one holding true counts is passed through the disclosure rule for those without
+   * `stats:unsuppressed` (an analyst reads findings professional standards recorded); one already disclosed is as is.
+   */
+  private findingFor(actor: FindingReader, f: DisproportionalityFindingView) {
+    const disclosed = (f.snapshot as Partial<RatesView>).disclosure?.applied === true;
+    // The system (jobs, tests) has no permissions and reads what was recorded.
+    if (disclosed || !actor.permissions || !suppressionApplies({ permissions: actor.permissions })) return f;
+    return { ...f, snapshot: disclose('rates', f.snapshot as DisproportionalityResult, false) };
   }
 
   async updateFinding(
@@ -785,7 +806,7 @@ export class DisproportionalityService {
    * findings about that force or any area within it.
    */
   async listFindings(
-    actor: AuditActor,
+    actor: FindingReader,
     filter: { status?: string; quarter?: string; force?: string },
   ): Promise<{ items: DisproportionalityFindingView[]; total: number }> {
     const found = await this.findingsMatching(filter);
@@ -796,7 +817,7 @@ export class DisproportionalityService {
         ids: found.items.map((f) => f.id),
       },
     });
-    return found;
+    return { ...found, items: found.items.map((f) => this.findingFor(actor, f)) };
   }
 
   /** The findings matching a filter, unaudited: for a caller that audits its own read (the quarterly review). */
@@ -821,7 +842,7 @@ export class DisproportionalityService {
     return { items: rows.map(toFinding), total: (rows[0]?.total_count as number | undefined) ?? 0 };
   }
 
-  async getFinding(actor: AuditActor, id: string): Promise<DisproportionalityFindingView> {
+  async getFinding(actor: FindingReader, id: string): Promise<DisproportionalityFindingView> {
     const [r] = (
       isUuid(id)
         ? await this.dataSource.query(`SELECT ${FINDING_COLUMNS} FROM disproportionality_findings WHERE id = $1`, [id])
@@ -832,7 +853,7 @@ export class DisproportionalityService {
       action: 'disproportionality_finding.viewed',
       target: { type: 'disproportionality_finding', id },
     });
-    return toFinding(r);
+    return this.findingFor(actor, toFinding(r));
   }
 
   // ---- internals ----

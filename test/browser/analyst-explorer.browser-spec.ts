@@ -38,20 +38,26 @@ describeInBrowser('analyst journey in a browser: the disproportionality explorer
     expect((await explorer.table('Rate ratio to White')).length).toBeGreaterThan(2);
     expect(await page.locator('.govuk-inset-text').innerText()).toContain('Counts under 10 are withheld');
     await explorer.expectAccessible('explorer with figures');
-    // Not for the analyst: recording findings is professional standards' (findings:write, as the API).
-    expect(await page.getByRole('button', { name: 'Record a finding from these figures' }).count()).toBe(0);
+    // The analyst may record a finding from these figures (findings:record, as the API).
+    expect(await page.getByRole('button', { name: 'Record a finding from these figures' }).count()).toBe(1);
 
     await ExplorerPage.open(page, 'area=city-of-london&from=2017&to=2017-12');
     expect(await explorer.errorSummary()).toEqual([{ text: 'Enter the first month, like 2024-04', href: '#from' }]);
     await explorer.expectAccessible('explorer with errors');
   });
 
-  it('records a disproportionality finding from the figures on screen', async () => {
+  it('shows professional standards the funnel of teams (unsuppressed)', async () => {
     const page = await signIn('professional_standards');
     const explorer = await ExplorerPage.open(page);
     await explorer.filter({ area: 'city-of-london', from: '2017-12', to: '2017-12' });
     expect(await explorer.chartNames()).toContain('Share of searches of Black people by team');
     await explorer.expectAccessible('explorer (unsuppressed, with the funnel)');
+  });
+
+  it('records a disproportionality finding from the figures on screen (the analyst, figures as shown)', async () => {
+    const page = await signIn('analyst');
+    const explorer = await ExplorerPage.open(page);
+    await explorer.filter({ area: 'city-of-london', from: '2017-12', to: '2017-12' });
     await explorer.startFinding();
     expect(await explorer.heading()).toBe('Record a disproportionality finding');
     await explorer.expectAccessible('record a finding');
@@ -62,5 +68,7 @@ describeInBrowser('analyst journey in a browser: the disproportionality explorer
     expect(await explorer.banner()).toContain('Finding recorded');
     const { items } = await h.t.app.get(DisproportionalityService).listFindings(SYSTEM_ACTOR, {});
     expect(items[0]).toMatchObject({ title: 'City, December 2017', actions: ['Dip sample'] });
+    // Frozen as the analyst saw them: through the disclosure rule.
+    expect(items[0].snapshot).toMatchObject({ disclosure: { applied: true } });
   });
 });

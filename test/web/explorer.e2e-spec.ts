@@ -65,7 +65,8 @@ describe('web workspace: disproportionality explorer (HTTP)', () => {
     expect(page.text).toMatch(/<path d="M[^"]+"[^>]*><title>City of London: /);
     // No funnel for those under the disclosure rule (the API refuses them it too).
     expect(page.text).not.toContain('chart-funnel');
-    expect(page.text).not.toContain('Record a finding');
+    // Analysts record findings from these figures (findings:record).
+    expect(page.text).toContain('Record a finding from these figures');
   });
 
   it('downloads every table as CSV through the same service, formula cells guarded', async () => {
@@ -133,9 +134,10 @@ describe('web workspace: disproportionality explorer (HTTP)', () => {
     await agent.post('/explorer/findings').type('form').send({ area: 'city-of-london' }).expect(403);
   });
 
-  it('keeps the explorer to those the API lets see the figures, and findings to professional standards', async () => {
+  it('keeps the explorer to those the API lets see the figures, and findings to analysts and professional standards', async () => {
     await (await signIn(t, 'evidence_system')).get(`/explorer?${CITY}`).expect(403);
-    await (await signIn(t, 'analyst')).get(`/explorer/findings/new?${CITY}`).expect(403);
+    await (await signIn(t, 'analyst')).get(`/explorer/findings/new?${CITY}`).expect(200);
+    await (await signIn(t, 'external_panel')).get(`/explorer/findings/new?${CITY}`).expect(403);
     const external = await (await signIn(t, 'external_panel')).get(`/explorer?${CITY}`).expect(200);
     expect(external.text).toContain('Counts under 10 are withheld');
     await (await signIn(t, 'supervisor')).get(`/explorer/funnel.csv?${CITY}`).expect(200);

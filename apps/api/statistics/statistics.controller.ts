@@ -319,7 +319,7 @@ export class DisproportionalityController {
   }
 
   @Get('findings')
-  @Authorize(Permission.FINDINGS_WRITE)
+  @Authorize(Permission.FINDINGS_RECORD)
   @ApiOperation({
     summary: `Recorded disproportionality findings, newest first, at most ${FINDINGS_LIST_LIMIT} (filters status, quarter)`,
     description: `{ items, total }: total counts every finding matching the filters, so a list cut at ${FINDINGS_LIST_LIMIT} says so.`,
@@ -329,17 +329,19 @@ export class DisproportionalityController {
   }
 
   @Get('findings/:id')
-  @Authorize(Permission.FINDINGS_WRITE)
-  @ApiOperation({ summary: 'One finding, with its frozen figures' })
+  @Authorize(Permission.FINDINGS_RECORD)
+  @ApiOperation({
+    summary: 'One finding, with its frozen figures (through the disclosure rule for those without stats:unsuppressed)',
+  })
   getFinding(@CurrentActor() actor: Actor, @Param('id') id: string) {
     return this.stats.getFinding(actor, id);
   }
 
   @Post('findings')
-  @Authorize(Permission.FINDINGS_WRITE)
+  @Authorize(Permission.FINDINGS_RECORD)
   @ApiOperation({
     summary:
-      'Record a finding from a query: the figures are computed and frozen with the narrative, the force’s explanation and actions (audited)',
+      'Record a finding from a query: the figures are computed and frozen with the narrative, the force’s explanation and actions (audited); an analyst’s are frozen as the analyst sees them (disclosure rule)',
   })
   @ApiCreatedResponse({ description: 'The finding' })
   createFinding(@CurrentActor() actor: Actor, @Body() body: DisproportionalityFindingRequest) {

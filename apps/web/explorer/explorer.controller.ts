@@ -134,7 +134,7 @@ export class ExplorerController {
   }
 
   @Get('findings/new')
-  @Page(Permission.FINDINGS_WRITE)
+  @Page(Permission.FINDINGS_RECORD)
   async newFinding(
     @Req() req: Request,
     @Res() res: Response,
@@ -147,7 +147,7 @@ export class ExplorerController {
   }
 
   @Post('findings')
-  @Page(Permission.FINDINGS_WRITE)
+  @Page(Permission.FINDINGS_RECORD)
   async recordFinding(
     @Req() req: Request,
     @Res() res: Response,
@@ -327,7 +327,7 @@ export class ExplorerController {
 }
 
 const one = (v: string | string[] | undefined) => (Array.isArray(v) ? (v[v.length - 1] ?? '') : (v ?? ''));
-const canRecord = (actor: Actor) => actor.permissions.has(Permission.FINDINGS_WRITE);
+const canRecord = (actor: Actor) => actor.permissions.has(Permission.FINDINGS_RECORD);
 
 /** A part the service refuses for these filters (e.g. outcomes of a kind without outcomes) is left out of the page. */
 function refusedAsNull(e: unknown): null {
