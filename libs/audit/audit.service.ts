@@ -148,6 +148,7 @@ export class AuditService {
     const upTo = this.finalUpTo;
     let sealed = 0;
     let head: { seq: number; hash: string };
+    let busy: boolean;
     for (;;) {
       const done = await this.dataSource.transaction(async (m) => {
         if (options.unlessBusy) {
@@ -181,8 +182,11 @@ export class AuditService {
       });
       sealed += done.count;
       head = done.head;
-      if (done.busy || done.count < SEAL_BATCH) break;
+      busy = done.busy;
+      if (busy || done.count < SEAL_BATCH) break;
     }
+    // Another sealer is at work on the tail: not counted (a read that skipped sealing has no use for the figure).
+    if (busy) return { sealed, head, waiting: 0 };
     const [{ waiting }] = (await this.dataSource.query(
       'SELECT count(*)::int AS waiting FROM audit_events WHERE hash IS NULL AND seq > $1',
       [head.seq],
