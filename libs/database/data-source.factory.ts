@@ -36,8 +36,11 @@ function baseOptions(schema: SchemaDefinition, logger?: Logger) {
     migrationsRun: false,
     // gen_random_uuid() is built into PostgreSQL 13+ and PGlite: no uuid-ossp/pgcrypto to install.
     installExtensions: false,
-    maxQueryExecutionTime: 1000,
-    ...(logger ? { logger: new PinoTypeOrmLogger(logger), logging: true as const } : { logging: ['error' as const] }),
+    // Slow queries go to the structured log without their parameters (they can hold personal data). TypeORM's own
+    // console logger prints the parameters of a slow query whatever `logging` says, so without a logger none is timed.
+    ...(logger
+      ? { logger: new PinoTypeOrmLogger(logger), logging: true as const, maxQueryExecutionTime: 1000 }
+      : { logging: ['error' as const] }),
     applicationName: 'scrutiny',
   };
 }
