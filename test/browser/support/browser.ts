@@ -28,7 +28,14 @@ const IN_CI = process.env.CI === 'true' || process.env.CI === '1';
 
 /** `describe`, or `describe.skip` with a message when there is no browser (failing instead in CI). */
 export function describeInBrowser(name: string, body: () => void): void {
-  if (CHROMIUM) return describe(name, body);
+  if (CHROMIUM) {
+    // A journey is many page loads, each rendered, run through axe and drawn by Chromium: on a busy 2-core CI machine
+    // one step can take seconds, so a journey gets longer than Jest's default 30 s.
+    return describe(name, () => {
+      jest.setTimeout(120_000);
+      body();
+    });
+  }
   if (IN_CI) {
     describe(name, () => {
       it('needs Chromium (set CHROMIUM_PATH or install the Debian chromium package)', () => {
