@@ -62,6 +62,49 @@ describeInBrowser('admin journey in a browser: upload a police.uk file and watch
     await admin.expectAccessible('edit user');
   });
 
+  it('creates a panel, adds a member with dates and schedules a session, axe clean on each panel page', async () => {
+    const { page } = await h.newPage();
+    await (await SignInPage.open(page)).signIn(USERNAME_FOR.admin, h.t.config.demo.password);
+    const admin = await AdminPage.open(page, '/admin/panels');
+    await page.getByRole('link', { name: 'Create a panel' }).click();
+    await page.waitForURL(/\/admin\/panels\/new$/);
+    await admin.expectAccessible('new panel');
+    // Sent without a name or remit: the summary links to both fields.
+    await page.getByLabel('Stop search').uncheck();
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Create panel' }).click()]);
+    expect((await admin.errorSummary()).map((e) => e.href)).toEqual(['#name', '#remit']);
+    await admin.expectAccessible('new panel with errors');
+    await page.getByLabel('Name', { exact: true }).fill('Browser scrutiny panel');
+    await page.getByLabel('Stop search').check();
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Create panel' }).click()]);
+    expect(await admin.heading()).toBe('Browser scrutiny panel');
+    await admin.expectAccessible('panel');
+
+    await page.getByRole('button', { name: 'Add a member' }).click();
+    await page.waitForURL(/\/members$/);
+    await admin.expectAccessible('add a member');
+    const person = page.locator('#userId option', { hasText: USERNAME_FOR.external_panel });
+    await page.getByLabel('Person').selectOption((await person.getAttribute('value'))!);
+    const term = page.getByRole('group', { name: 'Term starts' });
+    await term.getByLabel('Day').fill('1');
+    await term.getByLabel('Month').fill('4');
+    await term.getByLabel('Year').fill('2025');
+    const vetted = page.getByRole('group', { name: 'Vetted on' });
+    await vetted.getByLabel('Day').fill('2');
+    await vetted.getByLabel('Month').fill('4');
+    await vetted.getByLabel('Year').fill('2025');
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Save member' }).click()]);
+    expect(await page.locator('table').innerText()).toContain('2 April 2025');
+    await admin.expectAccessible('panel with a member');
+
+    await page.getByRole('button', { name: 'Schedule a session' }).click();
+    await page.waitForURL(/\/sessions\/new$/);
+    await admin.expectAccessible('schedule a session');
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Schedule session' }).click()]);
+    expect((await admin.errorSummary()).map((e) => e.href)).toEqual(['#date-day', '#venue']);
+    await admin.expectAccessible('schedule a session with errors');
+  });
+
   it('shows the progress with a Refresh progress button when JavaScript is off', async () => {
     const { page } = await h.newPage({ javaScriptEnabled: false });
     await (await SignInPage.open(page)).signIn(USERNAME_FOR.admin, h.t.config.demo.password);
