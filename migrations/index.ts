@@ -27,6 +27,7 @@ import { CreateWebSessions1795482000000 } from './1795482000000-CreateWebSession
 import { CreateComplaints1795483000000 } from './1795483000000-CreateComplaints';
 import { CreateEmailOutbox1795484000000 } from './1795484000000-CreateEmailOutbox';
 import { IndexLinkedStopSearches1795486000000 } from './1795486000000-IndexLinkedStopSearches';
+import { IndexForceSelfEthnicity1795486000001 } from './1795486000001-IndexForceSelfEthnicity';
 
 /**
  * Every migration, oldest first (by the timestamp in the class name). TypeORM sorts them by that timestamp before
@@ -63,4 +64,5 @@ export const MIGRATIONS = [
   CreateComplaints1795483000000,
   CreateEmailOutbox1795484000000,
   IndexLinkedStopSearches1795486000000,
+  IndexForceSelfEthnicity1795486000001,
 ];

@@ -13,6 +13,7 @@ import { CaseRecord } from './case-record.entity';
 @Index('ix_vehicle_stops_area_occurred_at', ['areaCode', 'occurredAt', 'id'], { where: '"area_code" IS NOT NULL' })
 @Index('ix_vehicle_stops_officer_ethnicity', ['officerDefinedEthnicity', 'occurredAt', 'id'])
 @Index('ix_vehicle_stops_self_ethnicity', ['selfDefinedEthnicity', 'occurredAt', 'id'])
+@Index('ix_vehicle_stops_force_self_ethnicity', ['forceCode', 'selfDefinedEthnicity', 'occurredAt', 'id']) // 1795486000001
 @Index('ix_vehicle_stops_team_code', ['teamCode'], { where: '"team_code" IS NOT NULL' })
 @Index('ix_vehicle_stops_officer_id', ['officerId'], { where: '"officer_id" IS NOT NULL' })
 // Deleting a stop search clears these links (ON DELETE SET NULL) through this index (migration 1795486000000).

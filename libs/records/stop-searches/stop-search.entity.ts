@@ -12,6 +12,7 @@ import { Officer } from '../officers/officer.entity';
 @Index('ix_stop_searches_area_occurred_at', ['areaCode', 'occurredAt', 'id'], { where: '"area_code" IS NOT NULL' })
 @Index('ix_stop_searches_officer_ethnicity', ['officerDefinedEthnicity', 'occurredAt', 'id'])
 @Index('ix_stop_searches_self_ethnicity', ['selfDefinedEthnicity', 'occurredAt', 'id'])
+@Index('ix_stop_searches_force_self_ethnicity', ['forceCode', 'selfDefinedEthnicity', 'occurredAt', 'id']) // 1795486000001
 @Index('ix_stop_searches_team_code', ['teamCode'], { where: '"team_code" IS NOT NULL' })
 @Index('ix_stop_searches_officer_id', ['officerId'], { where: '"officer_id" IS NOT NULL' })
 @Index('ix_stop_searches_subject_reference', ['subjectReference'], { where: '"subject_reference" IS NOT NULL' })
