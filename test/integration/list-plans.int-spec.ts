@@ -37,7 +37,12 @@ describe('list plans use an index (integration)', () => {
   const captured: { sql: string; params: unknown[] }[] = [];
 
   beforeAll(async () => {
-    t = await createTestApp({ LOGIN_RATE_LIMIT_PER_MINUTE: '1000', RATE_LIMIT_PER_MINUTE: '100000' });
+    // No background sealer: its statements, run while a request is being captured, would be read as the route's.
+    t = await createTestApp({
+      LOGIN_RATE_LIMIT_PER_MINUTE: '1000',
+      RATE_LIMIT_PER_MINUTE: '100000',
+      AUDIT_SEAL_INTERVAL_MS: '0',
+    });
     token.admin = await tokenFor(t, 'admin');
     token.supervisor = await tokenFor(t, 'supervisor');
     const ds = t.dataSource;
