@@ -1,24 +1,7 @@
-import request from 'supertest';
 import { Permission, ROLE_PERMISSIONS } from '@scrutiny/auth';
 import { USERNAME_FOR } from '../factories/users';
 import { createTestApp, type TestApp } from '../setup/test-app';
-
-function agentOf(t: TestApp) {
-  return request.agent(t.app.getHttpServer()).set('accept', 'text/html');
-}
-const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
-
-async function signIn(t: TestApp, username: string, password = t.config.demo.password) {
-  const agent = agentOf(t);
-  const page = await agent.get('/sign-in').expect(200);
-  await agent
-    .post('/sign-in')
-    .type('form')
-    .send({ _csrf: csrfOf(page.text), username, password })
-    .expect(303);
-  const csrf = csrfOf((await agent.get('/notifications').expect(200)).text);
-  return { agent, csrf };
-}
+import { agentOf, signInWithCsrf } from './support/web-agent';
 
 const dateOf = (prefix: string, day: string, month: string, year: string) => ({
   [`${prefix}-day`]: day,
@@ -36,7 +19,7 @@ describe('web workspace: admins manage panels, members and sessions (HTTP)', () 
   afterAll(() => t?.close());
 
   it('creates a panel, adds an external member with dates, changes their vetting, schedules a session', async () => {
-    const { agent, csrf } = await signIn(t, USERNAME_FOR.admin);
+    const { agent, csrf } = await signInWithCsrf(t, USERNAME_FOR.admin);
     const panels = () => count(`SELECT count(*)::int AS n FROM panels`);
     const before = await panels();
 
@@ -269,7 +252,7 @@ describe('web workspace: admins manage panels, members and sessions (HTTP)', () 
   });
 
   it('refuses the panel pages and their posts to roles without panels:manage', async () => {
-    const { agent, csrf } = await signIn(t, USERNAME_FOR.admin);
+    const { agent, csrf } = await signInWithCsrf(t, USERNAME_FOR.admin);
     const created = await agent
       .post('/admin/panels')
       .type('form')
@@ -289,7 +272,7 @@ describe('web workspace: admins manage panels, members and sessions (HTTP)', () 
       'analyst',
       'professional_standards',
     ] as const) {
-      const other = await signIn(t, USERNAME_FOR[role]);
+      const other = await signInWithCsrf(t, USERNAME_FOR[role]);
       const expected = ROLE_PERMISSIONS[role].includes(Permission.PANELS_MANAGE) ? 200 : 403;
       for (const page of pages)
         expect([role, page, (await other.agent.get(page)).status]).toEqual([role, page, expected]);

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import request from 'supertest';
 import { Permission, ROLE_PERMISSIONS } from '@scrutiny/auth';
 import { JobFailure } from '@scrutiny/jobs';
 import { EmailOutbox } from '@scrutiny/notifications';
@@ -8,25 +7,9 @@ import { SamplingPlansService } from '@scrutiny/sampling';
 import { USERNAME_FOR } from '../factories/users';
 import { waitFor } from '../setup/job-fixtures';
 import { createTestApp, type TestApp } from '../setup/test-app';
+import { agentOf, signInWithCsrf } from './support/web-agent';
 
 const FIXTURE = path.join(__dirname, '..', 'fixtures', 'police-uk', '2017-12-city-of-london-stop-and-search.csv');
-
-function agentOf(t: TestApp) {
-  return request.agent(t.app.getHttpServer()).set('accept', 'text/html');
-}
-const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
-
-async function signIn(t: TestApp, username: string, password = t.config.demo.password) {
-  const agent = agentOf(t);
-  const page = await agent.get('/sign-in').expect(200);
-  await agent
-    .post('/sign-in')
-    .type('form')
-    .send({ _csrf: csrfOf(page.text), username, password })
-    .expect(303);
-  const csrf = csrfOf((await agent.get('/notifications').expect(200)).text);
-  return { agent, csrf };
-}
 
 /** Each admin page and the permission its API route asks for (professional standards read the audit trail too). */
 const ADMIN_PAGES: [string, Permission][] = [
@@ -50,7 +33,7 @@ describe('web workspace: admin pages (HTTP)', () => {
   afterAll(() => t?.close());
 
   it('opens every admin page to an admin only: other roles get 403, no session goes to sign-in', async () => {
-    const admin = await signIn(t, USERNAME_FOR.admin);
+    const admin = await signInWithCsrf(t, USERNAME_FOR.admin);
     for (const [page] of ADMIN_PAGES) {
       const res = await admin.agent.get(page);
       expect([page, res.status]).toEqual([page, 200]);
@@ -58,7 +41,7 @@ describe('web workspace: admin pages (HTTP)', () => {
     }
     expect((await admin.agent.get('/notifications').expect(200)).text).toContain('href="/admin"');
     for (const role of ['supervisor', 'external_panel', 'analyst', 'professional_standards'] as const) {
-      const other = await signIn(t, USERNAME_FOR[role]);
+      const other = await signInWithCsrf(t, USERNAME_FOR[role]);
       for (const [page, permission] of ADMIN_PAGES) {
         const expected = ROLE_PERMISSIONS[role].includes(permission) ? 200 : 403;
         expect([role, page, (await other.agent.get(page)).status]).toEqual([role, page, expected]);
@@ -75,7 +58,7 @@ describe('web workspace: admin pages (HTTP)', () => {
   });
 
   it('creates a user with roles, email and preference, changes them, resets the password and disables them', async () => {
-    const { agent, csrf } = await signIn(t, USERNAME_FOR.admin);
+    const { agent, csrf } = await signInWithCsrf(t, USERNAME_FOR.admin);
     // Without the CSRF token nothing is created.
     await agent.post('/admin/users').type('form').send({ username: 'web-admin-a', roles: 'supervisor' }).expect(403);
     const missing = await agent.post('/admin/users').type('form').send({ _csrf: csrf, username: '' }).expect(400);
@@ -163,7 +146,7 @@ describe('web workspace: admin pages (HTTP)', () => {
   });
 
   it('uploads a police.uk file, follows its progress to completion and lists its rejected rows', async () => {
-    const { agent, csrf } = await signIn(t, USERNAME_FOR.admin);
+    const { agent, csrf } = await signInWithCsrf(t, USERNAME_FOR.admin);
     const file = readFileSync(FIXTURE);
     // The multipart form carries the CSRF token in its action's query: without it, refused.
     await agent
@@ -214,7 +197,7 @@ describe('web workspace: admin pages (HTTP)', () => {
   });
 
   it('filters the audit trail, verifies it and shows its first break', async () => {
-    const { agent } = await signIn(t, USERNAME_FOR.admin);
+    const { agent } = await signInWithCsrf(t, USERNAME_FOR.admin);
     const filtered = await agent.get('/admin/audit?action=auth.login').expect(200);
     expect(filtered.text).toContain('<code>auth.login.succeeded</code>');
     expect(filtered.text).not.toContain('<code>user.created</code>');
@@ -243,7 +226,7 @@ describe('web workspace: admin pages (HTTP)', () => {
   });
 
   it('lists failed jobs and retries one; lists the held emails of the outbox', async () => {
-    const { agent, csrf } = await signIn(t, USERNAME_FOR.admin);
+    const { agent, csrf } = await signInWithCsrf(t, USERNAME_FOR.admin);
     const [failure] = (await t.dataSource.getRepository(JobFailure).save([
       {
         queue: 'notifications',
@@ -282,7 +265,7 @@ describe('web workspace: admin pages (HTTP)', () => {
   });
 
   it('lets each person choose immediate emails or a daily digest on their account page', async () => {
-    const { agent, csrf } = await signIn(t, USERNAME_FOR.external_panel);
+    const { agent, csrf } = await signInWithCsrf(t, USERNAME_FOR.external_panel);
     const page = await agent.get('/account/notifications').expect(200);
     expect(page.text).toMatch(/value="immediate" checked/);
     const version = /name="version" value="(\d+)"/.exec(page.text)![1];
@@ -309,7 +292,7 @@ describe('web workspace: admin pages (HTTP)', () => {
   });
 
   it('lists panels with their members’ dates and switches a sampling plan’s schedule on and off', async () => {
-    const { agent, csrf } = await signIn(t, USERNAME_FOR.admin);
+    const { agent, csrf } = await signInWithCsrf(t, USERNAME_FOR.admin);
     await agent.get('/admin/panels').expect(200);
     await t.app.get(SamplingPlansService).ensureDefault();
     const plans = await agent.get('/admin/plans').expect(200);

@@ -1,27 +1,13 @@
 import * as path from 'node:path';
-import request from 'supertest';
-import type { Role } from '@scrutiny/auth';
 import { SYSTEM_ACTOR } from '@scrutiny/audit';
 import { ImportsService } from '@scrutiny/records';
 import { DisproportionalityService } from '@scrutiny/statistics';
-import { tokenFor, USERNAME_FOR } from '../factories/users';
+import { tokenFor } from '../factories/users';
 import { createTestApp, type TestApp } from '../setup/test-app';
+import { csrfOf, signInAs } from './support/web-agent';
 
 const FIXTURE = path.join(__dirname, '../fixtures/police-uk/2017-12-city-of-london-stop-and-search.csv');
 const CITY = 'area=city-of-london&from=2017-12&to=2017-12';
-
-const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
-
-async function signIn(t: TestApp, role: Role) {
-  const agent = request.agent(t.app.getHttpServer()).set('accept', 'text/html');
-  const page = await agent.get('/sign-in').expect(200);
-  await agent
-    .post('/sign-in')
-    .type('form')
-    .send({ _csrf: csrfOf(page.text), username: USERNAME_FOR[role], password: t.config.demo.password })
-    .expect(303);
-  return agent;
-}
 
 /** The rates table's rows as the page shows them: group → cells. */
 function ratesRows(html: string): Map<string, string[]> {
@@ -43,7 +29,7 @@ describe('web workspace: disproportionality explorer (HTTP)', () => {
   afterAll(() => t.close());
 
   it('shows an analyst the API’s disclosed figures, the forest plot, the map and the trends, each with its table', async () => {
-    const agent = await signIn(t, 'analyst');
+    const agent = await signInAs(t, 'analyst');
     const page = await agent.get(`/explorer?${CITY}`).expect(200);
     const api = (
       await t
@@ -70,7 +56,7 @@ describe('web workspace: disproportionality explorer (HTTP)', () => {
   });
 
   it('downloads every table as CSV through the same service, formula cells guarded', async () => {
-    const agent = await signIn(t, 'professional_standards');
+    const agent = await signInAs(t, 'professional_standards');
     const page = await agent.get(`/explorer?${CITY}`).expect(200);
     expect(page.text).toContain('chart-funnel');
     for (const name of ['rates', 'forest', 'map', 'trends', 'outcomes', 'funnel']) {
@@ -84,7 +70,7 @@ describe('web workspace: disproportionality explorer (HTTP)', () => {
   });
 
   it('refuses bad filters with the error summary, as the API’s validation does', async () => {
-    const agent = await signIn(t, 'analyst');
+    const agent = await signInAs(t, 'analyst');
     const page = await agent.get('/explorer?area=city-of-london&from=2017&to=2017-12').expect(400);
     expect(page.text).toContain('govuk-error-summary');
     expect(page.text).toContain('href="#from"');
@@ -93,7 +79,7 @@ describe('web workspace: disproportionality explorer (HTTP)', () => {
   });
 
   it('records a finding from the figures on screen (professional standards), with CSRF and PRG', async () => {
-    const agent = await signIn(t, 'professional_standards');
+    const agent = await signInAs(t, 'professional_standards');
     const form = await agent.get(`/explorer/findings/new?${CITY}`).expect(200);
     const empty = await agent
       .post('/explorer/findings')
@@ -135,11 +121,11 @@ describe('web workspace: disproportionality explorer (HTTP)', () => {
   });
 
   it('keeps the explorer to those the API lets see the figures, and findings to analysts and professional standards', async () => {
-    await (await signIn(t, 'evidence_system')).get(`/explorer?${CITY}`).expect(403);
-    await (await signIn(t, 'analyst')).get(`/explorer/findings/new?${CITY}`).expect(200);
-    await (await signIn(t, 'external_panel')).get(`/explorer/findings/new?${CITY}`).expect(403);
-    const external = await (await signIn(t, 'external_panel')).get(`/explorer?${CITY}`).expect(200);
+    await (await signInAs(t, 'evidence_system')).get(`/explorer?${CITY}`).expect(403);
+    await (await signInAs(t, 'analyst')).get(`/explorer/findings/new?${CITY}`).expect(200);
+    await (await signInAs(t, 'external_panel')).get(`/explorer/findings/new?${CITY}`).expect(403);
+    const external = await (await signInAs(t, 'external_panel')).get(`/explorer?${CITY}`).expect(200);
     expect(external.text).toContain('Counts under 10 are withheld');
-    await (await signIn(t, 'supervisor')).get(`/explorer/funnel.csv?${CITY}`).expect(200);
+    await (await signInAs(t, 'supervisor')).get(`/explorer/funnel.csv?${CITY}`).expect(200);
   });
 });

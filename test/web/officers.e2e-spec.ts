@@ -1,21 +1,6 @@
-import request from 'supertest';
-import type { Role } from '@scrutiny/auth';
 import { insertStopSearch } from '../factories/records';
-import { USERNAME_FOR } from '../factories/users';
 import { createTestApp, type TestApp } from '../setup/test-app';
-
-const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
-
-async function signIn(t: TestApp, role: Role) {
-  const agent = request.agent(t.app.getHttpServer()).set('accept', 'text/html');
-  const page = await agent.get('/sign-in').expect(200);
-  await agent
-    .post('/sign-in')
-    .type('form')
-    .send({ _csrf: csrfOf(page.text), username: USERNAME_FOR[role], password: t.config.demo.password })
-    .expect(303);
-  return agent;
-}
+import { csrfOf, signInAs } from './support/web-agent';
 
 describe('web workspace: officer register with flags (HTTP)', () => {
   let t: TestApp;
@@ -29,7 +14,7 @@ describe('web workspace: officer register with flags (HTTP)', () => {
   afterAll(() => t.close());
 
   it('lists officers with their records, flags one (reason required) and clears the flag, audited', async () => {
-    const agent = await signIn(t, 'professional_standards');
+    const agent = await signInAs(t, 'professional_standards');
     const list = await agent.get('/officer-register').expect(200);
     expect(list.text).toMatch(
       /<th scope="row" class="govuk-table__header"><a class="govuk-link" href="\/officer-register\/[0-9a-f-]{36}">PC-REG-1<span class="govuk-visually-hidden"> timeline<\/span><\/a><\/th>[\s\S]*?>2<\/td>/,
@@ -61,7 +46,7 @@ describe('web workspace: officer register with flags (HTTP)', () => {
   });
 
   it('shows an officer’s summary and timeline in words, linked from the register, audited as the API read is', async () => {
-    const agent = await signIn(t, 'professional_standards');
+    const agent = await signInAs(t, 'professional_standards');
     const page = await agent.get(`/officer-register/${officerId}`).expect(200);
     expect(page.text).toContain('<h1 class="govuk-heading-l">Officer PC-REG-1</h1>');
     expect(page.text).toContain('class="moj-timeline"');
@@ -75,14 +60,14 @@ describe('web workspace: officer register with flags (HTTP)', () => {
     expect(read.n).toBe(1);
     await agent.get('/officer-register/00000000-0000-4000-8000-000000000000').expect(404);
     for (const role of ['supervisor', 'analyst', 'internal_panel'] as const)
-      await (await signIn(t, role)).get(`/officer-register/${officerId}`).expect(403);
+      await (await signInAs(t, role)).get(`/officer-register/${officerId}`).expect(403);
   });
 
   it('keeps the register to those who manage officers, as PATCH /officers is', async () => {
     for (const role of ['supervisor', 'analyst', 'external_panel'] as const)
-      await (await signIn(t, role)).get('/officer-register').expect(403);
+      await (await signInAs(t, role)).get('/officer-register').expect(403);
     await (
-      await signIn(t, 'professional_standards')
+      await signInAs(t, 'professional_standards')
     )
       .get('/officer-register/00000000-0000-0000-0000-000000000000/flag')
       .expect(404);

@@ -1,23 +1,7 @@
-import request from 'supertest';
 import { FINDING, FORM } from '../factories/panels';
 import { createTestApp, type TestApp } from '../setup/test-app';
 import { PANEL_PASSWORD, panelWorld, type PanelWorld } from './panel-fixture';
-
-function agentOf(t: TestApp) {
-  return request.agent(t.app.getHttpServer()).set('accept', 'text/html');
-}
-const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
-
-async function signIn(t: TestApp, username: string) {
-  const agent = agentOf(t);
-  const page = await agent.get('/sign-in').expect(200);
-  await agent
-    .post('/sign-in')
-    .type('form')
-    .send({ _csrf: csrfOf(page.text), username, password: PANEL_PASSWORD })
-    .expect(303);
-  return agent;
-}
+import { agentOf, csrfOf, signIn } from './support/web-agent';
 
 describe('web workspace: panel member pages (HTTP)', () => {
   let t: TestApp;
@@ -52,7 +36,7 @@ describe('web workspace: panel member pages (HTTP)', () => {
   });
 
   it('shows an external member the case pseudonymised, as the API does, in the case page and the pack', async () => {
-    const agent = await signIn(t, 'pw-member');
+    const agent = await signIn(t, 'pw-member', PANEL_PASSWORD);
     const casePage = await agent.get(`/sessions/${w.sessionId}/cases/${w.items[0].id}`).expect(200);
     const pack = await agent.get(`/sessions/${w.sessionId}/pack`).expect(200);
     const api = (
@@ -73,7 +57,7 @@ describe('web workspace: panel member pages (HTTP)', () => {
   });
 
   it('answers 404 for every page of another panel’s session', async () => {
-    const agent = await signIn(t, 'pw-outsider');
+    const agent = await signIn(t, 'pw-outsider', PANEL_PASSWORD);
     for (const path of [
       `/sessions/${w.sessionId}`,
       `/sessions/${w.sessionId}/cases/${w.items[0].id}`,
@@ -88,12 +72,12 @@ describe('web workspace: panel member pages (HTTP)', () => {
       .type('form')
       .send({ _csrf: csrfOf(page.text), reason: 'x' })
       .expect(404);
-    const member = await signIn(t, 'pw-member');
+    const member = await signIn(t, 'pw-member', PANEL_PASSWORD);
     expect((await member.get(`/sessions/${w.otherSessionId}/cases/${w.otherItemId}`)).status).toBe(404);
   });
 
   it('refuses a post without the CSRF token (403), changing nothing', async () => {
-    const agent = await signIn(t, 'pw-member');
+    const agent = await signIn(t, 'pw-member', PANEL_PASSWORD);
     const res = await agent
       .post(`/sessions/${w.sessionId}/cases/${w.items[2].id}/conflict`)
       .type('form')
@@ -105,7 +89,7 @@ describe('web workspace: panel member pages (HTTP)', () => {
   });
 
   it('keeps ratings blind until you submit, then shows the others’', async () => {
-    const agent = await signIn(t, 'pw-member');
+    const agent = await signIn(t, 'pw-member', PANEL_PASSWORD);
     const before = await agent.get(`/sessions/${w.sessionId}/cases/${w.items[1].id}`).expect(200);
     expect(before.text).not.toContain('Member 1');
     expect(before.text).toContain('Submit rating');
@@ -130,7 +114,7 @@ describe('web workspace: panel member pages (HTTP)', () => {
   });
 
   it('saves a draft rating that only its author sees, and carries its version', async () => {
-    const agent = await signIn(t, 'pw-member');
+    const agent = await signIn(t, 'pw-member', PANEL_PASSWORD);
     const path = `/sessions/${w.sessionId}/cases/${w.items[2].id}`;
     const page = await agent.get(path).expect(200);
     await agent
@@ -142,14 +126,14 @@ describe('web workspace: panel member pages (HTTP)', () => {
     expect(saved.text).toContain('Your draft rating has been saved.');
     expect(saved.text).toMatch(/name="lawfulness.powerApplicable" type="radio" value="no" checked/);
     expect(saved.text).toMatch(/name="_version" value="1"/);
-    const other = await signIn(t, 'pw-chair');
+    const other = await signIn(t, 'pw-chair', PANEL_PASSWORD);
     const seen = await other.get(path).expect(200);
     expect(seen.text).not.toMatch(/Member 1/);
     expect(seen.text).not.toMatch(/value="no" checked/);
   });
 
   it('lets the chair record attendance, the finding, close the session and raise an action; members see them', async () => {
-    const chair = await signIn(t, 'pw-chair');
+    const chair = await signIn(t, 'pw-chair', PANEL_PASSWORD);
     const page = await chair.get(`/sessions/${w.sessionId}`).expect(200);
     const csrf = csrfOf(page.text);
     const version = /name="version" value="(\d+)"/.exec(page.text)![1];
@@ -203,7 +187,7 @@ describe('web workspace: panel member pages (HTTP)', () => {
         'dueOn-year': '2027',
       })
       .expect(303);
-    const member = await signIn(t, 'pw-member');
+    const member = await signIn(t, 'pw-member', PANEL_PASSWORD);
     const closed = await member.get(`/sessions/${w.sessionId}`).expect(200);
     expect(closed.text).toContain('Brief the team on grounds');
     expect(closed.text).toContain('How far the panel agrees');
@@ -212,8 +196,8 @@ describe('web workspace: panel member pages (HTTP)', () => {
   });
 
   it('renders every page in under 200 ms of server time', async () => {
-    const member = await signIn(t, 'pw-member');
-    const chair = await signIn(t, 'pw-chair');
+    const member = await signIn(t, 'pw-member', PANEL_PASSWORD);
+    const chair = await signIn(t, 'pw-chair', PANEL_PASSWORD);
     const pages: [ReturnType<typeof agentOf>, string][] = [
       [member, '/sessions'],
       [member, '/sessions?show=closed'],

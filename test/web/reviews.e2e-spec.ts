@@ -1,21 +1,7 @@
-import request from 'supertest';
 import { EXAMPLE_REVIEW_FORM } from '@scrutiny/review';
 import { createTestApp, type TestApp } from '../setup/test-app';
-import { USERNAME_FOR } from '../factories/users';
 import { sampleWithReviews } from '../browser/support/fixtures';
-
-const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
-
-async function signedIn(t: TestApp, role: keyof typeof USERNAME_FOR = 'supervisor') {
-  const agent = request.agent(t.app.getHttpServer()).set('accept', 'text/html');
-  const page = await agent.get('/sign-in');
-  await agent
-    .post('/sign-in')
-    .type('form')
-    .send({ _csrf: csrfOf(page.text), username: USERNAME_FOR[role], password: t.config.demo.password })
-    .expect(303);
-  return agent;
-}
+import { csrfOf, signInAs } from './support/web-agent';
 
 describe('web workspace: the supervisor’s reviews (HTTP)', () => {
   let t: TestApp;
@@ -27,7 +13,7 @@ describe('web workspace: the supervisor’s reviews (HTTP)', () => {
   afterAll(() => t.close());
 
   it('lists the supervisor’s reviews due, in words', async () => {
-    const agent = await signedIn(t);
+    const agent = await signInAs(t, 'supervisor');
     const page = await agent.get('/reviews').expect(200);
     expect(page.text).toContain('Due (2)');
     expect(page.text).toContain('Stop search');
@@ -36,7 +22,7 @@ describe('web workspace: the supervisor’s reviews (HTTP)', () => {
   });
 
   it('filters by month and team in a GET form (the supervisor’s teams), the tabs keeping both', async () => {
-    const agent = await signedIn(t);
+    const agent = await signInAs(t, 'supervisor');
     const page = await agent.get('/reviews').expect(200);
     expect(page.text).toMatch(/<form method="get" action="\/reviews"/);
     expect(page.text).toMatch(/<select[^>]+name="team"/);
@@ -50,7 +36,7 @@ describe('web workspace: the supervisor’s reviews (HTTP)', () => {
   });
 
   it('shows a review beside its record, and saves a draft, then refuses an incomplete submission naming each question', async () => {
-    const agent = await signedIn(t);
+    const agent = await signInAs(t, 'supervisor');
     const page = await agent.get(`/reviews/${itemIds[0]}`).expect(200);
     expect(page.text).toContain('Body-worn video available');
     expect(page.text).toContain('Misuse of Drugs Act 1971 (section 23)');
@@ -76,7 +62,7 @@ describe('web workspace: the supervisor’s reviews (HTTP)', () => {
   });
 
   it('submits a complete review', async () => {
-    const agent = await signedIn(t);
+    const agent = await signInAs(t, 'supervisor');
     const page = await agent.get(`/reviews/${itemIds[1]}`).expect(200);
     const version = /name="_version" value="(\d+)"/.exec(page.text)![1];
     const form: Record<string, string> = { _csrf: csrfOf(page.text), _version: version, _action: 'submit' };
@@ -100,10 +86,10 @@ describe('web workspace: the supervisor’s reviews (HTTP)', () => {
   });
 
   it('is not for an analyst (403 page), and a missing review is a 404 page', async () => {
-    const analyst = await signedIn(t, 'analyst');
+    const analyst = await signInAs(t, 'analyst');
     const res = await analyst.get('/reviews').expect(403);
     expect(res.text).toContain('You do not have access to this page');
-    const supervisor = await signedIn(t);
+    const supervisor = await signInAs(t, 'supervisor');
     await supervisor.get('/reviews/00000000-0000-4000-8000-000000000000').expect(404);
   });
 });

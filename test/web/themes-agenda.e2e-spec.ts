@@ -1,23 +1,7 @@
-import request from 'supertest';
-import type { Role } from '@scrutiny/auth';
 import { sampleWithReviews } from '../browser/support/fixtures';
-import { USERNAME_FOR } from '../factories/users';
 import { createTestApp, type TestApp } from '../setup/test-app';
 import { PANEL_PASSWORD, panelWorld, type PanelWorld } from './panel-fixture';
-
-const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
-
-async function signIn(t: TestApp, username: string, password: string) {
-  const agent = request.agent(t.app.getHttpServer()).set('accept', 'text/html');
-  const page = await agent.get('/sign-in').expect(200);
-  await agent
-    .post('/sign-in')
-    .type('form')
-    .send({ _csrf: csrfOf(page.text), username, password })
-    .expect(303);
-  return agent;
-}
-const demo = (t: TestApp, role: Role) => signIn(t, USERNAME_FOR[role], t.config.demo.password);
+import { csrfOf, signIn, signInAs } from './support/web-agent';
 
 describe('web workspace: building a panel session’s agenda (HTTP)', () => {
   let t: TestApp;
@@ -30,7 +14,7 @@ describe('web workspace: building a panel session’s agenda (HTTP)', () => {
   afterAll(() => t.close());
 
   it('lets professional standards add issued dip-sample cases to the agenda and take one off (CSRF, PRG)', async () => {
-    const agent = await demo(t, 'professional_standards');
+    const agent = await signInAs(t, 'professional_standards');
     const page = await agent.get(`/sessions/${w.sessionId}/agenda`).expect(200);
     const values = [...page.text.matchAll(/name="cases" type="checkbox" value="([^"]+)"/g)].map((m) => m[1]);
     expect(values.length).toBe(2);
@@ -67,6 +51,6 @@ describe('web workspace: building a panel session’s agenda (HTTP)', () => {
     const member = await signIn(t, 'pw-member', PANEL_PASSWORD);
     const res = await member.get(`/sessions/${w.sessionId}/agenda`);
     expect([403, 404]).toContain(res.status);
-    await (await demo(t, 'supervisor')).get(`/sessions/${w.sessionId}/agenda`).expect(403);
+    await (await signInAs(t, 'supervisor')).get(`/sessions/${w.sessionId}/agenda`).expect(403);
   });
 });

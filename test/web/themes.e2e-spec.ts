@@ -1,20 +1,5 @@
-import request from 'supertest';
-import type { Role } from '@scrutiny/auth';
-import { USERNAME_FOR } from '../factories/users';
 import { createTestApp, type TestApp } from '../setup/test-app';
-
-const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
-
-async function signIn(t: TestApp, role: Role) {
-  const agent = request.agent(t.app.getHttpServer()).set('accept', 'text/html');
-  const page = await agent.get('/sign-in').expect(200);
-  await agent
-    .post('/sign-in')
-    .type('form')
-    .send({ _csrf: csrfOf(page.text), username: USERNAME_FOR[role], password: t.config.demo.password })
-    .expect(303);
-  return agent;
-}
+import { csrfOf, signInAs } from './support/web-agent';
 
 describe('web workspace: quarterly themes review, meeting and report pack (HTTP)', () => {
   let t: TestApp;
@@ -24,7 +9,7 @@ describe('web workspace: quarterly themes review, meeting and report pack (HTTP)
   afterAll(() => t.close());
 
   it('shows professional standards the review with the pack’s charts and tables, complaints sections included', async () => {
-    const agent = await signIn(t, 'professional_standards');
+    const agent = await signInAs(t, 'professional_standards');
     const page = await agent.get('/quarterly-review/2024-Q2').expect(200);
     expect(page.text).toContain('Themes review 2024-Q2');
     expect(page.text).toContain(
@@ -37,7 +22,7 @@ describe('web workspace: quarterly themes review, meeting and report pack (HTTP)
   });
 
   it('records the meeting, raises an action from it (errors first), with CSRF and PRG', async () => {
-    const agent = await signIn(t, 'professional_standards');
+    const agent = await signInAs(t, 'professional_standards');
     const page = await agent.get('/quarterly-review/2024-Q2').expect(200);
     const empty = await agent
       .post('/quarterly-review/2024-Q2/meeting')
@@ -85,7 +70,7 @@ describe('web workspace: quarterly themes review, meeting and report pack (HTTP)
   });
 
   it('generates the pack as a job, shows its progress without JavaScript and downloads PDF, HTML and CSVs', async () => {
-    const agent = await signIn(t, 'professional_standards');
+    const agent = await signInAs(t, 'professional_standards');
     const page = await agent.get('/quarterly-review/2024-Q2').expect(200);
     const queued = await agent
       .post('/quarterly-review/2024-Q2/packs')
@@ -120,7 +105,7 @@ describe('web workspace: quarterly themes review, meeting and report pack (HTTP)
 
   it('keeps the review, meeting and packs to professional standards', async () => {
     for (const role of ['supervisor', 'analyst', 'external_panel'] as const) {
-      const agent = await signIn(t, role);
+      const agent = await signInAs(t, role);
       await agent.get('/quarterly-review/2024-Q2').expect(403);
       expect((await agent.get('/').expect((r) => r.status < 400)).text).not.toContain('href="/quarterly-review"');
     }

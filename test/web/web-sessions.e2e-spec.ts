@@ -1,13 +1,7 @@
 import request from 'supertest';
 import { createTestApp, type TestApp } from '../setup/test-app';
 import { USERNAME_FOR } from '../factories/users';
-
-/** A browser-like agent: keeps cookies, asks for HTML. */
-function agentOf(t: TestApp) {
-  return request.agent(t.app.getHttpServer()).set('accept', 'text/html');
-}
-
-const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
+import { agentOf, csrfOf } from './support/web-agent';
 
 async function signIn(t: TestApp, username = USERNAME_FOR.supervisor, password = t.config.demo.password) {
   const agent = agentOf(t);

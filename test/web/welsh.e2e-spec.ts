@@ -1,7 +1,7 @@
-import request from 'supertest';
 import { keysOf, lookup } from '../../apps/web/i18n/messages';
 import { createTestApp, type TestApp } from '../setup/test-app';
 import { PANEL_PASSWORD, panelWorld, type PanelWorld } from './panel-fixture';
+import { agentOf, csrfOf } from './support/web-agent';
 
 /** The catalogue groups whose messages appear on the pages a panel member uses. */
 const PANEL_MEMBER_GROUPS = [
@@ -17,8 +17,6 @@ const PANEL_MEMBER_GROUPS = [
   // The case shown on the rating page and in the pack.
   'records',
 ];
-
-const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", '#x27': "'", nbsp: ' ' };
 
@@ -80,7 +78,7 @@ describe('web workspace in Welsh (cy)', () => {
   });
 
   it('switches language without JavaScript, before and after sign-in, and keeps it in the session', async () => {
-    const agent = request.agent(t.app.getHttpServer()).set('accept', 'text/html');
+    const agent = agentOf(t);
     const english = await agent.get('/sign-in').expect(200);
     expect(english.text).toContain('<html lang="en"');
     expect(english.text).toContain('href="/language?lang=cy&amp;returnTo=%2Fsign-in"');
@@ -108,7 +106,7 @@ describe('web workspace in Welsh (cy)', () => {
   });
 
   it('renders every page a panel member uses in Welsh with no English from the catalogue left', async () => {
-    const agent = request.agent(t.app.getHttpServer()).set('accept', 'text/html');
+    const agent = agentOf(t);
     await agent.get('/language?lang=cy&returnTo=/sign-in').expect(303);
     const signInPage = await agent.get('/sign-in').expect(200);
     await agent
