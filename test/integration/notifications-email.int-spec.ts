@@ -1,8 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { NestFactory } from '@nestjs/core';
 import Redis from 'ioredis';
-import { SMTPServer } from 'smtp-server';
 import { createLogger, loadConfig } from '@scrutiny/core';
 import { JobQueue } from '@scrutiny/jobs';
 import {
@@ -19,58 +17,15 @@ import { tokenFor } from '../factories/users';
 import { createPanelWithMembers, scheduleSession, SIGNED } from '../factories/panels';
 import { BackgroundModule } from '../../apps/worker/background.module';
 import { waitFor } from '../setup/job-fixtures';
+import { mimeParts, startSmtpCapture, type Received, type SmtpCapture } from '../setup/smtp-capture';
 import { createTestApp, testConfig, type TestApp } from '../setup/test-app';
-
-interface Received {
-  from: string;
-  to: string[];
-  raw: string;
-}
-
-interface MimePart {
-  headers: Record<string, string>;
-  body: string;
-}
-
-/** Just enough MIME to read what nodemailer wrote: headers, multipart bodies, base64 and quoted-printable. */
-function mimeParts(raw: string): { headers: Record<string, string>; leaves: MimePart[] } {
-  const split = raw.indexOf('\r\n\r\n');
-  const headers: Record<string, string> = {};
-  for (const line of raw
-    .slice(0, split)
-    .replace(/\r\n[ \t]+/g, ' ')
-    .split('\r\n')) {
-    const colon = line.indexOf(':');
-    if (colon > 0) headers[line.slice(0, colon).toLowerCase()] = line.slice(colon + 1).trim();
-  }
-  const body = raw.slice(split + 4);
-  const boundary = /boundary="?([^";]+)"?/i.exec(headers['content-type'] ?? '')?.[1];
-  if (boundary && /^multipart\//i.test(headers['content-type'])) {
-    const chunks = body.split(`--${boundary}`).slice(1);
-    const leaves = chunks.filter((c) => !c.startsWith('--')).flatMap((c) => mimeParts(c.replace(/^\r\n/, '')).leaves);
-    return { headers, leaves };
-  }
-  const encoding = (headers['content-transfer-encoding'] ?? '7bit').toLowerCase();
-  const decoded =
-    encoding === 'base64'
-      ? Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8')
-      : encoding === 'quoted-printable'
-        ? Buffer.from(
-            body
-              .replace(/=\r\n/g, '')
-              .replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))),
-            'latin1',
-          ).toString('utf8')
-        : body;
-  return { headers, leaves: [{ headers, body: decoded }] };
-}
 
 const BASE = 'https://scrutiny.example';
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 describe('email notifications (outbox, SMTP, iCalendar, digest)', () => {
   let t: TestApp;
-  let smtp: SMTPServer;
+  let smtp: SmtpCapture;
   let received: Received[] = [];
   /** While set, the mail server refuses every message (a mail server that is down, as the sender sees it). */
   let refuse = false;
@@ -79,26 +34,8 @@ describe('email notifications (outbox, SMTP, iCalendar, digest)', () => {
   let mailEnv: Record<string, string>;
 
   beforeAll(async () => {
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      logger: false,
-      onData(stream, session, callback) {
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => {
-          if (refuse) return callback(Object.assign(new Error('mail server unavailable'), { responseCode: 451 }));
-          received.push({
-            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-            to: session.envelope.rcptTo.map((r) => r.address),
-            raw: Buffer.concat(chunks).toString('utf8'),
-          });
-          callback();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-    const port = (smtp.server.address() as AddressInfo).port;
+    smtp = await startSmtpCapture({ onMessage: (m) => received.push(m), refuse: () => refuse });
+    const port = smtp.port;
     t = await createTestApp(
       (mailEnv = {
         SMTP_URL: `smtp://127.0.0.1:${port}`,
@@ -114,7 +51,7 @@ describe('email notifications (outbox, SMTP, iCalendar, digest)', () => {
   });
   afterAll(async () => {
     await t?.close();
-    await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    await smtp?.close();
   });
   beforeEach(() => {
     received = [];

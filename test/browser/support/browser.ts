@@ -57,10 +57,12 @@ export interface BrowserHarness {
   close(): Promise<void>;
 }
 
-/** One app and one browser per test file (start-up is the slow part). */
+/** One app and one browser per test file (start-up is the slow part); `env.PORT` fixes the app's port. */
 export async function startBrowserHarness(env: Record<string, string> = {}): Promise<BrowserHarness> {
   const t = await createTestApp({ LOGIN_RATE_LIMIT_PER_MINUTE: '1000', RATE_LIMIT_PER_MINUTE: '100000', ...env });
-  const server = await t.app.listen(0, '127.0.0.1');
+  // PORT, when given, is the port to listen on: a test that must know its base URL before start-up (PUBLIC_BASE_URL)
+  // picks a free one first.
+  const server = await t.app.listen(Number(env.PORT ?? 0), '127.0.0.1');
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const browser = await chromium.launch({
     executablePath: CHROMIUM!,
