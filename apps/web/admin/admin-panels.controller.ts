@@ -1,13 +1,11 @@
 import { Body, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { CASE_KINDS, CurrentActor, Permission, UsersService, type Actor } from '@scrutiny/auth';
-import { DomainError } from '@scrutiny/core';
 import { PanelsService, type PanelView } from '@scrutiny/panels';
 import { SamplingPlansService } from '@scrutiny/sampling';
-import { errorView, fieldErrors, type FormErrors } from '../http/form-errors';
+import { errorView, validationErrors, type FormErrors } from '../http/form-errors';
 import { Page, WebController } from '../http/page-access';
-import { redirect, render, webState } from '../http/web-request';
-import { translate } from '../i18n/messages';
+import { redirect, render } from '../http/web-request';
 import { isoDateOf } from '../panels/panels.view';
 
 type Form = Record<string, string | string[] | undefined>;
@@ -299,9 +297,7 @@ export class AdminPanelsController {
   }
 
   private formErrors(req: Request, error: unknown, errors: FormErrors, form: 'form' | 'member' | 'session' = 'form') {
-    if (!(error instanceof DomainError) || error.code !== 'VALIDATION_FAILED') throw error;
-    const { locale } = webState(req);
-    const found = fieldErrors(error, (field) => translate(locale, `admin.panels.${form}.labels.${field}`));
+    const found = validationErrors(req, error, (field) => `admin.panels.${form}.labels.${field}`);
     // Date fields link to their day input, as the date inputs are named.
     for (const [field, e] of Object.entries(found)) {
       const key = (MEMBER_DATES as readonly string[]).includes(field)

@@ -10,12 +10,11 @@ import {
   type Actor,
   type UserView,
 } from '@scrutiny/auth';
-import { DomainError } from '@scrutiny/core';
 import { FailedJobsService } from '@scrutiny/jobs';
 import { EmailOutbox, OUTBOX_STATUSES } from '@scrutiny/notifications';
 import { csvLine, IMPORT_FORMATS, IMPORT_STATUSES, ImportsService, type ImportSummary } from '@scrutiny/records';
 import { uploadInterceptor } from '../../api/imports/imports.controller';
-import { errorView, fieldErrors, type FormErrors } from '../http/form-errors';
+import { errorView, validationErrors, type FormErrors } from '../http/form-errors';
 import { Page, WebController } from '../http/page-access';
 import { redirect, render, webState } from '../http/web-request';
 import { translate, type Locale } from '../i18n/messages';
@@ -206,11 +205,9 @@ export class AdminController {
   }
 
   private formErrors(req: Request, error: unknown, errors: FormErrors): void {
-    if (!(error instanceof DomainError) || error.code !== 'VALIDATION_FAILED') throw error;
-    const { locale } = webState(req);
     Object.assign(
       errors,
-      fieldErrors(error, (field) => translate(locale, `admin.users.labels.${field.split('.')[0]}`)),
+      validationErrors(req, error, (field) => `admin.users.labels.${field.split('.')[0]}`),
     );
   }
 
@@ -295,11 +292,9 @@ export class AdminController {
             .filter((line) => line.trim()).length - 1;
         return redirect(res, `/admin/imports/${queued.id}?rows=${Math.max(lines, 0)}`);
       } catch (error) {
-        if (!(error instanceof DomainError) || error.code !== 'VALIDATION_FAILED') throw error;
-        const { locale } = webState(req);
         Object.assign(
           errors,
-          fieldErrors(error, (field) => translate(locale, `admin.imports.labels.${field}`)),
+          validationErrors(req, error, (field) => `admin.imports.labels.${field}`),
         );
       }
     }

@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import type { DomainError } from '@scrutiny/core';
+import { DomainError } from '@scrutiny/core';
 import { translate } from '../i18n/messages';
 import { webState } from './web-request';
 
@@ -40,4 +40,14 @@ export function fieldErrors(error: DomainError, label: (field: string) => string
     out[e.field] = { text: `${label(e.field)} ${words}` };
   }
   return out;
+}
+
+/**
+ * A service's refusal of a posted form (a VALIDATION_FAILED DomainError) as form errors, each field labelled by the
+ * catalogue message `labelKey(field)` in the request's language; any other error is rethrown, for the error page.
+ */
+export function validationErrors(req: Request, error: unknown, labelKey: (field: string) => string): FormErrors {
+  if (!(error instanceof DomainError) || error.code !== 'VALIDATION_FAILED') throw error;
+  const { locale } = webState(req);
+  return fieldErrors(error, (field) => translate(locale, labelKey(field)));
 }

@@ -4,10 +4,9 @@ import { CurrentActor, Permission, type Actor } from '@scrutiny/auth';
 import { DomainError } from '@scrutiny/core';
 import { OfficersService, type OfficerView } from '@scrutiny/records';
 import { OfficerTimelineService, type TimelineEvent } from '@scrutiny/themes';
-import { errorView, fieldErrors, type FormErrors } from '../http/form-errors';
+import { errorView, validationErrors, type FormErrors } from '../http/form-errors';
 import { Page, WebController } from '../http/page-access';
-import { redirect, render, webState } from '../http/web-request';
-import { translate } from '../i18n/messages';
+import { redirect, render } from '../http/web-request';
 
 type FormBody = Record<string, string | string[] | undefined>;
 const one = (v: FormBody[string]) => (Array.isArray(v) ? (v[v.length - 1] ?? '') : (v ?? ''));
@@ -94,11 +93,9 @@ export class OfficersPagesController {
         await this.officers.update(actor, id, clear ? { flagged: false } : { flagged: true, flagReason: reason });
         return redirect(res, `/officer-register?saved=${clear ? 'cleared' : 'flagged'}`);
       } catch (e) {
-        if (!(e instanceof DomainError) || e.code !== 'VALIDATION_FAILED') throw e;
-        const { locale } = webState(req);
         Object.assign(
           errors,
-          fieldErrors(e, () => translate(locale, 'officers.flag.reason')),
+          validationErrors(req, e, () => 'officers.flag.reason'),
         );
       }
     }

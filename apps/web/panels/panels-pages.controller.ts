@@ -11,7 +11,7 @@ import {
 } from '@scrutiny/panels';
 import { CasesService, type CaseRecordView } from '@scrutiny/records';
 import { ThemesService } from '@scrutiny/themes';
-import { errorView, fieldErrors, type FormErrors } from '../http/form-errors';
+import { errorView, validationErrors, type FormErrors } from '../http/form-errors';
 import { Page, WebController } from '../http/page-access';
 import { redirect, render, webState } from '../http/web-request';
 import { translate } from '../i18n/messages';
@@ -181,10 +181,7 @@ export class PanelPagesController {
     @Body() body: FormBody,
   ) {
     const { session, item } = await this.itemOf(actor, id, itemId);
-    const kind = item.caseKind as CaseKind;
-    const record = await this.caseOrNull(actor, kind, item.caseId);
-    const tactics = tacticsOf(record);
-    const form = parseReviewForm(kind, body, tactics);
+    const { kind, record, tactics, form } = await this.postedForm(actor, item, body);
     const submit = one(body._action) === 'submit';
     const version = one(body._version);
     try {
@@ -194,11 +191,7 @@ export class PanelPagesController {
         version: version ? Number(version) : undefined,
       });
     } catch (error) {
-      if (!(error instanceof DomainError) || error.code !== 'VALIDATION_FAILED') throw error;
-      const locale = webState(req).locale;
-      const errors = reviewFormErrors(error, kind, tactics, {
-        required: (question) => translate(locale, 'panels.rating.errors.required', { question }),
-      });
+      const errors = this.ratingErrors(req, error, kind, tactics);
       const ratings = await this.deliberation.ratings(actor, id, itemId);
       return this.casePageOf(req, res, actor, session, item, ratings, { answers: form, errors, record }, 400);
     }
@@ -282,19 +275,12 @@ export class PanelPagesController {
     @Body() body: FormBody,
   ) {
     const { session, item } = await this.itemOf(actor, id, itemId);
-    const kind = item.caseKind as CaseKind;
-    const record = await this.caseOrNull(actor, kind, item.caseId);
-    const tactics = tacticsOf(record);
-    const form = parseReviewForm(kind, body, tactics);
+    const { kind, record, tactics, form } = await this.postedForm(actor, item, body);
     const version = one(body._version);
     try {
       await this.deliberation.saveFinding(actor, id, itemId, { form, version: version ? Number(version) : undefined });
     } catch (error) {
-      if (!(error instanceof DomainError) || error.code !== 'VALIDATION_FAILED') throw error;
-      const locale = webState(req).locale;
-      const errors = reviewFormErrors(error, kind, tactics, {
-        required: (question) => translate(locale, 'panels.rating.errors.required', { question }),
-      });
+      const errors = this.ratingErrors(req, error, kind, tactics);
       return this.findingPageOf(req, res, actor, session, item, form, errors, record, 400);
     }
     redirect(res, `/sessions/${id}/cases/${itemId}?done=finding#finding`);
@@ -332,11 +318,9 @@ export class PanelPagesController {
         await this.deliberation.createAction(actor, item.finding.id, { ...values, dueOn: dueOn! });
         return redirect(res, `/sessions/${id}/cases/${itemId}?done=action#actions`);
       } catch (error) {
-        if (!(error instanceof DomainError) || error.code !== 'VALIDATION_FAILED') throw error;
-        const locale = webState(req).locale;
         Object.assign(
           errors,
-          fieldErrors(error, (field) => translate(locale, `panels.action.labels.${field}`)),
+          validationErrors(req, error, (field) => `panels.action.labels.${field}`),
         );
       }
     }
@@ -412,6 +396,23 @@ export class PanelPagesController {
   /** The panel's members, for the chair's attendance (the panel read refuses others). */
   private async members(actor: Actor, session: ShownSessionView) {
     return (await this.panels.getPanel(actor, session.panel.id)).members;
+  }
+
+  /** A member's rating or the chair's finding as posted: the review form of the item's case, read against the case. */
+  private async postedForm(actor: Actor, item: { caseKind: string; caseId: string }, body: FormBody) {
+    const kind = item.caseKind as CaseKind;
+    const record = await this.caseOrNull(actor, kind, item.caseId);
+    const tactics = tacticsOf(record);
+    return { kind, record, tactics, form: parseReviewForm(kind, body, tactics) };
+  }
+
+  /** The deliberation service's refusal of a rating or finding as the form's errors; anything else is an error page. */
+  private ratingErrors(req: Request, error: unknown, kind: CaseKind, tactics: string[]) {
+    if (!(error instanceof DomainError) || error.code !== 'VALIDATION_FAILED') throw error;
+    const { locale } = webState(req);
+    return reviewFormErrors(error, kind, tactics, {
+      required: (question) => translate(locale, 'panels.rating.errors.required', { question }),
+    });
   }
 
   private async caseOrNull(actor: Actor, kind: CaseKind, shownId: string): Promise<CaseRecordView | null> {

@@ -7,11 +7,10 @@ import { APP_CONFIG, DomainError, type AppConfig } from '@scrutiny/core';
 import { randomBytes } from 'node:crypto';
 import { loginThrottle } from '../../api/auth/login-throttle';
 import { clearCookie, cookieOf, SESSION_COOKIE, SIGN_IN_COOKIE, setCookie } from '../http/cookies';
-import { errorView, fieldErrors, type FormErrors } from '../http/form-errors';
+import { errorView, validationErrors, type FormErrors } from '../http/form-errors';
 import { AnonymousPage, Page, WebController } from '../http/page-access';
 import { redirect, render, webState } from '../http/web-request';
 import { safeReturnPath } from '../http/web.guard';
-import { translate } from '../i18n/messages';
 import { WebSessionsService } from './web-sessions.service';
 
 type SignInForm = { username?: string; password?: string; next?: string };
@@ -148,11 +147,9 @@ export class SessionsController {
         await this.sessions.follow(webState(req).session!.id, claimsOf(accessToken).sv);
         return redirect(res, '/account/password?changed=1');
       } catch (error) {
-        if (!(error instanceof DomainError) || error.code !== 'VALIDATION_FAILED') throw error;
-        const { locale } = webState(req);
         Object.assign(
           errors,
-          fieldErrors(error, (field) => translate(locale, `account.password.labels.${field}`)),
+          validationErrors(req, error, (field) => `account.password.labels.${field}`),
         );
       }
     }
