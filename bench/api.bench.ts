@@ -22,15 +22,11 @@ import * as path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { parseArgs } from 'node:util';
-import { NestFactory } from '@nestjs/core';
 import autocannon from 'autocannon';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { SYSTEM_ACTOR } from '@scrutiny/audit';
-import { createLogger, loadConfig } from '@scrutiny/core';
-import { ImportsService } from '@scrutiny/records';
-import { BackgroundModule } from '../apps/worker/background.module';
 import { runBench, withBenchDatabase } from './bench-database';
+import { openBackground, seedDistributions as loadSeed } from './bench-seed';
 
 const { values } = parseArgs({
   options: {
@@ -75,44 +71,15 @@ async function freePort(): Promise<number> {
 
 /** Seeds the distributions: the real police.uk rows, imported through the importer, kept as bench_seed. */
 async function seedDistributions(url: string): Promise<void> {
-  const config = loadConfig({
-    NODE_ENV: 'development',
-    DATABASE_URL: url,
-    LOG_LEVEL: 'silent',
-    HEARTBEAT_INTERVAL_MS: '0',
-  });
-  const app = await NestFactory.createApplicationContext(
-    BackgroundModule.forRoot(config, createLogger('silent'), { processJobs: false, migrateOnOpen: true }),
-    { logger: false },
-  );
+  const app = await openBackground(url);
   try {
-    await app.init();
     const ds = app.get(DataSource);
-    const dir = [
-      process.env.POLICE_UK_DIR ?? '',
-      path.resolve('../shared/data/police-uk'),
-      path.resolve('test/fixtures/police-uk'),
-    ].find((d) => fs.existsSync(d))!;
-    const files = (function walk(d: string): string[] {
-      return fs
-        .readdirSync(d, { withFileTypes: true })
-        .flatMap((e) =>
-          e.isDirectory() ? walk(path.join(d, e.name)) : e.name.endsWith('.csv') ? [path.join(d, e.name)] : [],
-        );
-    })(dir);
-    // Each file into the force its name gives (YYYY-MM-<force>-stop-and-search.csv): the importer checks that.
-    for (const f of files) {
-      const force = /^\d{4}-\d{2}-(.+)-stop-and-search\.csv$/.exec(path.basename(f))?.[1];
-      if (force) await app.get(ImportsService).importFile(f, 'police-uk', force, SYSTEM_ACTOR);
-    }
-    await ds.query(`CREATE TABLE bench_seed AS SELECT row_number() OVER () AS k, search_type, legislation, object_of_search, outcome,
-      outcome_linked_to_object, clothing_removed, gender, age_range, self_defined_ethnicity, officer_defined_ethnicity FROM stop_searches`);
+    const { dir, files, seeds } = await loadSeed(app);
     await ds.query(`CREATE INDEX ON bench_seed (k)`);
     // The importer's own rows go (with what the rollup counted of them): every record the routes read is generated,
     // at the scale asked for. TRUNCATE, not DELETE, so no dead rows inflate the sizes reported.
     await ds.query(`TRUNCATE stop_searches, disproportionality_rollup, imports CASCADE`);
-    const [{ n }] = (await ds.query(`SELECT count(*)::int AS n FROM bench_seed`)) as { n: number }[];
-    console.log(`seed distributions: ${fmt(n)} real stop searches from ${files.length} police.uk file(s) in ${dir}`);
+    console.log(`seed distributions: ${fmt(seeds)} real stop searches from ${files} police.uk file(s) in ${dir}`);
   } finally {
     await app.close();
   }

@@ -9,17 +9,11 @@
  * that does not grow with the number of records.
  */
 import 'reflect-metadata';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
-import { SYSTEM_ACTOR } from '@scrutiny/audit';
-import { createLogger, loadConfig } from '@scrutiny/core';
-import { ImportsService } from '@scrutiny/records';
 import { DisproportionalityService } from '@scrutiny/statistics';
-import { BackgroundModule } from '../apps/worker/background.module';
 import { percentile, runBench, withBenchDatabase } from './bench-database';
+import { openBackground, seedDistributions } from './bench-seed';
 
 const { values } = parseArgs({
   options: { sizes: { type: 'string', default: '1000000,5000000' }, runs: { type: 'string', default: '30' } },
@@ -52,42 +46,12 @@ async function timedRuns(fn: () => Promise<unknown>): Promise<{ median: number; 
 }
 
 async function main(url: string): Promise<void> {
-  const config = loadConfig({
-    NODE_ENV: 'development',
-    DATABASE_URL: url,
-    LOG_LEVEL: 'silent',
-    HEARTBEAT_INTERVAL_MS: '0',
-  });
-  const app = await NestFactory.createApplicationContext(
-    BackgroundModule.forRoot(config, createLogger('silent'), { processJobs: false, migrateOnOpen: true }),
-    { logger: false },
-  );
+  const app = await openBackground(url);
   try {
-    await app.init();
     const ds = app.get(DataSource);
-    const dir = [path.resolve('../shared/data/police-uk'), path.resolve('test/fixtures/police-uk')].find((d) =>
-      fs.existsSync(d),
-    )!;
-    const files = (function walk(d: string): string[] {
-      return fs
-        .readdirSync(d, { withFileTypes: true })
-        .flatMap((e) =>
-          e.isDirectory() ? walk(path.join(d, e.name)) : e.name.endsWith('.csv') ? [path.join(d, e.name)] : [],
-        );
-    })(dir);
-    // Each file into the force its name gives (YYYY-MM-<force>-stop-and-search.csv): the importer refuses a file whose
-    // name names another force than the one it is imported for.
-    for (const f of files) {
-      const force = /^\d{4}-\d{2}-(.+)-stop-and-search\.csv$/.exec(path.basename(f))?.[1];
-      if (force) await app.get(ImportsService).importFile(f, 'police-uk', force, SYSTEM_ACTOR);
-    }
-    await ds.query(`CREATE TABLE bench_seed AS SELECT row_number() OVER () AS k, search_type, legislation, object_of_search, outcome, outcome_linked_to_object, clothing_removed,
-      gender, age_range, self_defined_ethnicity, officer_defined_ethnicity FROM stop_searches`);
-    const [{ seeds }] = (await ds.query(`SELECT count(*)::int AS seeds FROM bench_seed`)) as { seeds: number }[];
+    const { dir, files, seeds } = await seedDistributions(app);
     await ds.query(`DELETE FROM stop_searches`);
-    console.log(
-      `seed distributions: ${seeds.toLocaleString('en-GB')} real rows from ${files.length} file(s) in ${dir}`,
-    );
+    console.log(`seed distributions: ${seeds.toLocaleString('en-GB')} real rows from ${files} file(s) in ${dir}`);
     const stats = app.get(DisproportionalityService);
     const query = { from: '2021-01', to: '2021-12', area: FORCES[3], basis: 'self' };
     const results: string[] = [];

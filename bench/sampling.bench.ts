@@ -10,14 +10,12 @@ import 'reflect-metadata';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
-import { createLogger, loadConfig } from '@scrutiny/core';
 import { ImportsService } from '@scrutiny/records';
 import { DipSamplesService } from '@scrutiny/sampling';
 import { SYSTEM_ACTOR } from '@scrutiny/audit';
-import { BackgroundModule } from '../apps/worker/background.module';
 import { runBench, withBenchDatabase } from './bench-database';
+import { openBackground } from './bench-seed';
 
 const { values } = parseArgs({
   options: {
@@ -41,18 +39,8 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main(url: string): Promise<void> {
-  const config = loadConfig({
-    NODE_ENV: 'development',
-    DATABASE_URL: url,
-    LOG_LEVEL: 'silent',
-    HEARTBEAT_INTERVAL_MS: '0',
-  });
-  const app = await NestFactory.createApplicationContext(
-    BackgroundModule.forRoot(config, createLogger('silent'), { processJobs: false, migrateOnOpen: true }),
-    { logger: false },
-  );
+  const app = await openBackground(url);
   try {
-    await app.init();
     const files = fs
       .readdirSync(source)
       .filter((f) => f.endsWith('.csv'))
