@@ -15,7 +15,7 @@ describeInBrowser('admin journey in a browser: upload a police.uk file and watch
 
   it('uploads the City of London file, follows the progress bar to completed, axe clean on every admin page', async () => {
     const { page } = await h.newPage();
-    await (await SignInPage.open(page)).signIn(USERNAME_FOR.admin, h.t.config.demo.password);
+    await SignInPage.signInAs(page, h.t, 'admin');
     const admin = await AdminPage.open(page);
     expect(await admin.heading()).toBe('Administration');
     await admin.expectAccessible('admin index');
@@ -64,7 +64,7 @@ describeInBrowser('admin journey in a browser: upload a police.uk file and watch
 
   it('creates a panel, adds a member with dates and schedules a session, axe clean on each panel page', async () => {
     const { page } = await h.newPage();
-    await (await SignInPage.open(page)).signIn(USERNAME_FOR.admin, h.t.config.demo.password);
+    await SignInPage.signInAs(page, h.t, 'admin');
     const admin = await AdminPage.open(page, '/admin/panels');
     await page.getByRole('link', { name: 'Create a panel' }).click();
     await page.waitForURL(/\/admin\/panels\/new$/);
@@ -107,7 +107,7 @@ describeInBrowser('admin journey in a browser: upload a police.uk file and watch
 
   it('shows the progress with a Refresh progress button when JavaScript is off', async () => {
     const { page } = await h.newPage({ javaScriptEnabled: false });
-    await (await SignInPage.open(page)).signIn(USERNAME_FOR.admin, h.t.config.demo.password);
+    await SignInPage.signInAs(page, h.t, 'admin');
     const admin = await AdminPage.open(page, '/admin/imports');
     await admin.upload(FIXTURE, 'police-uk', 'city-of-london');
     for (let i = 0; i < 120; i++) {

@@ -2,7 +2,6 @@ import * as path from 'node:path';
 import { SYSTEM_ACTOR } from '@scrutiny/audit';
 import { ImportsService } from '@scrutiny/records';
 import { DisproportionalityService } from '@scrutiny/statistics';
-import { USERNAME_FOR } from '../factories/users';
 import { describeInBrowser, startBrowserHarness, type BrowserHarness } from './support/browser';
 import { ExplorerPage } from './pages/explorer.page';
 import { SignInPage } from './pages/sign-in.page';
@@ -19,7 +18,7 @@ describeInBrowser('analyst journey in a browser: the disproportionality explorer
 
   const signIn = async (role: 'analyst' | 'professional_standards', javaScriptEnabled = true) => {
     const { page } = await h.newPage({ javaScriptEnabled });
-    await (await SignInPage.open(page)).signIn(USERNAME_FOR[role], h.t.config.demo.password);
+    await SignInPage.signInAs(page, h.t, role);
     return page;
   };
 

@@ -1,4 +1,3 @@
-import { USERNAME_FOR } from '../factories/users';
 import { insertStopSearch } from '../factories/records';
 import { describeInBrowser, expectNoAxeViolations, startBrowserHarness, type BrowserHarness } from './support/browser';
 import { PackPage, ThemesReviewPage } from './pages/themes-review.page';
@@ -14,7 +13,7 @@ describeInBrowser('professional standards journey in a browser: the quarterly th
 
   const signIn = async (role: 'professional_standards' | 'supervisor', javaScriptEnabled = true) => {
     const { page } = await h.newPage({ javaScriptEnabled });
-    await (await SignInPage.open(page)).signIn(USERNAME_FOR[role], h.t.config.demo.password);
+    await SignInPage.signInAs(page, h.t, role);
     return page;
   };
 

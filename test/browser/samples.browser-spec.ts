@@ -1,5 +1,4 @@
 import { insertClip, insertStopSearch } from '../factories/records';
-import { USERNAME_FOR } from '../factories/users';
 import { describeInBrowser, startBrowserHarness, type BrowserHarness } from './support/browser';
 import { NotificationsPage } from './pages/notifications.page';
 import { SamplesPage } from './pages/samples.page';
@@ -22,7 +21,7 @@ describeInBrowser('supervisor journey in a browser: draw, verify and issue a mon
 
   it('draws June 2024 with the default plan, shows why each item was selected, verifies and issues it', async () => {
     const { page } = await h.newPage();
-    await (await SignInPage.open(page)).signIn(USERNAME_FOR.supervisor, h.t.config.demo.password);
+    await SignInPage.signInAs(page, h.t, 'supervisor');
     const samples = await SamplesPage.open(page);
     expect(await samples.heading()).toBe('Samples');
     await samples.expectAccessible('samples');
@@ -61,7 +60,7 @@ describeInBrowser('supervisor journey in a browser: draw, verify and issue a mon
 
   it('lists footage at risk and the supervisor’s notifications (accessible)', async () => {
     const { page } = await h.newPage();
-    await (await SignInPage.open(page)).signIn(USERNAME_FOR.supervisor, h.t.config.demo.password);
+    await SignInPage.signInAs(page, h.t, 'supervisor');
     const footage = await SamplesPage.open(page, '/footage-at-risk');
     expect(await footage.heading()).toBe('Footage at risk');
     await footage.expectAccessible('footage at risk');

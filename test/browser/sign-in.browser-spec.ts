@@ -33,7 +33,7 @@ describeInBrowser('web workspace in a browser: sign-in, sign-out, CSRF, errors',
 
   it('refuses a form post without the CSRF token, with a 403 page', async () => {
     const { page, context } = await h.newPage();
-    await (await SignInPage.open(page)).signIn(USERNAME_FOR.supervisor, h.t.config.demo.password);
+    await SignInPage.signInAs(page, h.t, 'supervisor');
     // The browser's own cookie, a post from elsewhere: no token in the form.
     const refused = await context.request.post('/sign-out', { form: { nothing: '' }, maxRedirects: 0 });
     expect(refused.status()).toBe(403);

@@ -1,5 +1,4 @@
 import { EXAMPLE_REVIEW_FORM } from '@scrutiny/review';
-import { USERNAME_FOR } from '../factories/users';
 import { describeInBrowser, startBrowserHarness, type BrowserHarness } from './support/browser';
 import { sampleWithReviews } from './support/fixtures';
 import { ReviewPage } from './pages/review.page';
@@ -17,7 +16,7 @@ describeInBrowser('supervisor journey in a browser: a review from the list to su
 
   const signIn = async (javaScriptEnabled = true) => {
     const { page } = await h.newPage({ javaScriptEnabled });
-    await (await SignInPage.open(page)).signIn(USERNAME_FOR.supervisor, h.t.config.demo.password);
+    await SignInPage.signInAs(page, h.t, 'supervisor');
     return page;
   };
 

@@ -1,4 +1,3 @@
-import { USERNAME_FOR } from '../factories/users';
 import { describeInBrowser, startBrowserHarness, type BrowserHarness } from './support/browser';
 import { NotificationsPage } from './pages/notifications.page';
 import { SignInPage } from './pages/sign-in.page';
@@ -13,7 +12,7 @@ describeInBrowser('web workspace in a browser: the time-out warning', () => {
 
   it('warns before the idle time-out and keeps the session on "Stay signed in" (accessible dialog)', async () => {
     const { page } = await h.newPage();
-    await (await SignInPage.open(page)).signIn(USERNAME_FOR.supervisor, h.t.config.demo.password);
+    await SignInPage.signInAs(page, h.t, 'supervisor');
     await page.goto('/notifications');
     await page.waitForSelector('#timeout-dialog[open]', { timeout: 10_000 });
     expect(await page.locator('#timeout-dialog-body').innerText()).toBe(
@@ -31,7 +30,7 @@ describeInBrowser('web workspace in a browser: the time-out warning', () => {
 
   it('without JavaScript, the server sends an expired session to sign-in with a message', async () => {
     const { page } = await h.newPage({ javaScriptEnabled: false });
-    await (await SignInPage.open(page)).signIn(USERNAME_FOR.supervisor, h.t.config.demo.password);
+    await SignInPage.signInAs(page, h.t, 'supervisor');
     await h.t.dataSource.query(`UPDATE web_sessions SET last_seen_at = now() - interval '2 minutes'`);
     await page.goto('/notifications');
     const signIn = new SignInPage(page);
