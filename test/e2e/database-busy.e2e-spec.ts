@@ -54,7 +54,8 @@ describeServices('database busy answers 503 with Retry-After (e2e)', () => {
   }
 
   it('every pooled connection held: 503 after the acquire time-out, then 200 once one is free', async () => {
-    await start({ poolSize: 1, acquireTimeoutMs: 300 });
+    // pg uses the same limit to open a connection: on a busy CI machine that alone can take a few hundred ms.
+    await start({ poolSize: 1, acquireTimeoutMs: 2_000 });
     // A transaction left open on the pool's only connection: what twenty slow first pages at once amounted to.
     const held: QueryRunner = app.get(DataSource).createQueryRunner();
     await held.connect();
