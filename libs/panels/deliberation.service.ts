@@ -555,7 +555,7 @@ export class DeliberationService {
       // Professional standards chase the force's answer.
       await this.email.queue(m, await this.standardsUsers(m), {
         template: 'action_raised',
-        path: `/actions/${row.id}`,
+        path: `/actions#action-${row.id}`,
         eventKey: `action_raised:${row.id}`,
       });
       return row.id;
@@ -585,7 +585,7 @@ export class DeliberationService {
       for (const a of overdue)
         await this.email.queue(m, [...standards, ...(a.created_by ? [a.created_by] : [])], {
           template: 'action_overdue',
-          path: `/actions/${a.id}`,
+          path: `/actions?show=overdue#action-${a.id}`,
           eventKey: `action_overdue:${a.id}:${a.due_on}`,
         });
     });

@@ -238,7 +238,7 @@ export class ReportPacksService {
         );
         await this.email.queue(m, [requester.id], {
           template: 'report_pack_ready',
-          path: `/report-packs/${id}`,
+          path: `/quarterly-review/packs/${id}`,
           eventKey: `report_pack_ready:${id}`,
         });
       });
