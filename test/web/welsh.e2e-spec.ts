@@ -1,3 +1,5 @@
+import { VOCABULARIES } from '@scrutiny/records';
+import welshLabels from '../../apps/web/i18n/labels.cy.json';
 import { keysOf, lookup } from '../../apps/web/i18n/messages';
 import { createTestApp, type TestApp } from '../setup/test-app';
 import { PANEL_PASSWORD, panelWorld, type PanelWorld } from './panel-fixture';
@@ -136,5 +138,19 @@ describe('web workspace in Welsh (cy)', () => {
     expect(notFound.text).toContain('<html lang="cy"');
     if (englishLeftIn(notFound.text).length) found['404'] = englishLeftIn(notFound.text);
     expect(found).toEqual({});
+  });
+});
+
+// The review forms' sections, questions and answers are vocabularies too (form_*, uof_*, vehicle_stop_*), so a label
+// added to any vocabulary without Welsh fails here rather than showing English on a panel member's page.
+describe('Welsh library labels', () => {
+  it('has Welsh for every vocabulary label and code label', () => {
+    const welsh: Record<string, string> = welshLabels;
+    const missing = Object.entries(VOCABULARIES).flatMap(([name, vocabulary]) =>
+      [vocabulary.label, ...Object.values(vocabulary.codes)]
+        .filter((label) => !welsh[label]?.trim())
+        .map((label) => `${name}: ${label}`),
+    );
+    expect(missing).toEqual([]);
   });
 });
