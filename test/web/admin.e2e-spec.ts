@@ -185,6 +185,12 @@ describe('web workspace: admin pages (HTTP)', () => {
     }, 60_000);
     expect(done).toMatchObject({ status: 'completed', percent: 100, rowsRead: 101 });
     expect(done.message).toMatch(/^Completed: 101 rows read, \d+ imported/);
+    // The page view is audited once; the polls read only the counters and are not audited.
+    const viewed = (await t.dataSource.query(
+      `SELECT count(*)::int AS n FROM audit_events WHERE action = 'import.viewed' AND target_id = $1`,
+      [id],
+    )) as { n: number }[];
+    expect(viewed[0].n).toBe(1);
     const page = await agent.get(`/admin/imports/${id}`).expect(200);
     expect(page.text).toContain('value="101"');
     expect(page.text).not.toContain('Refresh progress');

@@ -399,11 +399,20 @@ export class ImportsService {
     return view;
   }
 
-  private async view(id: string): Promise<ImportView> {
+  /**
+   * An import's status and counters without its rejected rows, and not audited: what a progress bar polls every few
+   * seconds while the import runs. The page showing the import reads it through get, which is audited.
+   */
+  async progress(id: string): Promise<ImportSummary> {
     if (!isUuid(id)) throw DomainError.notFound('Import', id);
     const row = await this.dataSource.getRepository(Import).findOneBy({ id });
     if (!row) throw DomainError.notFound('Import', id);
     const force = (await findArea(this.dataSource, row.forceCode))!;
+    return summaryOf(row, { code: force.code, name: force.name, policeUkId: force.policeUkId });
+  }
+
+  private async view(id: string): Promise<ImportView> {
+    const summary = await this.progress(id);
     const rejected = await this.dataSource
       .getRepository(ImportRejection)
       .find({ where: { importId: id }, order: { line: 'ASC', field: 'ASC' }, take: REJECTIONS_SHOWN + 1 });
@@ -415,7 +424,6 @@ export class ImportsService {
       field: r.field,
       reason: r.reason,
     });
-    const summary = summaryOf(row, { code: force.code, name: force.name, policeUkId: force.policeUkId });
     return {
       ...summary,
       rejected: rejected.slice(0, REJECTIONS_SHOWN).map(byLine),
