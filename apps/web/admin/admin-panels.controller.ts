@@ -338,11 +338,10 @@ export class AdminPanelsController {
     errors: FormErrors,
     status = 200,
   ): Promise<void> {
-    const roles = panel.kind === 'external' ? ['external_panel'] : ['internal_panel', 'professional_standards'];
-    const { items } = await this.users.list(actor);
-    const candidates = items
-      .filter((u) => !u.disabled && u.roles.some((r) => roles.includes(r)))
-      .map((u) => ({ id: u.id, name: u.displayName ? `${u.displayName} (${u.username})` : u.username }));
+    const candidates = (await this.users.panelCandidates(actor, panel.kind)).map((u) => ({
+      id: u.id,
+      name: u.displayName ? `${u.displayName} (${u.username})` : u.username,
+    }));
     const member = panel.members.find((m) => m.userId === memberId);
     render(req, res, 'admin/panel-member', { panel, member, candidates, values, ...errorView(req, errors) }, status);
   }

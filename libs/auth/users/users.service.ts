@@ -3,11 +3,20 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { DomainError, isUuid, type FieldError } from '@scrutiny/core';
 import { AuditService, type AuditActor } from '@scrutiny/audit';
-import { isRole, type Role } from '../permissions';
+import type { Actor } from '../actor';
+import { isRole, Permission, type Role } from '../permissions';
 import { RefreshToken } from '../tokens/refresh-token.entity';
 import { hashPassword, passwordProblems } from './password';
 import { NOTIFICATION_PREFERENCES, User, type NotificationPreference } from './user.entity';
 import { auditSnapshot, toUserView, type UserView } from './user.view';
+
+export type PanelKind = 'internal' | 'external';
+
+/** The roles that may sit on each kind of panel (PanelsService.putMember enforces the same rule). */
+export const PANEL_SEAT_ROLES: Record<PanelKind, readonly Role[]> = {
+  external: ['external_panel'],
+  internal: ['internal_panel', 'professional_standards'],
+};
 
 export const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]{2,63}$/;
 
@@ -122,6 +131,31 @@ export class UsersService {
     const items = (await this.dataSource.getRepository(User).find({ order: { username: 'ASC' } })).map(toUserView);
     await this.audit.record(actor, { action: 'users.listed', details: { ids: items.map((u) => u.id) } });
     return { items, total: items.length };
+  }
+
+  /**
+   * Who may be offered a seat on a panel of this kind: active users holding a role that may sit on it, id and name
+   * only. For the panel-member form, so a panels:manage holder without users:manage sees no more than that.
+   */
+  async panelCandidates(
+    actor: Actor,
+    kind: PanelKind,
+  ): Promise<{ id: string; username: string; displayName: string }[]> {
+    if (!actor.permissions.has(Permission.PANELS_MANAGE))
+      throw new DomainError(
+        'FORBIDDEN',
+        `Your roles (${actor.roles.join(', ')}) do not grant "${Permission.PANELS_MANAGE}"`,
+      );
+    const rows = (await this.dataSource.query(
+      `SELECT id, username, display_name FROM users WHERE disabled_at IS NULL AND roles && $1::text[] ORDER BY username`,
+      [PANEL_SEAT_ROLES[kind]],
+    )) as { id: string; username: string; display_name: string }[];
+    const items = rows.map((r) => ({ id: r.id, username: r.username, displayName: r.display_name }));
+    await this.audit.record(actor, {
+      action: 'users.listed',
+      details: { panelKind: kind, ids: items.map((u) => u.id) },
+    });
+    return items;
   }
 
   async get(id: string, actor: AuditActor): Promise<UserView> {
