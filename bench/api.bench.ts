@@ -204,6 +204,22 @@ async function loadRecords(db: Client, from: number, to: number): Promise<void> 
   process.stdout.write('\n');
 }
 
+/**
+ * Up to 1,000 stop search ids for "one case" to cycle through, from scattered blocks. TABLESAMPLE SYSTEM (1) picks each
+ * block with a chance of 1 in 100, so a small table (a few dozen blocks at `--scale 1k`) often yields none: then the
+ * first rows do.
+ */
+async function someIds(db: Client): Promise<{ id: string }[]> {
+  for (const sql of [
+    `SELECT id FROM stop_searches TABLESAMPLE SYSTEM (1) LIMIT 1000`,
+    `SELECT id FROM stop_searches LIMIT 1000`,
+  ]) {
+    const { rows } = (await db.query(sql)) as { rows: { id: string }[] };
+    if (rows.length > 0) return rows;
+  }
+  throw new Error('no stop searches were loaded: "one case" has nothing to read');
+}
+
 /** The server log, if this process can read it (auto_explain writes plans there). */
 async function serverLog(db: Client): Promise<string | null> {
   const candidates = [process.env.BENCH_PG_LOG];
@@ -511,9 +527,7 @@ async function main(url: string): Promise<void> {
         `${label(scale)}: loaded ${fmt(scale - have)} records of each kind in ${loaded} s; ${indexes.length} indexes rebuilt and vacuumed in ${seconds(started)} s`,
       );
       have = scale;
-      const { rows: ids } = (await db.query(`SELECT id FROM stop_searches TABLESAMPLE SYSTEM (1) LIMIT 1000`)) as {
-        rows: { id: string }[];
-      };
+      const ids = await someIds(db);
       let next = 0;
       const routes: Route[] = [
         { name: '/health', path: '/health', target: 'floor' },
