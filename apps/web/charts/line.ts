@@ -1,4 +1,4 @@
-import { coincidenceOffsets, DASHES, markerShape, MARKERS, PALETTE, type Shape } from '@scrutiny/themes';
+import { coincidenceOffsets, DASHES, legendEntry, markerShape, MARKERS, PALETTE, type Shape } from '@scrutiny/themes';
 import { chartId, figure, shapesSvg, type ChartFigure } from './chart';
 
 export interface LineChartDescription {
@@ -81,20 +81,7 @@ export function lineChart(d: LineChartDescription): ChartFigure {
       shapes.push(markerShape(marker, point[0], point[1], 2.4, color));
     });
     flush();
-    const lx = left + (k % 2) * (plotW / 2);
-    const ly = top + plotH + 30 + Math.floor(k / 2) * 14;
-    shapes.push({
-      kind: 'polyline',
-      points: [
-        [lx, ly - 3],
-        [lx + 22, ly - 3],
-      ],
-      color,
-      width: 1.5,
-      ...(dash.length ? { dash } : {}),
-    });
-    shapes.push(markerShape(marker, lx + 11, ly - 3, 2.4, color));
-    shapes.push({ kind: 'text', x: lx + 27, y: ly, text: s.label, size: 8, anchor: 'start' });
+    shapes.push(...legendEntry(k, left + (k % 2) * (plotW / 2), top + plotH + 30, s.label, color, dash, marker));
   });
   const description = d.series.length
     ? `${d.measure}, ${d.periods[0] ?? ''} to ${d.periods[d.periods.length - 1] ?? ''}: ${d.series

@@ -96,6 +96,36 @@ export function markerShape(marker: (typeof MARKERS)[number], cx: number, cy: nu
 }
 
 /**
+ * The k-th entry of a line chart's legend, two to a row below the plot from (x, top): a short stroke in the series'
+ * colour and dash with its marker, then its label.
+ */
+export function legendEntry(
+  k: number,
+  x: number,
+  top: number,
+  label: string,
+  color: string,
+  dash: number[],
+  marker: (typeof MARKERS)[number],
+): Shape[] {
+  const y = top + Math.floor(k / 2) * 14;
+  return [
+    {
+      kind: 'polyline',
+      points: [
+        [x, y - 3],
+        [x + 22, y - 3],
+      ],
+      color,
+      width: 1.5,
+      ...(dash.length ? { dash } : {}),
+    },
+    markerShape(marker, x + 11, y - 3, 2.4, color),
+    { kind: 'text', x: x + 27, y, text: label, size: 8, anchor: 'start' },
+  ];
+}
+
+/**
  * How far to lift each series' point off its true height where several series have the same value at a quarter,
  * so that no line hides another: the coinciding ones are fanned out `gap` points apart around the true value, or
  * above it at zero (nothing is drawn below the axis). A shift far below one unit of the axis; the table beside the
@@ -166,20 +196,7 @@ export function themesOverTimeChart(
     const points = series.map((s, i) => [x(i), y(s.counts[t.code] ?? 0) - offsets[i][k]] as [number, number]);
     shapes.push({ kind: 'polyline', points, color, width: 1.3, ...(dash.length ? { dash } : {}) });
     for (const [cx, cy] of points) shapes.push(markerShape(marker, cx, cy, 2.4, color));
-    const lx = left + (k % 2) * (plotW / 2);
-    const ly = top + plotH + 30 + Math.floor(k / 2) * 14;
-    shapes.push({
-      kind: 'polyline',
-      points: [
-        [lx, ly - 3],
-        [lx + 22, ly - 3],
-      ],
-      color,
-      width: 1.5,
-      ...(dash.length ? { dash } : {}),
-    });
-    shapes.push(markerShape(marker, lx + 11, ly - 3, 2.4, color));
-    shapes.push({ kind: 'text', x: lx + 27, y: ly, text: t.label, size: 8, anchor: 'start' });
+    shapes.push(...legendEntry(k, left + (k % 2) * (plotW / 2), top + plotH + 30, t.label, color, dash, marker));
   });
   const description = themes.length
     ? `Tags per quarter from ${quarters[0]} to ${quarters[quarters.length - 1]} for: ${themes.map((t) => `${t.label} (${series.map((s) => s.counts[t.code] ?? 0).join(', ')})`).join('; ')}.`
