@@ -508,22 +508,31 @@ export class SampleReviewsService {
 
   /**
    * Tells each assignee, once per review and due date, that an open review has passed its due date (London): the
-   * in-app notification and its email. A review given a new due date is told again when that one passes.
+   * in-app notification and its email. A review given a new due date is told again when that one passes. Reviews
+   * already told are passed over in the query (this runs every OVERDUE_CHECK_INTERVAL_MS over every overdue review),
+   * and the rest are written in one statement. Answers how many were told this time.
    */
   async remindOverdue(now = new Date()): Promise<number> {
     const overdue = (await this.dataSource.query(
       `SELECT r.item_id, i.sample_id, r.assigned_to, r.due_on::text AS due_on FROM sample_reviews r JOIN dip_sample_items i ON i.id = r.item_id
-       WHERE r.status <> 'completed' AND r.assigned_to IS NOT NULL AND r.due_on < $1::date ORDER BY r.due_on, r.item_id`,
+       WHERE r.status <> 'completed' AND r.assigned_to IS NOT NULL AND r.due_on < $1::date
+         AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.user_id = r.assigned_to AND n.kind = 'review_overdue'
+           AND n.link = jsonb_build_object('sampleId', i.sample_id, 'itemId', r.item_id, 'dueOn', r.due_on::text))
+       ORDER BY r.due_on, r.item_id`,
       [londonToday(now)],
     )) as { item_id: string; sample_id: string; assigned_to: string; due_on: string }[];
-    await this.dataSource.transaction(async (m) => {
-      for (const r of overdue)
-        await this.notifications.notifyOnce(m, [r.assigned_to], 'review_overdue', `A review was due on ${r.due_on}`, {
-          sampleId: r.sample_id,
-          itemId: r.item_id,
-          dueOn: r.due_on,
-        });
-    });
+    if (!overdue.length) return 0;
+    await this.dataSource.transaction((m) =>
+      this.notifications.notifyEach(
+        m,
+        'review_overdue',
+        overdue.map((r) => ({
+          userId: r.assigned_to,
+          message: `A review was due on ${r.due_on}`,
+          link: { sampleId: r.sample_id, itemId: r.item_id, dueOn: r.due_on },
+        })),
+      ),
+    );
     return overdue.length;
   }
 }

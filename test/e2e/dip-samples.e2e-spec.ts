@@ -1,5 +1,5 @@
 import { EXAMPLE_REVIEW_FORM } from '@scrutiny/review';
-import { RetentionService } from '@scrutiny/sampling';
+import { RetentionService, SampleReviewsService } from '@scrutiny/sampling';
 import { insertClip, insertStopSearch } from '../factories/records';
 import { tokenFor } from '../factories/users';
 import { createTestApp, type TestApp } from '../setup/test-app';
@@ -275,6 +275,34 @@ describe('monthly dip samples (e2e)', () => {
         (r: { itemId: string }) => r.itemId,
       ),
     ).toContain(item.id);
+  });
+
+  it('reminds the assignee of an overdue review once per due date, and again when a new due date passes', async () => {
+    const reviews = t.app.get(SampleReviewsService);
+    const [review] = await t.dataSource.query(
+      `SELECT item_id, assigned_to FROM sample_reviews WHERE status <> 'completed' AND assigned_to IS NOT NULL LIMIT 1`,
+    );
+    const told = async () =>
+      Number(
+        (
+          await t.dataSource.query(
+            `SELECT count(*) AS n FROM notifications WHERE kind = 'review_overdue' AND link->>'itemId' = $1 AND user_id = $2`,
+            [review.item_id, review.assigned_to],
+          )
+        )[0].n,
+      );
+    await t.dataSource.query(`UPDATE sample_reviews SET due_on = DATE '2024-06-01' WHERE item_id = $1`, [
+      review.item_id,
+    ]);
+    expect(await reviews.remindOverdue()).toBeGreaterThanOrEqual(1);
+    expect(await told()).toBe(1);
+    await reviews.remindOverdue();
+    expect(await told()).toBe(1);
+    await t.dataSource.query(`UPDATE sample_reviews SET due_on = DATE '2024-06-02' WHERE item_id = $1`, [
+      review.item_id,
+    ]);
+    await reviews.remindOverdue();
+    expect(await told()).toBe(2);
   });
 
   it('estimates month-level proportions from the random part only, with a confidence interval', async () => {
