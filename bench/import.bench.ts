@@ -33,6 +33,7 @@ import { importPoliceUkCsv, mapPoliceUkRow, POLICE_UK_COLUMNS } from '@scrutiny/
 import { SCHEMA } from '@scrutiny/schema';
 import { importStopSearchesCsv } from '../libs/records/imports/stop-searches-import';
 import { STOP_SEARCH_TEMPLATE_COLUMNS } from '../libs/records/imports/stop-search-template';
+import { runBench, withBenchDatabase } from './bench-database';
 
 const { values } = parseArgs({
   options: {
@@ -47,11 +48,6 @@ const ONLY = new Set(values.only.split(','));
 const ROWS = Number(values.rows);
 const TEMPLATE_ROWS = Number(values['template-rows']);
 const MET = 'E23000001';
-const adminUrl = process.env.DATABASE_URL;
-if (!adminUrl) {
-  console.error('Set DATABASE_URL to a PostgreSQL server (the benchmark creates and drops its own database).');
-  process.exit(64);
-}
 
 function csvFiles(dir: string): string[] {
   return fs
@@ -262,10 +258,21 @@ function buildFiles(policeUkFile: string, templateFile: string, metFile: string)
   return seed.length;
 }
 
+async function serverVersion(url: string): Promise<string> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return ((await client.query('SHOW server_version')) as { rows: { server_version: string }[] }).rows[0]
+      .server_version;
+  } finally {
+    await client.end();
+  }
+}
+
 /** Migrated, without the slow-query log (every batch of an import would be printed). */
 const quiet = <T extends object>(options: T): T => ({ ...options, logging: false, maxQueryExecutionTime: undefined });
 
-async function main(): Promise<void> {
+async function main(databaseUrl: string): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scrutiny-bench-'));
   const policeUkFile = path.join(dir, 'bench-stop-and-search.csv');
   const templateFile = path.join(dir, 'bench-stop-searches.csv');
@@ -279,12 +286,7 @@ async function main(): Promise<void> {
   if (built.status !== 0) throw new Error('building the files failed');
   const metRows = Number(built.stdout.trim().split('\n').pop());
 
-  const dbName = `scrutiny_bench_${process.pid}`;
-  const admin = new Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${dbName}`);
-  const url = new URL(adminUrl!);
-  url.pathname = `/${dbName}`;
+  const url = new URL(databaseUrl);
   const table: { run: string; rows: number; seconds: number; peakRssMb: number; floorRate?: number }[] = [];
   const results: Record<string, unknown> = {};
   try {
@@ -381,7 +383,7 @@ async function main(): Promise<void> {
     }
 
     console.log(
-      `\nPostgreSQL at ${url.host} (${String(((await admin.query('SHOW server_version')) as { rows: { server_version: string }[] }).rows[0].server_version)}); node ${process.version}; ${os.cpus().length} cores; files: ${[policeUkFile, templateFile, metFile].map((f) => `${(fs.statSync(f).size / 1048576).toFixed(0)} MB`).join(', ')}`,
+      `\nPostgreSQL at ${url.host} (${await serverVersion(url.toString())}); node ${process.version}; ${os.cpus().length} cores; files: ${[policeUkFile, templateFile, metFile].map((f) => `${(fs.statSync(f).size / 1048576).toFixed(0)} MB`).join(', ')}`,
     );
     console.log('| run | rows | seconds | rows/s | of the floor | peak RSS (MB) |');
     console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
@@ -398,8 +400,6 @@ async function main(): Promise<void> {
         `police.uk import = ${((main.rows / main.seconds / main.floorRate!) * 100).toFixed(0)}% of the floor (target ≥ 50%); peak RSS ${main.peakRssMb.toFixed(0)} MB (target < 300 MB)`,
       );
   } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await admin.end();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -410,8 +410,4 @@ if (process.env.BENCH_BUILD) {
     path.join(dir, f),
   );
   console.log(buildFiles(files[0], files[1], files[2]));
-} else
-  main().catch((error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  });
+} else runBench(() => withBenchDatabase('import', main));
