@@ -35,7 +35,7 @@ export interface CreateUserCommand {
 
 export interface UpdateUserCommand {
   version: number;
-  displayName?: string;
+  displayName?: string | null;
   roles?: string[];
   teams?: string[];
   areas?: string[];
@@ -175,7 +175,8 @@ export class UsersService {
       actor,
       'user.updated',
       (user) => {
-        if (command.displayName !== undefined) user.displayName = command.displayName.trim() || user.username;
+        // Null, like blank, falls back to the username (as at creation) rather than failing on .trim().
+        if (command.displayName !== undefined) user.displayName = command.displayName?.trim() || user.username;
         if (roles) user.roles = roles;
         if (command.teams) user.teams = command.teams;
         if (command.areas) user.areas = command.areas;
