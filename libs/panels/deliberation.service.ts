@@ -582,12 +582,18 @@ export class DeliberationService {
     if (!overdue.length) return 0;
     await this.dataSource.transaction(async (m) => {
       const standards = await this.standardsUsers(m);
-      for (const a of overdue)
-        await this.email.queue(m, [...standards, ...(a.created_by ? [a.created_by] : [])], {
-          template: 'action_overdue',
-          path: `/actions?show=overdue#action-${a.id}`,
-          eventKey: `action_overdue:${a.id}:${a.due_on}`,
-        });
+      // One write for every action (the event key keeps each email to one per action and due date).
+      await this.email.queueEach(
+        m,
+        overdue.flatMap((a) =>
+          [...standards, ...(a.created_by ? [a.created_by] : [])].map((userId) => ({
+            userId,
+            template: 'action_overdue' as const,
+            path: `/actions?show=overdue#action-${a.id}`,
+            eventKey: `action_overdue:${a.id}:${a.due_on}`,
+          })),
+        ),
+      );
     });
     return overdue.length;
   }

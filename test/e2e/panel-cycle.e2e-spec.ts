@@ -1,3 +1,4 @@
+import { DeliberationService } from '@scrutiny/panels';
 import { createPanelWithMembers, FINDING, FORM, issueDipSample, signInPanelUsers, SIGNED } from '../factories/panels';
 import { insertClip, insertStopSearch } from '../factories/records';
 import { tokenFor } from '../factories/users';
@@ -436,6 +437,47 @@ describe('a whole panel cycle (e2e): sample → session → conflicts and blind 
       .set(as('psd'))
       .send({ version: 1, status: 'in_progress' })
       .expect(409);
+  });
+
+  it('8b. an overdue action emails professional standards and whoever raised it, once per action and due date', async () => {
+    const [finding] = (
+      await t
+        .http()
+        .get(`/api/v1/panel-sessions/${sessionId}/agenda/${items[1].id}/findings`)
+        .set(as('ext-chair'))
+        .expect(200)
+    ).body;
+    const action = (
+      await t
+        .http()
+        .post(`/api/v1/findings/${finding.id}/actions`)
+        .set(as('ext-chair'))
+        .send({ kind: 'organisational_learning', description: 'Overdue', owner: 'Ch Insp', dueOn: '2024-08-31' })
+        .expect(201)
+    ).body;
+    await t.dataSource.query(
+      `UPDATE users SET email = username || '@example.org' WHERE id = $1 OR 'professional_standards' = ANY(roles)`,
+      [user['ext-chair']],
+    );
+    const [{ n: expected }] = await t.dataSource.query(
+      `SELECT count(*)::int AS n FROM users WHERE disabled_at IS NULL AND (id = $1 OR 'professional_standards' = ANY(roles))`,
+      [user['ext-chair']],
+    );
+    const deliberation = t.app.get(DeliberationService);
+    const emailed = async () =>
+      (
+        await t.dataSource.query(`SELECT user_id FROM email_outbox WHERE dedupe_key LIKE $1 ORDER BY user_id`, [
+          `action_overdue:${action.id}:2024-08-31:%`,
+        ])
+      ).map((r: { user_id: string }) => r.user_id);
+    expect(await deliberation.remindOverdueActions()).toBeGreaterThanOrEqual(1);
+    const first = await emailed();
+    expect(first).toHaveLength(expected);
+    expect(first).toContain(user['ext-chair']);
+    await deliberation.remindOverdueActions();
+    expect(await emailed()).toEqual(first);
+    // Step 9's report lists the session's actions: this one was only for the reminder.
+    await t.dataSource.query(`DELETE FROM finding_actions WHERE id = $1`, [action.id]);
   });
 
   it('9. the session report: pseudonymised for the external panel, in full for professional standards, nothing for others', async () => {
