@@ -12,7 +12,7 @@ import {
   type RatesView,
 } from '@scrutiny/statistics';
 import { authoritiesOf, type AreaValue, type ChartFigure, type FunnelUnit } from '../charts';
-import { errorView, fieldErrors, type FormErrors } from '../http/form-errors';
+import { errorView, validationErrors, type FormErrors } from '../http/form-errors';
 import { Page, WebController } from '../http/page-access';
 import { redirect, render, setPageHeaders, webState } from '../http/web-request';
 import { translate } from '../i18n/messages';
@@ -90,7 +90,10 @@ export class ExplorerController {
           recorded: typeof raw.recorded === 'string' ? raw.recorded : null,
         });
       } catch (e) {
-        Object.assign(errors, this.validation(req, e));
+        Object.assign(
+          errors,
+          validationErrors(req, e, (field) => `explorer.filters.${field}.label`),
+        );
       }
     }
     render(
@@ -117,7 +120,7 @@ export class ExplorerController {
     try {
       explored = await this.explore_(req, actor, query, [name]);
     } catch (e) {
-      this.validation(req, e);
+      validationErrors(req, e, (field) => `explorer.filters.${field}.label`);
       return this.explore(req, res, actor, raw);
     }
     const table = explored.tables.find((t) => t.name === name);
@@ -182,7 +185,10 @@ export class ExplorerController {
         });
         return redirect(res, `/explorer?${queryString(query)}&recorded=${encodeURIComponent(finding.id)}`);
       } catch (e) {
-        Object.assign(errors, this.validation(req, e, 'explorer.finding.labels'));
+        Object.assign(
+          errors,
+          validationErrors(req, e, (field) => `explorer.finding.labels.${field}.label`),
+        );
       }
     }
     return this.findingForm(req, res, actor, query, values, errors, 400);
@@ -312,17 +318,6 @@ export class ExplorerController {
       basis: items(['self', 'officer'], 'basis', raw.basis, true),
       intervals: items(TREND_INTERVALS, 'intervals', raw.interval ?? 'month'),
     };
-  }
-
-  /** A service's refusal of the filters as form errors; anything else is an error page. */
-  private validation(req: Request, e: unknown, labels = 'explorer.filters'): FormErrors {
-    if (!(e instanceof DomainError) || e.code !== 'VALIDATION_FAILED') throw e;
-    const { locale } = webState(req);
-    return fieldErrors(e, (field) => {
-      const key = `${labels}.${field}.label`;
-      const words = translate(locale, key);
-      return words === key ? field : words;
-    });
   }
 }
 

@@ -44,10 +44,15 @@ export function fieldErrors(error: DomainError, label: (field: string) => string
 
 /**
  * A service's refusal of a posted form (a VALIDATION_FAILED DomainError) as form errors, each field labelled by the
- * catalogue message `labelKey(field)` in the request's language; any other error is rethrown, for the error page.
+ * catalogue message `labelKey(field)` in the request's language, or by its own name when the form has no label for it
+ * (a field the service checks that the form does not show); any other error is rethrown, for the error page.
  */
 export function validationErrors(req: Request, error: unknown, labelKey: (field: string) => string): FormErrors {
   if (!(error instanceof DomainError) || error.code !== 'VALIDATION_FAILED') throw error;
   const { locale } = webState(req);
-  return fieldErrors(error, (field) => translate(locale, labelKey(field)));
+  return fieldErrors(error, (field) => {
+    const key = labelKey(field);
+    const words = translate(locale, key);
+    return words === key ? field : words;
+  });
 }

@@ -1,7 +1,6 @@
 import { Body, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { CurrentActor, Permission, type Actor } from '@scrutiny/auth';
-import { DomainError } from '@scrutiny/core';
 import { ACTION_KINDS } from '@scrutiny/panels';
 import {
   MeetingsService,
@@ -11,7 +10,7 @@ import {
   ThemesService,
   type PackFormat,
 } from '@scrutiny/themes';
-import { errorView, fieldErrors, type FormErrors } from '../http/form-errors';
+import { errorView, validationErrors, type FormErrors } from '../http/form-errors';
 import { Page, WebController } from '../http/page-access';
 import { redirect, render, webState } from '../http/web-request';
 import { translate } from '../i18n/messages';
@@ -84,7 +83,10 @@ export class ThemesPagesController {
         await this.meetings.put(actor, quarter, { attendees, decisions, ...(version ? { version } : {}) });
         return redirect(res, `/quarterly-review/${quarter}?saved=meeting#meeting`);
       } catch (e) {
-        Object.assign(errors, this.validation(req, e, 'themes.meeting.labels'));
+        Object.assign(
+          errors,
+          validationErrors(req, e, (field) => `themes.meeting.labels.${field}`),
+        );
       }
     }
     return this.showReview(req, res, actor, quarter, {
@@ -118,7 +120,10 @@ export class ThemesPagesController {
         await this.meetings.raiseAction(actor, quarter, values as Parameters<MeetingsService['raiseAction']>[2]);
         return redirect(res, `/quarterly-review/${quarter}?saved=action#meeting`);
       } catch (e) {
-        Object.assign(errors, this.validation(req, e, 'themes.action.labels'));
+        Object.assign(
+          errors,
+          validationErrors(req, e, (field) => `themes.action.labels.${field}`),
+        );
       }
     }
     return this.showReview(req, res, actor, quarter, { actionValues: values, errors });
@@ -244,16 +249,6 @@ export class ThemesPagesController {
   private tr(req: Request) {
     const { locale } = webState(req);
     return (key: string, params?: Record<string, string | number>) => translate(locale, key, params);
-  }
-
-  private validation(req: Request, e: unknown, labels: string): FormErrors {
-    if (!(e instanceof DomainError) || e.code !== 'VALIDATION_FAILED') throw e;
-    const t = this.tr(req);
-    return fieldErrors(e, (field) => {
-      const key = `${labels}.${field}`;
-      const words = t(key);
-      return words === key ? field : words;
-    });
   }
 }
 
