@@ -644,19 +644,22 @@ export class PanelsService {
     if (filter.period) where.push(`s.period = to_date($${params.push(filter.period)}, 'YYYY-MM')`);
     if (filter.dipSampleId) where.push(`s.id = $${params.push(filter.dipSampleId)}::uuid`);
     if (filter.reviewed) where.push(`r.status = 'completed'`);
+    const listOrder = `period_date DESC, (review_status = 'completed') DESC NULLS LAST, case_kind, item_id`;
     const rows = (await this.dataSource.query(
-      `SELECT * FROM (
+      // The agenda look-ups run on the 500 listed (outside the LIMIT), not on every item of every issued sample.
+      `SELECT c.*,
+         EXISTS (SELECT 1 FROM session_agenda_items a WHERE a.session_id = $1 AND a.case_kind = c.case_kind AND a.case_id = c.case_id) AS on_agenda,
+         (SELECT count(*)::int FROM session_agenda_items a JOIN panel_sessions ps ON ps.id = a.session_id
+           WHERE ps.panel_id = $2 AND a.session_id <> $1 AND a.case_kind = c.case_kind AND a.case_id = c.case_id) AS earlier_sessions
+       FROM (SELECT * FROM (
          SELECT DISTINCT ON (i.case_kind, i.case_id) i.case_kind, i.case_id, s.id AS sample_id, i.id AS item_id, s.period AS period_date,
            to_char(s.period, 'YYYY-MM') AS period, i.reason, i.matched_rules, r.status AS review_status,
-           CASE WHEN r.status = 'completed' THEN r.form END AS review_form,
-           EXISTS (SELECT 1 FROM session_agenda_items a WHERE a.session_id = $1 AND a.case_kind = i.case_kind AND a.case_id = i.case_id) AS on_agenda,
-           (SELECT count(*)::int FROM session_agenda_items a JOIN panel_sessions ps ON ps.id = a.session_id
-             WHERE ps.panel_id = $2 AND a.session_id <> $1 AND a.case_kind = i.case_kind AND a.case_id = i.case_id) AS earlier_sessions
+           CASE WHEN r.status = 'completed' THEN r.form END AS review_form
          FROM dip_sample_items i JOIN dip_samples s ON s.id = i.sample_id JOIN panels p ON p.id = $2
            LEFT JOIN sample_reviews r ON r.item_id = i.id
          WHERE ${where.join(' AND ')}
          ORDER BY i.case_kind, i.case_id, (r.status = 'completed') DESC NULLS LAST, s.period DESC, s.id
-       ) c ORDER BY period_date DESC, (review_status = 'completed') DESC NULLS LAST, case_kind, item_id LIMIT 500`,
+       ) d ORDER BY ${listOrder} LIMIT 500) c ORDER BY ${listOrder}`,
       params,
     )) as {
       case_kind: string;
