@@ -26,7 +26,7 @@ import autocannon from 'autocannon';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { runBench, withBenchDatabase } from './bench-database';
-import { openBackground, seedDistributions as loadSeed } from './bench-seed';
+import { openBackground, seedColumns, seedDistributions as loadSeed } from './bench-seed';
 
 const { values } = parseArgs({
   options: {
@@ -153,11 +153,8 @@ async function loadRecords(db: Client, from: number, to: number): Promise<void> 
   for (let lo = from + 1; lo <= to; lo += CHUNK) {
     const hi = Math.min(to, lo + CHUNK - 1);
     await db.query(
-      `INSERT INTO stop_searches (force_code, occurred_at, period, search_type, legislation, object_of_search, outcome,
-         outcome_linked_to_object, clothing_removed, gender, age_range, self_defined_ethnicity, officer_defined_ethnicity,
-         officer_id, team_code, grounds, source, version)
-       SELECT f.code, t.at, ${period}, s.search_type, s.legislation, s.object_of_search, s.outcome, s.outcome_linked_to_object,
-         s.clothing_removed, s.gender, s.age_range, s.self_defined_ethnicity, s.officer_defined_ethnicity, o.id,
+      `INSERT INTO stop_searches (force_code, occurred_at, period, ${seedColumns()}, officer_id, team_code, grounds, source, version)
+       SELECT f.code, t.at, ${period}, ${seedColumns('s')}, o.id,
          'TEAM-' || (o.j % 12), 'Grounds recorded for search ' || g, 'manual', 1 ${common}`,
       [lo, hi],
     );

@@ -24,6 +24,24 @@ export async function openBackground(url: string): Promise<INestApplicationConte
   return app;
 }
 
+/** A real stop search's characteristics: what bench_seed keeps of each row, and what a generated record copies. */
+const SEED_COLUMNS = [
+  'search_type',
+  'legislation',
+  'object_of_search',
+  'outcome',
+  'outcome_linked_to_object',
+  'clothing_removed',
+  'gender',
+  'age_range',
+  'self_defined_ethnicity',
+  'officer_defined_ethnicity',
+];
+
+/** SEED_COLUMNS as a column list, each prefixed with `alias.` if given (to select them from bench_seed). */
+export const seedColumns = (alias?: string): string =>
+  SEED_COLUMNS.map((c) => (alias ? `${alias}.${c}` : c)).join(', ');
+
 /**
  * The real distributions generated records are drawn from: every police.uk CSV found (POLICE_UK_DIR,
  * ../shared/data/police-uk, or the repo's fixture) imported through the importer, each into the force its name gives
@@ -50,8 +68,7 @@ export async function seedDistributions(
     const force = /^\d{4}-\d{2}-(.+)-stop-and-search\.csv$/.exec(path.basename(f))?.[1];
     if (force) await app.get(ImportsService).importFile(f, 'police-uk', force, SYSTEM_ACTOR);
   }
-  await ds.query(`CREATE TABLE bench_seed AS SELECT row_number() OVER () AS k, search_type, legislation, object_of_search, outcome,
-    outcome_linked_to_object, clothing_removed, gender, age_range, self_defined_ethnicity, officer_defined_ethnicity FROM stop_searches`);
+  await ds.query(`CREATE TABLE bench_seed AS SELECT row_number() OVER () AS k, ${seedColumns()} FROM stop_searches`);
   const [{ seeds }] = (await ds.query(`SELECT count(*)::int AS seeds FROM bench_seed`)) as { seeds: number }[];
   return { dir, files: files.length, seeds };
 }

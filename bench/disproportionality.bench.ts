@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
 import { DisproportionalityService } from '@scrutiny/statistics';
 import { percentile, runBench, withBenchDatabase } from './bench-database';
-import { openBackground, seedDistributions } from './bench-seed';
+import { openBackground, seedColumns, seedDistributions } from './bench-seed';
 
 const { values } = parseArgs({
   options: { sizes: { type: 'string', default: '1000000,5000000' }, runs: { type: 'string', default: '30' } },
@@ -61,10 +61,8 @@ async function main(url: string): Promise<void> {
       while (have < size) {
         const n = Math.min(BATCH, size - have);
         await ds.query(
-          `INSERT INTO stop_searches (force_code, occurred_at, period, search_type, legislation, object_of_search, outcome, outcome_linked_to_object, clothing_removed,
-             gender, age_range, self_defined_ethnicity, officer_defined_ethnicity, source, version)
-           SELECT f.code, t.at, date_trunc('month', t.at AT TIME ZONE 'Europe/London')::date, s.search_type, s.legislation, s.object_of_search, s.outcome,
-             s.outcome_linked_to_object, s.clothing_removed, s.gender, s.age_range, s.self_defined_ethnicity, s.officer_defined_ethnicity, 'manual', 1
+          `INSERT INTO stop_searches (force_code, occurred_at, period, ${seedColumns()}, source, version)
+           SELECT f.code, t.at, date_trunc('month', t.at AT TIME ZONE 'Europe/London')::date, ${seedColumns('s')}, 'manual', 1
            FROM generate_series($1::bigint, $2::bigint) g
            CROSS JOIN LATERAL (SELECT timestamptz '2019-01-01' + (g % 157680) * interval '1000 seconds' AS at) t
            JOIN bench_seed s ON s.k = 1 + (g * 7919) % $3
