@@ -70,11 +70,6 @@ export class ReadSource {
     return this.replica;
   }
 
-  /** The replica's lag as last probed (at most a second ago); null when unknown or the replica is unreachable. */
-  async lagSeconds(): Promise<number | null> {
-    return (await this.probed()).lag;
-  }
-
   private async probed(): Promise<{ lag: number | null; at: number }> {
     if (!this.replica) return { lag: 0, at: this.now() };
     const now = this.now();
