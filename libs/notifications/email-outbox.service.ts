@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { AuditService, type AuditActor } from '@scrutiny/audit';
 import { APP_CONFIG, DomainError, isUuid, type AppConfig } from '@scrutiny/core';
 import { buildIcs, type IcsEvent } from './ics';
 import { MESSAGES_EN } from './messages.en';
@@ -61,6 +62,7 @@ export class EmailOutbox {
   constructor(
     private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly audit: AuditService,
   ) {}
 
   url(path: string): string {
@@ -136,32 +138,57 @@ export class EmailOutbox {
     const params: unknown[] = [limit];
     const where = filter.status ? `WHERE status = $${params.push(filter.status)}` : '';
     const rows = (await this.dataSource.query(
-      `SELECT id, user_id, to_address, template, subject, link, text_body, ics IS NOT NULL AS has_calendar, delivery, status, attempts, last_error,
-         next_attempt_at, sent_at, created_at, count(*) OVER ()::int AS total_count
+      `SELECT ${VIEW_COLUMNS}, count(*) OVER ()::int AS total_count
        FROM email_outbox ${where} ORDER BY created_at DESC, id LIMIT $1`,
       params,
     )) as Record<string, unknown>[];
     // No offset: an empty page means an empty outbox (for that status).
     const total = (rows[0]?.total_count as number | undefined) ?? 0;
-    return {
-      items: rows.map((r) => ({
-        id: r.id as string,
-        userId: r.user_id as string | null,
-        toAddress: r.to_address as string,
-        template: r.template as string,
-        subject: r.subject as string,
-        link: r.link as string,
-        textBody: r.text_body as string,
-        hasCalendar: r.has_calendar as boolean,
-        delivery: r.delivery as string,
-        status: r.status as OutboxStatus,
-        attempts: r.attempts as number,
-        lastError: r.last_error as string | null,
-        nextAttemptAt: (r.next_attempt_at as Date).toISOString(),
-        sentAt: (r.sent_at as Date | null)?.toISOString() ?? null,
-        createdAt: (r.created_at as Date).toISOString(),
-      })),
-      total,
-    };
+    return { items: rows.map(toEntryView), total };
   }
+
+  /**
+   * Sends a failed email again (after the mail server or the address is fixed): back in the queue with its attempts
+   * reset, so the send job tries it as a new email. Audited. Only a failed email: anything else is on its way or sent.
+   */
+  async retry(id: string, actor: AuditActor): Promise<OutboxEntryView> {
+    if (!isUuid(id)) throw new DomainError('NOT_FOUND', `No email ${id} in the outbox`);
+    return this.dataSource.transaction(async (m) => {
+      const [rows] = (await m.query(
+        `UPDATE email_outbox SET status = 'queued', attempts = 0, next_attempt_at = now() WHERE id = $1 AND status = 'failed'
+         RETURNING ${VIEW_COLUMNS}`,
+        [id],
+      )) as [Record<string, unknown>[], number];
+      if (!rows.length) {
+        const [found] = (await m.query(`SELECT status FROM email_outbox WHERE id = $1`, [id])) as { status: string }[];
+        if (!found) throw new DomainError('NOT_FOUND', `No email ${id} in the outbox`);
+        throw new DomainError('CONFLICT', `Only a failed email can be sent again; this one is ${found.status}`);
+      }
+      await this.audit.record(actor, { action: 'email.retried', target: { type: 'email', id } }, m);
+      return toEntryView(rows[0]);
+    });
+  }
+}
+
+const VIEW_COLUMNS = `id, user_id, to_address, template, subject, link, text_body, ics IS NOT NULL AS has_calendar, delivery, status,
+  attempts, last_error, next_attempt_at, sent_at, created_at`;
+
+function toEntryView(r: Record<string, unknown>): OutboxEntryView {
+  return {
+    id: r.id as string,
+    userId: r.user_id as string | null,
+    toAddress: r.to_address as string,
+    template: r.template as string,
+    subject: r.subject as string,
+    link: r.link as string,
+    textBody: r.text_body as string,
+    hasCalendar: r.has_calendar as boolean,
+    delivery: r.delivery as string,
+    status: r.status as OutboxStatus,
+    attempts: r.attempts as number,
+    lastError: r.last_error as string | null,
+    nextAttemptAt: (r.next_attempt_at as Date).toISOString(),
+    sentAt: (r.sent_at as Date | null)?.toISOString() ?? null,
+    createdAt: (r.created_at as Date).toISOString(),
+  };
 }

@@ -1,5 +1,6 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { NestFactory } from '@nestjs/core';
+import { AuditService } from '@scrutiny/audit';
 import Redis from 'ioredis';
 import { createLogger, loadConfig } from '@scrutiny/core';
 import { JobQueue } from '@scrutiny/jobs';
@@ -243,6 +244,25 @@ describe('email notifications (outbox, SMTP, iCalendar, digest)', () => {
       ]),
     );
     await t.http().get('/api/v1/email-outbox').set(bearer(psd)).expect(403);
+
+    // Sent again on an admin's word once the mail server is back: queued afresh, audited; only a failed one.
+    const failed = listed.items.find((i: { toAddress: string }) => i.toAddress === 'give.up@example.org');
+    await t.http().post(`/api/v1/email-outbox/${failed.id}/retry`).set(bearer(psd)).expect(403);
+    refuse = false;
+    const retried = (await t.http().post(`/api/v1/email-outbox/${failed.id}/retry`).set(bearer(admin)).expect(200))
+      .body;
+    expect(retried).toMatchObject({ id: failed.id, status: 'queued', attempts: 0 });
+    const again = await t.http().post(`/api/v1/email-outbox/${failed.id}/retry`).set(bearer(admin)).expect(409);
+    expect(again.body.detail).toBe('Only a failed email can be sent again; this one is queued');
+    await t.http().post(`/api/v1/email-outbox/${randomUUID()}/retry`).set(bearer(admin)).expect(404);
+    expect(await sender().sendDue()).toMatchObject({ sent: 1 });
+    expect(received.filter((r) => r.to.includes('give.up@example.org'))).toHaveLength(1);
+    expect(
+      await t.dataSource.query(
+        `SELECT count(*)::int AS n FROM audit_events WHERE action = 'email.retried' AND target_id = $1`,
+        [failed.id],
+      ),
+    ).toEqual([{ n: 1 }]);
   });
 
   it('a daily-digest person gets one email for two events, listing both links', async () => {
@@ -308,7 +328,7 @@ describe('email notifications (outbox, SMTP, iCalendar, digest)', () => {
     received = [];
     const config = loadConfig({ NODE_ENV: 'test', PUBLIC_BASE_URL: BASE });
     expect(config.mail.smtpUrl).toBeNull();
-    const embedded = new EmailOutbox(t.dataSource, config);
+    const embedded = new EmailOutbox(t.dataSource, config, t.app.get(AuditService));
     await embedded.queue(t.dataSource, [user], {
       template: 'report_pack_ready',
       path: '/report-packs/held',

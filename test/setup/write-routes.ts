@@ -185,6 +185,7 @@ export const VALID_REQUESTS: Record<string, ValidRequest> = {
   'POST /api/v1/users/:id/password': { body: {} },
   'POST /api/v1/jobs/failed/:id/retry': {},
   'POST /api/v1/jobs/failed/:id/discard': {},
+  'POST /api/v1/email-outbox/:id/retry': {},
   'POST /api/v1/imports': {
     multipart: {
       fields: { format: 'police-uk', force: 'city-of-london' },

@@ -1,8 +1,8 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
-import { Authorize, Permission } from '@scrutiny/auth';
+import { Authorize, CurrentActor, Permission, type Actor } from '@scrutiny/auth';
 import { EmailOutbox, OUTBOX_STATUSES, type OutboxEntryView } from '@scrutiny/notifications';
 
 class OutboxQuery {
@@ -58,5 +58,17 @@ export class OutboxController {
   })
   list(@Query() q: OutboxQuery): Promise<{ items: OutboxEntryView[]; total: number }> {
     return this.outbox.list(q);
+  }
+
+  @Post(':id/retry')
+  @HttpCode(200)
+  @Authorize(Permission.USERS_MANAGE)
+  @ApiOkResponse({ type: OutboxEntryResponse })
+  @ApiOperation({
+    summary: 'Send a failed email again',
+    description: 'Back in the queue with its attempts reset (audited). Only a failed email: any other answers 409.',
+  })
+  retry(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<OutboxEntryView> {
+    return this.outbox.retry(id, actor);
   }
 }
