@@ -80,10 +80,28 @@ describe('records linked to a stop search are found through an index (integratio
     const [{ id }] = (await t.dataSource.query(`SELECT id FROM stop_searches ORDER BY id DESC LIMIT 1`)) as {
       id: string;
     }[];
+    const tables = ['vehicle_stops', 'use_of_force_reports'];
+    // The records linked to it before: each table has some (else there would be nothing to clear).
+    const linked: string[][] = [];
+    for (const table of tables) {
+      const rows = (await t.dataSource.query(`SELECT id FROM ${table} WHERE linked_stop_search_id = $1`, [id])) as {
+        id: string;
+      }[];
+      expect(rows.length).toBeGreaterThan(0);
+      linked.push(rows.map((r) => r.id));
+    }
     await t.dataSource.query(`DELETE FROM stop_searches WHERE id = $1`, [id]);
-    for (const table of ['vehicle_stops', 'use_of_force_reports'])
+    for (const table of tables)
       expect(
         await t.dataSource.query(`SELECT count(*)::int AS n FROM ${table} WHERE linked_stop_search_id = $1`, [id]),
       ).toEqual([{ n: 0 }]);
+    // Cleared, not deleted with it (SET NULL, not CASCADE): the records stay, unlinked.
+    for (const [i, table] of tables.entries())
+      expect(
+        await t.dataSource.query(
+          `SELECT count(*)::int AS n FROM ${table} WHERE id = ANY($1::uuid[]) AND linked_stop_search_id IS NULL`,
+          [linked[i]],
+        ),
+      ).toEqual([{ n: linked[i].length }]);
   });
 });
