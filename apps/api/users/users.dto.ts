@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
@@ -15,6 +16,31 @@ import {
 import { NOTIFICATION_PREFERENCES, ROLES } from '@scrutiny/auth';
 
 const CODE = /^[A-Za-z0-9_-]{1,32}$/;
+
+/** The contact fields, alike on create and update. */
+const EmailField = () =>
+  applyDecorators(
+    ApiPropertyOptional({
+      nullable: true,
+      type: String,
+      example: 'j.smith@example.police.uk',
+      description: 'Where notification emails go; none: in-app notifications only',
+    }),
+    IsOptional(),
+    IsString(),
+    MaxLength(254),
+  );
+
+const NotificationPreferenceField = () =>
+  applyDecorators(
+    ApiPropertyOptional({
+      enum: NOTIFICATION_PREFERENCES,
+      default: 'immediate',
+      description: 'Each email as it happens, or one digest a day',
+    }),
+    IsOptional(),
+    IsIn(NOTIFICATION_PREFERENCES),
+  );
 
 export class CreateUserRequest {
   @ApiProperty({ example: 'jsmith', description: '3–64 of a-z, 0-9, ".", "_", "-" (stored lower-case)' })
@@ -48,25 +74,9 @@ export class CreateUserRequest {
   @Matches(CODE, { each: true, message: 'each area must be a code of letters, digits, "_" or "-"' })
   areas?: string[];
 
-  @ApiPropertyOptional({
-    nullable: true,
-    type: String,
-    example: 'j.smith@example.police.uk',
-    description: 'Where notification emails go; none: in-app notifications only',
-  })
-  @IsOptional()
-  @IsString()
-  @MaxLength(254)
-  email?: string | null;
+  @EmailField() email?: string | null;
 
-  @ApiPropertyOptional({
-    enum: NOTIFICATION_PREFERENCES,
-    default: 'immediate',
-    description: 'Each email as it happens, or one digest a day',
-  })
-  @IsOptional()
-  @IsIn(NOTIFICATION_PREFERENCES)
-  notificationPreference?: string;
+  @NotificationPreferenceField() notificationPreference?: string;
 
   @ApiPropertyOptional({
     description: 'At least 12 characters. Omit to have a strong one generated and returned once.',
@@ -107,25 +117,9 @@ export class UpdateUserRequest {
   @Matches(CODE, { each: true, message: 'each area must be a code of letters, digits, "_" or "-"' })
   areas?: string[];
 
-  @ApiPropertyOptional({
-    nullable: true,
-    type: String,
-    example: 'j.smith@example.police.uk',
-    description: 'Where notification emails go; none: in-app notifications only',
-  })
-  @IsOptional()
-  @IsString()
-  @MaxLength(254)
-  email?: string | null;
+  @EmailField() email?: string | null;
 
-  @ApiPropertyOptional({
-    enum: NOTIFICATION_PREFERENCES,
-    default: 'immediate',
-    description: 'Each email as it happens, or one digest a day',
-  })
-  @IsOptional()
-  @IsIn(NOTIFICATION_PREFERENCES)
-  notificationPreference?: string;
+  @NotificationPreferenceField() notificationPreference?: string;
 }
 
 export class SetDisabledRequest {
