@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import {
   IsBoolean,
   IsIn,
@@ -9,13 +9,13 @@ import {
   IsOptional,
   IsString,
   Matches,
-  Max,
   MaxLength,
   Min,
 } from 'class-validator';
 import { CSV_FORMATS, ETHNIC_GROUPS } from '@scrutiny/records';
 import { MONTH } from '@scrutiny/core';
 import { COUNT_CAP } from '@scrutiny/database';
+import { CursorQuery, PageLimitQuery } from '../common/page-query';
 
 export const TOTAL_DESCRIPTION = `Records matching the filters: on the first page only (null on the pages after a cursor, where the first page's figure holds), and counted no further than ${COUNT_CAP}, since counting on every page of millions of rows would cost more than the page`;
 export const TOTAL_CAPPED_DESCRIPTION = `true: more than total (${COUNT_CAP}) match; narrow the filters for an exact count`;
@@ -52,18 +52,8 @@ export class CaseQuery {
   @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean({ message: 'bwv must be true or false' })
   bwv?: boolean;
-  @ApiPropertyOptional({ description: 'nextCursor from the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  cursor?: string;
-  @ApiPropertyOptional({ default: 50, maximum: 200 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
+  @CursorQuery() cursor?: string;
+  @PageLimitQuery() limit?: number;
 }
 
 export class CaseExportOptions {

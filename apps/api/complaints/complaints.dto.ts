@@ -10,7 +10,6 @@ import {
   IsString,
   IsUUID,
   Matches,
-  Max,
   MaxLength,
   Min,
   ValidateNested,
@@ -29,6 +28,7 @@ import {
   MAX_ALLEGATIONS,
   PROTECTED_CHARACTERISTICS,
 } from '@scrutiny/complaints';
+import { CursorQuery, PageLimitQuery } from '../common/page-query';
 
 const HANDLING = Object.keys(COMPLAINT_HANDLING);
 const OUTCOMES = Object.keys(ALLEGATION_OUTCOMES);
@@ -191,18 +191,8 @@ export class ComplaintListQuery {
   @IsOptional()
   @IsUUID()
   encounterId?: string;
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  cursor?: string;
-  @ApiPropertyOptional({ default: 50, maximum: 200 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
+  @CursorQuery() cursor?: string;
+  @PageLimitQuery() limit?: number;
 }
 
 export class ComplaintSummaryQuery {

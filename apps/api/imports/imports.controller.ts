@@ -23,8 +23,7 @@ import {
   ApiPropertyOptional,
   ApiTags,
 } from '@nestjs/swagger';
-import { Type as TransformTo } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { IsCalendarDate } from '@scrutiny/http';
 import { Authorize, CurrentActor, Permission, type Actor } from '@scrutiny/auth';
 import { APP_CONFIG, DomainError, type AppConfig } from '@scrutiny/core';
@@ -35,6 +34,7 @@ import {
   type ImportSummary,
   type ImportView,
 } from '@scrutiny/records';
+import { CursorQuery, PageLimitQuery } from '../common/page-query';
 
 class ImportRequest {
   @ApiProperty({ enum: IMPORT_FORMATS, example: 'police-uk' })
@@ -125,18 +125,8 @@ class ImportListQuery {
   @IsOptional()
   @IsCalendarDate({ message: 'to must be a date like 2024-03-31' })
   to?: string;
-  @ApiPropertyOptional({ description: 'nextCursor from the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  cursor?: string;
-  @ApiPropertyOptional({ default: 50, maximum: 200 })
-  @IsOptional()
-  @TransformTo(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
+  @CursorQuery() cursor?: string;
+  @PageLimitQuery() limit?: number;
 }
 
 class ImportPageResponse {
