@@ -6,6 +6,7 @@ import {
   CURRENT_PANEL_MEMBERSHIP_SQL,
   isPoliceWide,
   opaqueId,
+  PANEL_SEAT_ROLES,
   type Actor,
 } from '@scrutiny/auth';
 import { AuditService } from '@scrutiny/audit';
@@ -319,10 +320,7 @@ export class PanelsService {
     ) as { roles: string[] }[];
     const needed = panel.kind === 'external' ? 'external_panel' : 'internal_panel';
     if (!user) errors.push({ field: 'userId', message: 'is not an active user' });
-    else if (
-      !user.roles.includes(needed) &&
-      !(panel.kind === 'internal' && user.roles.includes('professional_standards'))
-    ) {
+    else if (!PANEL_SEAT_ROLES[panel.kind].some((role) => user.roles.includes(role))) {
       errors.push({ field: 'userId', message: `must hold the ${needed} role to sit on this ${panel.kind} panel` });
     }
     if (!['chair', 'member'].includes(input.role)) errors.push({ field: 'role', message: 'must be chair or member' });

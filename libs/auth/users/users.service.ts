@@ -12,7 +12,7 @@ import { auditSnapshot, toUserView, type UserView } from './user.view';
 
 export type PanelKind = 'internal' | 'external';
 
-/** The roles that may sit on each kind of panel (PanelsService.putMember enforces the same rule). */
+/** The roles that may sit on each kind of panel: PanelsService.putMember enforces it, panelCandidates offers it. */
 export const PANEL_SEAT_ROLES: Record<PanelKind, readonly Role[]> = {
   external: ['external_panel'],
   internal: ['internal_panel', 'professional_standards'],
