@@ -1,5 +1,5 @@
 /**
- * npm run bench:api [-- --scale 1m,10m --seconds 20 --connections 20]
+ * npm run bench:api [-- --scale 1m,10m --seconds 20 --connections 20 --pool 10 --keep]
  *
  * The API under load at a force's and a nation's size, in one run. Into a fresh PostgreSQL database (DATABASE_URL
  * names the server; REDIS_URL, if set, is used as in production) it loads, per scale, that many stop searches and as
@@ -34,6 +34,8 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '20' },
     connections: { type: 'string', default: '20' },
     pool: { type: 'string', default: '10' },
+    /** Keep the loaded database (scrutiny_bench_api_kept) and reuse it next time: load once, measure many times. */
+    keep: { type: 'boolean', default: false },
   },
 });
 const SCALES = values.scale!.split(',').map((s) => {
@@ -125,16 +127,36 @@ async function loadWorkflow(db: Client): Promise<void> {
     FROM bench_forces f, ${months}, (VALUES ('police-uk'), ('template'), ('template')) k(format)`);
 }
 
-/** Secondary indexes of the record tables and the audit trail (not the constraints' own): dropped to load, rebuilt after. */
-async function dropIndexes(db: Client): Promise<string[]> {
+/**
+ * Secondary indexes of the record tables and the audit trail (not the constraints' own): dropped to load, rebuilt
+ * after. Their definitions are kept in bench_dropped_indexes until rebuilt, so a kept database whose load was cut off
+ * still gets them back.
+ */
+async function dropIndexes(db: Client): Promise<void> {
+  await db.query(`CREATE TABLE IF NOT EXISTS bench_dropped_indexes (def text PRIMARY KEY)`);
   const { rows } = (await db.query(
     `SELECT i.indexname, i.indexdef FROM pg_indexes i
      WHERE i.schemaname = 'public' AND i.tablename = ANY($1)
        AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)`,
     [[...RECORD_TABLES, 'audit_events']],
   )) as { rows: { indexname: string; indexdef: string }[] };
-  for (const r of rows) await db.query(`DROP INDEX ${r.indexname}`);
-  return rows.map((r) => r.indexdef);
+  for (const r of rows) {
+    await db.query('BEGIN');
+    await db.query(`INSERT INTO bench_dropped_indexes VALUES ($1) ON CONFLICT DO NOTHING`, [r.indexdef]);
+    await db.query(`DROP INDEX ${r.indexname}`);
+    await db.query('COMMIT');
+  }
+}
+
+async function rebuildIndexes(db: Client): Promise<number> {
+  const { rows } = (await db.query(`SELECT def FROM bench_dropped_indexes`)) as { rows: { def: string }[] };
+  for (const { def } of rows) {
+    await db.query('BEGIN');
+    await db.query(def);
+    await db.query(`DELETE FROM bench_dropped_indexes WHERE def = $1`, [def]);
+    await db.query('COMMIT');
+  }
+  return rows.length;
 }
 
 /** Adds records up to `to` of each kind (from `from`), and one audit event per record. */
@@ -152,6 +174,8 @@ async function loadRecords(db: Client, from: number, to: number): Promise<void> 
   const period = `date_trunc('month', t.at AT TIME ZONE 'Europe/London')::date`;
   for (let lo = from + 1; lo <= to; lo += CHUNK) {
     const hi = Math.min(to, lo + CHUNK - 1);
+    // One transaction per chunk, with the count loaded: a kept database cut off mid-load resumes after its last chunk.
+    await db.query('BEGIN');
     await db.query(
       `INSERT INTO stop_searches (force_code, occurred_at, period, ${seedColumns()}, officer_id, team_code, grounds, source, version)
        SELECT f.code, t.at, ${period}, ${seedColumns('s')}, o.id,
@@ -183,7 +207,6 @@ async function loadRecords(db: Client, from: number, to: number): Promise<void> 
     );
     // Already sealed (hash set), as an old trail is, so the sealer has nothing to catch up on: that takes bypassing
     // the trigger that makes every new event unsealed (replica role), drawing its seq from the same sequence.
-    await db.query('BEGIN');
     await db.query('SET LOCAL session_replication_role = replica');
     await db.query(
       `INSERT INTO audit_events (seq, id, occurred_at, actor_id, actor_username, actor_roles, action, target_type, target_id, details, prev_hash, hash)
@@ -195,6 +218,8 @@ async function loadRecords(db: Client, from: number, to: number): Promise<void> 
        CROSS JOIN LATERAL (SELECT timestamptz '2016-01-01T00:00:00Z' + (g::float8 / $3) * ${SPAN_SECONDS} * interval '1 second' AS at) t`,
       [lo, hi, to],
     );
+    await db.query('SET LOCAL session_replication_role = origin');
+    await db.query(`UPDATE bench_loaded SET records = $1`, [hi]);
     await db.query('COMMIT');
     process.stdout.write(`  ${fmt(hi)} of each kind loaded\r`);
   }
@@ -503,27 +528,43 @@ async function main(url: string): Promise<void> {
   const db = new Client({ connectionString: url });
   try {
     let started = performance.now();
-    await seedDistributions(url);
-    await db.connect();
-    await loadWorkflow(db);
-    console.log(
-      `workflow rows (samples, panels, sessions, actions, imports, officers) loaded in ${seconds(started)} s`,
-    );
+    // What a kept database already holds (--keep): the records of each kind loaded by an earlier run, else nothing.
+    let have = await keptRecords(url);
+    if (have === null) {
+      await seedDistributions(url);
+      await db.connect();
+      await loadWorkflow(db);
+      await db.query(`CREATE TABLE bench_loaded AS SELECT 0::bigint AS records`);
+      console.log(
+        `workflow rows (samples, panels, sessions, actions, imports, officers) loaded in ${seconds(started)} s`,
+      );
+      have = 0;
+    } else {
+      await db.connect();
+      console.log(`reusing scrutiny_bench_api_kept: ${fmt(have)} records of each kind already loaded`);
+      // A load cut off after dropping the indexes: they come back before anything is measured.
+      if ((await rebuildIndexes(db)) > 0) await db.query('VACUUM (ANALYZE)');
+    }
     const [force] = (await db.query(`SELECT code FROM bench_forces WHERE i = 3`)).rows as { code: string }[];
     const results: { scale: number; measured: Measured[]; sizes: string[]; month: string[] }[] = [];
-    let have = 0;
     for (const scale of SCALES) {
-      started = performance.now();
-      const indexes = await dropIndexes(db);
-      await loadRecords(db, have, scale);
-      const loaded = seconds(started);
-      started = performance.now();
-      for (const def of indexes) await db.query(def);
-      await db.query('VACUUM (ANALYZE)');
-      console.log(
-        `${label(scale)}: loaded ${fmt(scale - have)} records of each kind in ${loaded} s; ${indexes.length} indexes rebuilt and vacuumed in ${seconds(started)} s`,
-      );
-      have = scale;
+      if (scale < have)
+        throw new Error(
+          `--scale ${label(scale)}: the kept database already holds ${label(have)}; drop it for a smaller one`,
+        );
+      if (scale > have) {
+        started = performance.now();
+        await dropIndexes(db);
+        await loadRecords(db, have, scale);
+        const loaded = seconds(started);
+        started = performance.now();
+        const rebuilt = await rebuildIndexes(db);
+        await db.query('VACUUM (ANALYZE)');
+        console.log(
+          `${label(scale)}: loaded ${fmt(scale - have)} records of each kind in ${loaded} s; ${rebuilt} indexes rebuilt and vacuumed in ${seconds(started)} s`,
+        );
+        have = scale;
+      }
       const ids = await someIds(db);
       let next = 0;
       const routes: Route[] = [
@@ -568,4 +609,23 @@ async function main(url: string): Promise<void> {
   }
 }
 
-runBench(() => withBenchDatabase('api', main));
+/** Records of each kind a kept database holds (null: a new database, or one whose load never finished). */
+async function keptRecords(url: string): Promise<number | null> {
+  if (!values.keep) return null;
+  const db = new Client({ connectionString: url });
+  await db.connect();
+  try {
+    const { rows } = (await db
+      .query(`SELECT records::int AS n FROM bench_loaded WHERE to_regclass('bench_loaded') IS NOT NULL`)
+      .catch(() => ({ rows: [] }))) as { rows: { n: number }[] };
+    if (rows.length) return rows[0].n;
+    const [{ tables }] = (await db.query(`SELECT count(*)::int AS tables FROM pg_tables WHERE schemaname = 'public'`))
+      .rows as { tables: number }[];
+    if (tables > 0) throw new Error('scrutiny_bench_api_kept holds an unfinished load: drop it and run again');
+    return null;
+  } finally {
+    await db.end();
+  }
+}
+
+runBench(() => withBenchDatabase('api', main, { keep: values.keep }));

@@ -155,17 +155,61 @@ function buildTemplate(file: string, seed: string[][], rows: number): void {
 }
 
 /** Peak resident set size while `fn` runs, sampled every 20 ms. */
-async function measured<T>(fn: () => Promise<T>): Promise<{ result: T; seconds: number; peakRssMb: number }> {
+/**
+ * CPU seconds used so far by the PostgreSQL server's processes on this machine (backends, WAL writer, checkpointer),
+ * from /proc; null where the server is not local or /proc is not readable. Processes that end while measuring are
+ * missed, so this is a lower bound; on a quiet machine it is the import's side of the work.
+ */
+function postgresCpuSeconds(): number | null {
+  let ticks = 0;
+  let found = false;
+  try {
+    for (const pid of fs.readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      try {
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const close = stat.lastIndexOf(')');
+        if (stat.slice(stat.indexOf('(') + 1, close) !== 'postgres') continue;
+        const fields = stat.slice(close + 2).split(' ');
+        ticks += Number(fields[11]) + Number(fields[12]); // utime and stime (fields 14 and 15 of stat)
+        found = true;
+      } catch {
+        // gone, or not ours to read
+      }
+    }
+  } catch {
+    return null;
+  }
+  return found ? ticks / 100 : null; // USER_HZ is 100 on Linux
+}
+
+interface Measure<T> {
+  result: T;
+  seconds: number;
+  peakRssMb: number;
+  /** CPU seconds of this process (parsing, mapping, placing, hashing) and of the local PostgreSQL server. */
+  nodeCpu: number;
+  postgresCpu: number | null;
+}
+
+async function measured<T>(fn: () => Promise<T>): Promise<Measure<T>> {
   (globalThis as { gc?: () => void }).gc?.();
   let peak = process.memoryUsage().rss;
   const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+  const cpu = process.cpuUsage();
+  const pgCpu = postgresCpuSeconds();
   const started = performance.now();
   try {
     const result = await fn();
+    const seconds = (performance.now() - started) / 1000;
+    const used = process.cpuUsage(cpu);
+    const pgAfter = postgresCpuSeconds();
     return {
       result,
-      seconds: (performance.now() - started) / 1000,
+      seconds,
       peakRssMb: Math.max(peak, process.memoryUsage().rss) / 1048576,
+      nodeCpu: (used.user + used.system) / 1e6,
+      postgresCpu: pgCpu === null || pgAfter === null ? null : pgAfter - pgCpu,
     };
   } finally {
     clearInterval(timer);
@@ -287,7 +331,15 @@ async function main(databaseUrl: string): Promise<void> {
   const metRows = Number(built.stdout.trim().split('\n').pop());
 
   const url = new URL(databaseUrl);
-  const table: { run: string; rows: number; seconds: number; peakRssMb: number; floorRate?: number }[] = [];
+  const table: {
+    run: string;
+    rows: number;
+    seconds: number;
+    peakRssMb: number;
+    nodeCpu: number;
+    postgresCpu: number | null;
+    floorRate?: number;
+  }[] = [];
   const results: Record<string, unknown> = {};
   try {
     const ds = await new DataSource(quiet(postgresOptions(url.toString(), 4, SCHEMA))).initialize();
@@ -312,6 +364,8 @@ async function main(databaseUrl: string): Promise<void> {
         rows: full.result.rowsRead,
         seconds: full.seconds,
         peakRssMb: full.peakRssMb,
+        nodeCpu: full.nodeCpu,
+        postgresCpu: full.postgresCpu,
         floorRate: ROWS / floor.seconds,
       });
     }
@@ -335,6 +389,8 @@ async function main(databaseUrl: string): Promise<void> {
         rows: template.result.rowsRead,
         seconds: template.seconds,
         peakRssMb: template.peakRssMb,
+        nodeCpu: template.nodeCpu,
+        postgresCpu: template.postgresCpu,
         floorRate: TEMPLATE_ROWS / templateFloor.seconds,
       });
     }
@@ -376,6 +432,8 @@ async function main(databaseUrl: string): Promise<void> {
         rows: embedded.result.rowsRead,
         seconds: embedded.seconds,
         peakRssMb: embedded.peakRssMb,
+        nodeCpu: embedded.nodeCpu,
+        postgresCpu: embedded.postgresCpu,
         floorRate: metRows / embeddedFloor.seconds,
       });
       await eds.destroy();
@@ -385,12 +443,12 @@ async function main(databaseUrl: string): Promise<void> {
     console.log(
       `\nPostgreSQL at ${url.host} (${await serverVersion(url.toString())}); node ${process.version}; ${os.cpus().length} cores; files: ${[policeUkFile, templateFile, metFile].map((f) => `${(fs.statSync(f).size / 1048576).toFixed(0)} MB`).join(', ')}`,
     );
-    console.log('| run | rows | seconds | rows/s | of the floor | peak RSS (MB) |');
-    console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+    console.log('| run | rows | seconds | rows/s | of the floor | peak RSS (MB) | Node CPU s | PostgreSQL CPU s |');
+    console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const r of table) {
       const rate = r.rows / r.seconds;
       console.log(
-        `| ${r.run} | ${r.rows.toLocaleString('en-GB')} | ${r.seconds.toFixed(1)} | ${Math.round(rate).toLocaleString('en-GB')} | ${r.floorRate ? `${((rate / r.floorRate) * 100).toFixed(0)}%` : ''} | ${r.peakRssMb.toFixed(0)} |`,
+        `| ${r.run} | ${r.rows.toLocaleString('en-GB')} | ${r.seconds.toFixed(1)} | ${Math.round(rate).toLocaleString('en-GB')} | ${r.floorRate ? `${((rate / r.floorRate) * 100).toFixed(0)}%` : ''} | ${r.peakRssMb.toFixed(0)} | ${r.nodeCpu.toFixed(1)} | ${r.postgresCpu === null ? '–' : r.postgresCpu.toFixed(1)} |`,
       );
     }
     console.log(`\ncounts: ${JSON.stringify(results)}`);

@@ -56,8 +56,12 @@ export interface AuditEventView {
 /** Held by the sealer only (never by an append), so two sealers do not link the same events twice. */
 const AUDIT_SEAL_LOCK = 'scrutiny:audit-chain';
 const SEAL_BATCH = 2000;
-/** How long the audit read route waits for open transactions before sealing what it can. */
-const SEAL_WAIT_ON_DEMAND_MS = 2000;
+/**
+ * How long the audit read route waits for open transactions before sealing what it can: not at all. Under load some
+ * request is always mid-append, so any wait was spent in full on most reads (p99 1.9 s at 1M events, 20 clients);
+ * a quiet trail seals at once anyway, and an event still open shows without its hash until the next pass.
+ */
+const SEAL_WAIT_ON_DEMAND_MS = 0;
 /** Horizons waiting for their transactions to finish, newest kept: an older one is dominated by a newer one. */
 const MAX_PENDING_HORIZONS = 64;
 

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, LOGGER, type AppConfig, type Logger } from '@scrutiny/core';
-import { DataSource, type QueryRunner } from 'typeorm';
+import { DataSource, In, type QueryRunner } from 'typeorm';
 import { z } from 'zod';
 import { DomainError, isIsoDate, isUuid } from '@scrutiny/core';
 import { OPENED_DATABASE, type OpenedDatabase } from '@scrutiny/database';
@@ -297,24 +297,21 @@ export class ImportsService {
       page.push(`(i.created_at, i.id) < ($${pageParams.length - 1}::timestamptz, $${pageParams.length}::uuid)`);
     }
     pageParams.push(limit + 1);
+    // The page's forces come with it: a lookup per force cost a query per distinct force on every page.
     const rows = (await this.dataSource.query(
-      `SELECT i.id FROM imports i ${page.length ? `WHERE ${page.join(' AND ')}` : ''}
+      `SELECT i.id, a.code, a.name, a.police_uk_id FROM imports i JOIN areas a ON a.code = i.force_code
+       ${page.length ? `WHERE ${page.join(' AND ')}` : ''}
        ORDER BY i.created_at DESC, i.id DESC LIMIT $${pageParams.length}`,
       pageParams,
-    )) as { id: string }[];
+    )) as { id: string; code: string; name: string; police_uk_id: string | null }[];
     const shown = rows.slice(0, limit);
-    const entities = await this.dataSource.getRepository(Import).find({ where: shown.map((r) => ({ id: r.id })) });
+    const entities = shown.length
+      ? await this.dataSource.getRepository(Import).findBy({ id: In(shown.map((r) => r.id)) })
+      : [];
     const byId = new Map(entities.map((e) => [e.id, e]));
-    const forces = new Map<string, ImportView['force']>();
-    const items: ImportSummary[] = [];
-    for (const { id } of shown) {
-      const row = byId.get(id)!;
-      if (!forces.has(row.forceCode)) {
-        const f = (await findArea(this.dataSource, row.forceCode))!;
-        forces.set(row.forceCode, { code: f.code, name: f.name, policeUkId: f.policeUkId });
-      }
-      items.push(summaryOf(row, forces.get(row.forceCode)!));
-    }
+    const items = shown.map((r) =>
+      summaryOf(byId.get(r.id)!, { code: r.code, name: r.name, policeUkId: r.police_uk_id }),
+    );
     const last = shown[shown.length - 1];
     await this.audit.record(actor, {
       action: 'imports.listed',
