@@ -56,12 +56,6 @@ export interface AuditEventView {
 /** Held by the sealer only (never by an append), so two sealers do not link the same events twice. */
 const AUDIT_SEAL_LOCK = 'scrutiny:audit-chain';
 const SEAL_BATCH = 2000;
-/**
- * How long the audit read route waits for open transactions before sealing what it can: not at all. Under load some
- * request is always mid-append, so any wait was spent in full on most reads (p99 1.9 s at 1M events, 20 clients);
- * a quiet trail seals at once anyway, and an event still open shows without its hash until the next pass.
- */
-const SEAL_WAIT_ON_DEMAND_MS = 0;
 /** Horizons waiting for their transactions to finish, newest kept: an older one is dominated by a newer one. */
 const MAX_PENDING_HORIZONS = 64;
 
@@ -79,8 +73,11 @@ export interface SealResult {
   /** Events sealed by this call. */
   sealed: number;
   head: { seq: number; hash: string };
-  /** Committed events above the head still unsealed: a transaction that began before them is still open. */
-  waiting: number;
+  /**
+   * Committed events above the head still unsealed: a transaction that began before them is still open. Null when
+   * the caller did not ask (countWaiting false) or another sealer was at work.
+   */
+  waiting: number | null;
 }
 
 const INSERT_EVENT = `
@@ -93,6 +90,8 @@ export class AuditService {
   private readonly pending: Horizon[] = [];
   /** Every seq up to this is final (committed or never to be): the highest horizon seen reached. */
   private finalUpTo = 0;
+  /** The audit read route's seal in progress in this process, if any (see `list`). */
+  private sealingForRead: Promise<unknown> | null = null;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -135,12 +134,14 @@ export class AuditService {
    * whose transaction rolled back is skipped: no event ever has it. One sealer at a time, under an advisory lock
    * appends never take; `unlessBusy` returns at once, sealing nothing, when another sealer holds it.
    */
-  async seal(options: { waitMs?: number; unlessBusy?: boolean } = {}): Promise<SealResult> {
+  async seal(options: { waitMs?: number; unlessBusy?: boolean; countWaiting?: boolean } = {}): Promise<SealResult> {
     const waitMs = options.waitMs ?? 0;
     const latest = await this.takeHorizon();
     const deadline = Date.now() + waitMs;
+    // The horizon's own reading of who is appending serves the first pass: read after every pending horizon was
+    // taken, it tells which of those have finished as well as a second reading would, one query sooner.
+    let running = new Set(latest.appenders);
     for (;;) {
-      const running = new Set(await this.appenders());
       for (let i = this.pending.length - 1; i >= 0; i--) {
         if (this.pending[i].appenders.some((a) => running.has(a))) continue;
         this.finalUpTo = Math.max(this.finalUpTo, this.pending[i].seq);
@@ -148,6 +149,7 @@ export class AuditService {
       }
       if (this.finalUpTo >= latest.seq || Date.now() >= deadline) break;
       await new Promise((resolve) => setTimeout(resolve, 10));
+      running = new Set(await this.appenders());
     }
     const upTo = this.finalUpTo;
     let sealed = 0;
@@ -190,7 +192,10 @@ export class AuditService {
       if (busy || done.count < SEAL_BATCH) break;
     }
     // Another sealer is at work on the tail: not counted (a read that skipped sealing has no use for the figure).
-    if (busy) return { sealed, head, waiting: 0 };
+    if (busy || options.countWaiting === false) {
+      if (sealed > 0) this.checkpoints?.noteSealed(head, sealed);
+      return { sealed, head, waiting: null };
+    }
     const [{ waiting }] = (await this.dataSource.query(
       'SELECT count(*)::int AS waiting FROM audit_events WHERE hash IS NULL AND seq > $1',
       [head.seq],
@@ -225,6 +230,22 @@ export class AuditService {
   }
 
   /**
+   * Seals what has committed before a read of the trail, so a quiet trail's page shows every hash, without ever making
+   * the read wait. Under load some request is always mid-append, and a wait for it was spent in full on most reads
+   * (p99 1.9 s at 1M events, 20 clients); another sealer at work (the worker's, or another process's read) was waited
+   * for too (p99 11 s). So: no wait for open transactions (they show without a hash until the next pass), nothing when
+   * another process holds the sealing lock, and nothing when a read in this process is already sealing (a seal is
+   * about seven round trips, and the page does not need its own).
+   */
+  private async sealForRead(): Promise<void> {
+    if (this.sealingForRead) return;
+    this.sealingForRead = this.seal({ waitMs: 0, unlessBusy: true, countWaiting: false })
+      .then(noop)
+      .finally(() => (this.sealingForRead = null));
+    await this.sealingForRead;
+  }
+
+  /**
    * Newest first, in keyset pages. `total` is counted on the first page only and no further than COUNT_CAP (the
    * trail only grows: a full count on every page would cost more than the page); null after a cursor. Seals first so
    * the page shows hashes (unless another sealer is at work: then its newest events may show none yet), and audits
@@ -240,10 +261,7 @@ export class AuditService {
     totalCapped: boolean;
   }> {
     const limit = Math.min(Math.max(filter.limit ?? 50, 1), 500);
-    // Another sealer at work (the worker's, or a concurrent read's) is linking these very events: waiting for its lock
-    // serialised every read behind every other (p99 11 s at 1M events under appends). The page then shows what is
-    // sealed and the unsealed tail with no hash yet, as it does for events committed after the horizon.
-    await this.seal({ waitMs: SEAL_WAIT_ON_DEMAND_MS, unlessBusy: true });
+    await this.sealForRead();
     const qb = this.dataSource
       .getRepository(AuditEvent)
       .createQueryBuilder('e')
@@ -286,6 +304,9 @@ export class AuditService {
     };
   }
 }
+
+/** For a promise whose value nobody needs. */
+function noop(): void {}
 
 function toView(e: AuditEvent): AuditEventView {
   return {
