@@ -134,7 +134,9 @@ export class AuditService {
    * whose transaction rolled back is skipped: no event ever has it. One sealer at a time, under an advisory lock
    * appends never take; `unlessBusy` returns at once, sealing nothing, when another sealer holds it.
    */
-  async seal(options: { waitMs?: number; unlessBusy?: boolean; countWaiting?: boolean } = {}): Promise<SealResult> {
+  async seal(
+    options: { waitMs?: number; unlessBusy?: boolean; countWaiting?: boolean; oneBatch?: boolean } = {},
+  ): Promise<SealResult> {
     const waitMs = options.waitMs ?? 0;
     const latest = await this.takeHorizon();
     const deadline = Date.now() + waitMs;
@@ -189,7 +191,7 @@ export class AuditService {
       sealed += done.count;
       head = done.head;
       busy = done.busy;
-      if (busy || done.count < SEAL_BATCH) break;
+      if (busy || options.oneBatch || done.count < SEAL_BATCH) break;
     }
     // Another sealer is at work on the tail: not counted (a read that skipped sealing has no use for the figure).
     if (busy || options.countWaiting === false) {
@@ -235,11 +237,12 @@ export class AuditService {
    * (p99 1.9 s at 1M events, 20 clients); another sealer at work (the worker's, or another process's read) was waited
    * for too (p99 11 s). So: no wait for open transactions (they show without a hash until the next pass), nothing when
    * another process holds the sealing lock, and nothing when a read in this process is already sealing (a seal is
-   * about seven round trips, and the page does not need its own).
+   * about seven round trips, and the page does not need its own). And one batch at most: a backlog (no worker ran for
+   * a while) is the sealer's to clear, not a read's (hashing 50,000 events held this process for seconds).
    */
   private async sealForRead(): Promise<void> {
     if (this.sealingForRead) return;
-    this.sealingForRead = this.seal({ waitMs: 0, unlessBusy: true, countWaiting: false })
+    this.sealingForRead = this.seal({ waitMs: 0, unlessBusy: true, countWaiting: false, oneBatch: true })
       .then(noop)
       .finally(() => (this.sealingForRead = null));
     await this.sealingForRead;

@@ -344,7 +344,10 @@ async function writeStaged(
     after: Record<string, unknown>;
   }[];
 
-  // New records: a new reference, or (without one) content not seen before; file order is id order. Rows without a
+  // New records: a new reference, or (without one) content not seen before; file order is id order. The lookup of
+  // references says "IS NOT NULL" outright: under the OR it is planned as one hashed set of the force's references,
+  // and without it that set was built from every record of the force (999,986 police.uk rows read, none with a
+  // reference) rather than from the partial index of referenced ones. Rows without a
   // reference are numbered among identical ones by a window (after the rejections above, so a rejected row takes no
   // number); when every row has a reference there is nothing to number, and the sorts the window needs (two of the
   // whole file, spilled to disk) are left out: the staging table is read in file order.
@@ -357,7 +360,7 @@ async function writeStaged(
          ${RECORD_COLUMNS.map((c) => (c === 'officer_id' ? 'o.id' : `s.${c}`)).join(', ')}
        FROM ${STAGING} s LEFT JOIN officers o ON o.force_code = $1 AND o.reference = s.officer_reference
        WHERE s.reference IS NULL OR NOT EXISTS (
-         SELECT 1 FROM stop_searches t WHERE t.force_code = $1 AND t.source_reference = s.reference)
+         SELECT 1 FROM stop_searches t WHERE t.force_code = $1 AND t.source_reference IS NOT NULL AND t.source_reference = s.reference)
        ${keyedByContent ? 'ORDER BY s.line' : ''}
        ON CONFLICT DO NOTHING
        RETURNING 1)
