@@ -634,10 +634,10 @@ async function keptRecords(url: string): Promise<number | null> {
   const db = new Client({ connectionString: url });
   await db.connect();
   try {
-    const { rows } = (await db
-      .query(`SELECT records::int AS n FROM bench_loaded WHERE to_regclass('bench_loaded') IS NOT NULL`)
-      .catch(() => ({ rows: [] }))) as { rows: { n: number }[] };
-    if (rows.length) return rows[0].n;
+    const [{ loaded }] = (await db.query(`SELECT to_regclass('bench_loaded') IS NOT NULL AS loaded`)).rows as {
+      loaded: boolean;
+    }[];
+    if (loaded) return ((await db.query(`SELECT records::int AS n FROM bench_loaded`)).rows as { n: number }[])[0].n;
     const [{ tables }] = (await db.query(`SELECT count(*)::int AS tables FROM pg_tables WHERE schemaname = 'public'`))
       .rows as { tables: number }[];
     if (tables > 0) throw new Error('scrutiny_bench_api_kept holds an unfinished load: drop it and run again');

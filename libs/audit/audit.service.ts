@@ -242,9 +242,9 @@ export class AuditService {
    */
   private async sealForRead(): Promise<void> {
     if (this.sealingForRead) return;
-    this.sealingForRead = this.seal({ waitMs: 0, unlessBusy: true, countWaiting: false, oneBatch: true })
-      .then(noop)
-      .finally(() => (this.sealingForRead = null));
+    this.sealingForRead = this.seal({ waitMs: 0, unlessBusy: true, countWaiting: false, oneBatch: true }).finally(
+      () => (this.sealingForRead = null),
+    );
     await this.sealingForRead;
   }
 
@@ -307,9 +307,6 @@ export class AuditService {
     };
   }
 }
-
-/** For a promise whose value nobody needs. */
-function noop(): void {}
 
 function toView(e: AuditEvent): AuditEventView {
   return {
