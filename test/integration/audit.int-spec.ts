@@ -1,4 +1,4 @@
-import { AuditService, AuditVerifier, SYSTEM_ACTOR } from '@scrutiny/audit';
+import { AUDIT_COUNT_CAP, AuditService, AuditVerifier, SYSTEM_ACTOR } from '@scrutiny/audit';
 import { tokenFor } from '../factories/users';
 import { createTestApp, type TestApp } from '../setup/test-app';
 
@@ -91,5 +91,35 @@ describe('audit trail', () => {
       .set('authorization', `Bearer ${await tokenFor(t, 'professional_standards')}`)
       .expect(200);
     expect(api.body.firstBreak.id).toBe(victim.id);
+  });
+
+  it('counts matching events on the first page, exactly up to AUDIT_COUNT_CAP and capped beyond it', async () => {
+    const few = await audit.list(SYSTEM_ACTOR, { action: 'test.concurrent', limit: 10 });
+    expect(few).toMatchObject({ total: 25, totalCapped: false });
+    const later = await audit.list(SYSTEM_ACTOR, {
+      action: 'test.concurrent',
+      limit: 10,
+      beforeSeq: Number(few.nextCursor),
+    });
+    expect(later).toMatchObject({ total: null, totalCapped: false });
+
+    const insertMany = (action: string, n: number) =>
+      t.dataSource.query(
+        `INSERT INTO audit_events (id, occurred_at, actor_roles, action)
+         SELECT gen_random_uuid(), now(), '{}', $1 FROM generate_series(1, $2::int)`,
+        [action, n],
+      );
+    await insertMany('test.at_cap', AUDIT_COUNT_CAP);
+    await insertMany('test.over_cap', AUDIT_COUNT_CAP + 1);
+    expect(await audit.list(SYSTEM_ACTOR, { action: 'test.at_cap' })).toMatchObject({
+      total: AUDIT_COUNT_CAP,
+      totalCapped: false,
+    });
+    const res = await t
+      .http()
+      .get('/api/v1/audit?action=test.over_cap&limit=5')
+      .set('authorization', `Bearer ${await tokenFor(t, 'admin')}`)
+      .expect(200);
+    expect(res.body).toMatchObject({ total: AUDIT_COUNT_CAP, totalCapped: true });
   });
 });

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDateString, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
-import { COUNT_CAP } from '@scrutiny/database';
+import { AUDIT_COUNT_CAP } from '@scrutiny/audit';
 
 export class AuditQuery {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() actorId?: string;
@@ -54,10 +54,10 @@ export class AuditPageResponse {
   @ApiProperty({
     nullable: true,
     type: Number,
-    description: `Events matching the filters: on the first page only (null after a cursor) and counted no further than ${COUNT_CAP}`,
+    description: `Events matching the filters: on the first page only (null after a cursor) and counted no further than ${AUDIT_COUNT_CAP}`,
   })
   total: number | null;
-  @ApiProperty({ description: `true: more than total (${COUNT_CAP}) events match` }) totalCapped: boolean;
+  @ApiProperty({ description: `true: more than total (${AUDIT_COUNT_CAP}) events match` }) totalCapped: boolean;
 }
 
 export class AuditTruncation {
