@@ -234,6 +234,8 @@ describe('stop searches API (e2e)', () => {
     for (const [who, id] of [
       ['psd', missing],
       ['otherSupervisor', foreign.id],
+      ['psd', 'not-a-case-id'],
+      ['supervisor', 'not-a-case-id'],
     ] as const) {
       const details = [
         (await t.http().get(`/api/v1/stop-searches/${id}`).set(as(who)).expect(404)).body.detail,

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { APP_CONFIG, DomainError, isUuid, type AppConfig } from '@scrutiny/core';
+import { APP_CONFIG, isUuid, type AppConfig } from '@scrutiny/core';
 import { isPoliceWide, type Actor } from '../actor';
 import { withinAreasSql } from './area-scope';
 import { opaqueId, openCursor, sealCursor } from './pseudonymise';
@@ -29,6 +29,12 @@ export type Scope = { kind: 'all' } | { kind: 'none' } | { kind: 'where'; sql: s
 
 /** How one case is shown to one actor. */
 export type CaseView = { kind: 'full' } | { kind: 'pseudonymised'; panelId: string; key: string; showGrounds: boolean };
+
+/** The columns `AccessService.viewColumns` adds to a row. */
+export interface ViewRow {
+  via_police: boolean;
+  via_panel: { panelId: string; kind: string; showGrounds: boolean } | null;
+}
 
 /** Days after a session closes during which its members can still open its cases (domain §7). */
 export const PANEL_GRACE_DAYS = 7;
@@ -105,52 +111,53 @@ export class AccessService {
     const valid = [...new Set(ids.filter(isUuid))];
     const views = new Map<string, CaseView>();
     if (!valid.length) return views;
-    const table = CASE_TABLES[kind];
-    if (isPoliceWide(actor)) {
-      const rows = (await this.dataSource.query(`SELECT id FROM ${table} WHERE id = ANY($1::uuid[])`, [valid])) as {
-        id: string;
-      }[];
-      for (const r of rows) views.set(r.id, { kind: 'full' });
-      return views;
+    const columns = this.viewColumns(actor, kind, 'c', 2);
+    const rows = (await this.dataSource.query(
+      `SELECT c.id, ${columns.sql} FROM ${CASE_TABLES[kind]} c WHERE c.id = ANY($1::uuid[])`,
+      [valid, ...columns.params],
+    )) as (ViewRow & { id: string })[];
+    for (const r of rows) {
+      const view = this.viewFromRow(r);
+      if (view) views.set(r.id, view);
     }
-    const panelMember = actor.roles.includes('internal_panel') || actor.roles.includes('external_panel');
-    const params: unknown[] = [valid];
-    if (panelMember) params.push(actor.id);
+    return views;
+  }
+
+  /**
+   * Select-list columns `via_police` and `via_panel` over a case table aliased `alias` (parameters numbered from
+   * `firstParam`), from which `viewFromRow` decides how the actor sees each row: so a read of a case can learn in the same
+   * statement whether, and how, its reader may see it.
+   */
+  viewColumns(actor: Actor, kind: CaseKind, alias: string, firstParam: number): { sql: string; params: unknown[] } {
+    if (isPoliceWide(actor)) return { sql: 'true AS via_police, NULL::json AS via_panel', params: [] };
+    const params: unknown[] = [];
+    let viaPanel = 'NULL::json';
+    if (actor.roles.includes('internal_panel') || actor.roles.includes('external_panel')) {
+      params.push(actor.id);
+      viaPanel = `(SELECT json_build_object('panelId', p.id, 'kind', p.kind, 'showGrounds', p.show_grounds)
+        FROM ${this.memberAgenda(kind, `${alias}.id`, `$${firstParam}::uuid`)}
+        ORDER BY (p.kind = 'internal') DESC, p.id LIMIT 1)`;
+    }
     const police = this.scope(
       { ...actor, roles: actor.roles.filter((r) => r === 'supervisor') },
-      'c',
-      params.length + 1,
+      alias,
+      firstParam + params.length,
       kind,
     );
     if (police.kind === 'where') params.push(...police.params);
-    const rows = (await this.dataSource.query(
-      `SELECT c.id,
-         ${police.kind === 'where' ? police.sql : 'false'} AS via_police,
-         ${
-           panelMember
-             ? `(SELECT json_build_object('panelId', p.id, 'kind', p.kind, 'showGrounds', p.show_grounds)
-               FROM ${this.memberAgenda(kind, 'c.id', '$2::uuid')}
-               ORDER BY (p.kind = 'internal') DESC, p.id LIMIT 1)`
-             : 'NULL'
-         } AS via_panel
-       FROM ${table} c WHERE c.id = ANY($1::uuid[])`,
-      params,
-    )) as {
-      id: string;
-      via_police: boolean;
-      via_panel: { panelId: string; kind: string; showGrounds: boolean } | null;
-    }[];
-    for (const r of rows) {
-      if (r.via_police || r.via_panel?.kind === 'internal') views.set(r.id, { kind: 'full' });
-      else if (r.via_panel)
-        views.set(r.id, {
-          kind: 'pseudonymised',
-          panelId: r.via_panel.panelId,
-          key: this.config.pseudonymKey,
-          showGrounds: r.via_panel.showGrounds,
-        });
-    }
-    return views;
+    return { sql: `${police.kind === 'where' ? police.sql : 'false'} AS via_police, ${viaPanel} AS via_panel`, params };
+  }
+
+  /** How a row read with `viewColumns` is shown to its reader; undefined when they may not see it. */
+  viewFromRow(row: ViewRow): CaseView | undefined {
+    if (row.via_police || row.via_panel?.kind === 'internal') return { kind: 'full' };
+    if (!row.via_panel) return undefined;
+    return {
+      kind: 'pseudonymised',
+      panelId: row.via_panel.panelId,
+      key: this.config.pseudonymKey,
+      showGrounds: row.via_panel.showGrounds,
+    };
   }
 
   /**
@@ -197,12 +204,5 @@ export class AccessService {
   private match(rows: { id: string; panel_id: string }[], id: string): string {
     const wanted = id.toLowerCase();
     return rows.find((r) => opaqueId(this.config.pseudonymKey, r.panel_id, r.id) === wanted)?.id ?? id;
-  }
-
-  /** The view of one case, or 404 if it is missing or outside the actor's scope. */
-  async viewOf(actor: Actor, kind: CaseKind, id: string): Promise<CaseView> {
-    const view = (await this.viewsFor(actor, kind, [id])).get(id);
-    if (!view) throw DomainError.notFound('Case', id);
-    return view;
   }
 }
