@@ -275,7 +275,7 @@ export class BwvClipsService {
   /** The clips covering one case (404 if the case is not readable); each clip shown is an audited view. */
   async forCase(actor: Actor, kind: CaseKind, shownCaseId: string): Promise<BwvClipView[]> {
     const caseId = await this.access.resolveCaseId(actor, kind, shownCaseId);
-    const view = await caseViewOf(this.access, actor, kind, caseId);
+    const view = await caseViewOf(this.access, actor, kind, caseId, shownCaseId);
     const rows = (await this.dataSource.query(
       `${SELECT} WHERE b.id IN (SELECT clip_id FROM bwv_clip_links WHERE case_kind = $1 AND case_id = $2) ORDER BY b.recorded_at, b.id`,
       [kind, caseId],

@@ -181,7 +181,8 @@ export class CasesService {
         ])) as (CaseRow & ViewRow)[])
       : [];
     const view = row && this.access.viewFromRow(row);
-    if (!view) throw caseNotFound(kind, id);
+    // The id the caller sent: an external member's access can lapse between resolving their opaque id and the read.
+    if (!view) throw caseNotFound(kind, shownId);
     await this.audit.record(actor, {
       action: `${kind}.viewed`,
       target: { type: kind, id },
