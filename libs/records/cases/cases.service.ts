@@ -173,13 +173,9 @@ export class CasesService {
     // An external member names a case by the opaque id they were shown.
     const id = await this.access.resolveCaseId(actor, kind, shownId);
     // The case and whether (and how) the actor may see it, in one statement: a round trip is most of what a read costs.
-    const columns = this.access.viewColumns(actor, kind, 'c', 2);
-    const [row] = isUuid(id)
-      ? ((await this.dataSource.query(`${selectFrom(spec, columns.sql)} WHERE c.id = $1`, [
-          id,
-          ...columns.params,
-        ])) as (CaseRow & ViewRow)[])
-      : [];
+    const row = isUuid(id)
+      ? await this.read<ViewRow>(this.dataSource, spec, id, { more: this.access.viewColumns(actor, kind, 'c', 2) })
+      : undefined;
     const view = row && this.access.viewFromRow(row);
     // The id the caller sent: an external member's access can lapse between resolving their opaque id and the read.
     if (!view) throw caseNotFound(kind, shownId);
@@ -222,7 +218,7 @@ export class CasesService {
     const forceCode = await this.validate(actor, spec, input);
     const columns = writableColumns(spec);
     await this.write(spec, input, async (m) => {
-      const before = await this.read(m, spec, id, true);
+      const before = await this.read(m, spec, id, { lock: true });
       if (!before) throw caseNotFound(kind, id);
       if (before.version !== version) {
         throw new DomainError(
@@ -335,10 +331,18 @@ export class CasesService {
     })();
   }
 
-  private read(q: Queryable, spec: CaseKindSpec, id: string, lock = false): Promise<CaseRow | undefined> {
-    return (
-      q.query(`${selectFrom(spec)} WHERE c.id = $1${lock ? ' FOR UPDATE OF c' : ''}`, [id]) as Promise<CaseRow[]>
-    ).then((rows) => rows[0]);
+  /** One case by id ($1), locked for update if asked, with `more` select-list columns whose parameters start at $2. */
+  private async read<More extends object = object>(
+    q: Queryable,
+    spec: CaseKindSpec,
+    id: string,
+    options: { lock?: boolean; more?: { sql: string; params: unknown[] } } = {},
+  ): Promise<(CaseRow & More) | undefined> {
+    const rows = (await q.query(
+      `${selectFrom(spec, options.more?.sql)} WHERE c.id = $1${options.lock ? ' FOR UPDATE OF c' : ''}`,
+      [id, ...(options.more?.params ?? [])],
+    )) as (CaseRow & More)[];
+    return rows[0];
   }
 
   /** Runs a create or replace in one transaction; a reference the force already uses answers 409 naming the field. */
